@@ -1,0 +1,32 @@
+//! Instagram accounts: personal, business or creator.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InstagramAccount {
+    /// The professional account id used by the Graph API and in webhooks.
+    pub id: String,
+    /// The legacy Instagram id (`ig_id`).
+    pub ig_id: String,
+    pub username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `BUSINESS`, `MEDIA_CREATOR` or `PERSONAL`.
+    pub account_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biography: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    pub followers_count: u64,
+    pub follows_count: u64,
+    pub media_count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
+}
+
+impl InstagramAccount {
+    /// Only business and creator accounts are reachable through the Graph API.
+    pub fn is_professional(&self) -> bool {
+        self.account_type != "PERSONAL"
+    }
+}

@@ -1,0 +1,17 @@
+//! The deterministic model of Meta's platform. No HTTP, no async, no wall
+//! clock: every change goes through a [`sandbox::Sandbox`] under its lock, and
+//! the same seed and calls always give the same state.
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod faults;
+pub mod fixture;
+pub mod ids;
+pub mod instagram;
+pub mod journal;
+pub mod nodes;
+pub mod pages;
+pub mod sandbox;
+pub mod usage;
+pub mod whatsapp;

@@ -1,0 +1,456 @@
+//! The Graph view of the world: which kind of node an id is, which fields and
+//! edges each kind has, what each field's value is, and which product a request
+//! belongs to. The API layer does field selection and paging on top of this.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::clock::graph_time;
+use super::pages::Page;
+use super::sandbox::Sandbox;
+
+/// The Meta product a request belongs to (for faults and per-product behaviour).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    Whatsapp,
+    Messenger,
+    Instagram,
+    Graph,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    User,
+    SystemUser,
+    App,
+    Business,
+    Page,
+    InstagramUser,
+    WhatsappBusinessAccount,
+    PhoneNumber,
+}
+
+impl NodeKind {
+    /// The prefix and length of generated ids, so ids look like Meta's and a
+    /// WhatsApp id is recognisable even before its sandbox is known.
+    pub fn id_shape(self) -> (&'static str, usize) {
+        match self {
+            NodeKind::WhatsappBusinessAccount => ("31", 15),
+            NodeKind::PhoneNumber => ("32", 15),
+            NodeKind::Page => ("33", 15),
+            NodeKind::App => ("34", 15),
+            NodeKind::User => ("35", 15),
+            NodeKind::Business => ("36", 15),
+            NodeKind::SystemUser => ("37", 15),
+            NodeKind::InstagramUser => ("17841", 17),
+        }
+    }
+
+    /// The node type name Meta prints in errors (`on node type (Page)`).
+    pub fn type_name(self) -> &'static str {
+        match self {
+            NodeKind::User | NodeKind::SystemUser => "User",
+            NodeKind::App => "Application",
+            NodeKind::Business => "Business",
+            NodeKind::Page => "Page",
+            NodeKind::InstagramUser => "IGUser",
+            NodeKind::WhatsappBusinessAccount => "WhatsAppBusinessAccount",
+            NodeKind::PhoneNumber => "WhatsAppBusinessPhoneNumber",
+        }
+    }
+
+    pub fn known_fields(self) -> &'static [&'static str] {
+        match self {
+            NodeKind::User => &["id", "name", "email", "first_name", "last_name"],
+            NodeKind::SystemUser => &["id", "name", "role"],
+            NodeKind::App => &["id", "name", "link", "category"],
+            NodeKind::Business => {
+                &["id", "name", "verification_status", "created_time", "timezone_id"]
+            }
+            NodeKind::Page => &[
+                "id",
+                "name",
+                "category",
+                "category_list",
+                "about",
+                "description",
+                "emails",
+                "phone",
+                "website",
+                "hours",
+                "single_line_address",
+                "link",
+                "instagram_business_account",
+                "connected_instagram_account",
+            ],
+            NodeKind::InstagramUser => &[
+                "id",
+                "ig_id",
+                "username",
+                "name",
+                "biography",
+                "website",
+                "followers_count",
+                "follows_count",
+                "media_count",
+                "profile_picture_url",
+            ],
+            NodeKind::WhatsappBusinessAccount => &[
+                "id",
+                "name",
+                "currency",
+                "timezone_id",
+                "country",
+                "message_template_namespace",
+                "account_review_status",
+                "business_verification_status",
+                "ownership_type",
+            ],
+            NodeKind::PhoneNumber => &[
+                "id",
+                "display_phone_number",
+                "verified_name",
+                "code_verification_status",
+                "name_status",
+                "quality_rating",
+                "platform_type",
+                "status",
+                "throughput",
+                "messaging_limit_tier",
+                "account_mode",
+                "is_pin_enabled",
+                "is_official_business_account",
+            ],
+        }
+    }
+
+    pub fn default_fields(self) -> &'static [&'static str] {
+        match self {
+            NodeKind::InstagramUser => &["id"],
+            NodeKind::PhoneNumber => {
+                &["id", "display_phone_number", "verified_name", "quality_rating"]
+            }
+            _ => &["id", "name"],
+        }
+    }
+
+    pub fn edges(self) -> &'static [&'static str] {
+        match self {
+            NodeKind::User => &["accounts", "businesses"],
+            NodeKind::Business => {
+                &["owned_whatsapp_business_accounts", "client_whatsapp_business_accounts"]
+            }
+            NodeKind::WhatsappBusinessAccount => &["phone_numbers"],
+            _ => &[],
+        }
+    }
+
+    /// The scope a token needs to read this kind of node, if any.
+    pub fn read_scope(self) -> Option<&'static str> {
+        match self {
+            NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
+                Some("whatsapp_business_management")
+            }
+            NodeKind::InstagramUser => Some("instagram_basic"),
+            _ => None,
+        }
+    }
+
+    /// Which product a request to this node (and edge) belongs to.
+    pub fn product(self, edge: Option<&str>) -> Product {
+        match self {
+            NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => Product::Whatsapp,
+            NodeKind::InstagramUser => Product::Instagram,
+            NodeKind::Page if edge.is_some_and(is_messenger_edge) => Product::Messenger,
+            NodeKind::Business if edge.is_some_and(|e| e.contains("whatsapp")) => {
+                Product::Whatsapp
+            }
+            _ => Product::Graph,
+        }
+    }
+}
+
+fn is_messenger_edge(edge: &str) -> bool {
+    matches!(edge, "messages" | "conversations" | "messenger_profile" | "message_attachments")
+}
+
+/// Classify an id before any sandbox is known (e.g. for a bad token), from the
+/// shape of generated ids: used only to pick WhatsApp's HTTP status for errors.
+pub fn product_from_id_shape(id: &str) -> Product {
+    if id.len() == 15 && (id.starts_with("31") || id.starts_with("32")) {
+        Product::Whatsapp
+    } else if id.len() == 17 && id.starts_with("17841") {
+        Product::Instagram
+    } else {
+        Product::Graph
+    }
+}
+
+/// A field's value: plain JSON, or a reference to another node (which nested
+/// field selection can expand).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Json(Value),
+    Node(String),
+}
+
+/// One node as the Graph API sees it: its kind and the fields that have values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub kind: NodeKind,
+    pub fields: Vec<(&'static str, FieldValue)>,
+}
+
+impl NodeView {
+    pub fn get(&self, name: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(field, _)| *field == name).map(|(_, value)| value)
+    }
+}
+
+/// One entry of an edge list: the node and the fields only this edge adds
+/// (e.g. `access_token` and `tasks` on `/me/accounts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeItem {
+    pub id: String,
+    pub extra: Vec<(&'static str, Value)>,
+}
+
+/// Build a field list, skipping fields without a value (Meta omits them).
+struct Fields(Vec<(&'static str, FieldValue)>);
+
+impl Fields {
+    fn new(id: &str) -> Self {
+        Self(vec![("id", FieldValue::Json(json!(id)))])
+    }
+    fn put(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.0.push((name, FieldValue::Json(value.into())));
+        self
+    }
+    fn put_opt<T: Into<Value>>(self, name: &'static str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.put(name, value),
+            None => self,
+        }
+    }
+    fn node(mut self, name: &'static str, id: Option<&String>) -> Self {
+        if let Some(id) = id {
+            self.0.push((name, FieldValue::Node(id.clone())));
+        }
+        self
+    }
+}
+
+fn page_category_list(page: &Page) -> Value {
+    json!([{ "id": category_id(&page.category), "name": page.category }])
+}
+
+/// A stable numeric id for a category name (Meta's categories have fixed ids).
+fn category_id(name: &str) -> String {
+    let sum = name.bytes().fold(2000u32, |acc, b| (acc * 31 + u32::from(b)) % 9000);
+    (1000 + sum).to_string()
+}
+
+impl Sandbox {
+    pub fn node_kind(&self, id: &str) -> Option<NodeKind> {
+        self.registry.get(id).copied()
+    }
+
+    pub fn node_view(&self, id: &str) -> Option<NodeView> {
+        let kind = self.node_kind(id)?;
+        let fields = match kind {
+            NodeKind::User => {
+                let user = self.users.get(id)?;
+                let mut names = user.name.splitn(2, ' ');
+                Fields::new(id)
+                    .put("name", user.name.clone())
+                    .put_opt("email", user.email.clone())
+                    .put_opt("first_name", names.next().map(str::to_owned))
+                    .put_opt("last_name", names.next().map(str::to_owned))
+            }
+            NodeKind::SystemUser => {
+                let user = self.system_users.get(id)?;
+                Fields::new(id).put("name", user.name.clone()).put("role", "ADMIN")
+            }
+            NodeKind::App => {
+                let app = self.apps.get(id)?;
+                Fields::new(id)
+                    .put("name", app.name.clone())
+                    .put("link", format!("https://www.facebook.com/games/?app_id={id}"))
+                    .put("category", "Business")
+            }
+            NodeKind::Business => {
+                let business = self.businesses.get(id)?;
+                Fields::new(id)
+                    .put("name", business.name.clone())
+                    .put("verification_status", business.verification_status.clone())
+                    .put("created_time", graph_time(business.created_time))
+                    .put("timezone_id", 1)
+            }
+            NodeKind::Page => {
+                let page = self.pages.get(id)?;
+                Fields::new(id)
+                    .put("name", page.name.clone())
+                    .put("category", page.category.clone())
+                    .put("category_list", page_category_list(page))
+                    .put_opt("about", page.about.clone())
+                    .put_opt("description", page.description.clone())
+                    .put_opt("emails", (!page.emails.is_empty()).then(|| json!(page.emails)))
+                    .put_opt("phone", page.phone.clone())
+                    .put_opt("website", page.website.clone())
+                    .put_opt("hours", (!page.hours.is_empty()).then(|| json!(page.hours)))
+                    .put_opt("single_line_address", page.single_line_address.clone())
+                    .put("link", format!("https://www.facebook.com/{id}"))
+                    .node("instagram_business_account", page.instagram_business_account.as_ref())
+                    .node("connected_instagram_account", page.instagram_business_account.as_ref())
+            }
+            NodeKind::InstagramUser => {
+                let ig = self.instagram_accounts.get(id)?;
+                Fields::new(id)
+                    .put("ig_id", ig.ig_id.parse::<u64>().map(Value::from).unwrap_or(json!(ig.ig_id)))
+                    .put("username", ig.username.clone())
+                    .put_opt("name", ig.name.clone())
+                    .put_opt("biography", ig.biography.clone())
+                    .put_opt("website", ig.website.clone())
+                    .put("followers_count", ig.followers_count)
+                    .put("follows_count", ig.follows_count)
+                    .put("media_count", ig.media_count)
+                    .put(
+                        "profile_picture_url",
+                        format!("https://scontent.cdninstagram.com/v/{}/profile.jpg", ig.id),
+                    )
+            }
+            NodeKind::WhatsappBusinessAccount => {
+                let waba = self.wabas.get(id)?;
+                let verification = self
+                    .businesses
+                    .get(&waba.business_id)
+                    .map_or("not_verified".to_owned(), |b| b.verification_status.clone());
+                Fields::new(id)
+                    .put("name", waba.name.clone())
+                    .put("currency", waba.currency.clone())
+                    .put("timezone_id", waba.timezone_id.clone())
+                    .put("country", waba.country.clone())
+                    .put("message_template_namespace", waba.message_template_namespace.clone())
+                    .put("account_review_status", waba.account_review_status.clone())
+                    .put("business_verification_status", verification)
+                    .put("ownership_type", waba.ownership_type.clone())
+            }
+            NodeKind::PhoneNumber => {
+                let phone = self.phone_numbers.get(id)?;
+                Fields::new(id)
+                    .put("display_phone_number", phone.display_phone_number.clone())
+                    .put("verified_name", phone.verified_name.clone())
+                    .put("code_verification_status", phone.code_verification_status.clone())
+                    .put("name_status", phone.name_status.clone())
+                    .put("quality_rating", phone.quality_rating.clone())
+                    .put("platform_type", phone.platform_type.clone())
+                    .put("status", phone.status.clone())
+                    .put("throughput", json!({ "level": phone.throughput_level }))
+                    .put("messaging_limit_tier", phone.messaging_limit_tier.clone())
+                    .put("account_mode", phone.account_mode.clone())
+                    .put("is_pin_enabled", phone.pin.is_some())
+                    .put("is_official_business_account", phone.is_official_business_account)
+            }
+        };
+        Some(NodeView { kind, fields: fields.0 })
+    }
+
+    /// The object a node's permissions are checked against (a phone number is
+    /// covered by its WABA's granular scopes).
+    pub fn permission_target(&self, id: &str) -> String {
+        self.phone_numbers.get(id).map_or_else(|| id.to_owned(), |phone| phone.waba_id.clone())
+    }
+
+    /// The items of an edge, in a stable order. `viewer` is the token's subject.
+    pub fn edge_items(&self, id: &str, edge: &str, token_app: &str) -> Vec<EdgeItem> {
+        let plain = |id: &String| EdgeItem { id: id.clone(), extra: vec![] };
+        match edge {
+            "accounts" => self
+                .pages
+                .values()
+                .filter_map(|page| {
+                    let tasks = page.roles.get(id)?;
+                    let page_token = self.tokens.values().find(|t| {
+                        t.subject_id == page.id
+                            && t.user_id.as_deref() == Some(id)
+                            && t.app_id == token_app
+                    })?;
+                    Some(EdgeItem {
+                        id: page.id.clone(),
+                        extra: vec![("access_token", json!(page_token.token)), ("tasks", json!(tasks))],
+                    })
+                })
+                .collect(),
+            "businesses" => self
+                .businesses
+                .values()
+                .filter(|b| b.owner_user_id.as_deref() == Some(id))
+                .map(|b| plain(&b.id))
+                .collect(),
+            "owned_whatsapp_business_accounts" => {
+                self.wabas.values().filter(|w| w.business_id == id).map(|w| plain(&w.id)).collect()
+            }
+            "phone_numbers" => self
+                .phone_numbers
+                .values()
+                .filter(|p| p.waba_id == id)
+                .map(|p| plain(&p.id))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Default fields for the items of an edge.
+    pub fn edge_default_fields(edge: &str, item_kind: NodeKind) -> &'static [&'static str] {
+        match edge {
+            "accounts" => &["access_token", "category", "category_list", "name", "id", "tasks"],
+            "phone_numbers" => &[
+                "verified_name",
+                "code_verification_status",
+                "display_phone_number",
+                "quality_rating",
+                "platform_type",
+                "throughput",
+                "id",
+            ],
+            _ => item_kind.default_fields(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_field_is_a_known_field() {
+        for kind in [
+            NodeKind::User,
+            NodeKind::SystemUser,
+            NodeKind::App,
+            NodeKind::Business,
+            NodeKind::Page,
+            NodeKind::InstagramUser,
+            NodeKind::WhatsappBusinessAccount,
+            NodeKind::PhoneNumber,
+        ] {
+            for field in kind.default_fields() {
+                assert!(kind.known_fields().contains(field), "{kind:?}.{field}");
+            }
+            let (prefix, len) = kind.id_shape();
+            assert!(prefix.len() < len);
+        }
+    }
+
+    #[test]
+    fn products() {
+        assert_eq!(NodeKind::Page.product(Some("messages")), Product::Messenger);
+        assert_eq!(NodeKind::Page.product(None), Product::Graph);
+        assert_eq!(NodeKind::PhoneNumber.product(None), Product::Whatsapp);
+        assert_eq!(product_from_id_shape("320000000000001"), Product::Whatsapp);
+        assert_eq!(product_from_id_shape("17841400000000001"), Product::Instagram);
+        assert_eq!(product_from_id_shape("me"), Product::Graph);
+    }
+}

@@ -1,0 +1,67 @@
+//! WhatsApp Business Platform accounts: WhatsApp Business Accounts (WABAs),
+//! their business phone numbers, and the consumers on the other end.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Waba {
+    pub id: String,
+    pub name: String,
+    pub business_id: String,
+    pub currency: String,
+    pub timezone_id: String,
+    pub country: String,
+    pub message_template_namespace: String,
+    pub account_review_status: String,
+    pub ownership_type: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PhoneNumber {
+    pub id: String,
+    pub waba_id: String,
+    /// As shown to people, e.g. `+1 555-010-0001`.
+    pub display_phone_number: String,
+    /// E.164 digits without `+`, e.g. `15550100001`.
+    pub digits: String,
+    pub verified_name: String,
+    pub code_verification_status: String,
+    pub name_status: String,
+    pub quality_rating: String,
+    pub platform_type: String,
+    pub status: String,
+    pub throughput_level: String,
+    pub messaging_limit_tier: String,
+    pub account_mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    pub is_official_business_account: bool,
+}
+
+impl PhoneNumber {
+    pub fn is_registered(&self) -> bool {
+        self.platform_type == "CLOUD_API"
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Consumer {
+    /// E.164 digits without `+`; also the consumer's `wa_id`.
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub on_whatsapp: bool,
+}
+
+/// Digits of a phone number as typed by people: `+1 555-010-0001` -> `15550100001`.
+pub fn phone_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_drop_formatting() {
+        assert_eq!(super::phone_digits("+1 555-010-0001"), "15550100001");
+    }
+}
