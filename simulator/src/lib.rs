@@ -1,4 +1,99 @@
 //! metasim: an offline, in-memory, deterministic simulator of Meta's business
-//! platform (Graph API, WhatsApp Cloud API, Pages, Messenger, Instagram).
+//! platform — the Graph API, the WhatsApp Cloud API, Facebook Pages and
+//! Messenger, Instagram. Point an integration's Graph base URL at it.
+//!
+//! In-process use, the way the client tests do it:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = metasim::Simulator::start().await?;
+//! let sandbox = sim.create_sandbox(metasim::CreateSandbox { seed: Some(7), ..Default::default() })
+//!     .expect("the demo fixture builds");
+//! let token = &sandbox.tokens["system_user_token"];
+//! let phone_number_id = &sandbox.handles["phone_number"];
+//! let url = format!("{}/v23.0/{phone_number_id}", sim.url());
+//! // ... GET `url` with `Authorization: Bearer {token}` ...
+//! # let _ = (token, url);
+//! # Ok(()) }
+//! ```
 
+pub mod api;
+pub mod server;
 pub mod world;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use api::state::{AppState, CreateSandbox, SandboxInfo, ServerConfig};
+pub use api::versions::{UnversionedMode, Version, VersionPolicy};
+pub use world::fixture::{DEMO_FIXTURE_JSON, Fixture, demo_fixture};
+
+/// The id of the sandbox `metasim serve` starts with.
+pub const DEFAULT_SANDBOX: &str = "default";
+
+/// A running metasim on 127.0.0.1 with an OS-chosen port; shuts down on drop.
+pub struct Simulator {
+    url: String,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Simulator {
+    /// Start with the default configuration and a `default` demo sandbox (seed 0).
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(ServerConfig::default()).await
+    }
+
+    pub async fn start_with(config: ServerConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let state = AppState::new(config);
+        state
+            .create_sandbox(CreateSandbox {
+                id: Some(DEFAULT_SANDBOX.into()),
+                ..Default::default()
+            })
+            .map_err(|e| std::io::Error::other(e.message.clone()))?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let serving = state.clone();
+        tokio::spawn(async move {
+            let _ = server::serve(listener, serving, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Ok(Self {
+            url,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:54321` (use it as the Graph base URL).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Create a sandbox directly (same as `POST /_sim/sandboxes`).
+    pub fn create_sandbox(
+        &self,
+        request: CreateSandbox,
+    ) -> Result<SandboxInfo, api::error::GraphError> {
+        self.state.create_sandbox(request)
+    }
+
+    /// Ids, tokens and secrets of an existing sandbox.
+    pub fn sandbox(&self, id: &str) -> Option<SandboxInfo> {
+        self.state
+            .sandbox(id)
+            .map(|shared| SandboxInfo::of(&api::state::lock(&shared)))
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,1 +1,164 @@
-fn main() {}
+//! The `metasim` command line: `metasim serve` starts the simulator with a
+//! ready demo sandbox and prints what to paste into an SDK.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
+use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
+
+#[derive(Parser)]
+#[command(
+    name = "metasim",
+    version,
+    about = "An offline, deterministic simulator of Meta's business platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the Graph API and the /_sim control plane with a ready `default` sandbox.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Seed of the default sandbox.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Fixture file for the default sandbox (the demo fixture otherwise).
+    #[arg(long)]
+    fixture: Option<PathBuf>,
+    /// Oldest usable Graph API version; older well-formed versions are served as it.
+    #[arg(long, default_value = "v21.0", value_parser = parse_version)]
+    oldest_version: Version,
+    /// Newest released Graph API version; newer ones are unknown paths (2500).
+    #[arg(long, default_value = "v26.0", value_parser = parse_version)]
+    newest_version: Version,
+    /// What to do with paths that carry no version.
+    #[arg(long, value_enum, default_value_t = UnversionedMode::Serve)]
+    unversioned: UnversionedMode,
+    /// Print only the ready line (no handle listing).
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn parse_version(text: &str) -> Result<Version, String> {
+    Version::parse(text).ok_or_else(|| format!("expected a version like v23.0, got {text:?}"))
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("metasim: cannot start the runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => runtime.block_on(serve(args)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("metasim: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    if args.oldest_version > args.newest_version {
+        return Err("--oldest-version must not be newer than --newest-version".into());
+    }
+    let fixture = match &args.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut deserializer = serde_json::Deserializer::from_str(&text);
+            let fixture: Fixture = serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|e| format!("{}: {} at {}", path.display(), e.inner(), e.path()))?;
+            Some(fixture)
+        }
+        None => None,
+    };
+    let config = ServerConfig {
+        versions: VersionPolicy {
+            oldest: args.oldest_version,
+            newest: args.newest_version,
+            unversioned: args.unversioned,
+        },
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(config);
+    let info = state
+        .create_sandbox(CreateSandbox {
+            id: Some(DEFAULT_SANDBOX.into()),
+            seed: Some(args.seed),
+            fixture,
+            ..Default::default()
+        })
+        .map_err(|e| e.message.clone())?;
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = format!("http://{address}");
+    println!("metasim ready at {base}");
+    if !args.quiet {
+        println!("  Graph base URL:   {base}/{}", args.newest_version);
+        println!("  control plane:    {base}/_sim/sandboxes/{DEFAULT_SANDBOX}");
+        println!("  sandbox:          {} (seed {})", info.id, info.seed);
+        for (handle, id) in &info.handles {
+            println!("  {handle:<18}{id}");
+        }
+        for (handle, token) in &info.tokens {
+            println!("  {handle:<18}{token}");
+        }
+        for (handle, secret) in &info.app_secrets {
+            println!("  {:<18}{secret}", format!("{handle} secret"));
+        }
+    }
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    metasim::server::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("metasim: shutting down");
+}

@@ -125,9 +125,15 @@ mod tests {
     fn expiry_and_invalidation() {
         let mut t = token();
         assert_eq!(t.problem(99), None);
-        assert_eq!(t.problem(100), Some(TokenProblem::Expired { expired_at: 100 }));
+        assert_eq!(
+            t.problem(100),
+            Some(TokenProblem::Expired { expired_at: 100 })
+        );
         t.invalidated = Some(Invalidation::AppRemoved);
-        assert_eq!(t.problem(0), Some(TokenProblem::Invalidated(Invalidation::AppRemoved)));
+        assert_eq!(
+            t.problem(0),
+            Some(TokenProblem::Invalidated(Invalidation::AppRemoved))
+        );
     }
 
     #[test]

@@ -30,11 +30,20 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(mode: ClockMode, start: i64, wall_now: i64) -> Self {
-        let mut clock = Self { mode, start, advanced: 0, wall: wall_now };
-        if mode == ClockMode::Realtime {
-            clock.start = wall_now;
+        match mode {
+            ClockMode::Virtual => Self {
+                mode,
+                start,
+                advanced: 0,
+                wall: 0,
+            },
+            ClockMode::Realtime => Self {
+                mode,
+                start: wall_now,
+                advanced: 0,
+                wall: wall_now,
+            },
         }
-        clock
     }
 
     pub fn mode(&self) -> ClockMode {
@@ -53,8 +62,12 @@ impl Clock {
         self.advanced = self.advanced.saturating_add(seconds.max(0));
     }
 
+    /// Hand in the wall clock; only a realtime clock keeps it, so a virtual
+    /// clock's state (and snapshot) never depends on when requests arrive.
     pub fn observe_wall_time(&mut self, wall_now: i64) {
-        self.wall = wall_now;
+        if self.mode == ClockMode::Realtime {
+            self.wall = wall_now;
+        }
     }
 }
 
@@ -79,14 +92,20 @@ pub fn parse_instant(text: &str) -> Option<i64> {
     if let Ok(unix) = text.parse::<i64>() {
         return Some(unix);
     }
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp())
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp())
 }
 
 /// The US Pacific time Meta prints in token-expiry messages:
 /// `Tuesday, 01-Dec-25 06:00:00 PST` (PDT in summer).
 pub fn pacific_time(unix: i64) -> String {
     let utc = DateTime::<Utc>::from_timestamp(unix, 0).unwrap_or_default();
-    let (offset_hours, zone) = if in_us_daylight_time(utc) { (7, "PDT") } else { (8, "PST") };
+    let (offset_hours, zone) = if in_us_daylight_time(utc) {
+        (7, "PDT")
+    } else {
+        (8, "PST")
+    };
     let local = utc - Duration::hours(offset_hours);
     format!("{} {zone}", local.format("%A, %d-%b-%y %H:%M:%S"))
 }
@@ -95,8 +114,12 @@ pub fn pacific_time(unix: i64) -> String {
 /// (10:00 UTC), to the first Sunday of November, 2:00 local daylight time (9:00 UTC).
 fn in_us_daylight_time(utc: DateTime<Utc>) -> bool {
     let year = utc.year();
-    let starts = nth_sunday(year, 3, 2).and_hms_opt(10, 0, 0).map(|t| t.and_utc());
-    let ends = nth_sunday(year, 11, 1).and_hms_opt(9, 0, 0).map(|t| t.and_utc());
+    let starts = nth_sunday(year, 3, 2)
+        .and_hms_opt(10, 0, 0)
+        .map(|t| t.and_utc());
+    let ends = nth_sunday(year, 11, 1)
+        .and_hms_opt(9, 0, 0)
+        .map(|t| t.and_utc());
     match (starts, ends) {
         (Some(starts), Some(ends)) => utc >= starts && utc < ends,
         _ => false,
@@ -141,8 +164,14 @@ mod tests {
     #[test]
     fn pacific_time_follows_daylight_saving() {
         // 2025-12-01T14:00:00Z is 06:00 PST, a Monday.
-        assert_eq!(pacific_time(1_764_597_600), "Monday, 01-Dec-25 06:00:00 PST");
+        assert_eq!(
+            pacific_time(1_764_597_600),
+            "Monday, 01-Dec-25 06:00:00 PST"
+        );
         // 2026-07-01T13:00:00Z is 06:00 PDT.
-        assert_eq!(pacific_time(1_782_910_800), "Wednesday, 01-Jul-26 06:00:00 PDT");
+        assert_eq!(
+            pacific_time(1_782_910_800),
+            "Wednesday, 01-Jul-26 06:00:00 PDT"
+        );
     }
 }

@@ -83,9 +83,13 @@ impl FaultRule {
 
     fn matches(&self, method: &str, path: &str, product: Product) -> bool {
         let m = &self.spec.matcher;
-        m.method.as_deref().is_none_or(|want| want.eq_ignore_ascii_case(method))
+        m.method
+            .as_deref()
+            .is_none_or(|want| want.eq_ignore_ascii_case(method))
             && m.product.as_ref().is_none_or(|set| set.contains(product))
-            && m.path.as_deref().is_none_or(|glob| path_matches(glob, path))
+            && m.path
+                .as_deref()
+                .is_none_or(|glob| path_matches(glob, path))
     }
 }
 
@@ -118,19 +122,27 @@ pub struct InvalidFault(pub String);
 impl Faults {
     pub fn add(&mut self, spec: FaultSpec) -> Result<&FaultRule, InvalidFault> {
         if spec.error.is_none() && spec.latency_ms.is_none() {
-            return Err(InvalidFault("a fault needs an \"error\", a \"latency_ms\" or both".into()));
+            return Err(InvalidFault(
+                "a fault needs an \"error\", a \"latency_ms\" or both".into(),
+            ));
         }
         if let Some(glob) = &spec.matcher.path {
             glob::Pattern::new(glob)
                 .map_err(|e| InvalidFault(format!("match.path is not a valid glob: {e}")))?;
         }
-        if let Some(error) = &spec.error {
-            if !(400..=599).contains(&error.http_status) {
-                return Err(InvalidFault("error.http_status must be between 400 and 599".into()));
-            }
+        if let Some(error) = &spec.error
+            && !(400..=599).contains(&error.http_status)
+        {
+            return Err(InvalidFault(
+                "error.http_status must be between 400 and 599".into(),
+            ));
         }
         self.next_id += 1;
-        self.rules.push(FaultRule { id: self.next_id.to_string(), spec, hits: 0 });
+        self.rules.push(FaultRule {
+            id: self.next_id.to_string(),
+            spec,
+            hits: 0,
+        });
         Ok(self.rules.last().expect("just pushed"))
     }
 
@@ -145,13 +157,22 @@ impl Faults {
     }
 
     /// The first active rule matching the request, counted as a hit.
-    pub fn check(&mut self, method: &str, path: &str, product: Product, now: i64) -> Option<FaultHit> {
+    pub fn check(
+        &mut self,
+        method: &str,
+        path: &str,
+        product: Product,
+        now: i64,
+    ) -> Option<FaultHit> {
         let rule = self
             .rules
             .iter_mut()
             .find(|rule| rule.active(now) && rule.matches(method, path, product))?;
         rule.hits += 1;
-        Some(FaultHit { error: rule.spec.error.clone(), latency_ms: rule.spec.latency_ms.unwrap_or(0) })
+        Some(FaultHit {
+            error: rule.spec.error.clone(),
+            latency_ms: rule.spec.latency_ms.unwrap_or(0),
+        })
     }
 }
 
@@ -170,22 +191,35 @@ mod tests {
             .add(spec(serde_json::json!({"match": {"path": "/*/messages"},
                 "error": {"code": 131000, "http_status": 500}, "times": 2})))
             .unwrap();
-        faults.add(spec(serde_json::json!({"latency_ms": 5, "until": 100}))).unwrap();
-        let first = faults.check("POST", "/1/messages", Product::Whatsapp, 0).unwrap();
+        faults
+            .add(spec(serde_json::json!({"latency_ms": 5, "until": 100})))
+            .unwrap();
+        let first = faults
+            .check("POST", "/1/messages", Product::Whatsapp, 0)
+            .unwrap();
         assert_eq!(first.error.unwrap().code, 131000);
-        faults.check("POST", "/1/messages", Product::Whatsapp, 0).unwrap();
-        let third = faults.check("POST", "/1/messages", Product::Whatsapp, 0).unwrap();
+        faults
+            .check("POST", "/1/messages", Product::Whatsapp, 0)
+            .unwrap();
+        let third = faults
+            .check("POST", "/1/messages", Product::Whatsapp, 0)
+            .unwrap();
         assert!(third.error.is_none());
         assert_eq!(third.latency_ms, 5);
-        assert_eq!(faults.check("POST", "/1/messages", Product::Whatsapp, 100), None);
+        assert_eq!(
+            faults.check("POST", "/1/messages", Product::Whatsapp, 100),
+            None
+        );
     }
 
     #[test]
     fn one_rule_spans_several_products() {
         let mut faults = Faults::default();
         faults
-            .add(spec(serde_json::json!({"match": {"product": ["whatsapp", "instagram"]},
-                "error": {"code": 2, "http_status": 503}})))
+            .add(spec(
+                serde_json::json!({"match": {"product": ["whatsapp", "instagram"]},
+                "error": {"code": 2, "http_status": 503}}),
+            ))
             .unwrap();
         assert!(faults.check("GET", "/1", Product::Whatsapp, 0).is_some());
         assert!(faults.check("GET", "/1", Product::Instagram, 0).is_some());
@@ -203,10 +237,20 @@ mod tests {
     fn rejects_useless_or_bad_rules() {
         let mut faults = Faults::default();
         assert!(faults.add(spec(serde_json::json!({}))).is_err());
-        assert!(faults.add(spec(serde_json::json!({"match": {"path": "[" }, "latency_ms": 1}))).is_err());
-        assert!(faults
-            .add(spec(serde_json::json!({"error": {"code": 1, "http_status": 200}})))
-            .is_err());
+        assert!(
+            faults
+                .add(spec(
+                    serde_json::json!({"match": {"path": "[" }, "latency_ms": 1})
+                ))
+                .is_err()
+        );
+        assert!(
+            faults
+                .add(spec(
+                    serde_json::json!({"error": {"code": 1, "http_status": 200}})
+                ))
+                .is_err()
+        );
         assert!(faults.remove("nope").eq(&false));
     }
 }

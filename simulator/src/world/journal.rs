@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
 
@@ -15,9 +15,9 @@ pub struct JournalEntry {
     pub method: String,
     pub path: String,
     /// Query parameters in arrival order, secrets redacted.
-    pub query: Vec<(String, String)>,
+    pub query: Map<String, Value>,
     /// Request headers worth keeping, secrets redacted (lowercase names).
-    pub headers: Vec<(String, String)>,
+    pub headers: Map<String, Value>,
     /// The request body: JSON as sent, form fields as an object, or null.
     pub body: Value,
     pub status: u16,
@@ -42,7 +42,11 @@ pub struct JournalFilter<'a> {
 
 impl Journal {
     pub fn new(limit: usize) -> Self {
-        Self { limit: limit.max(1), next_seq: 1, entries: VecDeque::new() }
+        Self {
+            limit: limit.max(1),
+            next_seq: 1,
+            entries: VecDeque::new(),
+        }
     }
 
     pub fn record(&mut self, mut entry: JournalEntry) {
@@ -66,10 +70,16 @@ impl Journal {
         let matching: Vec<&JournalEntry> = self
             .entries
             .iter()
-            .filter(|e| filter.method.is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
+            .filter(|e| {
+                filter
+                    .method
+                    .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+            })
             .filter(|e| filter.path_prefix.is_none_or(|p| e.path.starts_with(p)))
             .collect();
-        let skip = filter.limit.map_or(0, |limit| matching.len().saturating_sub(limit));
+        let skip = filter
+            .limit
+            .map_or(0, |limit| matching.len().saturating_sub(limit));
         matching.into_iter().skip(skip).collect()
     }
 }
@@ -84,8 +94,8 @@ mod tests {
             time: 0,
             method: method.into(),
             path: path.into(),
-            query: vec![],
-            headers: vec![],
+            query: Map::new(),
+            headers: Map::new(),
             body: Value::Null,
             status: 200,
             response: Value::Null,
@@ -101,12 +111,23 @@ mod tests {
         journal.record(entry("POST", "/v23.0/d"));
         let all = journal.select(&JournalFilter::default());
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
-        let posts = journal.select(&JournalFilter { method: Some("post"), ..Default::default() });
+        let posts = journal.select(&JournalFilter {
+            method: Some("post"),
+            ..Default::default()
+        });
         assert_eq!(posts.len(), 1);
-        let newest = journal.select(&JournalFilter { limit: Some(2), ..Default::default() });
-        assert_eq!(newest.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["/v23.0/d", "/v23.0/d"]);
-        let prefixed =
-            journal.select(&JournalFilter { path_prefix: Some("/v23.0/c"), ..Default::default() });
+        let newest = journal.select(&JournalFilter {
+            limit: Some(2),
+            ..Default::default()
+        });
+        assert_eq!(
+            newest.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+            ["/v23.0/d", "/v23.0/d"]
+        );
+        let prefixed = journal.select(&JournalFilter {
+            path_prefix: Some("/v23.0/c"),
+            ..Default::default()
+        });
         assert_eq!(prefixed.len(), 1);
     }
 }

@@ -66,9 +66,13 @@ impl NodeKind {
             NodeKind::User => &["id", "name", "email", "first_name", "last_name"],
             NodeKind::SystemUser => &["id", "name", "role"],
             NodeKind::App => &["id", "name", "link", "category"],
-            NodeKind::Business => {
-                &["id", "name", "verification_status", "created_time", "timezone_id"]
-            }
+            NodeKind::Business => &[
+                "id",
+                "name",
+                "verification_status",
+                "created_time",
+                "timezone_id",
+            ],
             NodeKind::Page => &[
                 "id",
                 "name",
@@ -129,9 +133,12 @@ impl NodeKind {
     pub fn default_fields(self) -> &'static [&'static str] {
         match self {
             NodeKind::InstagramUser => &["id"],
-            NodeKind::PhoneNumber => {
-                &["id", "display_phone_number", "verified_name", "quality_rating"]
-            }
+            NodeKind::PhoneNumber => &[
+                "id",
+                "display_phone_number",
+                "verified_name",
+                "quality_rating",
+            ],
             _ => &["id", "name"],
         }
     }
@@ -139,9 +146,10 @@ impl NodeKind {
     pub fn edges(self) -> &'static [&'static str] {
         match self {
             NodeKind::User => &["accounts", "businesses"],
-            NodeKind::Business => {
-                &["owned_whatsapp_business_accounts", "client_whatsapp_business_accounts"]
-            }
+            NodeKind::Business => &[
+                "owned_whatsapp_business_accounts",
+                "client_whatsapp_business_accounts",
+            ],
             NodeKind::WhatsappBusinessAccount => &["phone_numbers"],
             _ => &[],
         }
@@ -164,16 +172,17 @@ impl NodeKind {
             NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => Product::Whatsapp,
             NodeKind::InstagramUser => Product::Instagram,
             NodeKind::Page if edge.is_some_and(is_messenger_edge) => Product::Messenger,
-            NodeKind::Business if edge.is_some_and(|e| e.contains("whatsapp")) => {
-                Product::Whatsapp
-            }
+            NodeKind::Business if edge.is_some_and(|e| e.contains("whatsapp")) => Product::Whatsapp,
             _ => Product::Graph,
         }
     }
 }
 
 fn is_messenger_edge(edge: &str) -> bool {
-    matches!(edge, "messages" | "conversations" | "messenger_profile" | "message_attachments")
+    matches!(
+        edge,
+        "messages" | "conversations" | "messenger_profile" | "message_attachments"
+    )
 }
 
 /// Classify an id before any sandbox is known (e.g. for a bad token), from the
@@ -205,7 +214,10 @@ pub struct NodeView {
 
 impl NodeView {
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
-        self.fields.iter().find(|(field, _)| *field == name).map(|(_, value)| value)
+        self.fields
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value)
     }
 }
 
@@ -248,7 +260,9 @@ fn page_category_list(page: &Page) -> Value {
 
 /// A stable numeric id for a category name (Meta's categories have fixed ids).
 fn category_id(name: &str) -> String {
-    let sum = name.bytes().fold(2000u32, |acc, b| (acc * 31 + u32::from(b)) % 9000);
+    let sum = name
+        .bytes()
+        .fold(2000u32, |acc, b| (acc * 31 + u32::from(b)) % 9000);
     (1000 + sum).to_string()
 }
 
@@ -271,13 +285,18 @@ impl Sandbox {
             }
             NodeKind::SystemUser => {
                 let user = self.system_users.get(id)?;
-                Fields::new(id).put("name", user.name.clone()).put("role", "ADMIN")
+                Fields::new(id)
+                    .put("name", user.name.clone())
+                    .put("role", "ADMIN")
             }
             NodeKind::App => {
                 let app = self.apps.get(id)?;
                 Fields::new(id)
                     .put("name", app.name.clone())
-                    .put("link", format!("https://www.facebook.com/games/?app_id={id}"))
+                    .put(
+                        "link",
+                        format!("https://www.facebook.com/games/?app_id={id}"),
+                    )
                     .put("category", "Business")
             }
             NodeKind::Business => {
@@ -296,19 +315,34 @@ impl Sandbox {
                     .put("category_list", page_category_list(page))
                     .put_opt("about", page.about.clone())
                     .put_opt("description", page.description.clone())
-                    .put_opt("emails", (!page.emails.is_empty()).then(|| json!(page.emails)))
+                    .put_opt(
+                        "emails",
+                        (!page.emails.is_empty()).then(|| json!(page.emails)),
+                    )
                     .put_opt("phone", page.phone.clone())
                     .put_opt("website", page.website.clone())
                     .put_opt("hours", (!page.hours.is_empty()).then(|| json!(page.hours)))
                     .put_opt("single_line_address", page.single_line_address.clone())
                     .put("link", format!("https://www.facebook.com/{id}"))
-                    .node("instagram_business_account", page.instagram_business_account.as_ref())
-                    .node("connected_instagram_account", page.instagram_business_account.as_ref())
+                    .node(
+                        "instagram_business_account",
+                        page.instagram_business_account.as_ref(),
+                    )
+                    .node(
+                        "connected_instagram_account",
+                        page.instagram_business_account.as_ref(),
+                    )
             }
             NodeKind::InstagramUser => {
                 let ig = self.instagram_accounts.get(id)?;
                 Fields::new(id)
-                    .put("ig_id", ig.ig_id.parse::<u64>().map(Value::from).unwrap_or(json!(ig.ig_id)))
+                    .put(
+                        "ig_id",
+                        ig.ig_id
+                            .parse::<u64>()
+                            .map(Value::from)
+                            .unwrap_or(json!(ig.ig_id)),
+                    )
                     .put("username", ig.username.clone())
                     .put_opt("name", ig.name.clone())
                     .put_opt("biography", ig.biography.clone())
@@ -332,7 +366,10 @@ impl Sandbox {
                     .put("currency", waba.currency.clone())
                     .put("timezone_id", waba.timezone_id.clone())
                     .put("country", waba.country.clone())
-                    .put("message_template_namespace", waba.message_template_namespace.clone())
+                    .put(
+                        "message_template_namespace",
+                        waba.message_template_namespace.clone(),
+                    )
                     .put("account_review_status", waba.account_review_status.clone())
                     .put("business_verification_status", verification)
                     .put("ownership_type", waba.ownership_type.clone())
@@ -342,7 +379,10 @@ impl Sandbox {
                 Fields::new(id)
                     .put("display_phone_number", phone.display_phone_number.clone())
                     .put("verified_name", phone.verified_name.clone())
-                    .put("code_verification_status", phone.code_verification_status.clone())
+                    .put(
+                        "code_verification_status",
+                        phone.code_verification_status.clone(),
+                    )
                     .put("name_status", phone.name_status.clone())
                     .put("quality_rating", phone.quality_rating.clone())
                     .put("platform_type", phone.platform_type.clone())
@@ -351,21 +391,32 @@ impl Sandbox {
                     .put("messaging_limit_tier", phone.messaging_limit_tier.clone())
                     .put("account_mode", phone.account_mode.clone())
                     .put("is_pin_enabled", phone.pin.is_some())
-                    .put("is_official_business_account", phone.is_official_business_account)
+                    .put(
+                        "is_official_business_account",
+                        phone.is_official_business_account,
+                    )
             }
         };
-        Some(NodeView { kind, fields: fields.0 })
+        Some(NodeView {
+            kind,
+            fields: fields.0,
+        })
     }
 
     /// The object a node's permissions are checked against (a phone number is
     /// covered by its WABA's granular scopes).
     pub fn permission_target(&self, id: &str) -> String {
-        self.phone_numbers.get(id).map_or_else(|| id.to_owned(), |phone| phone.waba_id.clone())
+        self.phone_numbers
+            .get(id)
+            .map_or_else(|| id.to_owned(), |phone| phone.waba_id.clone())
     }
 
     /// The items of an edge, in a stable order. `viewer` is the token's subject.
     pub fn edge_items(&self, id: &str, edge: &str, token_app: &str) -> Vec<EdgeItem> {
-        let plain = |id: &String| EdgeItem { id: id.clone(), extra: vec![] };
+        let plain = |id: &String| EdgeItem {
+            id: id.clone(),
+            extra: vec![],
+        };
         match edge {
             "accounts" => self
                 .pages
@@ -379,7 +430,10 @@ impl Sandbox {
                     })?;
                     Some(EdgeItem {
                         id: page.id.clone(),
-                        extra: vec![("access_token", json!(page_token.token)), ("tasks", json!(tasks))],
+                        extra: vec![
+                            ("access_token", json!(page_token.token)),
+                            ("tasks", json!(tasks)),
+                        ],
                     })
                 })
                 .collect(),
@@ -389,9 +443,12 @@ impl Sandbox {
                 .filter(|b| b.owner_user_id.as_deref() == Some(id))
                 .map(|b| plain(&b.id))
                 .collect(),
-            "owned_whatsapp_business_accounts" => {
-                self.wabas.values().filter(|w| w.business_id == id).map(|w| plain(&w.id)).collect()
-            }
+            "owned_whatsapp_business_accounts" => self
+                .wabas
+                .values()
+                .filter(|w| w.business_id == id)
+                .map(|w| plain(&w.id))
+                .collect(),
             "phone_numbers" => self
                 .phone_numbers
                 .values()
@@ -405,7 +462,14 @@ impl Sandbox {
     /// Default fields for the items of an edge.
     pub fn edge_default_fields(edge: &str, item_kind: NodeKind) -> &'static [&'static str] {
         match edge {
-            "accounts" => &["access_token", "category", "category_list", "name", "id", "tasks"],
+            "accounts" => &[
+                "access_token",
+                "category",
+                "category_list",
+                "name",
+                "id",
+                "tasks",
+            ],
             "phone_numbers" => &[
                 "verified_name",
                 "code_verification_status",
@@ -450,7 +514,10 @@ mod tests {
         assert_eq!(NodeKind::Page.product(None), Product::Graph);
         assert_eq!(NodeKind::PhoneNumber.product(None), Product::Whatsapp);
         assert_eq!(product_from_id_shape("320000000000001"), Product::Whatsapp);
-        assert_eq!(product_from_id_shape("17841400000000001"), Product::Instagram);
+        assert_eq!(
+            product_from_id_shape("17841400000000001"),
+            Product::Instagram
+        );
         assert_eq!(product_from_id_shape("me"), Product::Graph);
     }
 }

@@ -5,8 +5,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The tasks a Page role has when the fixture does not list them (full control).
-pub const ALL_PAGE_TASKS: [&str; 6] =
-    ["ANALYZE", "ADVERTISE", "MESSAGING", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+pub const ALL_PAGE_TASKS: [&str; 6] = [
+    "ANALYZE",
+    "ADVERTISE",
+    "MESSAGING",
+    "MODERATE",
+    "CREATE_CONTENT",
+    "MANAGE",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Page {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{App, Business, FacebookUser, SystemUser};
-use super::auth::{AccessToken, TokenKind};
+use super::auth::{AccessToken, Invalidation, TokenKind};
 use super::clock::{Clock, ClockMode, DEFAULT_START, parse_instant};
 use super::faults::Faults;
 use super::fixture::{Fixture, PageFixture, TokenFixture, WabaFixture};
@@ -49,7 +49,11 @@ fn default_journal_limit() -> usize {
 
 impl Default for SandboxOptions {
     fn default() -> Self {
-        Self { delivery: Delivery::Manual, clock: ClockMode::Virtual, journal_limit: DEFAULT_JOURNAL_LIMIT }
+        Self {
+            delivery: Delivery::Manual,
+            clock: ClockMode::Virtual,
+            journal_limit: DEFAULT_JOURNAL_LIMIT,
+        }
     }
 }
 
@@ -101,7 +105,10 @@ impl Sandbox {
         let start = match &fixture.clock_start {
             None => DEFAULT_START,
             Some(value) => {
-                let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                let text = value
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| value.to_string());
                 parse_instant(&text).ok_or_else(|| {
                     FixtureError(format!(
                         "clock_start: expected unix seconds or an RFC 3339 time, got {value}"
@@ -139,7 +146,13 @@ impl Sandbox {
 
     /// The same sandbox as right after creation: same fixture, seed and clock start.
     pub fn reset(&self, wall_now: i64) -> Result<Self, FixtureError> {
-        Self::create(&self.id, self.seed, self.options.clone(), self.fixture.clone(), wall_now)
+        Self::create(
+            &self.id,
+            self.seed,
+            self.options.clone(),
+            self.fixture.clone(),
+            wall_now,
+        )
     }
 
     /// Allocate a fresh node id of `kind` (or take the pinned one) and register it.
@@ -151,7 +164,9 @@ impl Sandbox {
     ) -> Result<String, FixtureError> {
         let id = match pinned {
             Some(id) if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) => {
-                return Err(FixtureError(format!("{place}.id: Graph ids are numeric strings, got {id:?}")));
+                return Err(FixtureError(format!(
+                    "{place}.id: Graph ids are numeric strings, got {id:?}"
+                )));
             }
             Some(id) if self.registry.contains_key(id) => {
                 return Err(FixtureError(format!("{place}.id: {id} is already used")));
@@ -175,14 +190,25 @@ impl Sandbox {
         if handle.is_empty() {
             return Err(FixtureError(format!("{place}.handle: must not be empty")));
         }
-        if self.handles.insert(handle.to_owned(), id.to_owned()).is_some() {
-            return Err(FixtureError(format!("{place}.handle: {handle:?} is used twice")));
+        if self
+            .handles
+            .insert(handle.to_owned(), id.to_owned())
+            .is_some()
+        {
+            return Err(FixtureError(format!(
+                "{place}.handle: {handle:?} is used twice"
+            )));
         }
         Ok(())
     }
 
     /// The id behind a handle, if the handle names a node of one of `kinds`.
-    fn resolve(&self, handle: &str, kinds: &[NodeKind], place: &str) -> Result<String, FixtureError> {
+    fn resolve(
+        &self,
+        handle: &str,
+        kinds: &[NodeKind],
+        place: &str,
+    ) -> Result<String, FixtureError> {
         let id = self.handles.get(handle);
         match id.and_then(|id| self.registry.get(id).map(|kind| (id, kind))) {
             Some((id, kind)) if kinds.contains(kind) => Ok(id.clone()),
@@ -204,7 +230,11 @@ impl Sandbox {
             self.name_handle(&user.handle, &id, &place)?;
             self.users.insert(
                 id.clone(),
-                FacebookUser { id, name: user.name.clone(), email: user.email.clone() },
+                FacebookUser {
+                    id,
+                    name: user.name.clone(),
+                    email: user.email.clone(),
+                },
             );
         }
         for (i, app) in fixture.apps.iter().enumerate() {
@@ -212,7 +242,10 @@ impl Sandbox {
             let id = self.allocate_node(NodeKind::App, app.id.as_deref(), &place)?;
             self.name_handle(&app.handle, &id, &place)?;
             let scope = format!("{}/{}", self.id, id);
-            let secret = app.secret.clone().unwrap_or_else(|| self.ids.app_secret(&scope));
+            let secret = app
+                .secret
+                .clone()
+                .unwrap_or_else(|| self.ids.app_secret(&scope));
             let app = App {
                 id: id.clone(),
                 name: app.name.clone(),
@@ -260,25 +293,40 @@ impl Sandbox {
         }
         for (i, user) in fixture.system_users.iter().enumerate() {
             let place = format!("system_users[{i}]");
-            let business_id =
-                self.resolve(&user.business, &[NodeKind::Business], &format!("{place}.business"))?;
+            let business_id = self.resolve(
+                &user.business,
+                &[NodeKind::Business],
+                &format!("{place}.business"),
+            )?;
             let id = self.allocate_node(NodeKind::SystemUser, user.id.as_deref(), &place)?;
             self.name_handle(&user.handle, &id, &place)?;
-            self.system_users.insert(id.clone(), SystemUser { id, name: user.name.clone(), business_id });
+            self.system_users.insert(
+                id.clone(),
+                SystemUser {
+                    id,
+                    name: user.name.clone(),
+                    business_id,
+                },
+            );
         }
         for (i, page) in fixture.pages.iter().enumerate() {
             self.load_page(i, page)?;
         }
         for (i, ig) in fixture.instagram_accounts.iter().enumerate() {
             let place = format!("instagram_accounts[{i}]");
-            if !matches!(ig.account_type.as_str(), "BUSINESS" | "MEDIA_CREATOR" | "PERSONAL") {
+            if !matches!(
+                ig.account_type.as_str(),
+                "BUSINESS" | "MEDIA_CREATOR" | "PERSONAL"
+            ) {
                 return Err(FixtureError(format!(
                     "{place}.account_type: expected BUSINESS, MEDIA_CREATOR or PERSONAL, got {:?}",
                     ig.account_type
                 )));
             }
             let page_id = match &ig.page {
-                Some(handle) => Some(self.resolve(handle, &[NodeKind::Page], &format!("{place}.page"))?),
+                Some(handle) => {
+                    Some(self.resolve(handle, &[NodeKind::Page], &format!("{place}.page"))?)
+                }
                 None => None,
             };
             let id = self.allocate_node(NodeKind::InstagramUser, ig.id.as_deref(), &place)?;
@@ -324,16 +372,22 @@ impl Sandbox {
                 )));
             }
             if self.consumers.contains_key(&phone) {
-                return Err(FixtureError(format!("{place}.phone: {phone} is used twice")));
+                return Err(FixtureError(format!(
+                    "{place}.phone: {phone} is used twice"
+                )));
             }
             self.name_handle(&consumer.handle, &phone, &place)?;
             self.consumers.insert(
                 phone.clone(),
-                Consumer { phone, name: consumer.name.clone(), on_whatsapp: consumer.on_whatsapp },
+                Consumer {
+                    phone,
+                    name: consumer.name.clone(),
+                    on_whatsapp: consumer.on_whatsapp,
+                },
             );
         }
         for (i, token) in fixture.tokens.iter().enumerate() {
-            self.load_token(i, token)?;
+            self.add_token(&format!("tokens[{i}]"), token)?;
         }
         Ok(())
     }
@@ -342,7 +396,11 @@ impl Sandbox {
         let place = format!("pages[{i}]");
         let mut roles = BTreeMap::new();
         for (r, role) in page.roles.iter().enumerate() {
-            let user = self.resolve(&role.user, &[NodeKind::User], &format!("{place}.roles[{r}].user"))?;
+            let user = self.resolve(
+                &role.user,
+                &[NodeKind::User],
+                &format!("{place}.roles[{r}].user"),
+            )?;
             let tasks = role
                 .tasks
                 .clone()
@@ -356,7 +414,10 @@ impl Sandbox {
             Page {
                 id,
                 name: page.name.clone(),
-                category: page.category.clone().unwrap_or_else(|| "Local business".to_owned()),
+                category: page
+                    .category
+                    .clone()
+                    .unwrap_or_else(|| "Local business".to_owned()),
                 about: page.about.clone(),
                 description: page.description.clone(),
                 emails: page.emails.clone(),
@@ -373,13 +434,27 @@ impl Sandbox {
 
     fn load_waba(&mut self, i: usize, waba: &WabaFixture) -> Result<(), FixtureError> {
         let place = format!("whatsapp_business_accounts[{i}]");
-        let business_id =
-            self.resolve(&waba.business, &[NodeKind::Business], &format!("{place}.business"))?;
-        let id = self.allocate_node(NodeKind::WhatsappBusinessAccount, waba.id.as_deref(), &place)?;
+        let business_id = self.resolve(
+            &waba.business,
+            &[NodeKind::Business],
+            &format!("{place}.business"),
+        )?;
+        let id = self.allocate_node(
+            NodeKind::WhatsappBusinessAccount,
+            waba.id.as_deref(),
+            &place,
+        )?;
         self.name_handle(&waba.handle, &id, &place)?;
         let namespace = {
             let hex = self.ids.app_secret("template-namespace");
-            format!("{}_{}_{}_{}_{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+            format!(
+                "{}_{}_{}_{}_{}",
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..32]
+            )
         };
         self.wabas.insert(
             id.clone(),
@@ -404,12 +479,13 @@ impl Sandbox {
                     phone.display_phone_number
                 )));
             }
-            if let Some(pin) = &phone.pin {
-                if pin.len() != 6 || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(FixtureError(format!("{place}.pin: expected 6 digits")));
-                }
+            if let Some(pin) = &phone.pin
+                && (pin.len() != 6 || !pin.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return Err(FixtureError(format!("{place}.pin: expected 6 digits")));
             }
-            let phone_id = self.allocate_node(NodeKind::PhoneNumber, phone.id.as_deref(), &place)?;
+            let phone_id =
+                self.allocate_node(NodeKind::PhoneNumber, phone.id.as_deref(), &place)?;
             self.name_handle(&phone.handle, &phone_id, &place)?;
             let registered = phone.registered;
             let state = |yes: &str, no: &str| if registered { yes } else { no }.to_owned();
@@ -423,7 +499,10 @@ impl Sandbox {
                     verified_name: phone.verified_name.clone(),
                     code_verification_status: state("VERIFIED", "NOT_VERIFIED"),
                     name_status: state("APPROVED", "PENDING_REVIEW"),
-                    quality_rating: phone.quality_rating.clone().unwrap_or_else(|| state("GREEN", "UNKNOWN")),
+                    quality_rating: phone
+                        .quality_rating
+                        .clone()
+                        .unwrap_or_else(|| state("GREEN", "UNKNOWN")),
                     platform_type: state("CLOUD_API", "NOT_APPLICABLE"),
                     status: state("CONNECTED", "PENDING"),
                     throughput_level: state("STANDARD", "NOT_APPLICABLE"),
@@ -437,8 +516,9 @@ impl Sandbox {
         Ok(())
     }
 
-    fn load_token(&mut self, i: usize, token: &TokenFixture) -> Result<(), FixtureError> {
-        let place = format!("tokens[{i}]");
+    /// Issue a token described like a fixture token; returns the token string.
+    /// `place` names it in errors.
+    pub fn add_token(&mut self, place: &str, token: &TokenFixture) -> Result<String, FixtureError> {
         let subject = self.resolve(
             &token.subject,
             &[NodeKind::User, NodeKind::SystemUser, NodeKind::Page],
@@ -449,9 +529,11 @@ impl Sandbox {
         for (scope, handles) in &token.targets {
             let ids = handles
                 .iter()
-                .map(|h| self.handles.get(h).cloned().ok_or_else(|| {
-                    FixtureError(format!("{place}.targets.{scope}: unknown handle {h:?}"))
-                }))
+                .map(|h| {
+                    self.handles.get(h).cloned().ok_or_else(|| {
+                        FixtureError(format!("{place}.targets.{scope}: unknown handle {h:?}"))
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             targets.insert(scope.clone(), ids);
         }
@@ -467,9 +549,13 @@ impl Sandbox {
             None => self.ids.access_token(&self.id.clone()),
         };
         if self.tokens.contains_key(&string) || self.token_handles.contains_key(&token.handle) {
-            return Err(FixtureError(format!("{place}: token or handle {:?} is used twice", token.handle)));
+            return Err(FixtureError(format!(
+                "{place}: token or handle {:?} is used twice",
+                token.handle
+            )));
         }
-        self.token_handles.insert(token.handle.clone(), string.clone());
+        self.token_handles
+            .insert(token.handle.clone(), string.clone());
         let access = AccessToken {
             token: string.clone(),
             kind,
@@ -482,11 +568,31 @@ impl Sandbox {
             expires_at,
             invalidated: None,
         };
-        self.tokens.insert(string, access.clone());
+        self.tokens.insert(string.clone(), access.clone());
         if kind == TokenKind::User && access.has_scope("pages_show_list") {
             self.issue_page_tokens(&access);
         }
-        Ok(())
+        Ok(string)
+    }
+
+    /// Invalidate the token with this handle (and the Page tokens derived from a
+    /// user token). False when no token has the handle.
+    pub fn invalidate_token(&mut self, handle: &str, reason: Invalidation) -> bool {
+        let Some(string) = self.token_handles.get(handle).cloned() else {
+            return false;
+        };
+        let Some(token) = self.tokens.get(&string).cloned() else {
+            return false;
+        };
+        for other in self.tokens.values_mut() {
+            let derived = other.kind == TokenKind::Page
+                && other.user_id.as_deref() == Some(token.subject_id.as_str())
+                && other.app_id == token.app_id;
+            if other.token == string || (token.kind == TokenKind::User && derived) {
+                other.invalidated = Some(reason);
+            }
+        }
+        true
     }
 
     /// A user token with `pages_show_list` yields a Page token for each Page the
@@ -522,7 +628,11 @@ impl Sandbox {
     pub fn app_secrets(&self) -> BTreeMap<String, String> {
         self.handles
             .iter()
-            .filter_map(|(handle, id)| self.apps.get(id).map(|app| (handle.clone(), app.secret.clone())))
+            .filter_map(|(handle, id)| {
+                self.apps
+                    .get(id)
+                    .map(|app| (handle.clone(), app.secret.clone()))
+            })
             .collect()
     }
 
@@ -557,16 +667,37 @@ mod tests {
     #[test]
     fn demo_fixture_builds_every_handle() {
         let sandbox = demo(0);
-        for handle in ["owner", "app", "business", "system_user", "page", "instagram", "waba", "phone_number", "alice", "bob"] {
+        for handle in [
+            "owner",
+            "app",
+            "business",
+            "system_user",
+            "page",
+            "instagram",
+            "waba",
+            "phone_number",
+            "alice",
+            "bob",
+        ] {
             assert!(sandbox.handles.contains_key(handle), "{handle}");
         }
         assert!(sandbox.token_handles.contains_key("system_user_token"));
         let page = &sandbox.pages[&sandbox.handles["page"]];
-        assert_eq!(page.instagram_business_account.as_ref(), Some(&sandbox.handles["instagram"]));
+        assert_eq!(
+            page.instagram_business_account.as_ref(),
+            Some(&sandbox.handles["instagram"])
+        );
         let phone = &sandbox.phone_numbers[&sandbox.handles["phone_number"]];
         assert!(phone.is_registered());
         // one Page token for the owner's user token
-        assert_eq!(sandbox.tokens.values().filter(|t| t.kind == TokenKind::Page).count(), 1);
+        assert_eq!(
+            sandbox
+                .tokens
+                .values()
+                .filter(|t| t.kind == TokenKind::Page)
+                .count(),
+            1
+        );
     }
 
     #[test]

@@ -64,7 +64,10 @@ mod tests {
         for _ in 0..3 {
             usage.count(0, "app", Some("waba"));
         }
-        assert_eq!(usage.count(10, "app", None), (percent(4, APP_CALLS_PER_HOUR), None));
+        assert_eq!(
+            usage.count(10, "app", None),
+            (percent(4, APP_CALLS_PER_HOUR), None)
+        );
         assert_eq!(usage.count(3600, "app", Some("waba")), (0, Some(0)));
         assert_eq!(percent(1000, 200), 100);
     }

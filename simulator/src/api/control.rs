@@ -1,0 +1,343 @@
+//! The `/_sim` control plane: everything a test needs that Meta has no API
+//! for — create, list, inspect, reset, delete, snapshot and restore sandboxes;
+//! read and move the clock; read the request journal; add and remove fault
+//! rules; issue and invalidate tokens. JSON in and out; errors in Meta's
+//! envelope. Every route is documented in docs/control-plane.md.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+use super::error::GraphError;
+use super::http::read_body;
+use super::state::{AppState, CreateSandbox, SandboxInfo, SharedSandbox, lock, wall_now};
+use crate::world::auth::Invalidation;
+use crate::world::clock::iso8601;
+use crate::world::faults::FaultSpec;
+use crate::world::fixture::TokenFixture;
+use crate::world::journal::JournalFilter;
+use crate::world::sandbox::Sandbox;
+
+type Answer = Result<Response, GraphError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/_sim/health", get(health))
+        .route("/_sim/sandboxes", post(create_sandbox).get(list_sandboxes))
+        .route(
+            "/_sim/sandboxes/{sid}",
+            get(get_sandbox).delete(delete_sandbox),
+        )
+        .route("/_sim/sandboxes/{sid}/reset", post(reset_sandbox))
+        .route(
+            "/_sim/sandboxes/{sid}/snapshot",
+            get(export_snapshot).put(import_snapshot),
+        )
+        .route("/_sim/sandboxes/{sid}/clock", get(get_clock))
+        .route("/_sim/sandboxes/{sid}/clock/advance", post(advance_clock))
+        .route("/_sim/sandboxes/{sid}/journal", get(get_journal))
+        .route(
+            "/_sim/sandboxes/{sid}/faults",
+            post(add_fault).get(list_faults),
+        )
+        .route(
+            "/_sim/sandboxes/{sid}/faults/{fault_id}",
+            delete(remove_fault),
+        )
+        .route("/_sim/sandboxes/{sid}/tokens", post(add_token))
+        .route(
+            "/_sim/sandboxes/{sid}/tokens/{handle}/invalidate",
+            post(invalidate_token),
+        )
+}
+
+fn ok(status: StatusCode, body: Value) -> Answer {
+    Ok((
+        status,
+        [("content-type", "application/json; charset=UTF-8")],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+/// Parse a JSON body into `T`; an empty body reads as `{}`. Errors name the field.
+async fn json_body<T: DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, GraphError> {
+    let bytes = read_body(body, state.config().body_limit).await?;
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let is_json = content_type.is_empty()
+        || content_type.starts_with("application/json")
+        || content_type.contains("+json");
+    if !is_json && !bytes.is_empty() {
+        return Err(GraphError::sim_invalid(format!(
+            "The control plane takes application/json bodies, not {content_type:?}"
+        )));
+    }
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." || path.is_empty() {
+            GraphError::sim_invalid(format!("Invalid JSON body: {inner}"))
+        } else {
+            GraphError::sim_invalid(format!("Invalid JSON body at {path}: {inner}"))
+        }
+    })
+}
+
+fn find(state: &AppState, sid: &str) -> Result<SharedSandbox, GraphError> {
+    state
+        .sandbox(sid)
+        .ok_or_else(|| GraphError::sim_not_found(format!("No sandbox with id {sid:?}")))
+}
+
+fn describe(sandbox: &Sandbox) -> Value {
+    let mut value = serde_json::to_value(SandboxInfo::of(sandbox)).unwrap_or_default();
+    if let Value::Object(map) = &mut value {
+        map.insert("options".into(), json!(sandbox.options));
+        map.insert("clock".into(), clock_json(sandbox));
+        map.insert("counts".into(), json!(sandbox.counts()));
+    }
+    value
+}
+
+fn clock_json(sandbox: &Sandbox) -> Value {
+    let now = sandbox.clock.now();
+    json!({ "now": now, "iso": iso8601(now), "mode": sandbox.clock.mode() })
+}
+
+async fn health(State(state): State<AppState>) -> Answer {
+    ok(
+        StatusCode::OK,
+        json!({ "status": "ok", "sandboxes": state.sandboxes().len() }),
+    )
+}
+
+async fn create_sandbox(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Answer {
+    let request: CreateSandbox = json_body(&state, &headers, body).await?;
+    let info = state.create_sandbox(request)?;
+    ok(StatusCode::CREATED, json!(info))
+}
+
+async fn list_sandboxes(State(state): State<AppState>) -> Answer {
+    let data: Vec<Value> = state
+        .sandboxes()
+        .iter()
+        .map(|s| describe(&lock(s)))
+        .collect();
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+async fn get_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    ok(StatusCode::OK, describe(&sandbox))
+}
+
+async fn delete_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    if state.delete_sandbox(&sid) {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No sandbox with id {sid:?}"
+        )))
+    }
+}
+
+async fn reset_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let mut sandbox = lock(&shared);
+    let fresh = sandbox
+        .reset(wall_now())
+        .map_err(|e| GraphError::sim_invalid(e.0))?;
+    *sandbox = fresh;
+    state.index_tokens(&sandbox);
+    ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
+}
+
+async fn export_snapshot(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    let text =
+        serde_json::to_string(&*sandbox).map_err(|e| GraphError::sim_invalid(e.to_string()))?;
+    Ok((
+        StatusCode::OK,
+        [("content-type", "application/json; charset=UTF-8")],
+        text,
+    )
+        .into_response())
+}
+
+async fn import_snapshot(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let mut restored: Sandbox = json_body(&state, &headers, body).await?;
+    restored.id = sid;
+    state.check_token_conflicts(&restored)?;
+    let mut sandbox = lock(&shared);
+    *sandbox = restored;
+    state.index_tokens(&sandbox);
+    ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
+}
+
+async fn get_clock(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let mut sandbox = lock(&shared);
+    sandbox.clock.observe_wall_time(wall_now());
+    ok(StatusCode::OK, clock_json(&sandbox))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: u64,
+}
+
+async fn advance_clock(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let advance: Advance = json_body(&state, &headers, body).await?;
+    let seconds = i64::try_from(advance.seconds)
+        .map_err(|_| GraphError::sim_invalid("seconds is too large"))?;
+    let mut sandbox = lock(&shared);
+    sandbox.clock.observe_wall_time(wall_now());
+    sandbox.clock.advance(seconds);
+    ok(StatusCode::OK, clock_json(&sandbox))
+}
+
+async fn get_journal(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    if let Some(unknown) = query
+        .keys()
+        .find(|k| !matches!(k.as_str(), "method" | "path_prefix" | "limit"))
+    {
+        return Err(GraphError::sim_invalid(format!(
+            "Unknown journal parameter {unknown:?}"
+        )));
+    }
+    let limit = match query.get("limit") {
+        Some(text) => Some(
+            text.parse::<usize>()
+                .map_err(|_| GraphError::sim_invalid("limit must be a non-negative integer"))?,
+        ),
+        None => None,
+    };
+    let filter = JournalFilter {
+        method: query.get("method").map(String::as_str),
+        path_prefix: query.get("path_prefix").map(String::as_str),
+        limit,
+    };
+    let sandbox = lock(&shared);
+    let data = sandbox.journal.select(&filter);
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+async fn add_fault(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let spec: FaultSpec = json_body(&state, &headers, body).await?;
+    let mut sandbox = lock(&shared);
+    let rule = sandbox
+        .faults
+        .add(spec)
+        .map_err(|e| GraphError::sim_invalid(e.0))?;
+    ok(StatusCode::CREATED, json!(rule))
+}
+
+async fn list_faults(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    ok(StatusCode::OK, json!({ "data": sandbox.faults.rules() }))
+}
+
+async fn remove_fault(
+    State(state): State<AppState>,
+    Path((sid, fault_id)): Path<(String, String)>,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let mut sandbox = lock(&shared);
+    if sandbox.faults.remove(&fault_id) {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No fault rule with id {fault_id:?}"
+        )))
+    }
+}
+
+async fn add_token(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let fixture: TokenFixture = json_body(&state, &headers, body).await?;
+    let mut sandbox = lock(&shared);
+    let token = sandbox
+        .add_token("token", &fixture)
+        .map_err(|e| GraphError::sim_invalid(e.0))?;
+    state.index_tokens(&sandbox);
+    ok(
+        StatusCode::CREATED,
+        json!({ "handle": fixture.handle, "token": token }),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Invalidate {
+    reason: Invalidation,
+}
+
+async fn invalidate_token(
+    State(state): State<AppState>,
+    Path((sid, handle)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: Invalidate = json_body(&state, &headers, body).await?;
+    let mut sandbox = lock(&shared);
+    if sandbox.invalidate_token(&handle, request.reason) {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No token with handle {handle:?}"
+        )))
+    }
+}

@@ -1,0 +1,179 @@
+//! The `fields` parameter: `id,name,instagram_business_account{username}`,
+//! `phone_numbers.limit(1){id}`, `name.as(title)`. Parsed into a tree that the
+//! node renderer walks.
+
+use super::error::GraphError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSelection {
+    pub name: String,
+    /// `.as(alias)`: the key to use in the response.
+    pub alias: Option<String>,
+    /// `.limit(n)`: page size when the field is an edge.
+    pub limit: Option<usize>,
+    /// `{...}`: nested selection for node references and edges.
+    pub children: Option<Vec<FieldSelection>>,
+}
+
+impl FieldSelection {
+    pub fn plain(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            alias: None,
+            limit: None,
+            children: None,
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.name)
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, expected: &str) -> GraphError {
+        GraphError::invalid_parameter(format!(
+            "Syntax error \"Expected {expected}\" at character {}: {}",
+            self.pos, self.text
+        ))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_spaces(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_spaces();
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn name(&mut self) -> Result<String, GraphError> {
+        self.skip_spaces();
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            self.pos += 1;
+        }
+        if start == self.pos {
+            return Err(self.error("field name"));
+        }
+        Ok(self.text[start..self.pos].to_owned())
+    }
+
+    fn argument(&mut self) -> Result<String, GraphError> {
+        if !self.eat(b'(') {
+            return Err(self.error("\"(\""));
+        }
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b != b')') {
+            self.pos += 1;
+        }
+        let value = self.text[start..self.pos].trim().to_owned();
+        if !self.eat(b')') {
+            return Err(self.error("\")\""));
+        }
+        Ok(value)
+    }
+
+    fn list(&mut self) -> Result<Vec<FieldSelection>, GraphError> {
+        let mut fields = vec![self.field()?];
+        while self.eat(b',') {
+            fields.push(self.field()?);
+        }
+        Ok(fields)
+    }
+
+    fn field(&mut self) -> Result<FieldSelection, GraphError> {
+        let mut field = FieldSelection::plain(&self.name()?);
+        while self.eat(b'.') {
+            let modifier = self.name()?;
+            let value = self.argument()?;
+            match modifier.as_str() {
+                "limit" => {
+                    field.limit = Some(
+                        value
+                            .parse()
+                            .map_err(|_| self.error("a number in limit()"))?,
+                    );
+                }
+                "as" => field.alias = Some(value),
+                // Other modifiers (summary, order, filter…) are accepted and ignored.
+                _ => {}
+            }
+        }
+        if self.eat(b'{') {
+            field.children = Some(self.list()?);
+            if !self.eat(b'}') {
+                return Err(self.error("\"}\""));
+            }
+        }
+        Ok(field)
+    }
+}
+
+/// Parse a `fields` parameter; an empty one means "default fields" (None).
+pub fn parse_fields(text: &str) -> Result<Option<Vec<FieldSelection>>, GraphError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut parser = Parser { text, pos: 0 };
+    let fields = parser.list()?;
+    parser.skip_spaces();
+    if parser.pos != text.len() {
+        return Err(parser.error("end of string"));
+    }
+    Ok(Some(fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_selection_with_modifiers() {
+        let fields = parse_fields("id, name,instagram_business_account{username,name},phone_numbers.limit(2){id},about.as(bio)")
+            .unwrap()
+            .unwrap();
+        assert_eq!(fields.len(), 5);
+        assert_eq!(fields[1].name, "name");
+        let ig = fields[2].children.as_ref().unwrap();
+        assert_eq!(
+            ig.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            ["username", "name"]
+        );
+        assert_eq!(fields[3].limit, Some(2));
+        assert_eq!(fields[4].key(), "bio");
+    }
+
+    #[test]
+    fn syntax_errors_are_meta_errors() {
+        for bad in ["a,", "a{b", "a}", "a.limit(x)", ",", "a b"] {
+            let error = parse_fields(bad).unwrap_err();
+            assert_eq!(error.code, 100, "{bad}");
+            assert!(
+                error.message.contains("Syntax error"),
+                "{bad}: {}",
+                error.message
+            );
+        }
+        assert_eq!(parse_fields("  ").unwrap(), None);
+    }
+}

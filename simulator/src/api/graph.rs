@@ -1,0 +1,295 @@
+//! The Graph API pipeline inside one sandbox: token checks, `appsecret_proof`,
+//! injected faults, dispatch on the node's kind (from the id registry, never
+//! from the path), and usage accounting. The caller holds the sandbox lock;
+//! nothing here awaits.
+
+use serde_json::{Value, json};
+
+use super::batch;
+use super::debug_token;
+use super::error::GraphError;
+use super::fields::parse_fields;
+use super::paging::PageRequest;
+use super::render::{LinkBase, Renderer, edge_exists_anywhere};
+use super::request::{GraphRequest, TokenSource};
+use super::versions::{Version, VersionPolicy};
+use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
+use crate::world::nodes::{NodeKind, Product};
+use crate::world::sandbox::Sandbox;
+
+/// One request to run inside a sandbox.
+pub struct Call<'a> {
+    pub request: &'a GraphRequest,
+    /// Path segments after the version.
+    pub rest: &'a [String],
+    pub version: Version,
+    pub policy: &'a VersionPolicy,
+    pub token: &'a str,
+    pub token_source: TokenSource,
+    /// True for the operations of a batch (a batch cannot nest).
+    pub in_batch: bool,
+}
+
+/// The outcome of a call, before it becomes HTTP.
+pub struct Executed {
+    pub result: Result<Value, GraphError>,
+    pub trace_id: String,
+    pub product: Product,
+    pub headers: Vec<(String, String)>,
+    pub latency_ms: u64,
+}
+
+impl Executed {
+    pub fn status(&self) -> u16 {
+        self.result.as_ref().map_or_else(|e| e.http_status, |_| 200)
+    }
+
+    pub fn body(&self) -> Value {
+        match &self.result {
+            Ok(body) => body.clone(),
+            Err(error) => error.to_body(&self.trace_id),
+        }
+    }
+}
+
+/// The node segment's kind and the product the request belongs to, without
+/// any permission check (used for faults, statuses and usage).
+fn classify(
+    sandbox: &Sandbox,
+    token: Option<&AccessToken>,
+    rest: &[String],
+) -> (Option<String>, Product) {
+    let Some(segment) = rest.first() else {
+        return (None, Product::Graph);
+    };
+    let id = match segment.as_str() {
+        "me" => token
+            .filter(|t| t.kind != TokenKind::App)
+            .map(|t| t.subject_id.clone()),
+        "app" => token.map(|t| t.app_id.clone()),
+        other => Some(other.to_owned()),
+    };
+    let product = id
+        .as_deref()
+        .and_then(|id| sandbox.node_kind(id))
+        .map_or(Product::Graph, |kind| {
+            kind.product(rest.get(1).map(String::as_str))
+        });
+    (id, product)
+}
+
+pub fn execute(sandbox: &mut Sandbox, call: &Call<'_>) -> Executed {
+    let trace_id = sandbox.ids.trace_id();
+    let token = sandbox.tokens.get(call.token).cloned();
+    let (target, product) = classify(sandbox, token.as_ref(), call.rest);
+    let mut executed = Executed {
+        result: Ok(Value::Null),
+        trace_id,
+        product,
+        headers: vec![],
+        latency_ms: 0,
+    };
+    let Some(token) = token else {
+        executed.result = Err(GraphError::token_unparseable(product));
+        return executed;
+    };
+    let now = sandbox.clock.now();
+    executed.result = admit(
+        sandbox,
+        call,
+        &token,
+        product,
+        now,
+        &mut executed.latency_ms,
+    )
+    .and_then(|()| dispatch(sandbox, call, &token));
+    executed.headers = usage_headers(sandbox, &token, target.as_deref(), product, now);
+    executed
+}
+
+/// Token validity, `appsecret_proof`, then injected faults.
+fn admit(
+    sandbox: &mut Sandbox,
+    call: &Call<'_>,
+    token: &AccessToken,
+    product: Product,
+    now: i64,
+    latency_ms: &mut u64,
+) -> Result<(), GraphError> {
+    if let Some(problem) = token.problem(now) {
+        return Err(GraphError::for_token_problem(product, problem, now));
+    }
+    if let Some(app) = sandbox.apps.get(&token.app_id) {
+        match call.request.param_str("appsecret_proof") {
+            Some(proof) if proof != appsecret_proof(call.token, &app.secret) => {
+                return Err(GraphError::bad_appsecret_proof());
+            }
+            None if app.require_appsecret_proof && token.kind != TokenKind::App => {
+                return Err(GraphError::appsecret_proof_required());
+            }
+            _ => {}
+        }
+    }
+    let path = format!("/{}", call.rest.join("/"));
+    if let Some(hit) = sandbox
+        .faults
+        .check(&call.request.method, &path, product, now)
+    {
+        *latency_ms += hit.latency_ms;
+        if let Some(error) = hit.error {
+            return Err(GraphError::from_fault(&error));
+        }
+    }
+    Ok(())
+}
+
+fn dispatch(
+    sandbox: &mut Sandbox,
+    call: &Call<'_>,
+    token: &AccessToken,
+) -> Result<Value, GraphError> {
+    let method = call.request.method.as_str();
+    let Some((node, rest)) = call.rest.split_first() else {
+        return root(sandbox, call);
+    };
+    if node == "debug_token" {
+        return match rest {
+            [] if method == "GET" => debug_token::describe(sandbox, call.request),
+            [] => Err(GraphError::unsupported(method, node)),
+            _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        };
+    }
+    let id = resolve_node(sandbox, token, method, node)?;
+    let kind = sandbox
+        .node_kind(&id)
+        .ok_or_else(|| GraphError::unsupported(method, &id))?;
+    let renderer = Renderer {
+        sandbox,
+        token,
+        links: link_base(call),
+    };
+    match rest {
+        [] => match method {
+            "GET" => {
+                renderer.check_visible(method, &id)?;
+                let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+                Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
+            }
+            _ => Err(GraphError::unsupported(method, &id)),
+        },
+        [edge] => {
+            if !kind.edges().contains(&edge.as_str()) {
+                return Err(if edge_exists_anywhere(edge) {
+                    GraphError::nonexisting_field(edge, kind.type_name())
+                } else {
+                    GraphError::unknown_path(&format!("/{edge}"))
+                });
+            }
+            match method {
+                "GET" => {
+                    renderer.check_visible(method, &id)?;
+                    let fields =
+                        parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+                    let page = PageRequest::parse(
+                        call.request.param_str("limit"),
+                        call.request.param_str("after"),
+                        call.request.param_str("before"),
+                    )?;
+                    renderer.edge(&id, kind, edge, fields.as_deref(), &page)
+                }
+                _ => Err(GraphError::unsupported(method, &id)),
+            }
+        }
+        _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+    }
+}
+
+/// `me`, `app` or a numeric id -> the node id. Unknown numeric ids are 100/33,
+/// other words are unknown aliases (803).
+fn resolve_node(
+    sandbox: &Sandbox,
+    token: &AccessToken,
+    method: &str,
+    segment: &str,
+) -> Result<String, GraphError> {
+    match segment {
+        "me" if token.kind == TokenKind::App => Err(GraphError::token_required_for_me()),
+        "me" => Ok(token.subject_id.clone()),
+        "app" => Ok(token.app_id.clone()),
+        id if id.bytes().all(|b| b.is_ascii_digit()) => {
+            if sandbox.node_kind(id).is_some() {
+                Ok(id.to_owned())
+            } else {
+                Err(GraphError::unsupported(method, id))
+            }
+        }
+        alias => Err(GraphError::unknown_alias(alias)),
+    }
+}
+
+fn root(sandbox: &mut Sandbox, call: &Call<'_>) -> Result<Value, GraphError> {
+    if call.request.method != "POST" {
+        return Err(GraphError::invalid_parameter(format!(
+            "Unsupported {} request to the API root: only POST with a batch parameter is accepted",
+            call.request.method.to_ascii_lowercase()
+        )));
+    }
+    if call.in_batch {
+        return Err(GraphError::invalid_parameter(
+            "A batch request cannot contain another batch",
+        ));
+    }
+    batch::run(sandbox, call)
+}
+
+fn link_base<'a>(call: &Call<'a>) -> LinkBase<'a> {
+    LinkBase {
+        prefix: format!("{}/{}", call.request.base_url, call.version),
+        query: call.request.query.clone(),
+        token: (call.token_source != TokenSource::Header).then_some(call.token),
+    }
+}
+
+/// `X-App-Usage` for every call; `X-Business-Use-Case-Usage` when the call
+/// targets a business object (WABA, Page, Instagram account).
+fn usage_headers(
+    sandbox: &mut Sandbox,
+    token: &AccessToken,
+    target: Option<&str>,
+    product: Product,
+    now: i64,
+) -> Vec<(String, String)> {
+    let business_object = target.and_then(|id| match sandbox.node_kind(id)? {
+        NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
+            Some(sandbox.permission_target(id))
+        }
+        NodeKind::Page | NodeKind::InstagramUser => Some(id.to_owned()),
+        _ => None,
+    });
+    let (app_percent, object_percent) =
+        sandbox
+            .usage
+            .count(now, &token.app_id, business_object.as_deref());
+    let mut headers = vec![(
+        "x-app-usage".to_owned(),
+        json!({ "call_count": app_percent, "total_cputime": app_percent / 2, "total_time": app_percent / 2 })
+            .to_string(),
+    )];
+    if let (Some(object), Some(percent)) = (business_object, object_percent) {
+        let use_case = match product {
+            Product::Whatsapp => "whatsapp_business_management",
+            Product::Instagram => "instagram",
+            Product::Messenger => "messenger",
+            Product::Graph => "pages",
+        };
+        let usage = json!({ object: [{
+            "type": use_case,
+            "call_count": percent,
+            "total_cputime": percent / 2,
+            "total_time": percent / 2,
+            "estimated_time_to_regain_access": 0,
+        }]});
+        headers.push(("x-business-use-case-usage".to_owned(), usage.to_string()));
+    }
+    headers
+}

@@ -1,0 +1,100 @@
+//! axum glue for the Graph side: read the raw request (bounded), turn it into
+//! a [`GraphRequest`], serve it, apply any injected latency outside the lock,
+//! and write Meta's JSON. Also renders [`GraphError`] for the control plane.
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+use super::encode::meta_json;
+use super::error::GraphError;
+use super::request::{GraphRequest, parse_body, parse_query, split_path};
+use super::service::{GraphResponse, serve_graph};
+use super::state::AppState;
+use crate::world::ids::stateless_trace_id;
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response {
+        let trace_id = stateless_trace_id(&[self.message.as_bytes()]);
+        let response = GraphResponse {
+            status: self.http_status,
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=UTF-8".into(),
+            )],
+            body: self.to_body(&trace_id),
+            latency_ms: 0,
+        };
+        write(response)
+    }
+}
+
+fn write(response: GraphResponse) -> Response {
+    let mut out = Response::new(Body::from(meta_json(&response.body)));
+    *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::BAD_REQUEST);
+    for (name, value) in response.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            out.headers_mut().append(name, value);
+        }
+    }
+    out
+}
+
+/// Read a body up to `limit` bytes; a bigger one is Meta-shaped 413.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, GraphError> {
+    to_bytes(body, limit)
+        .await
+        .map_err(|_| GraphError::body_too_large(limit))
+}
+
+/// Every request that is not for the control plane.
+pub async fn graph_handler(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let bytes = match read_body(body, state.config().body_limit).await {
+        Ok(bytes) => bytes,
+        Err(error) => return error.into_response(),
+    };
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    let parsed_body = match parse_body(content_type, &bytes) {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    let header_list: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let query = parse_query(uri.query().unwrap_or_default());
+    let mut request = GraphRequest {
+        method: method.as_str().to_ascii_uppercase(),
+        segments: split_path(uri.path()),
+        query,
+        headers: header_list,
+        body: parsed_body,
+        base_url: format!("http://{host}"),
+    };
+    // JavaScript SDKs tunnel other verbs through GET with `method=`.
+    if request.method == "GET"
+        && let Some(verb) = request.param_str("method").map(|v| v.to_ascii_uppercase())
+        && (verb == "POST" || verb == "DELETE")
+    {
+        request.method = verb;
+    }
+    let state_for_call = state.clone();
+    let response = serve_graph(&state_for_call, request);
+    if response.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(response.latency_ms)).await;
+    }
+    write(response)
+}

@@ -1,0 +1,17 @@
+//! HTTP: the Graph API surface and the `/_sim` control plane. Handlers only
+//! translate between HTTP and world calls; all state lives in the sandboxes.
+
+pub mod batch;
+pub mod control;
+pub mod debug_token;
+pub mod encode;
+pub mod error;
+pub mod fields;
+pub mod graph;
+pub mod http;
+pub mod paging;
+pub mod render;
+pub mod request;
+pub mod service;
+pub mod state;
+pub mod versions;

@@ -1,0 +1,253 @@
+//! Turning nodes and edges into Graph JSON: field selection (defaults, nested
+//! `{...}`, `.limit()`, `.as()`), edge lists with cursor paging, and the
+//! permission checks that decide what a token may see.
+
+use serde_json::{Map, Value, json};
+
+use super::error::GraphError;
+use super::fields::FieldSelection;
+use super::paging::{PageRequest, paging_object, slice};
+use crate::world::auth::AccessToken;
+use crate::world::nodes::{EdgeItem, FieldValue, NodeKind};
+use crate::world::sandbox::Sandbox;
+
+/// What `paging.next`/`previous` links are built from.
+pub struct LinkBase<'a> {
+    /// `http://host/v23.0`
+    pub prefix: String,
+    /// Query parameters of the original request to carry over (top-level edge only).
+    pub query: Vec<(String, String)>,
+    /// The token, when the client sent it as a parameter (Meta puts it in links).
+    pub token: Option<&'a str>,
+}
+
+pub struct Renderer<'a> {
+    pub sandbox: &'a Sandbox,
+    pub token: &'a AccessToken,
+    pub links: LinkBase<'a>,
+}
+
+/// Scopes of which a token needs at least one to list an edge.
+fn edge_scopes(edge: &str) -> &'static [&'static str] {
+    match edge {
+        "accounts" => &["pages_show_list"],
+        "businesses" => &["business_management"],
+        "owned_whatsapp_business_accounts" | "client_whatsapp_business_accounts" => {
+            &["whatsapp_business_management", "business_management"]
+        }
+        "phone_numbers" => &["whatsapp_business_management"],
+        _ => &[],
+    }
+}
+
+/// Whether any node kind has this edge (an edge on the wrong node is a
+/// "nonexisting field" rather than an unknown path).
+pub fn edge_exists_anywhere(edge: &str) -> bool {
+    [
+        NodeKind::User,
+        NodeKind::SystemUser,
+        NodeKind::App,
+        NodeKind::Business,
+        NodeKind::Page,
+        NodeKind::InstagramUser,
+        NodeKind::WhatsappBusinessAccount,
+        NodeKind::PhoneNumber,
+    ]
+    .iter()
+    .any(|kind| kind.edges().contains(&edge))
+}
+
+impl Renderer<'_> {
+    /// May the token see this node? A missing scope is a permission error; a
+    /// scope whose granular targets exclude the node looks like a missing node.
+    pub fn check_visible(&self, method: &str, id: &str) -> Result<NodeKind, GraphError> {
+        let kind = self
+            .sandbox
+            .node_kind(id)
+            .ok_or_else(|| GraphError::unsupported(method, id))?;
+        if kind == NodeKind::InstagramUser
+            && self
+                .sandbox
+                .instagram_accounts
+                .get(id)
+                .is_some_and(|ig| !ig.is_professional())
+        {
+            return Err(GraphError::unsupported(method, id));
+        }
+        if let Some(scope) = kind.read_scope() {
+            if !self.token.has_scope(scope) {
+                return Err(GraphError::missing_permission(kind.product(None), scope));
+            }
+            if !self
+                .token
+                .scope_covers(scope, &self.sandbox.permission_target(id))
+            {
+                return Err(GraphError::unsupported(method, id));
+            }
+        }
+        Ok(kind)
+    }
+
+    fn check_edge_permission(&self, kind: NodeKind, edge: &str) -> Result<(), GraphError> {
+        let scopes = edge_scopes(edge);
+        if scopes.is_empty() || scopes.iter().any(|scope| self.token.has_scope(scope)) {
+            Ok(())
+        } else {
+            Err(GraphError::missing_permission(
+                kind.product(Some(edge)),
+                scopes[0],
+            ))
+        }
+    }
+
+    /// Render a node with a selection (or its defaults).
+    pub fn node(
+        &self,
+        id: &str,
+        selection: Option<&[FieldSelection]>,
+    ) -> Result<Map<String, Value>, GraphError> {
+        self.fields_of(id, selection, None, &[])
+    }
+
+    fn fields_of(
+        &self,
+        id: &str,
+        selection: Option<&[FieldSelection]>,
+        defaults: Option<&[&str]>,
+        extra: &[(&'static str, Value)],
+    ) -> Result<Map<String, Value>, GraphError> {
+        let view = self
+            .sandbox
+            .node_view(id)
+            .ok_or_else(|| GraphError::unsupported("GET", id))?;
+        let kind = view.kind;
+        let default_selection: Vec<FieldSelection>;
+        let selection = match selection {
+            Some(selection) => selection,
+            None => {
+                default_selection = defaults
+                    .unwrap_or(kind.default_fields())
+                    .iter()
+                    .map(|f| FieldSelection::plain(f))
+                    .collect();
+                &default_selection
+            }
+        };
+        let mut out = Map::new();
+        for field in selection {
+            let name = field.name.as_str();
+            if let Some((_, value)) = extra.iter().find(|(extra_name, _)| *extra_name == name) {
+                out.insert(field.key().to_owned(), value.clone());
+            } else if kind.known_fields().contains(&name) {
+                match view.get(name) {
+                    None => {}
+                    Some(FieldValue::Json(value)) => {
+                        out.insert(field.key().to_owned(), value.clone());
+                    }
+                    Some(FieldValue::Node(ref_id)) => {
+                        let value = match &field.children {
+                            Some(children) => {
+                                self.check_visible("GET", ref_id)?;
+                                Value::Object(self.node(ref_id, Some(children))?)
+                            }
+                            None => json!({ "id": ref_id }),
+                        };
+                        out.insert(field.key().to_owned(), value);
+                    }
+                }
+            } else if kind.edges().contains(&name) {
+                let page = PageRequest {
+                    limit: field.limit,
+                    ..PageRequest::default()
+                };
+                let nested = Renderer {
+                    sandbox: self.sandbox,
+                    token: self.token,
+                    links: LinkBase {
+                        prefix: self.links.prefix.clone(),
+                        query: vec![],
+                        token: self.links.token,
+                    },
+                };
+                let edge = nested.edge(id, kind, name, field.children.as_deref(), &page)?;
+                out.insert(field.key().to_owned(), edge);
+            } else {
+                return Err(GraphError::nonexisting_field(name, kind.type_name()));
+            }
+        }
+        if !out.contains_key("id") {
+            out.insert("id".into(), json!(id));
+        }
+        Ok(out)
+    }
+
+    /// Render an edge list of `id` with paging.
+    pub fn edge(
+        &self,
+        id: &str,
+        kind: NodeKind,
+        edge: &str,
+        selection: Option<&[FieldSelection]>,
+        page: &PageRequest,
+    ) -> Result<Value, GraphError> {
+        self.check_edge_permission(kind, edge)?;
+        let items: Vec<EdgeItem> = self
+            .sandbox
+            .edge_items(id, edge, &self.token.app_id)
+            .into_iter()
+            .filter(|item| self.item_visible(&item.id))
+            .collect();
+        let ids: Vec<&str> = items.iter().map(|item| item.id.as_str()).collect();
+        let window = slice(&ids, page)?;
+        let mut data = Vec::with_capacity(window.range.len());
+        for item in &items[window.range.clone()] {
+            let item_kind = self.sandbox.node_kind(&item.id).unwrap_or(kind);
+            let defaults = Sandbox::edge_default_fields(edge, item_kind);
+            data.push(Value::Object(self.fields_of(
+                &item.id,
+                selection,
+                Some(defaults),
+                &item.extra,
+            )?));
+        }
+        let mut out = Map::new();
+        if let (Some(first), Some(last)) = (
+            items[window.range.clone()].first(),
+            items[window.range.clone()].last(),
+        ) {
+            out.insert("data".into(), Value::Array(data));
+            let link = |key: &str, cursor: &str| self.link(id, edge, window.limit, key, cursor);
+            out.insert(
+                "paging".into(),
+                paging_object(&first.id, &last.id, &window, &link),
+            );
+        } else {
+            out.insert("data".into(), json!([]));
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn item_visible(&self, id: &str) -> bool {
+        match self.sandbox.node_kind(id).and_then(NodeKind::read_scope) {
+            Some(scope) => self
+                .token
+                .scope_covers(scope, &self.sandbox.permission_target(id)),
+            None => true,
+        }
+    }
+
+    fn link(&self, id: &str, edge: &str, limit: usize, key: &str, cursor: &str) -> String {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        if let Some(token) = self.links.token {
+            serializer.append_pair("access_token", token);
+        }
+        for (name, value) in &self.links.query {
+            if !matches!(name.as_str(), "access_token" | "limit" | "after" | "before") {
+                serializer.append_pair(name, value);
+            }
+        }
+        serializer.append_pair("limit", &limit.to_string());
+        serializer.append_pair(key, cursor);
+        format!("{}/{id}/{edge}?{}", self.links.prefix, serializer.finish())
+    }
+}

@@ -1,0 +1,225 @@
+//! A Graph API request as metasim sees it, independent of axum: the method,
+//! the normalized path, the parameters from the query string and the body
+//! (JSON, form-encoded with nested JSON strings, or both), and the access token
+//! wherever the client put it.
+
+use serde_json::{Map, Value};
+
+use super::error::GraphError;
+
+#[derive(Debug, Clone)]
+pub struct GraphRequest {
+    /// Upper-case HTTP verb (after a `method=` override).
+    pub method: String,
+    /// Path segments without empty ones (`//` and a trailing `/` collapse).
+    pub segments: Vec<String>,
+    pub query: Vec<(String, String)>,
+    /// Lower-case header names.
+    pub headers: Vec<(String, String)>,
+    /// Parameters from the body.
+    pub body: Map<String, Value>,
+    /// `scheme://host` the client used, for `paging.next` links.
+    pub base_url: String,
+}
+
+/// Where the access token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    Header,
+    Query,
+    Body,
+}
+
+pub fn split_path(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Parse a request body by content type. Form bodies become string values
+/// (nested objects stay JSON text until [`GraphRequest::param_json`] reads them).
+pub fn parse_body(
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Result<Map<String, Value>, GraphError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    let mime = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let looks_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    match mime.as_str() {
+        m if m == "application/json" || m.ends_with("+json") => parse_json_object(bytes),
+        "" | "text/plain" if looks_json => parse_json_object(bytes),
+        "" | "text/plain" | "application/x-www-form-urlencoded" => {
+            Ok(form_urlencoded::parse(bytes)
+                .into_owned()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect())
+        }
+        other => Err(GraphError::invalid_parameter(format!(
+            "Unsupported Content-Type \"{other}\": send application/json or application/x-www-form-urlencoded"
+        ))),
+    }
+}
+
+fn parse_json_object(bytes: &[u8]) -> Result<Map<String, Value>, GraphError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(GraphError::invalid_parameter(
+            "The request body must be a JSON object",
+        )),
+        Err(e) => Err(GraphError::invalid_parameter(format!(
+            "Invalid JSON in request body: {e}"
+        ))),
+    }
+}
+
+impl GraphRequest {
+    /// A parameter from the body, else the query string.
+    pub fn param(&self, name: &str) -> Option<Value> {
+        self.body.get(name).cloned().or_else(|| {
+            self.query
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| Value::String(v.clone()))
+        })
+    }
+
+    /// A parameter as text (numbers and booleans as their JSON text).
+    pub fn param_str(&self, name: &str) -> Option<String> {
+        match self.param(name)? {
+            Value::String(s) => Some(s),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// A structured parameter: a JSON value, or a string holding JSON (form style).
+    pub fn param_json(&self, name: &str) -> Option<Result<Value, GraphError>> {
+        Some(match self.param(name)? {
+            Value::String(text) => serde_json::from_str(&text)
+                .map_err(|_| GraphError::invalid_parameter(format!("Param {name} must be JSON"))),
+            other => Ok(other),
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The access token: `Authorization: Bearer|OAuth`, then `access_token` in the
+    /// query string, then in the body.
+    pub fn access_token(&self) -> Option<(String, TokenSource)> {
+        if let Some(value) = self.header("authorization") {
+            let mut parts = value.trim().splitn(2, ' ');
+            let scheme = parts.next().unwrap_or_default();
+            let token = parts.next().unwrap_or_default().trim();
+            if (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
+                && !token.is_empty()
+            {
+                return Some((token.to_owned(), TokenSource::Header));
+            }
+        }
+        if let Some((_, token)) = self
+            .query
+            .iter()
+            .find(|(k, v)| k == "access_token" && !v.is_empty())
+        {
+            return Some((token.clone(), TokenSource::Query));
+        }
+        match self.body.get("access_token") {
+            Some(Value::String(token)) if !token.is_empty() => {
+                Some((token.clone(), TokenSource::Body))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: Vec<(&str, &str)>, query: &str, body: Map<String, Value>) -> GraphRequest {
+        GraphRequest {
+            method: "GET".into(),
+            segments: split_path("//v23.0//me/"),
+            query: parse_query(query),
+            headers: headers
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            body,
+            base_url: "http://x".into(),
+        }
+    }
+
+    #[test]
+    fn paths_collapse_slashes() {
+        assert_eq!(split_path("//v23.0//me/"), ["v23.0", "me"]);
+        assert!(split_path("/").is_empty());
+    }
+
+    #[test]
+    fn token_sources_in_order() {
+        let body =
+            parse_body(Some("application/x-www-form-urlencoded"), b"access_token=B").unwrap();
+        let r = request(
+            vec![("authorization", "Bearer H")],
+            "access_token=Q",
+            body.clone(),
+        );
+        assert_eq!(r.access_token(), Some(("H".into(), TokenSource::Header)));
+        let r = request(vec![], "access_token=Q", body.clone());
+        assert_eq!(r.access_token(), Some(("Q".into(), TokenSource::Query)));
+        let r = request(vec![("authorization", "OAuth   ")], "", body);
+        assert_eq!(r.access_token(), Some(("B".into(), TokenSource::Body)));
+    }
+
+    #[test]
+    fn bodies_by_content_type() {
+        let form = parse_body(
+            Some("application/x-www-form-urlencoded; charset=utf-8"),
+            b"recipient=%7B%22id%22%3A%221%22%7D",
+        )
+        .unwrap();
+        let r = request(vec![], "", form);
+        assert_eq!(r.param_json("recipient").unwrap().unwrap()["id"], "1");
+        let json = parse_body(Some("application/json"), br#"{"a": 1}"#).unwrap();
+        assert_eq!(json["a"], 1);
+        assert_eq!(parse_body(None, br#" {"a": 2}"#).unwrap()["a"], 2);
+        assert_eq!(
+            parse_body(Some("application/json"), b"{nope")
+                .unwrap_err()
+                .code,
+            100
+        );
+        assert_eq!(
+            parse_body(Some("application/json"), b"[1]")
+                .unwrap_err()
+                .code,
+            100
+        );
+        assert_eq!(
+            parse_body(Some("application/xml"), b"<a/>")
+                .unwrap_err()
+                .code,
+            100
+        );
+        assert!(parse_body(Some("application/xml"), b"").unwrap().is_empty());
+    }
+}

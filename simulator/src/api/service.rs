@@ -1,0 +1,203 @@
+//! From a parsed request to a response: version and token routing, the call
+//! inside the token's sandbox (under its lock), the journal entry, and the
+//! headers Meta sends with every answer.
+
+use serde_json::{Map, Value, json};
+
+use super::error::GraphError;
+use super::graph::{Call, execute};
+use super::request::GraphRequest;
+use super::state::{AppState, lock, wall_now};
+use super::versions::{Version, VersionOutcome, looks_like_version};
+use crate::world::ids::stateless_trace_id;
+use crate::world::journal::JournalEntry;
+use crate::world::nodes::product_from_id_shape;
+
+/// A response ready to be written: status, headers, JSON body, and how long to
+/// hold it back (an injected latency, applied outside any lock).
+#[derive(Debug, Clone)]
+pub struct GraphResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+    pub latency_ms: u64,
+}
+
+/// Parameters whose values never reach the journal.
+const SECRET_PARAMS: [&str; 3] = ["access_token", "appsecret_proof", "input_token"];
+/// Headers left out of the journal: transport details and cookies.
+const DROPPED_HEADERS: [&str; 6] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "accept-encoding",
+    "cookie",
+];
+
+fn base_headers(trace_id: &str, version: Option<Version>) -> Vec<(String, String)> {
+    let mut headers = vec![
+        (
+            "content-type".to_owned(),
+            "application/json; charset=UTF-8".to_owned(),
+        ),
+        ("x-fb-trace-id".to_owned(), trace_id.to_owned()),
+        ("x-fb-request-id".to_owned(), format!("A{trace_id}")),
+        ("x-fb-rev".to_owned(), "1029384756".to_owned()),
+    ];
+    if let Some(version) = version {
+        headers.push(("facebook-api-version".to_owned(), version.to_string()));
+    }
+    headers
+}
+
+/// An error answered before any sandbox was found: nothing is journaled and
+/// the trace id is derived from the request itself.
+fn stateless_error(
+    request: &GraphRequest,
+    error: GraphError,
+    version: Option<Version>,
+) -> GraphResponse {
+    let path = request.segments.join("/");
+    let trace_id = stateless_trace_id(&[
+        request.method.as_bytes(),
+        path.as_bytes(),
+        error.message.as_bytes(),
+    ]);
+    let mut headers = base_headers(&trace_id, version);
+    if let Some(value) = &error.www_authenticate {
+        headers.push(("www-authenticate".to_owned(), value.clone()));
+    }
+    GraphResponse {
+        status: error.http_status,
+        body: error.to_body(&trace_id),
+        headers,
+        latency_ms: 0,
+    }
+}
+
+pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
+    let segments = &request.segments;
+    let (version_segment, rest) = match segments.first() {
+        Some(first) if looks_like_version(first) => (Some(first.as_str()), &segments[1..]),
+        _ => (None, &segments[..]),
+    };
+    let policy = state.config().versions;
+    let version = match policy.resolve(version_segment) {
+        VersionOutcome::Serve(version) => version,
+        VersionOutcome::Unknown => {
+            let error = GraphError::unknown_path(&format!("/{}", segments.join("/")));
+            return stateless_error(&request, error, None);
+        }
+        VersionOutcome::Missing => {
+            let error = GraphError::invalid_parameter(
+                "An API version is required: call /vNN.N/... (this server rejects unversioned calls)",
+            );
+            return stateless_error(&request, error, None);
+        }
+    };
+    let node_segment = rest.first().map(String::as_str).unwrap_or_default();
+    let Some((token, token_source)) = request.access_token() else {
+        let error = if node_segment == "me" {
+            GraphError::token_required_for_me()
+        } else {
+            GraphError::token_required(product_from_id_shape(node_segment))
+        };
+        return stateless_error(&request, error, Some(version));
+    };
+    let Some(shared) = state.sandbox_for_token(&token) else {
+        let error = GraphError::token_unparseable(product_from_id_shape(node_segment));
+        return stateless_error(&request, error, Some(version));
+    };
+    let mut sandbox = lock(&shared);
+    sandbox.clock.observe_wall_time(wall_now());
+    let call = Call {
+        request: &request,
+        rest,
+        version,
+        policy: &policy,
+        token: &token,
+        token_source,
+        in_batch: false,
+    };
+    let executed = execute(&mut sandbox, &call);
+    let status = executed.status();
+    let body = executed.body();
+    let mut headers = base_headers(&executed.trace_id, Some(version));
+    headers.extend(executed.headers.iter().cloned());
+    if let Err(error) = &executed.result
+        && let Some(value) = &error.www_authenticate
+    {
+        headers.push(("www-authenticate".to_owned(), value.clone()));
+    }
+    let now = sandbox.clock.now();
+    sandbox
+        .journal
+        .record(journal_entry(&request, now, status, &body));
+    state.index_tokens(&sandbox);
+    GraphResponse {
+        status,
+        headers,
+        body,
+        latency_ms: executed.latency_ms,
+    }
+}
+
+fn redact(name: &str, value: &str) -> Value {
+    if SECRET_PARAMS.contains(&name) {
+        json!("[redacted]")
+    } else {
+        json!(value)
+    }
+}
+
+fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: &Value) -> JournalEntry {
+    let query: Map<String, Value> = request
+        .query
+        .iter()
+        .map(|(k, v)| (k.clone(), redact(k, v)))
+        .collect();
+    let headers: Map<String, Value> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let value = if name == "authorization" {
+                let scheme = value.split(' ').next().unwrap_or_default();
+                json!(format!("{scheme} [redacted]"))
+            } else {
+                json!(value)
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    let body = if request.body.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(
+            request
+                .body
+                .iter()
+                .map(|(k, v)| {
+                    let value = if SECRET_PARAMS.contains(&k.as_str()) {
+                        json!("[redacted]")
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), value)
+                })
+                .collect(),
+        )
+    };
+    JournalEntry {
+        seq: 0,
+        time: now,
+        method: request.method.clone(),
+        path: format!("/{}", request.segments.join("/")),
+        query,
+        headers,
+        body,
+        status,
+        response: response.clone(),
+    }
+}

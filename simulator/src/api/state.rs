@@ -1,0 +1,263 @@
+//! Server-wide state: the sandboxes (each behind its own lock), the index that
+//! maps an access token to its sandbox, and the server configuration.
+//!
+//! Lock order: the token index is never held while a sandbox lock is taken;
+//! a sandbox lock may be held while the index is updated.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::GraphError;
+use super::versions::VersionPolicy;
+use crate::world::clock::ClockMode;
+use crate::world::fixture::{Fixture, demo_fixture};
+use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
+
+/// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub versions: VersionPolicy,
+    pub body_limit: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            versions: VersionPolicy::default(),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+pub type SharedSandbox = Arc<Mutex<Sandbox>>;
+
+/// Lock a sandbox. A poisoned lock still holds consistent data (world calls
+/// do not panic half-way), so it is used as is.
+pub fn lock(sandbox: &SharedSandbox) -> MutexGuard<'_, Sandbox> {
+    sandbox
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn wall_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[derive(Default)]
+struct TokenIndex {
+    by_token: HashMap<String, String>,
+    by_sandbox: HashMap<String, Vec<String>>,
+}
+
+struct Inner {
+    config: ServerConfig,
+    sandboxes: RwLock<BTreeMap<String, SharedSandbox>>,
+    tokens: RwLock<TokenIndex>,
+    next_id: AtomicU64,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+/// What the control plane accepts to create a sandbox.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSandbox {
+    /// Name the sandbox (letters, digits, `-`, `_`); generated otherwise.
+    pub id: Option<String>,
+    pub seed: Option<u64>,
+    pub fixture: Option<Fixture>,
+    pub delivery: Option<Delivery>,
+    pub clock: Option<ClockMode>,
+    pub journal_limit: Option<usize>,
+}
+
+/// What a test needs to use a sandbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SandboxInfo {
+    pub id: String,
+    pub seed: u64,
+    pub handles: BTreeMap<String, String>,
+    pub tokens: BTreeMap<String, String>,
+    pub app_secrets: BTreeMap<String, String>,
+}
+
+impl SandboxInfo {
+    pub fn of(sandbox: &Sandbox) -> Self {
+        Self {
+            id: sandbox.id.clone(),
+            seed: sandbox.seed,
+            handles: sandbox.handles.clone(),
+            tokens: sandbox.token_handles.clone(),
+            app_secrets: sandbox.app_secrets(),
+        }
+    }
+}
+
+fn valid_sandbox_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl AppState {
+    pub fn new(config: ServerConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                sandboxes: RwLock::new(BTreeMap::new()),
+                tokens: RwLock::new(TokenIndex::default()),
+                next_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    pub fn create_sandbox(&self, request: CreateSandbox) -> Result<SandboxInfo, GraphError> {
+        let id = match request.id {
+            Some(id) if !valid_sandbox_id(&id) => {
+                return Err(GraphError::sim_invalid(
+                    "id: use 1 to 64 letters, digits, '-' or '_'",
+                ));
+            }
+            Some(id) => id,
+            None => loop {
+                let candidate = format!(
+                    "sandbox-{}",
+                    self.inner.next_id.fetch_add(1, Ordering::Relaxed)
+                );
+                if self.sandbox(&candidate).is_none() {
+                    break candidate;
+                }
+            },
+        };
+        let defaults = SandboxOptions::default();
+        let options = SandboxOptions {
+            delivery: request.delivery.unwrap_or(defaults.delivery),
+            clock: request.clock.unwrap_or(defaults.clock),
+            journal_limit: request.journal_limit.unwrap_or(defaults.journal_limit),
+        };
+        let fixture = request.fixture.unwrap_or_else(demo_fixture);
+        let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())
+            .map_err(|e| GraphError::sim_invalid(format!("fixture.{}", e.0)))?;
+        let info = SandboxInfo::of(&sandbox);
+        let mut sandboxes = self
+            .inner
+            .sandboxes
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        if sandboxes.contains_key(&id) {
+            return Err(GraphError::sim_conflict(format!(
+                "A sandbox with id {id:?} already exists"
+            )));
+        }
+        self.check_token_conflicts(&sandbox)?;
+        self.index_tokens(&sandbox);
+        sandboxes.insert(id, Arc::new(Mutex::new(sandbox)));
+        Ok(info)
+    }
+
+    pub fn sandbox(&self, id: &str) -> Option<SharedSandbox> {
+        self.inner
+            .sandboxes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Every sandbox, by id.
+    pub fn sandboxes(&self) -> Vec<SharedSandbox> {
+        self.inner
+            .sandboxes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn delete_sandbox(&self, id: &str) -> bool {
+        let removed = self
+            .inner
+            .sandboxes
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+        if removed.is_some() {
+            let mut index = self.inner.tokens.write().unwrap_or_else(|p| p.into_inner());
+            for token in index.by_sandbox.remove(id).unwrap_or_default() {
+                index.by_token.remove(&token);
+            }
+        }
+        removed.is_some()
+    }
+
+    /// Refuse a sandbox state whose tokens belong to another live sandbox.
+    pub fn check_token_conflicts(&self, sandbox: &Sandbox) -> Result<(), GraphError> {
+        let index = self.inner.tokens.read().unwrap_or_else(|p| p.into_inner());
+        for token in sandbox.tokens.keys() {
+            if let Some(owner) = index.by_token.get(token)
+                && *owner != sandbox.id
+            {
+                return Err(GraphError::sim_conflict(format!(
+                    "A token of this state belongs to the live sandbox {owner:?}; delete it or use another seed"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Make the token index match the sandbox's tokens. Cheap when nothing changed
+    /// (tokens are only ever added between resets and restores).
+    pub fn index_tokens(&self, sandbox: &Sandbox) {
+        {
+            let index = self.inner.tokens.read().unwrap_or_else(|p| p.into_inner());
+            let known = index.by_sandbox.get(&sandbox.id).map_or(0, Vec::len);
+            if known == sandbox.tokens.len()
+                && sandbox
+                    .tokens
+                    .keys()
+                    .all(|t| index.by_token.contains_key(t))
+            {
+                return;
+            }
+        }
+        let mut index = self.inner.tokens.write().unwrap_or_else(|p| p.into_inner());
+        for token in index.by_sandbox.remove(&sandbox.id).unwrap_or_default() {
+            index.by_token.remove(&token);
+        }
+        let tokens: Vec<String> = sandbox.tokens.keys().cloned().collect();
+        for token in &tokens {
+            index.by_token.insert(token.clone(), sandbox.id.clone());
+        }
+        index.by_sandbox.insert(sandbox.id.clone(), tokens);
+    }
+
+    pub fn sandbox_for_token(&self, token: &str) -> Option<SharedSandbox> {
+        let id = self
+            .inner
+            .tokens
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_token
+            .get(token)
+            .cloned()?;
+        self.sandbox(&id)
+    }
+}
