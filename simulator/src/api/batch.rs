@@ -197,24 +197,43 @@ fn prepare(
         Some(Value::Object(map)) => map.clone(),
         _ => serde_json::Map::new(),
     };
-    let mut headers: Vec<(String, String)> = outer
-        .request
-        .headers
+    let query = parse_query(query);
+    let own_token = query
         .iter()
-        .filter(|(name, _)| name == "authorization")
-        .cloned()
-        .collect();
-    if outer.token_source != TokenSource::Header {
-        headers.clear();
-    }
-    Ok(GraphRequest {
+        .any(|(name, value)| name == "access_token" && !value.is_empty())
+        || body.contains_key("access_token");
+    let mut request = GraphRequest {
         method,
         segments: split_path(path),
-        query: parse_query(query),
-        headers,
+        query,
+        headers: vec![],
         body,
         base_url: outer.request.base_url.clone(),
-    })
+    };
+    if !own_token {
+        inherit_credentials(&mut request, outer);
+    }
+    Ok(request)
+}
+
+/// An operation without a token of its own runs with the batch's token and
+/// the batch's `appsecret_proof`.
+fn inherit_credentials(request: &mut GraphRequest, outer: &Call<'_>) {
+    if outer.token_source == TokenSource::Header {
+        request.headers.extend(
+            outer
+                .request
+                .headers
+                .iter()
+                .filter(|(name, _)| name == "authorization")
+                .cloned(),
+        );
+    }
+    if request.param("appsecret_proof").is_none()
+        && let Some(proof) = outer.request.param_str("appsecret_proof")
+    {
+        request.query.push(("appsecret_proof".to_owned(), proof));
+    }
 }
 
 /// Replace every `{result=name:$.path}` with the value found in the named

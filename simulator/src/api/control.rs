@@ -6,7 +6,8 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -26,6 +27,21 @@ use crate::world::journal::JournalFilter;
 use crate::world::sandbox::Sandbox;
 
 type Answer = Result<Response, GraphError>;
+
+/// axum's `Path`, with a malformed segment (e.g. invalid UTF-8) answered in
+/// Meta's envelope instead of axum's plain-text rejection.
+struct SimPath<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for SimPath<T> {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GraphError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| SimPath(value))
+            .map_err(|rejection| GraphError::sim_invalid(rejection.body_text()))
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -67,25 +83,24 @@ fn ok(status: StatusCode, body: Value) -> Answer {
         .into_response())
 }
 
-/// Parse a JSON body into `T`; an empty body reads as `{}`. Errors name the field.
+/// Parse a JSON body into `T`; an empty body reads as `{}`. Errors name the
+/// field. The content type is not enforced (`curl -d` sends a form type with a
+/// JSON body), but a failure says when it was not JSON.
 async fn json_body<T: DeserializeOwned>(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, GraphError> {
-    let bytes = read_body(body, state.config().body_limit).await?;
+    let bytes = read_body(body, state.config().body_limit)
+        .await
+        .map_err(|mut error| {
+            error.error_type = "MetasimException";
+            error
+        })?;
     let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let is_json = content_type.is_empty()
-        || content_type.starts_with("application/json")
-        || content_type.contains("+json");
-    if !is_json && !bytes.is_empty() {
-        return Err(GraphError::sim_invalid(format!(
-            "The control plane takes application/json bodies, not {content_type:?}"
-        )));
-    }
     let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -95,11 +110,18 @@ async fn json_body<T: DeserializeOwned>(
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if path == "." || path.is_empty() {
-            GraphError::sim_invalid(format!("Invalid JSON body: {inner}"))
+        // `?` is serde_path_to_error's name for a key not read yet (the root).
+        let place = if matches!(path.as_str(), "" | "." | "?") {
+            String::new()
         } else {
-            GraphError::sim_invalid(format!("Invalid JSON body at {path}: {inner}"))
-        }
+            format!(" at {path}")
+        };
+        let hint = if content_type.is_empty() || content_type.contains("json") {
+            String::new()
+        } else {
+            format!(" (the control plane takes JSON bodies; this one was sent as {content_type:?})")
+        };
+        GraphError::sim_invalid(format!("Invalid JSON body{place}: {inner}{hint}"))
     })
 }
 
@@ -146,13 +168,13 @@ async fn list_sandboxes(State(state): State<AppState>) -> Answer {
     ok(StatusCode::OK, json!({ "data": data }))
 }
 
-async fn get_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn get_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     ok(StatusCode::OK, describe(&sandbox))
 }
 
-async fn delete_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn delete_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     if state.delete_sandbox(&sid) {
         ok(StatusCode::OK, json!({ "success": true }))
     } else {
@@ -162,7 +184,7 @@ async fn delete_sandbox(State(state): State<AppState>, Path(sid): Path<String>) 
     }
 }
 
-async fn reset_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn reset_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     let fresh = sandbox
@@ -173,7 +195,7 @@ async fn reset_sandbox(State(state): State<AppState>, Path(sid): Path<String>) -
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
-async fn export_snapshot(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn export_snapshot(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let text =
@@ -188,7 +210,7 @@ async fn export_snapshot(State(state): State<AppState>, Path(sid): Path<String>)
 
 async fn import_snapshot(
     State(state): State<AppState>,
-    Path(sid): Path<String>,
+    SimPath(sid): SimPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
@@ -202,7 +224,7 @@ async fn import_snapshot(
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
-async fn get_clock(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn get_clock(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
@@ -217,7 +239,7 @@ struct Advance {
 
 async fn advance_clock(
     State(state): State<AppState>,
-    Path(sid): Path<String>,
+    SimPath(sid): SimPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
@@ -233,7 +255,7 @@ async fn advance_clock(
 
 async fn get_journal(
     State(state): State<AppState>,
-    Path(sid): Path<String>,
+    SimPath(sid): SimPath<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
     let shared = find(&state, &sid)?;
@@ -264,7 +286,7 @@ async fn get_journal(
 
 async fn add_fault(
     State(state): State<AppState>,
-    Path(sid): Path<String>,
+    SimPath(sid): SimPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
@@ -278,7 +300,7 @@ async fn add_fault(
     ok(StatusCode::CREATED, json!(rule))
 }
 
-async fn list_faults(State(state): State<AppState>, Path(sid): Path<String>) -> Answer {
+async fn list_faults(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     ok(StatusCode::OK, json!({ "data": sandbox.faults.rules() }))
@@ -286,7 +308,7 @@ async fn list_faults(State(state): State<AppState>, Path(sid): Path<String>) -> 
 
 async fn remove_fault(
     State(state): State<AppState>,
-    Path((sid, fault_id)): Path<(String, String)>,
+    SimPath((sid, fault_id)): SimPath<(String, String)>,
 ) -> Answer {
     let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
@@ -301,7 +323,7 @@ async fn remove_fault(
 
 async fn add_token(
     State(state): State<AppState>,
-    Path(sid): Path<String>,
+    SimPath(sid): SimPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
@@ -326,7 +348,7 @@ struct Invalidate {
 
 async fn invalidate_token(
     State(state): State<AppState>,
-    Path((sid, handle)): Path<(String, String)>,
+    SimPath((sid, handle)): SimPath<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer {

@@ -4,6 +4,10 @@
 
 use super::error::GraphError;
 
+/// Deepest `{...}` nesting accepted; deeper selections are refused before
+/// they can exhaust the parser's (recursive) stack.
+pub const MAX_DEPTH: usize = 32;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSelection {
     pub name: String,
@@ -33,6 +37,8 @@ impl FieldSelection {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// How many `{` are open at `pos`.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -120,7 +126,14 @@ impl Parser<'_> {
             }
         }
         if self.eat(b'{') {
+            if self.depth == MAX_DEPTH {
+                return Err(GraphError::invalid_parameter(format!(
+                    "Field selections may nest at most {MAX_DEPTH} levels deep"
+                )));
+            }
+            self.depth += 1;
             field.children = Some(self.list()?);
+            self.depth -= 1;
             if !self.eat(b'}') {
                 return Err(self.error("\"}\""));
             }
@@ -134,7 +147,11 @@ pub fn parse_fields(text: &str) -> Result<Option<Vec<FieldSelection>>, GraphErro
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let mut parser = Parser { text, pos: 0 };
+    let mut parser = Parser {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     let fields = parser.list()?;
     parser.skip_spaces();
     if parser.pos != text.len() {
@@ -175,5 +192,19 @@ mod tests {
             );
         }
         assert_eq!(parse_fields("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |depth: usize| format!("{}id{}", "a{".repeat(depth), "}".repeat(depth));
+        assert!(parse_fields(&nested(MAX_DEPTH)).is_ok());
+        let error = parse_fields(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(error.code, 100);
+        assert!(
+            error.message.contains("at most 32 levels"),
+            "{}",
+            error.message
+        );
+        assert!(parse_fields(&"a{".repeat(100_000)).is_err());
     }
 }

@@ -70,7 +70,7 @@ pub fn slice(ids: &[&str], request: &PageRequest) -> Result<Page, GraphError> {
     };
     let (start, end) = if let Some(after) = &request.after {
         match position(after)? {
-            Some(index) => (index + 1, (index + 1 + limit).min(ids.len())),
+            Some(index) => (index + 1, (index + 1).saturating_add(limit).min(ids.len())),
             None => (ids.len(), ids.len()),
         }
     } else if let Some(before) = &request.before {
@@ -142,6 +142,12 @@ mod tests {
         assert_eq!((last.range.clone(), last.has_next), (4..5, false));
         let back = slice(&IDS, &req(2, None, Some("c"))).unwrap();
         assert_eq!((back.range.clone(), back.has_previous), (0..2, false));
+    }
+
+    #[test]
+    fn huge_limits_do_not_overflow() {
+        let page = slice(&IDS, &req(usize::MAX, Some("b"), None)).unwrap();
+        assert_eq!((page.range, page.has_next), (2..5, false));
     }
 
     #[test]

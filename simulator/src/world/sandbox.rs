@@ -213,9 +213,10 @@ impl Sandbox {
         match id.and_then(|id| self.registry.get(id).map(|kind| (id, kind))) {
             Some((id, kind)) if kinds.contains(kind) => Ok(id.clone()),
             _ => {
-                let wanted: Vec<&str> = kinds.iter().map(|k| k.type_name()).collect();
+                let mut wanted: Vec<&str> = kinds.iter().map(|k| k.type_name()).collect();
+                wanted.dedup();
                 Err(FixtureError(format!(
-                    "{place}: {handle:?} is not the handle of a {} in this fixture",
+                    "{place}: {handle:?} is not the handle of any {} in this fixture",
                     wanted.join(" or ")
                 )))
             }

@@ -1,0 +1,119 @@
+//! The `metasim` binary as a user runs it: `metasim serve` prints a ready line
+//! and the demo sandbox's handles and tokens, serves requests, loads a
+//! `--fixture` file, and stops cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+struct Server {
+    child: Child,
+    lines: BufReader<ChildStdout>,
+    address: String,
+}
+
+fn start(extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_metasim"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("metasim starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut first = String::new();
+    lines.read_line(&mut first).expect("a ready line");
+    let address = first
+        .trim()
+        .strip_prefix("metasim ready at http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    Server {
+        child,
+        lines,
+        address,
+    }
+}
+
+fn get(address: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn terminate(mut server: Server) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    server.child.wait().expect("metasim exits")
+}
+
+#[test]
+fn serve_prints_handles_and_stops_on_sigterm() {
+    let mut server = start(&["--seed", "3"]);
+    let mut listing = String::new();
+    for _ in 0..20 {
+        let mut line = String::new();
+        server.lines.read_line(&mut line).unwrap();
+        listing.push_str(&line);
+        if line.contains("secret") {
+            break;
+        }
+    }
+    for expected in [
+        "Graph base URL:",
+        "sandbox:          default (seed 3)",
+        "phone_number",
+        "waba",
+        "system_user_token",
+        "app secret",
+    ] {
+        assert!(
+            listing.contains(expected),
+            "{expected:?} missing from\n{listing}"
+        );
+    }
+    let health = get(&server.address, "/_sim/health");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains(r#""status":"ok""#));
+    let sandbox = get(&server.address, "/_sim/sandboxes/default");
+    assert!(sandbox.contains(r#""seed":3"#), "{sandbox}");
+    assert!(terminate(server).success());
+}
+
+#[test]
+fn serve_loads_a_fixture_file_and_reports_bad_ones() {
+    let dir = std::env::temp_dir().join(format!("metasim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"users": [{"handle": "solo", "name": "Solo User", "id": "42"}]}"#,
+    )
+    .unwrap();
+    let server = start(&["--quiet", "--fixture", good.to_str().unwrap()]);
+    let sandbox = get(&server.address, "/_sim/sandboxes/default");
+    assert!(sandbox.contains(r#""handles":{"solo":"42"}"#), "{sandbox}");
+    assert!(terminate(server).success());
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"users": [{"handle": "x"}]}"#).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_metasim"))
+        .args(["serve", "--port", "0", "--fixture", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("missing field `name`") && stderr.contains("users[0]"),
+        "{stderr}"
+    );
+}
