@@ -107,6 +107,18 @@ impl GraphError {
         self
     }
 
+    /// A WhatsApp platform error: `(#code) title`, `error_data.details`, and the
+    /// HTTP status of Meta's WhatsApp error table.
+    pub fn whatsapp(code: i64, title: &str, details: &str) -> Self {
+        Self::new(
+            whatsapp_status(code),
+            OAUTH,
+            code,
+            format!("(#{code}) {title}"),
+        )
+        .with_data(json!({ "messaging_product": "whatsapp", "details": details }))
+    }
+
     /// `(#100) {detail}`: a missing or invalid parameter.
     pub fn invalid_parameter(detail: impl AsRef<str>) -> Self {
         Self::new(400, OAUTH, 100, format!("(#100) {}", detail.as_ref()))
@@ -339,6 +351,17 @@ impl std::ops::Deref for GraphError {
 impl std::ops::DerefMut for GraphError {
     fn deref_mut(&mut self) -> &mut ErrorDetails {
         &mut self.0
+    }
+}
+
+/// HTTP statuses of WhatsApp codes, from Meta's error-code table.
+fn whatsapp_status(code: i64) -> u16 {
+    match code {
+        131000 | 131016 | 131045 | 131057 | 133000 => 500,
+        133004 => 503,
+        131005 | 131031 | 368 => 403,
+        132001 => 404,
+        _ => 400,
     }
 }
 

@@ -13,6 +13,7 @@ use super::paging::PageRequest;
 use super::render::{LinkBase, Renderer, edge_exists_anywhere};
 use super::request::{GraphRequest, TokenSource};
 use super::versions::{Version, VersionPolicy};
+use super::writes;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::{NodeKind, Product};
 use crate::world::sandbox::Sandbox;
@@ -169,37 +170,32 @@ fn dispatch(
         links: link_base(call),
     };
     match rest {
-        [] => match method {
-            "GET" => {
-                renderer.check_visible(method, &id)?;
-                let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
-                Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
-            }
-            _ => Err(GraphError::unsupported(method, &id)),
-        },
-        [edge] => {
-            if !kind.edges().contains(&edge.as_str()) {
-                return Err(if edge_exists_anywhere(edge) {
-                    GraphError::nonexisting_field(edge, kind.type_name())
-                } else {
-                    GraphError::unknown_path(&format!("/{edge}"))
-                });
-            }
-            match method {
-                "GET" => {
-                    renderer.check_visible(method, &id)?;
-                    let fields =
-                        parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
-                    let page = PageRequest::parse(
-                        call.request.param_str("limit"),
-                        call.request.param_str("after"),
-                        call.request.param_str("before"),
-                    )?;
-                    renderer.edge(&id, kind, edge, fields.as_deref(), &page)
-                }
-                _ => Err(GraphError::unsupported(method, &id)),
-            }
+        [] if method == "GET" => {
+            renderer.check_visible(method, &id)?;
+            let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+            Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
         }
+        [] => writes::write(sandbox, call, token, &id, None),
+        [edge] if kind.edges().contains(&edge.as_str()) && method == "GET" => {
+            renderer.check_visible(method, &id)?;
+            let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+            let page = PageRequest::parse(
+                call.request.param_str("limit"),
+                call.request.param_str("after"),
+                call.request.param_str("before"),
+            )?;
+            renderer.edge(&id, kind, edge, fields.as_deref(), &page)
+        }
+        [edge]
+            if kind.edges().contains(&edge.as_str())
+                || kind.action_edges().contains(&edge.as_str()) =>
+        {
+            writes::write(sandbox, call, token, &id, Some(edge))
+        }
+        [edge] if edge_exists_anywhere(edge) => {
+            Err(GraphError::nonexisting_field(edge, kind.type_name()))
+        }
+        [edge] => Err(GraphError::unknown_path(&format!("/{edge}"))),
         _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
     }
 }

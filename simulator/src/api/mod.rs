@@ -15,3 +15,5 @@ pub mod request;
 pub mod service;
 pub mod state;
 pub mod versions;
+pub mod whatsapp;
+pub mod writes;

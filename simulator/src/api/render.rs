@@ -54,38 +54,42 @@ pub fn edge_exists_anywhere(edge: &str) -> bool {
         NodeKind::PhoneNumber,
     ]
     .iter()
-    .any(|kind| kind.edges().contains(&edge))
+    .any(|kind| kind.edges().contains(&edge) || kind.action_edges().contains(&edge))
+}
+
+/// May the token see this node? A missing scope is a permission error; a
+/// scope whose granular targets exclude the node looks like a missing node.
+pub fn check_visible(
+    sandbox: &Sandbox,
+    token: &AccessToken,
+    method: &str,
+    id: &str,
+) -> Result<NodeKind, GraphError> {
+    let kind = sandbox
+        .node_kind(id)
+        .ok_or_else(|| GraphError::unsupported(method, id))?;
+    if kind == NodeKind::InstagramUser
+        && sandbox
+            .instagram_accounts
+            .get(id)
+            .is_some_and(|ig| !ig.is_professional())
+    {
+        return Err(GraphError::unsupported(method, id));
+    }
+    if let Some(scope) = kind.read_scope() {
+        if !token.has_scope(scope) {
+            return Err(GraphError::missing_permission(kind.product(None), scope));
+        }
+        if !token.scope_covers(scope, &sandbox.permission_target(id)) {
+            return Err(GraphError::unsupported(method, id));
+        }
+    }
+    Ok(kind)
 }
 
 impl Renderer<'_> {
-    /// May the token see this node? A missing scope is a permission error; a
-    /// scope whose granular targets exclude the node looks like a missing node.
     pub fn check_visible(&self, method: &str, id: &str) -> Result<NodeKind, GraphError> {
-        let kind = self
-            .sandbox
-            .node_kind(id)
-            .ok_or_else(|| GraphError::unsupported(method, id))?;
-        if kind == NodeKind::InstagramUser
-            && self
-                .sandbox
-                .instagram_accounts
-                .get(id)
-                .is_some_and(|ig| !ig.is_professional())
-        {
-            return Err(GraphError::unsupported(method, id));
-        }
-        if let Some(scope) = kind.read_scope() {
-            if !self.token.has_scope(scope) {
-                return Err(GraphError::missing_permission(kind.product(None), scope));
-            }
-            if !self
-                .token
-                .scope_covers(scope, &self.sandbox.permission_target(id))
-            {
-                return Err(GraphError::unsupported(method, id));
-            }
-        }
-        Ok(kind)
+        check_visible(self.sandbox, self.token, method, id)
     }
 
     fn check_edge_permission(&self, kind: NodeKind, edge: &str) -> Result<(), GraphError> {

@@ -155,6 +155,14 @@ impl NodeKind {
         }
     }
 
+    /// Edges that only take a POST (actions, not lists).
+    pub fn action_edges(self) -> &'static [&'static str] {
+        match self {
+            NodeKind::PhoneNumber => &["request_code", "verify_code", "register", "deregister"],
+            _ => &[],
+        }
+    }
+
     /// The scope a token needs to read this kind of node, if any.
     pub fn read_scope(self) -> Option<&'static str> {
         match self {

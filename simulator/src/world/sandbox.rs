@@ -21,6 +21,8 @@ use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal};
 use super::nodes::NodeKind;
 use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
+use super::whatsapp::inbox::PhoneInboxes;
+use super::whatsapp::registration::Verification;
 use super::whatsapp::{Consumer, PhoneNumber, Waba, phone_digits};
 
 /// How webhooks leave the sandbox (the delivery engine reads this).
@@ -88,6 +90,9 @@ pub struct Sandbox {
     pub phone_numbers: BTreeMap<String, PhoneNumber>,
     /// phone digits -> consumer.
     pub consumers: BTreeMap<String, Consumer>,
+    /// What every phone received by SMS or voice call (verification codes).
+    #[serde(default)]
+    pub phone_inboxes: PhoneInboxes,
     pub journal: Journal,
     pub faults: Faults,
     pub usage: Usage,
@@ -137,6 +142,7 @@ impl Sandbox {
             wabas: BTreeMap::new(),
             phone_numbers: BTreeMap::new(),
             consumers: BTreeMap::new(),
+            phone_inboxes: PhoneInboxes::default(),
             faults: Faults::default(),
             usage: Usage::default(),
         };
@@ -511,6 +517,7 @@ impl Sandbox {
                     account_mode: "LIVE".to_owned(),
                     pin: if registered { phone.pin.clone() } else { None },
                     is_official_business_account: false,
+                    verification: Verification::default(),
                 },
             );
         }

@@ -1,7 +1,9 @@
-//! WhatsApp Business Platform accounts: WhatsApp Business Accounts (WABAs),
-//! their business phone numbers, and the consumers on the other end.
+//! WhatsApp Business Accounts (WABAs), their business phone numbers, and the
+//! consumers on the other end: plain data.
 
 use serde::{Deserialize, Serialize};
+
+use super::registration::Verification;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Waba {
@@ -36,6 +38,9 @@ pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
     pub is_official_business_account: bool,
+    /// Codes, limits and PIN guesses of the verification and registration steps.
+    #[serde(default)]
+    pub verification: Verification,
 }
 
 impl PhoneNumber {

@@ -1,24 +1,21 @@
-//! The `/_sim` control plane: everything a test needs that Meta has no API
-//! for — create, list, inspect, reset, delete, snapshot and restore sandboxes;
-//! read and move the clock; read the request journal; add and remove fault
-//! rules; issue and invalidate tokens. JSON in and out; errors in Meta's
-//! envelope. Every route is documented in docs/control-plane.md.
+//! Sandbox routes: create, list, inspect, reset, delete, snapshot and restore
+//! sandboxes; read and move the clock; read the request journal; add and
+//! remove fault rules; issue and invalidate tokens.
+
+use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
-use super::error::GraphError;
-use super::http::read_body;
-use super::state::{AppState, CreateSandbox, SandboxInfo, SharedSandbox, lock, wall_now};
+use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::error::GraphError;
+use crate::api::state::{AppState, CreateSandbox, SandboxInfo, lock, wall_now};
 use crate::world::auth::Invalidation;
 use crate::world::clock::iso8601;
 use crate::world::faults::FaultSpec;
@@ -26,24 +23,7 @@ use crate::world::fixture::TokenFixture;
 use crate::world::journal::JournalFilter;
 use crate::world::sandbox::Sandbox;
 
-type Answer = Result<Response, GraphError>;
-
-/// axum's `Path`, with a malformed segment (e.g. invalid UTF-8) answered in
-/// Meta's envelope instead of axum's plain-text rejection.
-struct SimPath<T>(T);
-
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for SimPath<T> {
-    type Rejection = GraphError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, GraphError> {
-        Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Path(value)| SimPath(value))
-            .map_err(|rejection| GraphError::sim_invalid(rejection.body_text()))
-    }
-}
-
-pub fn router() -> Router<AppState> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/_sim/health", get(health))
         .route("/_sim/sandboxes", post(create_sandbox).get(list_sandboxes))
@@ -72,63 +52,6 @@ pub fn router() -> Router<AppState> {
             "/_sim/sandboxes/{sid}/tokens/{handle}/invalidate",
             post(invalidate_token),
         )
-}
-
-fn ok(status: StatusCode, body: Value) -> Answer {
-    Ok((
-        status,
-        [("content-type", "application/json; charset=UTF-8")],
-        body.to_string(),
-    )
-        .into_response())
-}
-
-/// Parse a JSON body into `T`; an empty body reads as `{}`. Errors name the
-/// field. The content type is not enforced (`curl -d` sends a form type with a
-/// JSON body), but a failure says when it was not JSON.
-async fn json_body<T: DeserializeOwned>(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<T, GraphError> {
-    let bytes = read_body(body, state.config().body_limit)
-        .await
-        .map_err(|mut error| {
-            error.error_type = "MetasimException";
-            error
-        })?;
-    let content_type = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &bytes
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        // `?` is serde_path_to_error's name for a key not read yet (the root).
-        let place = if matches!(path.as_str(), "" | "." | "?") {
-            String::new()
-        } else {
-            format!(" at {path}")
-        };
-        let hint = if content_type.is_empty() || content_type.contains("json") {
-            String::new()
-        } else {
-            format!(" (the control plane takes JSON bodies; this one was sent as {content_type:?})")
-        };
-        GraphError::sim_invalid(format!("Invalid JSON body{place}: {inner}{hint}"))
-    })
-}
-
-fn find(state: &AppState, sid: &str) -> Result<SharedSandbox, GraphError> {
-    state
-        .sandbox(sid)
-        .ok_or_else(|| GraphError::sim_not_found(format!("No sandbox with id {sid:?}")))
 }
 
 fn describe(sandbox: &Sandbox) -> Value {

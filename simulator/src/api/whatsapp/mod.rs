@@ -1,0 +1,23 @@
+//! The WhatsApp Cloud API and Business Management API endpoints: handlers that
+//! read parameters the way Meta does, call the world, and map refusals to
+//! Meta's error codes.
+
+pub mod registration;
+
+use serde_json::{Value, json};
+
+use super::error::GraphError;
+use super::request::GraphRequest;
+
+/// `{"success": true}`, Meta's answer to a successful update or action.
+pub fn success() -> Value {
+    json!({ "success": true })
+}
+
+/// A required text parameter, or `(#100) The parameter {name} is required`.
+pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError> {
+    request
+        .param_str(name)
+        .filter(|value| !value.trim().is_empty())
+        .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
+}

@@ -1,0 +1,134 @@
+//! Phone number lifecycle endpoints: `POST /{waba-id}/phone_numbers`,
+//! `POST /{phone-number-id}` (two-step PIN), `request_code`, `verify_code`,
+//! `register`, `deregister`. Parameters may come as JSON, as a form, or in the
+//! query string of an empty POST (as pywa sends them).
+
+use serde_json::{Value, json};
+
+use super::{required, success};
+use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::inbox::CodeMethod;
+use crate::world::whatsapp::registration::RegistrationError;
+
+fn refusal(error: RegistrationError) -> GraphError {
+    use RegistrationError as E;
+    match error {
+        E::InvalidParameter(text) => GraphError::invalid_parameter(text),
+        E::NumberInUse(digits) => GraphError::invalid_parameter(format!(
+            "The phone number {digits} is already in use by a WhatsApp Business Account"
+        )),
+        E::TooManyCodeRequests => GraphError::whatsapp(
+            136024,
+            "Too many verification code requests",
+            "A code was requested for this number too many times. Wait before requesting another code.",
+        ),
+        E::CodeNotVerified => GraphError::whatsapp(
+            136025,
+            "Code couldn't be verified",
+            "The code is wrong or has expired, or no code was requested. Request a new code and try again.",
+        ),
+        E::NotVerified => GraphError::whatsapp(
+            133006,
+            "Phone number re-verification needed",
+            "Verify the phone number with request_code and verify_code before registering it.",
+        ),
+        E::PinMismatch => GraphError::whatsapp(
+            133005,
+            "Two step verification PIN Mismatch",
+            "The PIN does not match the two-step verification PIN of this phone number.",
+        ),
+        E::TooManyPinGuesses => GraphError::whatsapp(
+            133008,
+            "Too Many two step verification PIN Guesses",
+            "Too many wrong PINs for this phone number. Reset the PIN with POST /{phone-number-id} and a new pin.",
+        ),
+        E::RegistrationLimit => GraphError::whatsapp(
+            133016,
+            "Account register deregister rate limit exceeded",
+            "A number can be registered or deregistered 10 times in 72 hours. Try again later.",
+        ),
+        E::NotRegistered => GraphError::new(
+            400,
+            "OAuthException",
+            100,
+            "Phone number not registered on the WhatsApp Business Platform.",
+        )
+        .with_subcode(2207051),
+    }
+}
+
+pub fn add_phone_number(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    waba_id: &str,
+) -> Result<Value, GraphError> {
+    let cc = required(request, "cc")?;
+    let number = required(request, "phone_number")?;
+    let verified_name = required(request, "verified_name")?;
+    let id = sandbox
+        .add_phone_number(waba_id, &cc, &number, &verified_name)
+        .map_err(refusal)?;
+    Ok(json!({ "id": id }))
+}
+
+/// `POST /{phone-number-id}`: the only field Meta lets you set here is the PIN.
+pub fn update_phone_number(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    id: &str,
+) -> Result<Value, GraphError> {
+    let pin = required(request, "pin")?;
+    sandbox.set_two_step_pin(id, &pin).map_err(refusal)?;
+    Ok(success())
+}
+
+pub fn request_code(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    id: &str,
+) -> Result<Value, GraphError> {
+    let method_text = required(request, "code_method")?;
+    let method = CodeMethod::parse(&method_text).ok_or_else(|| {
+        GraphError::invalid_parameter(format!(
+            "Param code_method must be one of {{SMS, VOICE}} - got \"{method_text}\"."
+        ))
+    })?;
+    let language = required(request, "language")?;
+    sandbox
+        .request_code(id, method, &language)
+        .map_err(refusal)?;
+    Ok(success())
+}
+
+pub fn verify_code(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    id: &str,
+) -> Result<Value, GraphError> {
+    let code = required(request, "code")?;
+    sandbox.verify_code(id, &code).map_err(refusal)?;
+    Ok(success())
+}
+
+pub fn register(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    id: &str,
+) -> Result<Value, GraphError> {
+    let product = required(request, "messaging_product")?;
+    if product != "whatsapp" {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param messaging_product must be one of {{whatsapp}} - got \"{product}\"."
+        )));
+    }
+    let pin = required(request, "pin")?;
+    sandbox.register_number(id, &pin).map_err(refusal)?;
+    Ok(success())
+}
+
+pub fn deregister(sandbox: &mut Sandbox, id: &str) -> Result<Value, GraphError> {
+    sandbox.deregister_number(id).map_err(refusal)?;
+    Ok(success())
+}
