@@ -235,7 +235,10 @@ async fn list_and_get_describe_every_sandbox() {
     }
     assert_eq!(
         got["options"],
-        json!({ "delivery": "auto", "clock": "virtual", "journal_limit": 7 })
+        json!({
+            "delivery": "auto", "clock": "virtual", "journal_limit": 7,
+            "messaging_limits": {"throughput_per_second": 80, "pair_burst": 20, "pair_interval_seconds": 6},
+        })
     );
     assert_eq!(
         got["clock"],
@@ -244,9 +247,10 @@ async fn list_and_get_describe_every_sandbox() {
     assert_eq!(
         got["counts"],
         json!({
-            "apps": 1, "businesses": 1, "faults": 0, "instagram_accounts": 1,
-            "journal_entries": 1, "pages": 1, "phone_numbers": 1, "system_users": 1,
-            "tokens": 4, "users": 1, "whatsapp_business_accounts": 1, "whatsapp_consumers": 2,
+            "apps": 1, "businesses": 1, "events": 0, "faults": 0, "instagram_accounts": 1,
+            "journal_entries": 1, "message_templates": 3, "messages": 0, "pages": 1,
+            "phone_numbers": 1, "system_users": 1, "tokens": 4, "users": 1,
+            "whatsapp_business_accounts": 1, "whatsapp_consumers": 2,
         })
     );
     // The list shows the same description.

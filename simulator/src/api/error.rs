@@ -37,7 +37,7 @@ const METHOD: &str = "GraphMethodException";
 fn transient(code: i64) -> bool {
     matches!(
         code,
-        1 | 2 | 4 | 17 | 32 | 341 | 613 | 130429 | 131016 | 133004
+        1 | 2 | 4 | 17 | 32 | 341 | 613 | 130429 | 131016 | 133004 | 136024
     ) || (80000..=80014).contains(&code)
 }
 

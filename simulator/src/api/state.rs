@@ -16,6 +16,7 @@ use super::versions::VersionPolicy;
 use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
+use crate::world::whatsapp::messaging::MessagingLimits;
 
 /// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -80,6 +81,8 @@ pub struct CreateSandbox {
     pub delivery: Option<Delivery>,
     pub clock: Option<ClockMode>,
     pub journal_limit: Option<usize>,
+    /// WhatsApp throughput and pair limits (defaults: 80/s, bursts of 20 then one per 6 s).
+    pub messaging_limits: Option<MessagingLimits>,
 }
 
 /// What a test needs to use a sandbox.
@@ -151,6 +154,9 @@ impl AppState {
             delivery: request.delivery.unwrap_or(defaults.delivery),
             clock: request.clock.unwrap_or(defaults.clock),
             journal_limit: request.journal_limit.unwrap_or(defaults.journal_limit),
+            messaging_limits: request
+                .messaging_limits
+                .unwrap_or(defaults.messaging_limits),
         };
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())

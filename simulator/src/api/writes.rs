@@ -9,8 +9,24 @@ use super::graph::Call;
 use super::render::check_visible;
 use super::whatsapp;
 use crate::world::auth::AccessToken;
-use crate::world::nodes::NodeKind;
+use crate::world::nodes::{NodeKind, Product};
 use crate::world::sandbox::Sandbox;
+
+/// A write that needs a scope beyond reading the node (e.g. sending messages).
+fn require_scope(
+    sandbox: &Sandbox,
+    token: &AccessToken,
+    scope: &str,
+    id: &str,
+) -> Result<(), GraphError> {
+    if !token.has_scope(scope) {
+        return Err(GraphError::missing_permission(Product::Whatsapp, scope));
+    }
+    if !token.scope_covers(scope, &sandbox.permission_target(id)) {
+        return Err(GraphError::unsupported("POST", id));
+    }
+    Ok(())
+}
 
 pub fn write(
     sandbox: &mut Sandbox,
@@ -40,6 +56,10 @@ pub fn write(
         }
         (NodeKind::PhoneNumber, Some("deregister"), "POST") => {
             whatsapp::registration::deregister(sandbox, id)
+        }
+        (NodeKind::PhoneNumber, Some("messages"), "POST") => {
+            require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
+            whatsapp::messages::post_messages(sandbox, request, id)
         }
         _ => Err(GraphError::unsupported(method, id)),
     }

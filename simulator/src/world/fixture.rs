@@ -179,6 +179,33 @@ pub struct WabaFixture {
     pub country: Option<String>,
     #[serde(default)]
     pub phone_numbers: Vec<PhoneNumberFixture>,
+    #[serde(default)]
+    pub templates: Vec<TemplateFixture>,
+}
+
+/// A message template that already exists in the WABA.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateFixture {
+    pub name: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// `MARKETING`, `UTILITY` or `AUTHENTICATION`.
+    pub category: String,
+    #[serde(default = "default_template_status")]
+    pub status: String,
+    /// Components as Meta's create call takes them.
+    pub components: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+fn default_language() -> String {
+    "en_US".to_owned()
+}
+
+fn default_template_status() -> String {
+    "APPROVED".to_owned()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -210,6 +237,9 @@ pub struct ConsumerFixture {
     pub name: Option<String>,
     #[serde(default = "yes")]
     pub on_whatsapp: bool,
+    /// A WhatsApp username (3–35 of `a-z 0-9 . _`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 fn yes() -> bool {

@@ -79,13 +79,25 @@ impl IdGenerator {
         self.base62(23, "trace")
     }
 
-    /// A WhatsApp message id (`wamid.` + base64 of a synthetic key).
-    pub fn wamid(&mut self) -> String {
+    /// A WhatsApp message id shaped like Meta's: `wamid.` + base64 of a key that
+    /// holds the consumer's phone digits and a random hex part (outbound and
+    /// inbound keys differ the way Meta's do).
+    pub fn wamid(&mut self, consumer_digits: &str, inbound: bool) -> String {
         use base64::Engine as _;
-        let bytes = self.draw("wamid");
+        let (marker, hex_len) = if inbound {
+            (0x12u8, 20usize)
+        } else {
+            (0x11u8, 18usize)
+        };
+        let random = hex::encode_upper(self.draw("wamid"));
+        let mut key = vec![0x1c, 0x18, consumer_digits.len() as u8];
+        key.extend_from_slice(consumer_digits.as_bytes());
+        key.extend_from_slice(&[0x15, 0x02, 0x00, marker, 0x18, hex_len as u8]);
+        key.extend_from_slice(&random.as_bytes()[..hex_len]);
+        key.push(0x00);
         format!(
             "wamid.{}",
-            base64::engine::general_purpose::STANDARD.encode(&bytes[..30])
+            base64::engine::general_purpose::STANDARD.encode(key)
         )
     }
 
@@ -122,7 +134,7 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(a.numeric_id("31", 15), b.numeric_id("31", 15));
             assert_eq!(a.access_token("s"), b.access_token("s"));
-            assert_eq!(a.wamid(), b.wamid());
+            assert_eq!(a.wamid("15550109999", false), b.wamid("15550109999", false));
         }
     }
 
@@ -147,7 +159,14 @@ mod tests {
         assert_eq!(ids.app_secret("x").len(), 32);
         assert_eq!(ids.trace_id().len(), 23);
         assert_eq!(ids.code(6).len(), 6);
-        assert!(ids.wamid().starts_with("wamid."));
+        assert!(
+            ids.wamid("15550109999", false)
+                .starts_with("wamid.HBgLMTU1NTAxMDk5OTkVAgAR")
+        );
+        assert!(
+            ids.wamid("15550109999", true)
+                .starts_with("wamid.HBgLMTU1NTAxMDk5OTkVAgAS")
+        );
     }
 
     #[test]

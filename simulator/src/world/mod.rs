@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod clock;
+pub mod events;
 pub mod faults;
 pub mod fixture;
 pub mod ids;

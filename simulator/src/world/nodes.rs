@@ -158,7 +158,13 @@ impl NodeKind {
     /// Edges that only take a POST (actions, not lists).
     pub fn action_edges(self) -> &'static [&'static str] {
         match self {
-            NodeKind::PhoneNumber => &["request_code", "verify_code", "register", "deregister"],
+            NodeKind::PhoneNumber => &[
+                "request_code",
+                "verify_code",
+                "register",
+                "deregister",
+                "messages",
+            ],
             _ => &[],
         }
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::accounts::{App, Business, FacebookUser, SystemUser};
 use super::auth::{AccessToken, Invalidation, TokenKind};
 use super::clock::{Clock, ClockMode, DEFAULT_START, parse_instant};
+use super::events::EventLog;
 use super::faults::Faults;
 use super::fixture::{Fixture, PageFixture, TokenFixture, WabaFixture};
 use super::ids::IdGenerator;
@@ -21,8 +22,11 @@ use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal};
 use super::nodes::NodeKind;
 use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
+use super::whatsapp::consumers::ConsumerError;
 use super::whatsapp::inbox::PhoneInboxes;
+use super::whatsapp::messaging::{Messaging, MessagingLimits};
 use super::whatsapp::registration::Verification;
+use super::whatsapp::templates::Template;
 use super::whatsapp::{Consumer, PhoneNumber, Waba, phone_digits};
 
 /// How webhooks leave the sandbox (the delivery engine reads this).
@@ -43,6 +47,8 @@ pub struct SandboxOptions {
     pub clock: ClockMode,
     #[serde(default = "default_journal_limit")]
     pub journal_limit: usize,
+    #[serde(default)]
+    pub messaging_limits: MessagingLimits,
 }
 
 fn default_journal_limit() -> usize {
@@ -55,6 +61,7 @@ impl Default for SandboxOptions {
             delivery: Delivery::Manual,
             clock: ClockMode::Virtual,
             journal_limit: DEFAULT_JOURNAL_LIMIT,
+            messaging_limits: MessagingLimits::default(),
         }
     }
 }
@@ -93,6 +100,14 @@ pub struct Sandbox {
     /// What every phone received by SMS or voice call (verification codes).
     #[serde(default)]
     pub phone_inboxes: PhoneInboxes,
+    /// template id -> template.
+    #[serde(default)]
+    pub templates: BTreeMap<String, Template>,
+    #[serde(default)]
+    pub messaging: Messaging,
+    /// Everything Meta reports by webhook, in order.
+    #[serde(default)]
+    pub events: EventLog,
     pub journal: Journal,
     pub faults: Faults,
     pub usage: Usage,
@@ -143,6 +158,9 @@ impl Sandbox {
             phone_numbers: BTreeMap::new(),
             consumers: BTreeMap::new(),
             phone_inboxes: PhoneInboxes::default(),
+            templates: BTreeMap::new(),
+            messaging: Messaging::default(),
+            events: EventLog::default(),
             faults: Faults::default(),
             usage: Usage::default(),
         };
@@ -371,27 +389,18 @@ impl Sandbox {
         }
         for (i, consumer) in fixture.whatsapp_consumers.iter().enumerate() {
             let place = format!("whatsapp_consumers[{i}]");
-            let phone = phone_digits(&consumer.phone);
-            if phone.len() < 8 || phone.len() > 15 {
-                return Err(FixtureError(format!(
-                    "{place}.phone: expected an E.164 number (8 to 15 digits), got {:?}",
-                    consumer.phone
-                )));
-            }
-            if self.consumers.contains_key(&phone) {
-                return Err(FixtureError(format!(
-                    "{place}.phone: {phone} is used twice"
-                )));
-            }
-            self.name_handle(&consumer.handle, &phone, &place)?;
-            self.consumers.insert(
-                phone.clone(),
-                Consumer {
-                    phone,
-                    name: consumer.name.clone(),
-                    on_whatsapp: consumer.on_whatsapp,
-                },
-            );
+            let created = self
+                .create_consumer(&consumer.phone, consumer.name.clone(), consumer.on_whatsapp, consumer.username.clone())
+                .map_err(|error| match error {
+                    ConsumerError::InvalidPhone(phone) => {
+                        FixtureError(format!("{place}.phone: expected an E.164 number (8 to 15 digits), got {phone:?}"))
+                    }
+                    ConsumerError::Exists(phone) => FixtureError(format!("{place}.phone: {phone} is used twice")),
+                    ConsumerError::InvalidUsername(name) => FixtureError(format!(
+                        "{place}.username: {name:?} is not a WhatsApp username (3-35 of a-z 0-9 . _)"
+                    )),
+                })?;
+            self.name_handle(&consumer.handle, &created.phone, &place)?;
         }
         for (i, token) in fixture.tokens.iter().enumerate() {
             self.add_token(&format!("tokens[{i}]"), token)?;
@@ -518,6 +527,30 @@ impl Sandbox {
                     pin: if registered { phone.pin.clone() } else { None },
                     is_official_business_account: false,
                     verification: Verification::default(),
+                },
+            );
+        }
+        for (t, template) in waba.templates.iter().enumerate() {
+            let place = format!("{place}.templates[{t}]");
+            let template_id = match &template.id {
+                Some(id) => id.clone(),
+                None => self.ids.numeric_id("38", 16),
+            };
+            if self.templates.contains_key(&template_id) {
+                return Err(FixtureError(format!(
+                    "{place}.id: {template_id} is used twice"
+                )));
+            }
+            self.templates.insert(
+                template_id.clone(),
+                Template {
+                    id: template_id,
+                    waba_id: id.clone(),
+                    name: template.name.clone(),
+                    language: template.language.clone(),
+                    category: template.category.clone(),
+                    status: template.status.clone(),
+                    components: template.components.clone(),
                 },
             );
         }
@@ -657,6 +690,9 @@ impl Sandbox {
             ("whatsapp_business_accounts", self.wabas.len()),
             ("phone_numbers", self.phone_numbers.len()),
             ("whatsapp_consumers", self.consumers.len()),
+            ("message_templates", self.templates.len()),
+            ("messages", self.messaging.messages.len()),
+            ("events", self.events.all().len()),
             ("journal_entries", self.journal.len()),
             ("faults", self.faults.rules().len()),
         ])

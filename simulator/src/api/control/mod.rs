@@ -3,6 +3,7 @@
 //! in docs/control-plane.md. This module holds what all routes share (path and
 //! body extraction, answers); the routes live in one file per area.
 
+mod consumers;
 mod phones;
 mod sandboxes;
 
@@ -37,7 +38,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for SimPath
 }
 
 pub fn router() -> Router<AppState> {
-    sandboxes::routes().merge(phones::routes())
+    sandboxes::routes()
+        .merge(phones::routes())
+        .merge(consumers::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -2,6 +2,8 @@
 //! read parameters the way Meta does, call the world, and map refusals to
 //! Meta's error codes.
 
+pub mod messages;
+pub mod payload;
 pub mod registration;
 
 use serde_json::{Value, json};
@@ -20,4 +22,16 @@ pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError
         .param_str(name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
+}
+
+/// `messaging_product` must be present and be `whatsapp`.
+pub fn require_whatsapp_product(request: &GraphRequest) -> Result<(), GraphError> {
+    let product = required(request, "messaging_product")?;
+    if product == "whatsapp" {
+        Ok(())
+    } else {
+        Err(GraphError::invalid_parameter(format!(
+            "Param messaging_product must be one of {{whatsapp}} - got \"{product}\"."
+        )))
+    }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{required, success};
+use super::{require_whatsapp_product, required, success};
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::world::sandbox::Sandbox;
@@ -117,12 +117,7 @@ pub fn register(
     request: &GraphRequest,
     id: &str,
 ) -> Result<Value, GraphError> {
-    let product = required(request, "messaging_product")?;
-    if product != "whatsapp" {
-        return Err(GraphError::invalid_parameter(format!(
-            "Param messaging_product must be one of {{whatsapp}} - got \"{product}\"."
-        )));
-    }
+    require_whatsapp_product(request)?;
     let pin = required(request, "pin")?;
     sandbox.register_number(id, &pin).map_err(refusal)?;
     Ok(success())

@@ -1,6 +1,8 @@
 //! WhatsApp Business Accounts (WABAs), their business phone numbers, and the
 //! consumers on the other end: plain data.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::registration::Verification;
@@ -56,6 +58,14 @@ pub struct Consumer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub on_whatsapp: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Business phone number ids this consumer has blocked.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub blocked: BTreeSet<String>,
+    /// Business portfolio ids whose marketing messages this consumer stopped.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub marketing_opt_out: BTreeSet<String>,
 }
 
 /// Digits of a phone number as typed by people: `+1 555-010-0001` -> `15550100001`.

@@ -1,10 +1,14 @@
 //! The WhatsApp Business Platform: WhatsApp Business Accounts (WABAs), their
 //! business phone numbers and the number lifecycle (add, verify by code,
-//! register, deregister), the phones' SMS/voice inboxes, and the consumers on
-//! the other end.
+//! register, deregister), the phones' SMS/voice inboxes, message templates,
+//! messaging with its window, limits and statuses, and the consumers on the
+//! other end.
 
 pub mod accounts;
+pub mod consumers;
 pub mod inbox;
+pub mod messaging;
 pub mod registration;
+pub mod templates;
 
 pub use accounts::{Consumer, PhoneNumber, Waba, phone_digits};

@@ -1,0 +1,349 @@
+//! WhatsApp consumer routes: create consumers, act as them (send a message to a
+//! business number, read what they received, block a number, stop marketing),
+//! and read their inbox. Also the domain event log, which shows what Meta
+//! would report by webhook.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::error::GraphError;
+use crate::api::state::{AppState, lock};
+use crate::world::clock::iso8601;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::consumers::ConsumerError;
+use crate::world::whatsapp::messaging::{Direction, InboundRefusal};
+use crate::world::whatsapp::{Consumer, phone_digits};
+
+pub fn routes() -> Router<AppState> {
+    let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
+    Router::new()
+        .route(base, post(create_consumer).get(list_consumers))
+        .route(&format!("{base}/{{digits}}"), get(get_consumer))
+        .route(&format!("{base}/{{digits}}/messages"), post(send_inbound))
+        .route(&format!("{base}/{{digits}}/inbox"), get(inbox))
+        .route(&format!("{base}/{{digits}}/read"), post(read))
+        .route(&format!("{base}/{{digits}}/block"), post(block))
+        .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
+        .route("/_sim/sandboxes/{sid}/events", get(events))
+}
+
+fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
+    let user_ids: Map<String, Value> = sandbox
+        .businesses
+        .keys()
+        .map(|business| {
+            (
+                business.clone(),
+                json!(sandbox.bsuid(&consumer.phone, business)),
+            )
+        })
+        .collect();
+    json!({
+        "phone": consumer.phone,
+        "wa_id": consumer.phone,
+        "name": consumer.name,
+        "username": consumer.username,
+        "on_whatsapp": consumer.on_whatsapp,
+        "user_ids": user_ids,
+        "blocked_phone_numbers": consumer.blocked,
+        "marketing_opt_out_businesses": consumer.marketing_opt_out,
+    })
+}
+
+fn no_consumer(digits: &str) -> GraphError {
+    GraphError::sim_not_found(format!("No WhatsApp consumer with phone {digits:?}"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewConsumer {
+    phone: String,
+    name: Option<String>,
+    #[serde(default = "yes")]
+    on_whatsapp: bool,
+    username: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn create_consumer(
+    State(state): State<AppState>,
+    SimPath(sid): SimPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: NewConsumer = json_body(&state, &headers, body).await?;
+    let mut sandbox = lock(&shared);
+    let consumer = sandbox
+        .create_consumer(
+            &request.phone,
+            request.name,
+            request.on_whatsapp,
+            request.username,
+        )
+        .map_err(|error| match error {
+            ConsumerError::InvalidPhone(phone) => GraphError::sim_invalid(format!(
+                "phone: {phone:?} is not an E.164 number (8 to 15 digits)"
+            )),
+            ConsumerError::Exists(phone) => {
+                GraphError::sim_conflict(format!("A consumer with phone {phone} already exists"))
+            }
+            ConsumerError::InvalidUsername(name) => GraphError::sim_invalid(format!(
+                "username: {name:?} is not a WhatsApp username (3-35 of a-z 0-9 . _, with a letter)"
+            )),
+        })?;
+    ok(StatusCode::CREATED, consumer_json(&sandbox, &consumer))
+}
+
+async fn list_consumers(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    let data: Vec<Value> = sandbox
+        .consumers
+        .values()
+        .map(|c| consumer_json(&sandbox, c))
+        .collect();
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+async fn get_consumer(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    let consumer = sandbox
+        .consumers
+        .get(&phone_digits(&digits))
+        .ok_or_else(|| no_consumer(&digits))?;
+    ok(StatusCode::OK, consumer_json(&sandbox, consumer))
+}
+
+/// Check an inbound message body (Cloud API webhook shape) and return the
+/// message object: `{"type", <type>: {...}, "context"?}`.
+fn inbound_message(sandbox: &mut Sandbox, body: &Map<String, Value>) -> Result<Value, GraphError> {
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::sim_invalid("type is required"))?;
+    let content = body.get(kind).cloned().ok_or_else(|| {
+        GraphError::sim_invalid(format!("{kind} is required for a {kind} message"))
+    })?;
+    let need = |keys: &[&str]| -> Result<(), GraphError> {
+        for key in keys {
+            if content.get(key).is_none_or(Value::is_null) {
+                return Err(GraphError::sim_invalid(format!("{kind}.{key} is required")));
+            }
+        }
+        Ok(())
+    };
+    let mut content = content.clone();
+    match kind {
+        "text" => need(&["body"])?,
+        "button" => need(&["payload", "text"])?,
+        "location" => need(&["latitude", "longitude"])?,
+        "reaction" => need(&["message_id", "emoji"])?,
+        "interactive" => match content.get("type").and_then(Value::as_str) {
+            Some("button_reply") => need(&["button_reply"])?,
+            Some("list_reply") => need(&["list_reply"])?,
+            _ => {
+                return Err(GraphError::sim_invalid(
+                    "interactive.type must be button_reply or list_reply",
+                ));
+            }
+        },
+        "contacts" if content.as_array().is_some_and(|a| !a.is_empty()) => {}
+        "image" | "video" | "audio" | "document" | "sticker" => {
+            let default_mime = match kind {
+                "image" => "image/jpeg",
+                "video" => "video/mp4",
+                "audio" => "audio/ogg",
+                "document" => "application/pdf",
+                _ => "image/webp",
+            };
+            if content.get("id").is_none() {
+                content["id"] = json!(sandbox.ids.numeric_id("39", 15));
+            }
+            if content.get("mime_type").is_none() {
+                content["mime_type"] = json!(default_mime);
+            }
+            if content.get("sha256").is_none() {
+                content["sha256"] = json!(
+                    sandbox.ids.app_secret("media-sha256")
+                        + &sandbox.ids.app_secret("media-sha256")
+                );
+            }
+        }
+        _ => {
+            return Err(GraphError::sim_invalid(format!(
+                "type {kind:?}: use text, button, interactive, image, video, audio, document, sticker, location, reaction or contacts"
+            )));
+        }
+    }
+    let mut message = json!({ "type": kind });
+    message[kind] = content;
+    if let Some(context) = body.get("context") {
+        message["context"] = context.clone();
+    }
+    Ok(message)
+}
+
+async fn send_inbound(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: Map<String, Value> = json_body(&state, &headers, body).await?;
+    let to = request
+        .get("to")
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::sim_invalid("to (a business phone number id) is required"))?
+        .to_owned();
+    let digits = phone_digits(&digits);
+    let mut sandbox = lock(&shared);
+    let message = inbound_message(&mut sandbox, &request)?;
+    let id = sandbox.receive_message(&digits, &to, message).map_err(|refusal| match refusal {
+        InboundRefusal::UnknownConsumer => no_consumer(&digits),
+        InboundRefusal::NotOnWhatsapp => GraphError::sim_invalid(format!("{digits} is not on WhatsApp")),
+        InboundRefusal::UnknownBusinessNumber => GraphError::sim_not_found(format!("No business phone number with id {to:?}")),
+        InboundRefusal::NumberNotRegistered => GraphError::sim_invalid(format!(
+            "The business number {to} is not registered with the Cloud API, so Meta would not deliver this message to it"
+        )),
+        InboundRefusal::Blocked => GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first")),
+    })?;
+    ok(StatusCode::CREATED, json!({ "id": id }))
+}
+
+async fn inbox(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    let digits = phone_digits(&digits);
+    if !sandbox.consumers.contains_key(&digits) {
+        return Err(no_consumer(&digits));
+    }
+    let data: Vec<Value> = sandbox
+        .messaging
+        .in_order()
+        .into_iter()
+        .filter(|m| {
+            m.direction == Direction::Outbound && m.consumer == digits && m.status != "failed"
+        })
+        .map(|m| {
+            let phone = sandbox.phone_numbers.get(&m.phone_number_id);
+            let kind = m.message["type"].as_str().unwrap_or_default();
+            let text = m
+                .rendered
+                .clone()
+                .or_else(|| m.message["text"]["body"].as_str().map(str::to_owned));
+            json!({
+                "id": m.id,
+                "from": phone.map(|p| p.digits.clone()),
+                "from_name": phone.map(|p| p.verified_name.clone()),
+                "phone_number_id": m.phone_number_id,
+                "type": kind,
+                "text": text,
+                "message": m.message,
+                "time": m.time,
+                "iso": iso8601(m.time),
+                "status": m.status,
+            })
+        })
+        .collect();
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReadRequest {
+    message_ids: Option<Vec<String>>,
+}
+
+async fn read(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: ReadRequest = json_body(&state, &headers, body).await?;
+    let digits = phone_digits(&digits);
+    let mut sandbox = lock(&shared);
+    if !sandbox.consumers.contains_key(&digits) {
+        return Err(no_consumer(&digits));
+    }
+    let count = sandbox.consumer_reads(&digits, request.message_ids.as_deref());
+    ok(StatusCode::OK, json!({ "success": true, "read": count }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockRequest {
+    phone_number_id: String,
+    /// `false` unblocks.
+    #[serde(default = "yes")]
+    blocked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarketingRequest {
+    phone_number_id: String,
+    opt_out: bool,
+}
+
+fn consumer_action(changed: bool, digits: &str, phone_number_id: &str) -> Answer {
+    if changed {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No consumer {digits:?} or no business phone number {phone_number_id:?}"
+        )))
+    }
+}
+
+async fn block(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: BlockRequest = json_body(&state, &headers, body).await?;
+    let digits = phone_digits(&digits);
+    let changed = lock(&shared).set_blocked(&digits, &request.phone_number_id, request.blocked);
+    consumer_action(changed, &digits, &request.phone_number_id)
+}
+
+async fn marketing(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: MarketingRequest = json_body(&state, &headers, body).await?;
+    let digits = phone_digits(&digits);
+    let changed =
+        lock(&shared).set_marketing_opt_out(&digits, &request.phone_number_id, request.opt_out);
+    consumer_action(changed, &digits, &request.phone_number_id)
+}
+
+async fn events(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    ok(StatusCode::OK, json!({ "data": sandbox.events.all() }))
+}

@@ -1,0 +1,242 @@
+//! `POST /{phone-number-id}/messages`: send any message type (by phone number
+//! `to` or business-scoped `recipient`), mark an inbound message read, show a
+//! typing indicator. Answers exactly as the Cloud API does; delivery outcomes
+//! arrive later as statuses.
+
+use serde_json::{Value, json};
+
+use super::payload::{self, message_object};
+use super::{require_whatsapp_product, required, success};
+use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::messaging::{Outbound, SendRefusal, TemplateSend};
+use crate::world::whatsapp::phone_digits;
+use crate::world::whatsapp::templates::TemplateRefusal;
+
+fn refusal(error: SendRefusal) -> GraphError {
+    match error {
+        SendRefusal::NotRegistered => GraphError::whatsapp(
+            133010,
+            "Phone number Not Registered",
+            "The sender phone number is not registered with the WhatsApp Cloud API. Register it with POST /{phone-number-id}/register.",
+        ),
+        SendRefusal::Throughput => GraphError::whatsapp(
+            130429,
+            "Rate limit hit",
+            "Cloud API message throughput has been reached for this phone number.",
+        ),
+        SendRefusal::PairLimit => GraphError::whatsapp(
+            131056,
+            "(Business Account, Consumer Account) pair rate limit hit",
+            "Too many messages sent from this phone number to the same recipient in a short period of time.",
+        ),
+        SendRefusal::Template(TemplateRefusal::DoesNotExist { name, language }) => {
+            GraphError::whatsapp(
+                132001,
+                "Template name does not exist in the translation",
+                &format!("template name ({name}) does not exist in {language}"),
+            )
+            .with_subcode(2388040)
+        }
+        SendRefusal::Template(TemplateRefusal::ParameterCount {
+            component,
+            given,
+            expected,
+        }) => GraphError::whatsapp(
+            132000,
+            "Number of parameters does not match the expected number of params",
+            &format!(
+                "{component}: number of localizable_params ({given}) does not match the expected number of params ({expected})"
+            ),
+        ),
+        SendRefusal::Template(TemplateRefusal::Paused) => GraphError::whatsapp(
+            132015,
+            "Template is Paused",
+            "The template is paused because of low quality.",
+        ),
+        SendRefusal::Template(TemplateRefusal::Disabled) => GraphError::whatsapp(
+            132016,
+            "Template is Disabled",
+            "The template has been disabled because of low quality.",
+        ),
+    }
+}
+
+/// `to` as sent -> the recipient's digits. Formatting is ignored; a number
+/// without `+` that matches no consumer may lack its country code, so the
+/// sender's is tried (Meta prepends it in that case).
+fn resolve_to(sandbox: &Sandbox, sender_digits: &str, input: &str) -> Result<String, GraphError> {
+    let digits = phone_digits(input);
+    let clean = input
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if !clean || !(5..=15).contains(&digits.len()) {
+        return Err(GraphError::whatsapp(
+            131009,
+            "Parameter value is not valid",
+            "Recipient phone number not valid",
+        ));
+    }
+    if input.trim_start().starts_with('+') || sandbox.consumers.contains_key(&digits) {
+        return Ok(digits);
+    }
+    let with_country = (1..=3)
+        .filter_map(|len| sender_digits.get(..len))
+        .map(|cc| format!("{cc}{digits}"))
+        .find(|candidate| sandbox.consumers.contains_key(candidate));
+    Ok(with_country.unwrap_or(digits))
+}
+
+/// A BSUID -> the digits of the consumer it names for this number's portfolio.
+fn resolve_recipient(
+    sandbox: &Sandbox,
+    phone_number_id: &str,
+    bsuid: &str,
+) -> Result<String, GraphError> {
+    let business = sandbox
+        .business_of_phone(phone_number_id)
+        .unwrap_or_default();
+    sandbox
+        .consumers
+        .keys()
+        .find(|phone| sandbox.bsuid(phone, &business) == bsuid)
+        .cloned()
+        .ok_or_else(|| {
+            GraphError::whatsapp(
+                131009,
+                "Parameter value is not valid",
+                "recipient is not a business-scoped user id of this business portfolio",
+            )
+        })
+}
+
+pub fn post_messages(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    require_whatsapp_product(request)?;
+    if request.param("status").is_some() {
+        return mark_read(sandbox, request, phone_number_id);
+    }
+    if let Some(kind) = request.param_str("recipient_type")
+        && kind != "individual"
+    {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param recipient_type must be one of {{individual}} - got \"{kind}\"."
+        )));
+    }
+    let to = request.param_str("to").filter(|t| !t.trim().is_empty());
+    let recipient = request
+        .param_str("recipient")
+        .filter(|r| !r.trim().is_empty());
+    let sender_digits = sandbox
+        .phone_numbers
+        .get(phone_number_id)
+        .map(|p| p.digits.clone())
+        .unwrap_or_default();
+    let (digits, contact) = match (&to, &recipient) {
+        (Some(to), _) => {
+            let digits = resolve_to(sandbox, &sender_digits, to)?;
+            (digits.clone(), json!({ "input": to, "wa_id": digits }))
+        }
+        (None, Some(bsuid)) => {
+            let digits = resolve_recipient(sandbox, phone_number_id, bsuid)?;
+            (digits, json!({ "input": bsuid, "user_id": bsuid }))
+        }
+        (None, None) => {
+            return Err(GraphError::invalid_parameter(
+                "The parameter to is required.",
+            ));
+        }
+    };
+    let kind = match request.param_str("type") {
+        Some(kind) => kind,
+        None if request.param("text").is_some() => "text".to_owned(),
+        None => {
+            return Err(GraphError::invalid_parameter(
+                "The parameter type is required.",
+            ));
+        }
+    };
+    let value = match request.param_json(&kind) {
+        Some(parsed) => Some(parsed?),
+        None => None,
+    };
+    let checked = payload::check(&kind, value.as_ref())?;
+    let context = match request.param_json("context") {
+        Some(parsed) => {
+            let context = parsed?;
+            let id = context
+                .get("message_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            Some(id.ok_or_else(|| {
+                GraphError::invalid_parameter("The parameter context['message_id'] is required.")
+            })?)
+        }
+        None => None,
+    };
+    let callback = request.param_str("biz_opaque_callback_data");
+    if callback.as_ref().is_some_and(|c| c.chars().count() > 512) {
+        return Err(GraphError::whatsapp(
+            131009,
+            "Parameter value is not valid",
+            "biz_opaque_callback_data: must be at most 512 characters long",
+        ));
+    }
+    let template = (kind == "template").then(|| TemplateSend {
+        name: checked["name"].as_str().unwrap_or_default().to_owned(),
+        language: checked["language"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        components: checked.get("components").cloned().unwrap_or(json!([])),
+    });
+    let is_template = template.is_some();
+    let outbound = Outbound {
+        to: digits,
+        message: message_object(&kind, checked, context),
+        template,
+        biz_opaque_callback_data: callback,
+    };
+    let id = sandbox
+        .send_message(phone_number_id, outbound)
+        .map_err(refusal)?;
+    let message = if is_template {
+        json!({ "id": id, "message_status": "accepted" })
+    } else {
+        json!({ "id": id })
+    };
+    Ok(json!({ "messaging_product": "whatsapp", "contacts": [contact], "messages": [message] }))
+}
+
+/// `{"status": "read", "message_id": …, "typing_indicator"?: {"type": "text"}}`.
+fn mark_read(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    let status = request.param_str("status").unwrap_or_default();
+    if status != "read" {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param status must be one of {{read}} - got \"{status}\"."
+        )));
+    }
+    let message_id = required(request, "message_id")?;
+    if let Some(indicator) = request.param_json("typing_indicator") {
+        let indicator = indicator?;
+        if indicator.get("type").and_then(Value::as_str) != Some("text") {
+            return Err(GraphError::invalid_parameter(
+                "Param typing_indicator['type'] must be one of {text}.",
+            ));
+        }
+    }
+    if !sandbox.business_reads(phone_number_id, &message_id) {
+        return Err(GraphError::invalid_parameter(format!(
+            "Invalid parameter: message_id {message_id} is not a message this phone number received"
+        )));
+    }
+    Ok(success())
+}

@@ -1,0 +1,94 @@
+//! Domain events: what a change in the world reports, in the order it
+//! happened. Every change that Meta reports by webhook is recorded here; the
+//! webhook engine turns these into Meta's payloads. The log is part of the
+//! snapshot, so delivery state survives export/import.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StatusError {
+    pub code: i64,
+    pub title: String,
+    pub details: String,
+}
+
+/// `pricing` of a WhatsApp status (per-message pricing).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Pricing {
+    pub billable: bool,
+    pub pricing_model: String,
+    /// `regular`, `free_customer_service` or `free_entry_point`.
+    #[serde(rename = "type")]
+    pub pricing_type: String,
+    /// `marketing`, `utility`, `authentication` or `service`.
+    pub category: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventPayload {
+    /// A status of a message the business sent: sent, delivered, read or failed.
+    WhatsappStatus {
+        waba_id: String,
+        phone_number_id: String,
+        message_id: String,
+        status: String,
+        /// The consumer's phone digits (`recipient_id`).
+        recipient: String,
+        /// The consumer's business-scoped user id.
+        recipient_user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pricing: Option<Pricing>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<StatusError>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        biz_opaque_callback_data: Option<String>,
+    },
+    /// A message a consumer sent to a business number.
+    WhatsappInbound {
+        waba_id: String,
+        phone_number_id: String,
+        message_id: String,
+        /// The consumer's phone digits (`from` / `wa_id`).
+        from: String,
+        from_user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        /// The message as Meta's webhook shows it after `from`/`id`/`timestamp`:
+        /// `{"type": "text", "text": {...}, "context"?: {...}}`.
+        message: Value,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Event {
+    pub seq: u64,
+    pub time: i64,
+    #[serde(flatten)]
+    pub payload: EventPayload,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct EventLog {
+    next_seq: u64,
+    events: Vec<Event>,
+}
+
+impl EventLog {
+    pub fn emit(&mut self, time: i64, payload: EventPayload) {
+        self.next_seq += 1;
+        self.events.push(Event {
+            seq: self.next_seq,
+            time,
+            payload,
+        });
+    }
+
+    pub fn all(&self) -> &[Event] {
+        &self.events
+    }
+}

@@ -1,0 +1,214 @@
+//! The people on the other end: creating consumers, their business-scoped
+//! user ids (BSUIDs), and what they decide — blocking a business number or
+//! stopping its marketing messages.
+
+use std::collections::BTreeSet;
+
+use sha2::{Digest, Sha256};
+
+use super::accounts::{Consumer, phone_digits};
+use crate::world::sandbox::Sandbox;
+
+/// ISO 3166 country of a phone number's calling code (the BSUID prefix).
+fn country_of(digits: &str) -> &'static str {
+    const CODES: [(&str, &str); 24] = [
+        ("1", "US"),
+        ("7", "RU"),
+        ("20", "EG"),
+        ("27", "ZA"),
+        ("33", "FR"),
+        ("34", "ES"),
+        ("39", "IT"),
+        ("44", "GB"),
+        ("49", "DE"),
+        ("52", "MX"),
+        ("54", "AR"),
+        ("55", "BR"),
+        ("57", "CO"),
+        ("60", "MY"),
+        ("62", "ID"),
+        ("63", "PH"),
+        ("65", "SG"),
+        ("81", "JP"),
+        ("90", "TR"),
+        ("91", "IN"),
+        ("234", "NG"),
+        ("254", "KE"),
+        ("880", "BD"),
+        ("971", "AE"),
+    ];
+    CODES
+        .iter()
+        .filter(|(code, _)| digits.starts_with(code))
+        .max_by_key(|(code, _)| code.len())
+        .map_or("ZZ", |(_, country)| country)
+}
+
+/// Why a consumer cannot be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumerError {
+    InvalidPhone(String),
+    Exists(String),
+    InvalidUsername(String),
+}
+
+/// Meta's username rule: 3–35 of `a-z 0-9 . _`, at least one letter, no
+/// leading/trailing or double period. A leading `@` is accepted and kept.
+pub fn valid_username(name: &str) -> bool {
+    let bare = name.strip_prefix('@').unwrap_or(name);
+    (3..=35).contains(&bare.len())
+        && bare
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+        && bare.bytes().any(|b| b.is_ascii_lowercase())
+        && !bare.starts_with('.')
+        && !bare.ends_with('.')
+        && !bare.contains("..")
+}
+
+impl Sandbox {
+    pub fn create_consumer(
+        &mut self,
+        phone: &str,
+        name: Option<String>,
+        on_whatsapp: bool,
+        username: Option<String>,
+    ) -> Result<Consumer, ConsumerError> {
+        let digits = phone_digits(phone);
+        if !(8..=15).contains(&digits.len()) {
+            return Err(ConsumerError::InvalidPhone(phone.to_owned()));
+        }
+        if self.consumers.contains_key(&digits) {
+            return Err(ConsumerError::Exists(digits));
+        }
+        if let Some(username) = &username
+            && !valid_username(username)
+        {
+            return Err(ConsumerError::InvalidUsername(username.clone()));
+        }
+        let consumer = Consumer {
+            phone: digits.clone(),
+            name,
+            on_whatsapp,
+            username,
+            blocked: BTreeSet::new(),
+            marketing_opt_out: BTreeSet::new(),
+        };
+        self.consumers.insert(digits, consumer.clone());
+        Ok(consumer)
+    }
+
+    /// The consumer's BSUID for a business portfolio: `US.` + 19 digits, stable
+    /// for a seed, different per portfolio.
+    pub fn bsuid(&self, phone: &str, business_id: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.seed.to_le_bytes());
+        hasher.update(business_id.as_bytes());
+        hasher.update(b"/");
+        hasher.update(phone.as_bytes());
+        let hash = hasher.finalize();
+        let draw = u64::from_le_bytes(hash[..8].try_into().expect("8 bytes"));
+        // 19 digits, never starting with 0.
+        let number = 1_000_000_000_000_000_000 + draw % 9_000_000_000_000_000_000;
+        format!("{}.{number}", country_of(phone))
+    }
+
+    /// The consumer blocks (or unblocks) a business number. False when either is unknown.
+    pub fn set_blocked(&mut self, consumer: &str, phone_number_id: &str, blocked: bool) -> bool {
+        if !self.phone_numbers.contains_key(phone_number_id) {
+            return false;
+        }
+        let Some(person) = self.consumers.get_mut(consumer) else {
+            return false;
+        };
+        if blocked {
+            person.blocked.insert(phone_number_id.to_owned());
+        } else {
+            person.blocked.remove(phone_number_id);
+        }
+        true
+    }
+
+    /// The consumer stops (or resumes) marketing messages from the portfolio
+    /// of a business number. False when either is unknown.
+    pub fn set_marketing_opt_out(
+        &mut self,
+        consumer: &str,
+        phone_number_id: &str,
+        opt_out: bool,
+    ) -> bool {
+        let Some(business) = self.business_of_phone(phone_number_id) else {
+            return false;
+        };
+        let Some(person) = self.consumers.get_mut(consumer) else {
+            return false;
+        };
+        if opt_out {
+            person.marketing_opt_out.insert(business);
+        } else {
+            person.marketing_opt_out.remove(&business);
+        }
+        true
+    }
+
+    /// The business portfolio a phone number belongs to.
+    pub fn business_of_phone(&self, phone_number_id: &str) -> Option<String> {
+        let phone = self.phone_numbers.get(phone_number_id)?;
+        Some(self.wabas.get(&phone.waba_id)?.business_id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::demo_fixture;
+    use crate::world::sandbox::SandboxOptions;
+
+    #[test]
+    fn bsuids_are_per_portfolio_and_stable() {
+        let sandbox =
+            Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
+        let a = sandbox.bsuid("15550109999", "1");
+        assert_eq!(a, sandbox.bsuid("15550109999", "1"));
+        assert_ne!(a, sandbox.bsuid("15550109999", "2"));
+        assert!(
+            a.starts_with("US.") && a[3..].bytes().all(|b| b.is_ascii_digit()),
+            "{a}"
+        );
+        assert_eq!(a.len(), 3 + 19);
+        assert!(sandbox.bsuid("447700900123", "1").starts_with("GB."));
+    }
+
+    #[test]
+    fn usernames_follow_meta_rules() {
+        for good in ["ana.diaz", "@pablomorales", "x_1"] {
+            assert!(valid_username(good), "{good}");
+        }
+        for bad in ["ab", ".ana", "ana.", "a..b", "ANA", "123", "ana-diaz"] {
+            assert!(!valid_username(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn consumers_are_validated() {
+        let mut sandbox =
+            Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
+        assert!(
+            sandbox
+                .create_consumer("+44 7700 900123", Some("Zoe".into()), true, None)
+                .is_ok()
+        );
+        assert!(matches!(
+            sandbox.create_consumer("447700900123", None, true, None),
+            Err(ConsumerError::Exists(_))
+        ));
+        assert!(matches!(
+            sandbox.create_consumer("12", None, true, None),
+            Err(ConsumerError::InvalidPhone(_))
+        ));
+        assert!(matches!(
+            sandbox.create_consumer("447700900124", None, true, Some("A".into())),
+            Err(ConsumerError::InvalidUsername(_))
+        ));
+    }
+}

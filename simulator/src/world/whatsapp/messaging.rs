@@ -1,0 +1,491 @@
+//! Messages between business numbers and consumers: sending (with the
+//! 24-hour customer-service window, throughput and pair limits on the virtual
+//! clock), the status of each message (sent → delivered → read, or failed with
+//! Meta's asynchronous error), inbound messages that open the window, and
+//! read receipts both ways. Every status and inbound message is a domain event.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::templates::{Template, TemplateRefusal};
+use crate::world::events::{EventPayload, Pricing, StatusError};
+use crate::world::sandbox::Sandbox;
+
+/// The customer-service window: 24 hours from the consumer's last message.
+pub const SERVICE_WINDOW_SECONDS: i64 = 24 * 3600;
+
+/// Messaging limits, per sandbox (0 turns a limit off).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingLimits {
+    /// Messages per virtual second per business number (130429 beyond).
+    #[serde(default = "default_throughput")]
+    pub throughput_per_second: u32,
+    /// Messages to one consumer that may go out back to back (131056 beyond)…
+    #[serde(default = "default_pair_burst")]
+    pub pair_burst: u32,
+    /// …after which one more is allowed every this many virtual seconds.
+    #[serde(default = "default_pair_interval")]
+    pub pair_interval_seconds: i64,
+}
+
+fn default_throughput() -> u32 {
+    80
+}
+fn default_pair_burst() -> u32 {
+    20
+}
+fn default_pair_interval() -> i64 {
+    6
+}
+
+impl Default for MessagingLimits {
+    fn default() -> Self {
+        Self {
+            throughput_per_second: default_throughput(),
+            pair_burst: default_pair_burst(),
+            pair_interval_seconds: default_pair_interval(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Outbound,
+    Inbound,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WaMessage {
+    pub seq: u64,
+    pub id: String,
+    pub phone_number_id: String,
+    /// The consumer's phone digits.
+    pub consumer: String,
+    pub direction: Direction,
+    /// Meta's message object: `{"type": "text", "text": {…}, "context"?: {…}}`.
+    pub message: Value,
+    /// What the consumer reads, for templates (placeholders filled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<String>,
+    pub time: i64,
+    /// Outbound: `sent`, `delivered`, `read` or `failed`. Inbound: `received` or `read`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<StatusError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<Pricing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_opaque_callback_data: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+struct PairBucket {
+    tokens: u32,
+    updated: i64,
+}
+
+/// All messaging state of a sandbox.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Messaging {
+    next_seq: u64,
+    pub messages: BTreeMap<String, WaMessage>,
+    /// `{phone_number_id}/{consumer}` -> time of the consumer's last message.
+    windows: BTreeMap<String, i64>,
+    /// phone_number_id -> (virtual second, messages in it).
+    throughput: BTreeMap<String, (i64, u32)>,
+    /// `{phone_number_id}/{consumer}` -> pair-limit bucket.
+    pairs: BTreeMap<String, PairBucket>,
+}
+
+impl Messaging {
+    /// Messages in the order they happened.
+    pub fn in_order(&self) -> Vec<&WaMessage> {
+        let mut all: Vec<&WaMessage> = self.messages.values().collect();
+        all.sort_by_key(|m| m.seq);
+        all
+    }
+}
+
+fn pair_key(phone_number_id: &str, consumer: &str) -> String {
+    format!("{phone_number_id}/{consumer}")
+}
+
+/// What the business asks to send, after the API layer checked its shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outbound {
+    /// The recipient's phone digits (resolved from `to` or `recipient`).
+    pub to: String,
+    /// Meta's message object (`type`, the type's object, `context`).
+    pub message: Value,
+    /// For templates: name, language and the send's components.
+    pub template: Option<TemplateSend>,
+    pub biz_opaque_callback_data: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateSend {
+    pub name: String,
+    pub language: String,
+    pub components: Value,
+}
+
+/// Why a send is refused synchronously.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendRefusal {
+    /// 133010: the sender is not registered with the Cloud API.
+    NotRegistered,
+    /// 130429: over the number's throughput.
+    Throughput,
+    /// 131056: too many messages to this consumer too fast.
+    PairLimit,
+    Template(TemplateRefusal),
+}
+
+/// Why an inbound message cannot be delivered to the business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundRefusal {
+    UnknownConsumer,
+    NotOnWhatsapp,
+    UnknownBusinessNumber,
+    NumberNotRegistered,
+    Blocked,
+}
+
+fn failure(code: i64, title: &str, details: &str) -> StatusError {
+    StatusError {
+        code,
+        title: title.to_owned(),
+        details: details.to_owned(),
+    }
+}
+
+impl Sandbox {
+    /// Is the 24-hour window between this number and consumer open?
+    pub fn window_open(&self, phone_number_id: &str, consumer: &str) -> bool {
+        let now = self.clock.now();
+        self.messaging
+            .windows
+            .get(&pair_key(phone_number_id, consumer))
+            .is_some_and(|last| now < last + SERVICE_WINDOW_SECONDS)
+    }
+
+    pub fn find_template(&self, waba_id: &str, name: &str, language: &str) -> Option<&Template> {
+        self.templates
+            .values()
+            .find(|t| t.waba_id == waba_id && t.name == name && t.language == language)
+    }
+
+    fn check_rate_limits(
+        &mut self,
+        phone_number_id: &str,
+        consumer: &str,
+    ) -> Result<(), SendRefusal> {
+        let now = self.clock.now();
+        let limits = self.options.messaging_limits;
+        if limits.throughput_per_second > 0 {
+            let second = self
+                .messaging
+                .throughput
+                .entry(phone_number_id.to_owned())
+                .or_insert((now, 0));
+            if second.0 != now {
+                *second = (now, 0);
+            }
+            if second.1 >= limits.throughput_per_second {
+                return Err(SendRefusal::Throughput);
+            }
+            second.1 += 1;
+        }
+        if limits.pair_burst > 0 {
+            let bucket = self
+                .messaging
+                .pairs
+                .entry(pair_key(phone_number_id, consumer))
+                .or_insert(PairBucket {
+                    tokens: limits.pair_burst,
+                    updated: now,
+                });
+            if limits.pair_interval_seconds > 0 {
+                let earned = (now - bucket.updated) / limits.pair_interval_seconds;
+                if earned > 0 {
+                    let earned = u32::try_from(earned).unwrap_or(u32::MAX);
+                    bucket.tokens = bucket.tokens.saturating_add(earned).min(limits.pair_burst);
+                    bucket.updated = now;
+                }
+            }
+            if bucket.tokens == 0 {
+                return Err(SendRefusal::PairLimit);
+            }
+            bucket.tokens -= 1;
+        }
+        Ok(())
+    }
+
+    /// `POST /{phone-number-id}/messages`: accept a message and decide its fate.
+    /// Returns the new wamid; failures after acceptance are `failed` statuses.
+    pub fn send_message(
+        &mut self,
+        phone_number_id: &str,
+        outbound: Outbound,
+    ) -> Result<String, SendRefusal> {
+        let phone = self
+            .phone_numbers
+            .get(phone_number_id)
+            .ok_or(SendRefusal::NotRegistered)?;
+        if !phone.is_registered() {
+            return Err(SendRefusal::NotRegistered);
+        }
+        let waba_id = phone.waba_id.clone();
+        let (rendered, category) = match &outbound.template {
+            Some(send) => {
+                let template = self
+                    .find_template(&waba_id, &send.name, &send.language)
+                    .ok_or_else(|| {
+                        SendRefusal::Template(TemplateRefusal::DoesNotExist {
+                            name: send.name.clone(),
+                            language: send.language.clone(),
+                        })
+                    })?;
+                let rendered = template
+                    .render(&send.components)
+                    .map_err(SendRefusal::Template)?;
+                (Some(rendered), template.category.to_ascii_lowercase())
+            }
+            None => (None, "service".to_owned()),
+        };
+        self.check_rate_limits(phone_number_id, &outbound.to)?;
+        let id = self.ids.wamid(&outbound.to, false);
+        let now = self.clock.now();
+        self.messaging.next_seq += 1;
+        let mut message = WaMessage {
+            seq: self.messaging.next_seq,
+            id: id.clone(),
+            phone_number_id: phone_number_id.to_owned(),
+            consumer: outbound.to.clone(),
+            direction: Direction::Outbound,
+            message: outbound.message,
+            rendered,
+            time: now,
+            status: "accepted".to_owned(),
+            error: None,
+            pricing: None,
+            biz_opaque_callback_data: outbound.biz_opaque_callback_data,
+        };
+        match self.delivery_failure(
+            phone_number_id,
+            &outbound.to,
+            outbound.template.is_some(),
+            &category,
+        ) {
+            Some(error) => {
+                message.status = "failed".to_owned();
+                message.error = Some(error);
+                self.emit_status(&waba_id, &message);
+            }
+            None => {
+                let in_window = self.window_open(phone_number_id, &outbound.to);
+                let free = category == "service" || (category == "utility" && in_window);
+                message.pricing = Some(Pricing {
+                    billable: !free,
+                    pricing_model: "PMP".to_owned(),
+                    pricing_type: if free {
+                        "free_customer_service"
+                    } else {
+                        "regular"
+                    }
+                    .to_owned(),
+                    category,
+                });
+                for status in ["sent", "delivered"] {
+                    message.status = status.to_owned();
+                    self.emit_status(&waba_id, &message);
+                }
+            }
+        }
+        self.messaging.messages.insert(id.clone(), message);
+        Ok(id)
+    }
+
+    /// The asynchronous failure a message meets, if any.
+    fn delivery_failure(
+        &self,
+        phone_number_id: &str,
+        to: &str,
+        is_template: bool,
+        category: &str,
+    ) -> Option<StatusError> {
+        let undeliverable = failure(131026, "Message undeliverable", "Message Undeliverable.");
+        let Some(consumer) = self.consumers.get(to) else {
+            return Some(undeliverable);
+        };
+        if !consumer.on_whatsapp || consumer.blocked.contains(phone_number_id) {
+            return Some(undeliverable);
+        }
+        let business = self.business_of_phone(phone_number_id).unwrap_or_default();
+        if category == "marketing" && consumer.marketing_opt_out.contains(&business) {
+            return Some(failure(
+                131050,
+                "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+                "The recipient stopped marketing messages from this business.",
+            ));
+        }
+        if !is_template && !self.window_open(phone_number_id, to) {
+            return Some(failure(
+                131047,
+                "Re-engagement message",
+                "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+            ));
+        }
+        None
+    }
+
+    fn emit_status(&mut self, waba_id: &str, message: &WaMessage) {
+        let business = self
+            .business_of_phone(&message.phone_number_id)
+            .unwrap_or_default();
+        let payload = EventPayload::WhatsappStatus {
+            waba_id: waba_id.to_owned(),
+            phone_number_id: message.phone_number_id.clone(),
+            message_id: message.id.clone(),
+            status: message.status.clone(),
+            recipient: message.consumer.clone(),
+            recipient_user_id: self.bsuid(&message.consumer, &business),
+            pricing: if message.status == "failed" {
+                None
+            } else {
+                message.pricing.clone()
+            },
+            error: message.error.clone(),
+            biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
+        };
+        let now = self.clock.now();
+        self.events.emit(now, payload);
+    }
+
+    /// A consumer sends a message to a business number; it opens (or restarts)
+    /// the customer-service window.
+    pub fn receive_message(
+        &mut self,
+        consumer: &str,
+        phone_number_id: &str,
+        mut message: Value,
+    ) -> Result<String, InboundRefusal> {
+        let person = self
+            .consumers
+            .get(consumer)
+            .ok_or(InboundRefusal::UnknownConsumer)?
+            .clone();
+        if !person.on_whatsapp {
+            return Err(InboundRefusal::NotOnWhatsapp);
+        }
+        let phone = self
+            .phone_numbers
+            .get(phone_number_id)
+            .ok_or(InboundRefusal::UnknownBusinessNumber)?
+            .clone();
+        if !phone.is_registered() {
+            return Err(InboundRefusal::NumberNotRegistered);
+        }
+        if person.blocked.contains(phone_number_id) {
+            return Err(InboundRefusal::Blocked);
+        }
+        if let Some(context) = message.get_mut("context") {
+            let replied_to = context
+                .get("message_id")
+                .or_else(|| context.get("id"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            *context = json!({ "from": phone.digits, "id": replied_to });
+        }
+        let id = self.ids.wamid(consumer, true);
+        let now = self.clock.now();
+        self.messaging
+            .windows
+            .insert(pair_key(phone_number_id, consumer), now);
+        self.messaging.next_seq += 1;
+        let record = WaMessage {
+            seq: self.messaging.next_seq,
+            id: id.clone(),
+            phone_number_id: phone_number_id.to_owned(),
+            consumer: consumer.to_owned(),
+            direction: Direction::Inbound,
+            message: message.clone(),
+            rendered: None,
+            time: now,
+            status: "received".to_owned(),
+            error: None,
+            pricing: None,
+            biz_opaque_callback_data: None,
+        };
+        self.messaging.messages.insert(id.clone(), record);
+        let business = self.business_of_phone(phone_number_id).unwrap_or_default();
+        let payload = EventPayload::WhatsappInbound {
+            waba_id: phone.waba_id.clone(),
+            phone_number_id: phone_number_id.to_owned(),
+            message_id: id.clone(),
+            from: consumer.to_owned(),
+            from_user_id: self.bsuid(consumer, &business),
+            profile_name: person.name.clone(),
+            username: person.username.clone(),
+            message,
+        };
+        self.events.emit(now, payload);
+        Ok(id)
+    }
+
+    /// The consumer reads what they received (all, or the given ids): each
+    /// delivered message becomes `read`. Returns how many changed.
+    pub fn consumer_reads(&mut self, consumer: &str, ids: Option<&[String]>) -> usize {
+        let targets: Vec<String> = self
+            .messaging
+            .in_order()
+            .into_iter()
+            .filter(|m| {
+                m.direction == Direction::Outbound
+                    && m.consumer == consumer
+                    && m.status == "delivered"
+            })
+            .filter(|m| ids.is_none_or(|ids| ids.contains(&m.id)))
+            .map(|m| m.id.clone())
+            .collect();
+        for id in &targets {
+            let Some(message) = self.messaging.messages.get_mut(id) else {
+                continue;
+            };
+            message.status = "read".to_owned();
+            let message = message.clone();
+            let waba_id = self
+                .phone_numbers
+                .get(&message.phone_number_id)
+                .map(|p| p.waba_id.clone())
+                .unwrap_or_default();
+            self.emit_status(&waba_id, &message);
+        }
+        targets.len()
+    }
+
+    /// The business marks an inbound message read (and, as Meta does, the
+    /// earlier messages of that conversation). False when no such message.
+    pub fn business_reads(&mut self, phone_number_id: &str, message_id: &str) -> bool {
+        let Some(target) = self.messaging.messages.get(message_id).cloned() else {
+            return false;
+        };
+        if target.direction != Direction::Inbound || target.phone_number_id != phone_number_id {
+            return false;
+        }
+        for message in self.messaging.messages.values_mut() {
+            if message.direction == Direction::Inbound
+                && message.phone_number_id == phone_number_id
+                && message.consumer == target.consumer
+                && message.seq <= target.seq
+            {
+                message.status = "read".to_owned();
+            }
+        }
+        true
+    }
+}
