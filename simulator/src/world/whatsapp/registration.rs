@@ -150,14 +150,14 @@ impl Sandbox {
         language: &str,
     ) -> Result<(), RegistrationError> {
         let now = self.clock.now();
-        let code = self.ids.code(6);
-        let phone = self.phone_mut(id);
-        let requests = &mut phone.verification.code_requests;
+        let requests = &mut self.phone_mut(id).verification.code_requests;
         requests.retain(|t| now - t < DAY);
         if requests.len() >= CODE_REQUESTS_PER_DAY {
             return Err(RegistrationError::TooManyCodeRequests);
         }
         requests.push(now);
+        let code = self.ids.code(6);
+        let phone = self.phone_mut(id);
         phone.verification.pending_code = Some(PendingCode {
             code: code.clone(),
             expires_at: now + CODE_TTL_SECONDS,
@@ -181,7 +181,11 @@ impl Sandbox {
                 Ok(())
             }
             Some(pending) if now >= pending.expires_at => {
-                phone.code_verification_status = "EXPIRED".into();
+                // A number verified earlier stays verified; only a pending
+                // verification expires.
+                if phone.code_verification_status != "VERIFIED" {
+                    phone.code_verification_status = "EXPIRED".into();
+                }
                 Err(RegistrationError::CodeNotVerified)
             }
             _ => Err(RegistrationError::CodeNotVerified),
