@@ -238,6 +238,7 @@ async fn list_and_get_describe_every_sandbox() {
         json!({
             "delivery": "auto", "clock": "virtual", "journal_limit": 7,
             "messaging_limits": {"throughput_per_second": 80, "pair_burst": 20, "pair_interval_seconds": 6},
+            "template_review": {"auto_approve": true, "delay_seconds": 60},
         })
     );
     assert_eq!(

@@ -35,7 +35,7 @@ fn edge_scopes(edge: &str) -> &'static [&'static str] {
         "owned_whatsapp_business_accounts" | "client_whatsapp_business_accounts" => {
             &["whatsapp_business_management", "business_management"]
         }
-        "phone_numbers" => &["whatsapp_business_management"],
+        "phone_numbers" | "message_templates" => &["whatsapp_business_management"],
         _ => &[],
     }
 }
@@ -43,18 +43,9 @@ fn edge_scopes(edge: &str) -> &'static [&'static str] {
 /// Whether any node kind has this edge (an edge on the wrong node is a
 /// "nonexisting field" rather than an unknown path).
 pub fn edge_exists_anywhere(edge: &str) -> bool {
-    [
-        NodeKind::User,
-        NodeKind::SystemUser,
-        NodeKind::App,
-        NodeKind::Business,
-        NodeKind::Page,
-        NodeKind::InstagramUser,
-        NodeKind::WhatsappBusinessAccount,
-        NodeKind::PhoneNumber,
-    ]
-    .iter()
-    .any(|kind| kind.edges().contains(&edge) || kind.action_edges().contains(&edge))
+    NodeKind::ALL
+        .iter()
+        .any(|kind| kind.edges().contains(&edge) || kind.action_edges().contains(&edge))
 }
 
 /// May the token see this node? A missing scope is a permission error; a
@@ -197,7 +188,7 @@ impl Renderer<'_> {
         self.check_edge_permission(kind, edge)?;
         let items: Vec<EdgeItem> = self
             .sandbox
-            .edge_items(id, edge, &self.token.app_id)
+            .edge_items(id, edge, &self.token.app_id, &self.links.query)
             .into_iter()
             .filter(|item| self.item_visible(&item.id))
             .collect();

@@ -111,6 +111,7 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     };
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
+    sandbox.run_due();
     let call = Call {
         request: &request,
         rest,

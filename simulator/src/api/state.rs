@@ -17,6 +17,7 @@ use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
 use crate::world::whatsapp::messaging::MessagingLimits;
+use crate::world::whatsapp::template_management::TemplateReview;
 
 /// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -83,6 +84,8 @@ pub struct CreateSandbox {
     pub journal_limit: Option<usize>,
     /// WhatsApp throughput and pair limits (defaults: 80/s, bursts of 20 then one per 6 s).
     pub messaging_limits: Option<MessagingLimits>,
+    /// How templates are reviewed (default: approved 60 virtual seconds after submission).
+    pub template_review: Option<TemplateReview>,
 }
 
 /// What a test needs to use a sandbox.
@@ -157,6 +160,7 @@ impl AppState {
             messaging_limits: request
                 .messaging_limits
                 .unwrap_or(defaults.messaging_limits),
+            template_review: request.template_review.unwrap_or(defaults.template_review),
         };
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())

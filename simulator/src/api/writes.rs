@@ -57,6 +57,15 @@ pub fn write(
         (NodeKind::PhoneNumber, Some("deregister"), "POST") => {
             whatsapp::registration::deregister(sandbox, id)
         }
+        (NodeKind::WhatsappBusinessAccount, Some("message_templates"), "POST") => {
+            whatsapp::templates::create(sandbox, request, id)
+        }
+        (NodeKind::WhatsappBusinessAccount, Some("message_templates"), "DELETE") => {
+            whatsapp::templates::delete(sandbox, request, id)
+        }
+        (NodeKind::MessageTemplate, None, "POST") => {
+            whatsapp::templates::edit(sandbox, request, id)
+        }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
             whatsapp::messages::post_messages(sandbox, request, id)

@@ -62,6 +62,19 @@ pub enum EventPayload {
         /// `{"type": "text", "text": {...}, "context"?: {...}}`.
         message: Value,
     },
+    /// A template's review outcome or lifecycle change
+    /// (`message_template_status_update`).
+    WhatsappTemplateStatus {
+        waba_id: String,
+        template_id: String,
+        name: String,
+        language: String,
+        category: String,
+        /// `APPROVED`, `REJECTED`, `PAUSED`, `DISABLED`, `DELETED`, …
+        event: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -30,15 +30,29 @@ pub enum NodeKind {
     InstagramUser,
     WhatsappBusinessAccount,
     PhoneNumber,
+    MessageTemplate,
 }
 
 impl NodeKind {
+    pub const ALL: [NodeKind; 9] = [
+        NodeKind::User,
+        NodeKind::SystemUser,
+        NodeKind::App,
+        NodeKind::Business,
+        NodeKind::Page,
+        NodeKind::InstagramUser,
+        NodeKind::WhatsappBusinessAccount,
+        NodeKind::PhoneNumber,
+        NodeKind::MessageTemplate,
+    ];
+
     /// The prefix and length of generated ids, so ids look like Meta's and a
     /// WhatsApp id is recognisable even before its sandbox is known.
     pub fn id_shape(self) -> (&'static str, usize) {
         match self {
             NodeKind::WhatsappBusinessAccount => ("31", 15),
             NodeKind::PhoneNumber => ("32", 15),
+            NodeKind::MessageTemplate => ("38", 16),
             NodeKind::Page => ("33", 15),
             NodeKind::App => ("34", 15),
             NodeKind::User => ("35", 15),
@@ -58,6 +72,7 @@ impl NodeKind {
             NodeKind::InstagramUser => "IGUser",
             NodeKind::WhatsappBusinessAccount => "WhatsAppBusinessAccount",
             NodeKind::PhoneNumber => "WhatsAppBusinessPhoneNumber",
+            NodeKind::MessageTemplate => "WhatsAppBusinessHSM",
         }
     }
 
@@ -127,6 +142,16 @@ impl NodeKind {
                 "is_pin_enabled",
                 "is_official_business_account",
             ],
+            NodeKind::MessageTemplate => &[
+                "id",
+                "name",
+                "language",
+                "status",
+                "category",
+                "components",
+                "parameter_format",
+                "rejected_reason",
+            ],
         }
     }
 
@@ -139,6 +164,15 @@ impl NodeKind {
                 "verified_name",
                 "quality_rating",
             ],
+            NodeKind::MessageTemplate => &[
+                "name",
+                "parameter_format",
+                "components",
+                "language",
+                "status",
+                "category",
+                "id",
+            ],
             _ => &["id", "name"],
         }
     }
@@ -150,7 +184,7 @@ impl NodeKind {
                 "owned_whatsapp_business_accounts",
                 "client_whatsapp_business_accounts",
             ],
-            NodeKind::WhatsappBusinessAccount => &["phone_numbers"],
+            NodeKind::WhatsappBusinessAccount => &["phone_numbers", "message_templates"],
             _ => &[],
         }
     }
@@ -172,9 +206,9 @@ impl NodeKind {
     /// The scope a token needs to read this kind of node, if any.
     pub fn read_scope(self) -> Option<&'static str> {
         match self {
-            NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
-                Some("whatsapp_business_management")
-            }
+            NodeKind::WhatsappBusinessAccount
+            | NodeKind::PhoneNumber
+            | NodeKind::MessageTemplate => Some("whatsapp_business_management"),
             NodeKind::InstagramUser => Some("instagram_basic"),
             _ => None,
         }
@@ -183,7 +217,9 @@ impl NodeKind {
     /// Which product a request to this node (and edge) belongs to.
     pub fn product(self, edge: Option<&str>) -> Product {
         match self {
-            NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => Product::Whatsapp,
+            NodeKind::WhatsappBusinessAccount
+            | NodeKind::PhoneNumber
+            | NodeKind::MessageTemplate => Product::Whatsapp,
             NodeKind::InstagramUser => Product::Instagram,
             NodeKind::Page if edge.is_some_and(is_messenger_edge) => Product::Messenger,
             NodeKind::Business if edge.is_some_and(|e| e.contains("whatsapp")) => Product::Whatsapp,
@@ -410,6 +446,23 @@ impl Sandbox {
                         phone.is_official_business_account,
                     )
             }
+            NodeKind::MessageTemplate => {
+                let template = self.templates.get(id)?;
+                Fields::new(id)
+                    .put("name", template.name.clone())
+                    .put("parameter_format", template.parameter_format.clone())
+                    .put("components", template.components.clone())
+                    .put("language", template.language.clone())
+                    .put("status", template.status.clone())
+                    .put("category", template.category.clone())
+                    .put(
+                        "rejected_reason",
+                        template
+                            .rejected_reason
+                            .clone()
+                            .unwrap_or_else(|| "NONE".to_owned()),
+                    )
+            }
         };
         Some(NodeView {
             kind,
@@ -420,13 +473,24 @@ impl Sandbox {
     /// The object a node's permissions are checked against (a phone number is
     /// covered by its WABA's granular scopes).
     pub fn permission_target(&self, id: &str) -> String {
-        self.phone_numbers
-            .get(id)
-            .map_or_else(|| id.to_owned(), |phone| phone.waba_id.clone())
+        if let Some(phone) = self.phone_numbers.get(id) {
+            phone.waba_id.clone()
+        } else if let Some(template) = self.templates.get(id) {
+            template.waba_id.clone()
+        } else {
+            id.to_owned()
+        }
     }
 
-    /// The items of an edge, in a stable order. `viewer` is the token's subject.
-    pub fn edge_items(&self, id: &str, edge: &str, token_app: &str) -> Vec<EdgeItem> {
+    /// The items of an edge, in a stable order. `filters` are the request's
+    /// parameters (edges that filter, like `message_templates`, read them).
+    pub fn edge_items(
+        &self,
+        id: &str,
+        edge: &str,
+        token_app: &str,
+        filters: &[(String, String)],
+    ) -> Vec<EdgeItem> {
         let plain = |id: &String| EdgeItem {
             id: id.clone(),
             extra: vec![],
@@ -469,6 +533,23 @@ impl Sandbox {
                 .filter(|p| p.waba_id == id)
                 .map(|p| plain(&p.id))
                 .collect(),
+            "message_templates" => {
+                let wanted = |key: &str, value: &str| {
+                    filters
+                        .iter()
+                        .filter(|(k, _)| k == key)
+                        .all(|(_, v)| v.eq_ignore_ascii_case(value))
+                };
+                let mut templates: Vec<_> = self
+                    .templates
+                    .values()
+                    .filter(|t| t.waba_id == id)
+                    .filter(|t| wanted("name", &t.name) && wanted("status", &t.status))
+                    .filter(|t| wanted("category", &t.category) && wanted("language", &t.language))
+                    .collect();
+                templates.sort_by_key(|t| t.created_seq);
+                templates.into_iter().map(|t| plain(&t.id)).collect()
+            }
             _ => vec![],
         }
     }
@@ -504,16 +585,7 @@ mod tests {
 
     #[test]
     fn every_default_field_is_a_known_field() {
-        for kind in [
-            NodeKind::User,
-            NodeKind::SystemUser,
-            NodeKind::App,
-            NodeKind::Business,
-            NodeKind::Page,
-            NodeKind::InstagramUser,
-            NodeKind::WhatsappBusinessAccount,
-            NodeKind::PhoneNumber,
-        ] {
+        for kind in NodeKind::ALL {
             for field in kind.default_fields() {
                 assert!(kind.known_fields().contains(field), "{kind:?}.{field}");
             }

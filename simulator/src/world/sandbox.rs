@@ -26,6 +26,7 @@ use super::whatsapp::consumers::ConsumerError;
 use super::whatsapp::inbox::PhoneInboxes;
 use super::whatsapp::messaging::{Messaging, MessagingLimits};
 use super::whatsapp::registration::Verification;
+use super::whatsapp::template_management::{TemplateReview, parameter_format};
 use super::whatsapp::templates::Template;
 use super::whatsapp::{Consumer, PhoneNumber, Waba, phone_digits};
 
@@ -49,6 +50,8 @@ pub struct SandboxOptions {
     pub journal_limit: usize,
     #[serde(default)]
     pub messaging_limits: MessagingLimits,
+    #[serde(default)]
+    pub template_review: TemplateReview,
 }
 
 fn default_journal_limit() -> usize {
@@ -62,6 +65,7 @@ impl Default for SandboxOptions {
             clock: ClockMode::Virtual,
             journal_limit: DEFAULT_JOURNAL_LIMIT,
             messaging_limits: MessagingLimits::default(),
+            template_review: TemplateReview::default(),
         }
     }
 }
@@ -532,15 +536,8 @@ impl Sandbox {
         }
         for (t, template) in waba.templates.iter().enumerate() {
             let place = format!("{place}.templates[{t}]");
-            let template_id = match &template.id {
-                Some(id) => id.clone(),
-                None => self.ids.numeric_id("38", 16),
-            };
-            if self.templates.contains_key(&template_id) {
-                return Err(FixtureError(format!(
-                    "{place}.id: {template_id} is used twice"
-                )));
-            }
+            let template_id =
+                self.allocate_node(NodeKind::MessageTemplate, template.id.as_deref(), &place)?;
             self.templates.insert(
                 template_id.clone(),
                 Template {
@@ -551,6 +548,10 @@ impl Sandbox {
                     category: template.category.clone(),
                     status: template.status.clone(),
                     components: template.components.clone(),
+                    parameter_format: parameter_format(&template.components),
+                    rejected_reason: None,
+                    review_due: None,
+                    created_seq: self.templates.len() as u64 + 1,
                 },
             );
         }
@@ -663,6 +664,12 @@ impl Sandbox {
                 },
             );
         }
+    }
+
+    /// Do whatever has come due on the clock (automatic template reviews).
+    /// Called before every Graph call and after the clock moves.
+    pub fn run_due(&mut self) {
+        self.run_due_reviews();
     }
 
     /// app handle -> app secret.

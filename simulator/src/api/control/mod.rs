@@ -6,6 +6,7 @@
 mod consumers;
 mod phones;
 mod sandboxes;
+mod templates;
 
 use axum::Router;
 use axum::body::Body;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
     sandboxes::routes()
         .merge(phones::routes())
         .merge(consumers::routes())
+        .merge(templates::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

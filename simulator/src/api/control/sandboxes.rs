@@ -173,6 +173,7 @@ async fn advance_clock(
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
     sandbox.clock.advance(seconds);
+    sandbox.run_due();
     ok(StatusCode::OK, clock_json(&sandbox))
 }
 

@@ -5,6 +5,7 @@
 pub mod messages;
 pub mod payload;
 pub mod registration;
+pub mod templates;
 
 use serde_json::{Value, json};
 

@@ -9,6 +9,7 @@ pub mod consumers;
 pub mod inbox;
 pub mod messaging;
 pub mod registration;
+pub mod template_management;
 pub mod templates;
 
 pub use accounts::{Consumer, PhoneNumber, Waba, phone_digits};

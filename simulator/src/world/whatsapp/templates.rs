@@ -18,6 +18,22 @@ pub struct Template {
     pub status: String,
     /// Components as Meta's create call takes them (`[{"type": "BODY", "text": …}]`).
     pub components: Value,
+    /// `POSITIONAL` (`{{1}}`) or `NAMED` (`{{first_name}}`).
+    #[serde(default = "positional")]
+    pub parameter_format: String,
+    /// Why review rejected it (`INVALID_FORMAT`, …), when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_reason: Option<String>,
+    /// When the automatic review decides a pending template (virtual clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<i64>,
+    /// Creation order within the sandbox (lists are in this order).
+    #[serde(default)]
+    pub created_seq: u64,
+}
+
+fn positional() -> String {
+    "POSITIONAL".to_owned()
 }
 
 /// Why a template send is refused (Meta's 132xxx codes).
@@ -171,6 +187,10 @@ mod tests {
             language: "en_US".into(),
             category: "UTILITY".into(),
             status: status.into(),
+            parameter_format: positional(),
+            rejected_reason: None,
+            review_due: None,
+            created_seq: 1,
             components: json!([
                 {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
                 {"type": "BODY", "text": "Hi {{1}}, order {{2}} has shipped."},

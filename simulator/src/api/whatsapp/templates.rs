@@ -1,0 +1,83 @@
+//! Template management endpoints: `POST/DELETE /{waba-id}/message_templates`
+//! and `POST /{template-id}` (edit). Listing and reading go through the
+//! generic Graph renderer (`GET /{waba-id}/message_templates`, `GET /{template-id}`).
+
+use serde_json::{Value, json};
+
+use super::{required, success};
+use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::template_management::{NewTemplate, TemplateError};
+
+fn refusal(error: TemplateError) -> GraphError {
+    match error {
+        TemplateError::Invalid(detail) => GraphError::invalid_parameter(detail),
+        TemplateError::Duplicate { name, language } => {
+            let mut error =
+                GraphError::invalid_parameter("Invalid parameter").with_subcode(2388024);
+            error.error_user_title = Some("Content in This Language Already Exists".to_owned());
+            error.error_user_msg = Some(format!(
+                "There is already {language} content for the template {name}. Create a new template or edit this one."
+            ));
+            error
+        }
+        TemplateError::TooMany => GraphError::invalid_parameter(
+            "This WhatsApp Business Account has reached its limit of 250 message templates",
+        ),
+        TemplateError::NotFound => {
+            GraphError::invalid_parameter("No message template matches the given name and id")
+        }
+    }
+}
+
+fn components(request: &GraphRequest) -> Result<Option<Value>, GraphError> {
+    request.param_json("components").transpose()
+}
+
+pub fn create(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    waba_id: &str,
+) -> Result<Value, GraphError> {
+    let new = NewTemplate {
+        name: required(request, "name")?,
+        language: required(request, "language")?,
+        category: required(request, "category")?,
+        components: components(request)?
+            .ok_or_else(|| GraphError::invalid_parameter("The parameter components is required"))?,
+    };
+    let template = sandbox.create_template(waba_id, new).map_err(refusal)?;
+    Ok(json!({ "id": template.id, "status": template.status, "category": template.category }))
+}
+
+pub fn delete(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    waba_id: &str,
+) -> Result<Value, GraphError> {
+    let name = required(request, "name")?;
+    let id = request.param_str("hsm_id");
+    sandbox
+        .delete_templates(waba_id, &name, id.as_deref())
+        .map_err(refusal)?;
+    Ok(success())
+}
+
+pub fn edit(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    template_id: &str,
+) -> Result<Value, GraphError> {
+    let components = components(request)?;
+    let category = request.param_str("category");
+    if components.is_none() && category.is_none() {
+        return Err(GraphError::invalid_parameter(
+            "The parameter components or category is required",
+        ));
+    }
+    sandbox
+        .edit_template(template_id, components, category)
+        .map_err(refusal)?;
+    Ok(success())
+}
