@@ -9,11 +9,11 @@ use super::batch;
 use super::debug_token;
 use super::error::GraphError;
 use super::fields::parse_fields;
+use super::operations;
 use super::paging::PageRequest;
 use super::render::{LinkBase, Renderer, edge_exists_anywhere};
 use super::request::{GraphRequest, TokenSource};
 use super::versions::{Version, VersionPolicy};
-use super::writes;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::{NodeKind, Product};
 use crate::world::sandbox::Sandbox;
@@ -175,7 +175,7 @@ fn dispatch(
             let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
             Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
         }
-        [] => writes::write(sandbox, call, token, &id, None),
+        [] => operations::operate(sandbox, call, token, &id, None),
         [edge] if kind.edges().contains(&edge.as_str()) && method == "GET" => {
             renderer.check_visible(method, &id)?;
             let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
@@ -190,7 +190,7 @@ fn dispatch(
             if kind.edges().contains(&edge.as_str())
                 || kind.action_edges().contains(&edge.as_str()) =>
         {
-            writes::write(sandbox, call, token, &id, Some(edge))
+            operations::operate(sandbox, call, token, &id, Some(edge))
         }
         [edge] if edge_exists_anywhere(edge) => {
             Err(GraphError::nonexisting_field(edge, kind.type_name()))

@@ -225,6 +225,9 @@ pub struct PhoneNumberFixture {
     pub pin: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality_rating: Option<String>,
+    /// The WhatsApp business profile consumers see.
+    #[serde(default)]
+    pub profile: crate::world::whatsapp::profile::BusinessProfile,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

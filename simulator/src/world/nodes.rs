@@ -189,7 +189,7 @@ impl NodeKind {
         }
     }
 
-    /// Edges that only take a POST (actions, not lists).
+    /// Edges that are not plain lists: actions (POST) and special reads.
     pub fn action_edges(self) -> &'static [&'static str] {
         match self {
             NodeKind::PhoneNumber => &[
@@ -198,6 +198,7 @@ impl NodeKind {
                 "register",
                 "deregister",
                 "messages",
+                "whatsapp_business_profile",
             ],
             _ => &[],
         }

@@ -531,6 +531,7 @@ impl Sandbox {
                     pin: if registered { phone.pin.clone() } else { None },
                     is_official_business_account: false,
                     verification: Verification::default(),
+                    profile: phone.profile.clone(),
                 },
             );
         }

@@ -130,7 +130,7 @@ async fn get_consumer(
 
 /// Check an inbound message body (Cloud API webhook shape) and return the
 /// message object: `{"type", <type>: {...}, "context"?}`.
-fn inbound_message(sandbox: &mut Sandbox, body: &Map<String, Value>) -> Result<Value, GraphError> {
+fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     let kind = body
         .get("type")
         .and_then(Value::as_str)
@@ -146,7 +146,6 @@ fn inbound_message(sandbox: &mut Sandbox, body: &Map<String, Value>) -> Result<V
         }
         Ok(())
     };
-    let mut content = content.clone();
     match kind {
         "text" => need(&["body"])?,
         "button" => need(&["payload", "text"])?,
@@ -162,26 +161,15 @@ fn inbound_message(sandbox: &mut Sandbox, body: &Map<String, Value>) -> Result<V
             }
         },
         "contacts" if content.as_array().is_some_and(|a| !a.is_empty()) => {}
+        "contacts" => {
+            return Err(GraphError::sim_invalid(
+                "contacts must be a non-empty array of contacts",
+            ));
+        }
+        // What Meta fills in (id, mime_type, sha256) is completed on delivery.
+        "image" | "video" | "audio" | "document" | "sticker" if content.is_object() => {}
         "image" | "video" | "audio" | "document" | "sticker" => {
-            let default_mime = match kind {
-                "image" => "image/jpeg",
-                "video" => "video/mp4",
-                "audio" => "audio/ogg",
-                "document" => "application/pdf",
-                _ => "image/webp",
-            };
-            if content.get("id").is_none() {
-                content["id"] = json!(sandbox.ids.numeric_id("39", 15));
-            }
-            if content.get("mime_type").is_none() {
-                content["mime_type"] = json!(default_mime);
-            }
-            if content.get("sha256").is_none() {
-                content["sha256"] = json!(
-                    sandbox.ids.app_secret("media-sha256")
-                        + &sandbox.ids.app_secret("media-sha256")
-                );
-            }
+            return Err(GraphError::sim_invalid(format!("{kind} must be an object")));
         }
         _ => {
             return Err(GraphError::sim_invalid(format!(
@@ -211,8 +199,8 @@ async fn send_inbound(
         .ok_or_else(|| GraphError::sim_invalid("to (a business phone number id) is required"))?
         .to_owned();
     let digits = phone_digits(&digits);
+    let message = inbound_message(&request)?;
     let mut sandbox = lock(&shared);
-    let message = inbound_message(&mut sandbox, &request)?;
     let id = sandbox.receive_message(&digits, &to, message).map_err(|refusal| match refusal {
         InboundRefusal::UnknownConsumer => no_consumer(&digits),
         InboundRefusal::NotOnWhatsapp => GraphError::sim_invalid(format!("{digits} is not on WhatsApp")),

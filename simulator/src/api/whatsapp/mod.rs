@@ -4,6 +4,7 @@
 
 pub mod messages;
 pub mod payload;
+pub mod profile;
 pub mod registration;
 pub mod templates;
 

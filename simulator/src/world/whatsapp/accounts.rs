@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::profile::BusinessProfile;
 use super::registration::Verification;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -43,6 +44,9 @@ pub struct PhoneNumber {
     /// Codes, limits and PIN guesses of the verification and registration steps.
     #[serde(default)]
     pub verification: Verification,
+    /// What consumers see about the business.
+    #[serde(default)]
+    pub profile: BusinessProfile,
 }
 
 impl PhoneNumber {

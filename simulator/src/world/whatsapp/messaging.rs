@@ -212,9 +212,16 @@ impl Sandbox {
             if limits.pair_interval_seconds > 0 {
                 let earned = (now - bucket.updated) / limits.pair_interval_seconds;
                 if earned > 0 {
-                    let earned = u32::try_from(earned).unwrap_or(u32::MAX);
-                    bucket.tokens = bucket.tokens.saturating_add(earned).min(limits.pair_burst);
-                    bucket.updated = now;
+                    bucket.tokens = bucket
+                        .tokens
+                        .saturating_add(u32::try_from(earned).unwrap_or(u32::MAX))
+                        .min(limits.pair_burst);
+                    // Keep the part of an interval already waited, unless full.
+                    bucket.updated = if bucket.tokens == limits.pair_burst {
+                        now
+                    } else {
+                        bucket.updated + earned * limits.pair_interval_seconds
+                    };
                 }
             }
             if bucket.tokens == 0 {
@@ -393,6 +400,7 @@ impl Sandbox {
         if person.blocked.contains(phone_number_id) {
             return Err(InboundRefusal::Blocked);
         }
+        self.complete_media(&mut message);
         if let Some(context) = message.get_mut("context") {
             let replied_to = context
                 .get("message_id")
@@ -435,6 +443,33 @@ impl Sandbox {
         };
         self.events.emit(now, payload);
         Ok(id)
+    }
+
+    /// Inbound media as Meta delivers it: a media id, a MIME type and a
+    /// SHA-256, unless the consumer's message already names them.
+    fn complete_media(&mut self, message: &mut Value) {
+        let kind = message["type"].as_str().unwrap_or_default().to_owned();
+        let default_mime = match kind.as_str() {
+            "image" => "image/jpeg",
+            "video" => "video/mp4",
+            "audio" => "audio/ogg",
+            "document" => "application/pdf",
+            "sticker" => "image/webp",
+            _ => return,
+        };
+        let Some(media) = message.get_mut(&kind).and_then(Value::as_object_mut) else {
+            return;
+        };
+        if !media.contains_key("id") {
+            media.insert("id".into(), json!(self.ids.numeric_id("39", 15)));
+        }
+        if !media.contains_key("mime_type") {
+            media.insert("mime_type".into(), json!(default_mime));
+        }
+        if !media.contains_key("sha256") {
+            let sha256 = self.ids.app_secret("media-sha256") + &self.ids.app_secret("media-sha256");
+            media.insert("sha256".into(), json!(sha256));
+        }
     }
 
     /// The consumer reads what they received (all, or the given ids): each

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod consumers;
 pub mod inbox;
 pub mod messaging;
+pub mod profile;
 pub mod registration;
 pub mod template_management;
 pub mod templates;

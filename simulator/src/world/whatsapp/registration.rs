@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::{PhoneNumber, phone_digits};
 use super::inbox::{CodeMethod, PhoneMessage};
+use super::profile::BusinessProfile;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 
@@ -137,6 +138,7 @@ impl Sandbox {
                 pin: None,
                 is_official_business_account: false,
                 verification: Verification::default(),
+                profile: BusinessProfile::default(),
             },
         );
         Ok(id)

@@ -1,6 +1,8 @@
-//! Writes: POST and DELETE on nodes and edges, routed by the node's kind and
-//! the edge to the product module that handles them. Anything not routed here
-//! answers Meta's "Unsupported {verb} request" (100/33).
+//! Operations beyond the generic reads: POST and DELETE on nodes and edges,
+//! and reads of edges that are not plain lists (e.g. a business profile),
+//! routed by the node's kind and the edge to the product module that handles
+//! them. Anything not routed here answers Meta's "Unsupported {verb} request"
+//! (100/33).
 
 use serde_json::Value;
 
@@ -12,7 +14,8 @@ use crate::world::auth::AccessToken;
 use crate::world::nodes::{NodeKind, Product};
 use crate::world::sandbox::Sandbox;
 
-/// A write that needs a scope beyond reading the node (e.g. sending messages).
+/// A write gated by a scope of its own rather than the node's read scope
+/// (sending messages).
 fn require_scope(
     sandbox: &Sandbox,
     token: &AccessToken,
@@ -28,7 +31,7 @@ fn require_scope(
     Ok(())
 }
 
-pub fn write(
+pub fn operate(
     sandbox: &mut Sandbox,
     call: &Call<'_>,
     token: &AccessToken,
@@ -36,7 +39,15 @@ pub fn write(
     edge: Option<&str>,
 ) -> Result<Value, GraphError> {
     let method = call.request.method.as_str();
-    let kind = check_visible(sandbox, token, method, id)?;
+    // Sending is gated by the messaging scope alone: a token that may send
+    // from a number need not be able to manage it.
+    let kind = match (sandbox.node_kind(id), edge, method) {
+        (Some(NodeKind::PhoneNumber), Some("messages"), "POST") => {
+            require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
+            NodeKind::PhoneNumber
+        }
+        _ => check_visible(sandbox, token, method, id)?,
+    };
     let request = call.request;
     match (kind, edge, method) {
         (NodeKind::WhatsappBusinessAccount, Some("phone_numbers"), "POST") => {
@@ -66,8 +77,13 @@ pub fn write(
         (NodeKind::MessageTemplate, None, "POST") => {
             whatsapp::templates::edit(sandbox, request, id)
         }
+        (NodeKind::PhoneNumber, Some("whatsapp_business_profile"), "GET") => {
+            whatsapp::profile::read(sandbox, request, id)
+        }
+        (NodeKind::PhoneNumber, Some("whatsapp_business_profile"), "POST") => {
+            whatsapp::profile::update(sandbox, request, id)
+        }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
-            require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
             whatsapp::messages::post_messages(sandbox, request, id)
         }
         _ => Err(GraphError::unsupported(method, id)),

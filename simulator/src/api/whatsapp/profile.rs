@@ -1,0 +1,91 @@
+//! `GET/POST /{phone-number-id}/whatsapp_business_profile`: the business
+//! profile as a one-element `data` array, and partial updates with Meta's
+//! limits.
+
+use serde_json::{Map, Value, json};
+
+use super::{require_whatsapp_product, success};
+use crate::api::error::GraphError;
+use crate::api::fields::parse_fields;
+use crate::api::request::GraphRequest;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
+
+const PROFILE_FIELDS: [&str; 7] = [
+    "about",
+    "address",
+    "description",
+    "email",
+    "profile_picture_url",
+    "websites",
+    "vertical",
+];
+
+pub fn read(
+    sandbox: &Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    let selection = parse_fields(&request.param_str("fields").unwrap_or_default())?;
+    if let Some(unknown) = selection
+        .iter()
+        .flatten()
+        .find(|f| !PROFILE_FIELDS.contains(&f.name.as_str()))
+    {
+        return Err(GraphError::nonexisting_field(
+            &unknown.name,
+            "WhatsAppBusinessProfile",
+        ));
+    }
+    let profile = sandbox
+        .phone_numbers
+        .get(phone_number_id)
+        .map(|p| p.profile.clone())
+        .unwrap_or_default();
+    let mut element = Map::new();
+    element.insert("messaging_product".into(), json!("whatsapp"));
+    for (name, value) in profile.fields() {
+        if selection
+            .as_ref()
+            .is_none_or(|fields| fields.iter().any(|f| f.name == name))
+        {
+            element.insert(name.into(), value);
+        }
+    }
+    Ok(json!({ "data": [element] }))
+}
+
+pub fn update(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    require_whatsapp_product(request)?;
+    let mut update = ProfileUpdate::default();
+    for (field, _) in TEXT_FIELDS {
+        if let Some(value) = request.param_str(field) {
+            update.texts.push((field.to_owned(), value));
+        }
+    }
+    if let Some(websites) = request.param_json("websites") {
+        let websites = websites?;
+        let list = websites
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|w| w.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .ok_or_else(|| {
+                GraphError::invalid_parameter("Param websites must be an array of URLs")
+            })?;
+        update.websites = Some(list);
+    }
+    update.vertical = request.param_str("vertical");
+    update.picture_handle = request.param_str("profile_picture_handle");
+    sandbox
+        .update_business_profile(phone_number_id, update)
+        .map_err(|detail| GraphError::invalid_parameter(format!("Param {detail}")))?;
+    Ok(success())
+}
