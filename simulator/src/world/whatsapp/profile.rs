@@ -138,13 +138,13 @@ pub fn check_update(update: &ProfileUpdate) -> Result<(), String> {
             ));
         }
     }
-    if let Some(vertical) = &update.vertical {
-        if !VERTICALS.contains(&vertical.as_str()) {
-            return Err(format!(
-                "vertical must be one of {{{}}} - got {vertical:?}",
-                VERTICALS.join(", ")
-            ));
-        }
+    if let Some(vertical) = &update.vertical
+        && !VERTICALS.contains(&vertical.as_str())
+    {
+        return Err(format!(
+            "vertical must be one of {{{}}} - got {vertical:?}",
+            VERTICALS.join(", ")
+        ));
     }
     Ok(())
 }
