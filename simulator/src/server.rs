@@ -11,10 +11,14 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 
+use axum::routing::get;
+
 use crate::api::control;
 use crate::api::error::GraphError;
 use crate::api::http::graph_handler;
+use crate::api::media_download::download;
 use crate::api::state::AppState;
+use crate::api::whatsapp::media::DOWNLOAD_PATH;
 
 async fn fallback(
     state: State<AppState>,
@@ -41,6 +45,8 @@ async fn wrong_method(method: Method, uri: Uri) -> Response {
 
 pub fn router(state: AppState) -> Router {
     control::router()
+        .route(DOWNLOAD_PATH, get(download))
+        .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
         .method_not_allowed_fallback(wrong_method)
         .fallback(fallback)
         .with_state(state)

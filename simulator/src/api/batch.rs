@@ -209,6 +209,7 @@ fn prepare(
         headers: vec![],
         body,
         base_url: outer.request.base_url.clone(),
+        files: vec![],
     };
     if !own_token {
         inherit_credentials(&mut request, outer);

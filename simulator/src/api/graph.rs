@@ -170,7 +170,7 @@ fn dispatch(
         links: link_base(call),
     };
     match rest {
-        [] if method == "GET" => {
+        [] if method == "GET" && kind != NodeKind::Media => {
             renderer.check_visible(method, &id)?;
             let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
             Ok(Value::Object(renderer.node(&id, fields.as_deref())?))

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::encode::meta_json;
 use super::error::GraphError;
+use super::multipart;
 use super::request::{GraphRequest, parse_body, parse_query, split_path};
 use super::service::{GraphResponse, serve_graph};
 use super::state::AppState;
@@ -56,13 +57,22 @@ pub async fn graph_handler(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let bytes = match read_body(body, state.config().body_limit).await {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    let limit = if multipart::is_multipart(content_type) {
+        multipart::MULTIPART_BODY_LIMIT
+    } else {
+        state.config().body_limit
+    };
+    let bytes = match read_body(body, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };
-    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-    let parsed_body = match parse_body(content_type, &bytes) {
-        Ok(body) => body,
+    let parsed = match content_type {
+        Some(ct) if multipart::is_multipart(Some(ct)) => multipart::parse(ct, bytes).await,
+        _ => parse_body(content_type, &bytes).map(|body| (body, vec![])),
+    };
+    let (parsed_body, files) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => return error.into_response(),
     };
     let header_list: Vec<(String, String)> = headers
@@ -83,6 +93,7 @@ pub async fn graph_handler(
         headers: header_list,
         body: parsed_body,
         base_url: format!("http://{host}"),
+        files,
     };
     // JavaScript SDKs tunnel other verbs through GET with `method=`.
     if request.method == "GET"

@@ -9,6 +9,8 @@ pub mod error;
 pub mod fields;
 pub mod graph;
 pub mod http;
+pub mod media_download;
+pub mod multipart;
 pub mod operations;
 pub mod paging;
 pub mod render;

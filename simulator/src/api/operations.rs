@@ -83,6 +83,12 @@ pub fn operate(
         (NodeKind::PhoneNumber, Some("whatsapp_business_profile"), "POST") => {
             whatsapp::profile::update(sandbox, request, id)
         }
+        (NodeKind::PhoneNumber, Some("media"), "POST") => {
+            require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
+            whatsapp::media::upload(sandbox, request, id)
+        }
+        (NodeKind::Media, None, "GET") => whatsapp::media::describe(sandbox, request, id),
+        (NodeKind::Media, None, "DELETE") => whatsapp::media::delete(sandbox, request, id),
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             whatsapp::messages::post_messages(sandbox, request, id)
         }

@@ -20,6 +20,17 @@ pub struct GraphRequest {
     pub body: Map<String, Value>,
     /// `scheme://host` the client used, for `paging.next` links.
     pub base_url: String,
+    /// File parts of a multipart body (media uploads).
+    pub files: Vec<UploadedFile>,
+}
+
+/// A file part of a multipart body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadedFile {
+    /// The form field name (`file` for media uploads).
+    pub field: String,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
 }
 
 /// Where the access token came from.
@@ -165,6 +176,7 @@ mod tests {
                 .collect(),
             body,
             base_url: "http://x".into(),
+            files: vec![],
         }
     }
 

@@ -31,10 +31,11 @@ pub enum NodeKind {
     WhatsappBusinessAccount,
     PhoneNumber,
     MessageTemplate,
+    Media,
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 9] = [
+    pub const ALL: [NodeKind; 10] = [
         NodeKind::User,
         NodeKind::SystemUser,
         NodeKind::App,
@@ -44,6 +45,7 @@ impl NodeKind {
         NodeKind::WhatsappBusinessAccount,
         NodeKind::PhoneNumber,
         NodeKind::MessageTemplate,
+        NodeKind::Media,
     ];
 
     /// The prefix and length of generated ids, so ids look like Meta's and a
@@ -53,6 +55,7 @@ impl NodeKind {
             NodeKind::WhatsappBusinessAccount => ("31", 15),
             NodeKind::PhoneNumber => ("32", 15),
             NodeKind::MessageTemplate => ("38", 16),
+            NodeKind::Media => ("39", 16),
             NodeKind::Page => ("33", 15),
             NodeKind::App => ("34", 15),
             NodeKind::User => ("35", 15),
@@ -73,6 +76,7 @@ impl NodeKind {
             NodeKind::WhatsappBusinessAccount => "WhatsAppBusinessAccount",
             NodeKind::PhoneNumber => "WhatsAppBusinessPhoneNumber",
             NodeKind::MessageTemplate => "WhatsAppBusinessHSM",
+            NodeKind::Media => "WhatsAppBusinessMedia",
         }
     }
 
@@ -152,6 +156,14 @@ impl NodeKind {
                 "parameter_format",
                 "rejected_reason",
             ],
+            NodeKind::Media => &[
+                "messaging_product",
+                "url",
+                "mime_type",
+                "sha256",
+                "file_size",
+                "id",
+            ],
         }
     }
 
@@ -163,6 +175,14 @@ impl NodeKind {
                 "display_phone_number",
                 "verified_name",
                 "quality_rating",
+            ],
+            NodeKind::Media => &[
+                "messaging_product",
+                "url",
+                "mime_type",
+                "sha256",
+                "file_size",
+                "id",
             ],
             NodeKind::MessageTemplate => &[
                 "name",
@@ -198,6 +218,7 @@ impl NodeKind {
                 "register",
                 "deregister",
                 "messages",
+                "media",
                 "whatsapp_business_profile",
             ],
             _ => &[],
@@ -210,6 +231,7 @@ impl NodeKind {
             NodeKind::WhatsappBusinessAccount
             | NodeKind::PhoneNumber
             | NodeKind::MessageTemplate => Some("whatsapp_business_management"),
+            NodeKind::Media => Some("whatsapp_business_messaging"),
             NodeKind::InstagramUser => Some("instagram_basic"),
             _ => None,
         }
@@ -239,7 +261,9 @@ fn is_messenger_edge(edge: &str) -> bool {
 /// Classify an id before any sandbox is known (e.g. for a bad token), from the
 /// shape of generated ids: used only to pick WhatsApp's HTTP status for errors.
 pub fn product_from_id_shape(id: &str) -> Product {
-    if id.len() == 15 && (id.starts_with("31") || id.starts_with("32")) {
+    let whatsapp_15 = id.len() == 15 && (id.starts_with("31") || id.starts_with("32"));
+    let whatsapp_16 = id.len() == 16 && (id.starts_with("38") || id.starts_with("39"));
+    if whatsapp_15 || whatsapp_16 {
         Product::Whatsapp
     } else if id.len() == 17 && id.starts_with("17841") {
         Product::Instagram
@@ -447,6 +471,14 @@ impl Sandbox {
                         phone.is_official_business_account,
                     )
             }
+            NodeKind::Media => {
+                let media = self.live_media(id)?;
+                Fields::new(id)
+                    .put("messaging_product", "whatsapp")
+                    .put("mime_type", media.mime_type.clone())
+                    .put("sha256", media.sha256.clone())
+                    .put("file_size", media.file_size.to_string())
+            }
             NodeKind::MessageTemplate => {
                 let template = self.templates.get(id)?;
                 Fields::new(id)
@@ -478,6 +510,10 @@ impl Sandbox {
             phone.waba_id.clone()
         } else if let Some(template) = self.templates.get(id) {
             template.waba_id.clone()
+        } else if let Some(media) = self.media.get(id) {
+            self.phone_numbers
+                .get(&media.phone_number_id)
+                .map_or_else(|| id.to_owned(), |p| p.waba_id.clone())
         } else {
             id.to_owned()
         }

@@ -24,6 +24,7 @@ use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
 use super::whatsapp::consumers::ConsumerError;
 use super::whatsapp::inbox::PhoneInboxes;
+use super::whatsapp::media::Media;
 use super::whatsapp::messaging::{Messaging, MessagingLimits};
 use super::whatsapp::registration::Verification;
 use super::whatsapp::template_management::{TemplateReview, parameter_format};
@@ -109,6 +110,9 @@ pub struct Sandbox {
     pub templates: BTreeMap<String, Template>,
     #[serde(default)]
     pub messaging: Messaging,
+    /// media id -> uploaded or received media.
+    #[serde(default)]
+    pub media: BTreeMap<String, Media>,
     /// Everything Meta reports by webhook, in order.
     #[serde(default)]
     pub events: EventLog,
@@ -164,6 +168,7 @@ impl Sandbox {
             phone_inboxes: PhoneInboxes::default(),
             templates: BTreeMap::new(),
             messaging: Messaging::default(),
+            media: BTreeMap::new(),
             events: EventLog::default(),
             faults: Faults::default(),
             usage: Usage::default(),

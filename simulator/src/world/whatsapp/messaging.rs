@@ -282,12 +282,15 @@ impl Sandbox {
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
         };
-        match self.delivery_failure(
-            phone_number_id,
-            &outbound.to,
-            outbound.template.is_some(),
-            &category,
-        ) {
+        let failure = self.media_failure(&message.message).or_else(|| {
+            self.delivery_failure(
+                phone_number_id,
+                &outbound.to,
+                outbound.template.is_some(),
+                &category,
+            )
+        });
+        match failure {
             Some(error) => {
                 message.status = "failed".to_owned();
                 message.error = Some(error);
@@ -315,6 +318,22 @@ impl Sandbox {
         }
         self.messaging.messages.insert(id.clone(), message);
         Ok(id)
+    }
+
+    /// A media message by `id` whose media does not exist (or expired) fails.
+    fn media_failure(&self, message: &Value) -> Option<StatusError> {
+        let kind = message.get("type").and_then(Value::as_str)?;
+        if !matches!(kind, "image" | "audio" | "video" | "document" | "sticker") {
+            return None;
+        }
+        let id = message.get(kind)?.get("id")?.as_str()?;
+        self.live_media(id).is_none().then(|| {
+            failure(
+                131053,
+                "Media upload error",
+                "Unable to retrieve the media: the media id does not exist or has expired.",
+            )
+        })
     }
 
     /// The asynchronous failure a message meets, if any.
@@ -400,7 +419,7 @@ impl Sandbox {
         if person.blocked.contains(phone_number_id) {
             return Err(InboundRefusal::Blocked);
         }
-        self.complete_media(&mut message);
+        self.complete_media(phone_number_id, &mut message);
         if let Some(context) = message.get_mut("context") {
             let replied_to = context
                 .get("message_id")
@@ -447,7 +466,7 @@ impl Sandbox {
 
     /// Inbound media as Meta delivers it: a media id, a MIME type and a
     /// SHA-256, unless the consumer's message already names them.
-    fn complete_media(&mut self, message: &mut Value) {
+    fn complete_media(&mut self, phone_number_id: &str, message: &mut Value) {
         let kind = message["type"].as_str().unwrap_or_default().to_owned();
         let default_mime = match kind.as_str() {
             "image" => "image/jpeg",
@@ -457,19 +476,21 @@ impl Sandbox {
             "sticker" => "image/webp",
             _ => return,
         };
-        let Some(media) = message.get_mut(&kind).and_then(Value::as_object_mut) else {
+        let Some(content) = message.get_mut(&kind).and_then(Value::as_object_mut) else {
             return;
         };
-        if !media.contains_key("id") {
-            media.insert("id".into(), json!(self.ids.numeric_id("39", 15)));
+        if content.contains_key("id") {
+            return;
         }
-        if !media.contains_key("mime_type") {
-            media.insert("mime_type".into(), json!(default_mime));
-        }
-        if !media.contains_key("sha256") {
-            let sha256 = self.ids.app_secret("media-sha256") + &self.ids.app_secret("media-sha256");
-            media.insert("sha256".into(), json!(sha256));
-        }
+        let mime = content
+            .get("mime_type")
+            .and_then(Value::as_str)
+            .unwrap_or(default_mime)
+            .to_owned();
+        let media = self.receive_media(phone_number_id, &mime);
+        content.insert("id".into(), json!(media.id));
+        content.insert("mime_type".into(), json!(media.mime_type));
+        content.insert("sha256".into(), json!(media.sha256));
     }
 
     /// The consumer reads what they received (all, or the given ids): each

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod consumers;
 pub mod inbox;
+pub mod media;
 pub mod messaging;
 pub mod profile;
 pub mod registration;
