@@ -114,7 +114,7 @@ async fn bad_bodies_are_meta_errors() {
     let sandbox = sim.demo(3).await;
     let token = sandbox.token("user_token");
     let root = format!("/{V}/?access_token={token}");
-    let cases: [(&str, &[u8], &str); 7] = [
+    let cases: [(&str, &[u8], &str); 8] = [
         (
             "application/json",
             b"{\"batch\": ",
@@ -148,7 +148,12 @@ async fn bad_bodies_are_meta_errors() {
         (
             "multipart/form-data; boundary=x",
             b"--x\r\n\r\n--x--",
-            "(#100) Unsupported Content-Type \"multipart/form-data\"",
+            "(#100) Malformed multipart/form-data body",
+        ),
+        (
+            "multipart/form-data",
+            b"no boundary at all",
+            "(#100) Malformed multipart/form-data body",
         ),
     ];
     for (content_type, body, message) in cases {
