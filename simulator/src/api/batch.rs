@@ -121,9 +121,10 @@ fn run_operation(
                         in_batch: true,
                     };
                     let executed = execute(sandbox, &call);
+                    let status = executed.status();
                     (
-                        executed.status(),
-                        executed.body(),
+                        status,
+                        executed.into_body(),
                         vec![("facebook-api-version", version.to_string())],
                     )
                 }

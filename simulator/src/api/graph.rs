@@ -45,9 +45,9 @@ impl Executed {
         self.result.as_ref().map_or_else(|e| e.http_status, |_| 200)
     }
 
-    pub fn body(&self) -> Value {
-        match &self.result {
-            Ok(body) => body.clone(),
+    pub fn into_body(self) -> Value {
+        match self.result {
+            Ok(body) => body,
             Err(error) => error.to_body(&self.trace_id),
         }
     }

@@ -24,7 +24,7 @@ impl IntoResponse for GraphError {
                 "content-type".into(),
                 "application/json; charset=UTF-8".into(),
             )],
-            body: self.to_body(&trace_id),
+            body: meta_json(&self.to_body(&trace_id)),
             latency_ms: 0,
         };
         write(response)
@@ -32,7 +32,7 @@ impl IntoResponse for GraphError {
 }
 
 fn write(response: GraphResponse) -> Response {
-    let mut out = Response::new(Body::from(meta_json(&response.body)));
+    let mut out = Response::new(Body::from(response.body));
     *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::BAD_REQUEST);
     for (name, value) in response.headers {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::encode::meta_json;
 use super::error::GraphError;
 use super::graph::{Call, execute};
 use super::request::GraphRequest;
@@ -13,13 +14,14 @@ use crate::world::ids::stateless_trace_id;
 use crate::world::journal::JournalEntry;
 use crate::world::nodes::product_from_id_shape;
 
-/// A response ready to be written: status, headers, JSON body, and how long to
-/// hold it back (an injected latency, applied outside any lock).
+/// A response ready to be written: status, headers, the JSON body already
+/// encoded as Meta encodes it, and how long to hold it back (an injected
+/// latency, applied outside any lock).
 #[derive(Debug, Clone)]
 pub struct GraphResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Value,
+    pub body: Vec<u8>,
     pub latency_ms: u64,
 }
 
@@ -70,7 +72,7 @@ fn stateless_error(
     }
     GraphResponse {
         status: error.http_status,
-        body: error.to_body(&trace_id),
+        body: meta_json(&error.to_body(&trace_id)),
         headers,
         latency_ms: 0,
     }
@@ -123,7 +125,7 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     };
     let executed = execute(&mut sandbox, &call);
     let status = executed.status();
-    let body = executed.body();
+    let latency_ms = executed.latency_ms;
     let mut headers = base_headers(&executed.trace_id, Some(version));
     headers.extend(executed.headers.iter().cloned());
     if let Err(error) = &executed.result
@@ -131,16 +133,18 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     {
         headers.push(("www-authenticate".to_owned(), value.clone()));
     }
+    let body = executed.into_body();
+    let encoded = meta_json(&body);
     let now = sandbox.clock.now();
     sandbox
         .journal
-        .record(journal_entry(&request, now, status, &body));
+        .record(journal_entry(&request, now, status, body));
     state.index_tokens(&sandbox);
     GraphResponse {
         status,
         headers,
-        body,
-        latency_ms: executed.latency_ms,
+        body: encoded,
+        latency_ms,
     }
 }
 
@@ -152,7 +156,7 @@ fn redact(name: &str, value: &str) -> Value {
     }
 }
 
-fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: &Value) -> JournalEntry {
+fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
     let query: Map<String, Value> = request
         .query
         .iter()
@@ -199,6 +203,6 @@ fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: &Value
         headers,
         body,
         status,
-        response: response.clone(),
+        response,
     }
 }
