@@ -216,6 +216,40 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         .await,
     );
 
+    // Settings and webhook subscriptions.
+    record(
+        "/{Version}/{Phone-Number-ID}/settings",
+        "get",
+        sim.get_as(token, &format!("/{V}/{phone}/settings")).await,
+    );
+    record(
+        "/{Version}/{Phone-Number-ID}/settings",
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{phone}/settings"))
+                .json(&json!({"calling": {"status": "enabled"}})),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/subscribed_apps",
+        "post",
+        sim.send(send(Method::POST, format!("/{V}/{waba}/subscribed_apps")))
+            .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/subscribed_apps",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/subscribed_apps"))
+            .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/subscribed_apps",
+        "delete",
+        sim.send(send(Method::DELETE, format!("/{V}/{waba}/subscribed_apps")))
+            .await,
+    );
+
     // Templates.
     let created = sim
         .send(

@@ -18,12 +18,16 @@ use crate::world::ids::stateless_trace_id;
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
         let trace_id = stateless_trace_id(&[self.message.as_bytes()]);
+        let mut headers = vec![(
+            "content-type".into(),
+            "application/json; charset=UTF-8".into(),
+        )];
+        if let Some(value) = &self.www_authenticate {
+            headers.push(("www-authenticate".into(), value.clone()));
+        }
         let response = GraphResponse {
             status: self.http_status,
-            headers: vec![(
-                "content-type".into(),
-                "application/json; charset=UTF-8".into(),
-            )],
+            headers,
             body: meta_json(&self.to_body(&trace_id)),
             latency_ms: 0,
         };

@@ -15,7 +15,7 @@ use crate::world::nodes::{NodeKind, Product};
 use crate::world::sandbox::Sandbox;
 
 /// A write gated by a scope of its own rather than the node's read scope
-/// (sending messages).
+/// (sending messages, uploading media).
 fn require_scope(
     sandbox: &Sandbox,
     token: &AccessToken,
@@ -39,10 +39,10 @@ pub fn operate(
     edge: Option<&str>,
 ) -> Result<Value, GraphError> {
     let method = call.request.method.as_str();
-    // Sending is gated by the messaging scope alone: a token that may send
-    // from a number need not be able to manage it.
+    // Sending and uploading media are gated by the messaging scope alone: a
+    // token that may send from a number need not be able to manage it.
     let kind = match (sandbox.node_kind(id), edge, method) {
-        (Some(NodeKind::PhoneNumber), Some("messages"), "POST") => {
+        (Some(NodeKind::PhoneNumber), Some("messages" | "media"), "POST") => {
             require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
             NodeKind::PhoneNumber
         }
@@ -84,11 +84,23 @@ pub fn operate(
             whatsapp::profile::update(sandbox, request, id)
         }
         (NodeKind::PhoneNumber, Some("media"), "POST") => {
-            require_scope(sandbox, token, "whatsapp_business_messaging", id)?;
             whatsapp::media::upload(sandbox, request, id)
         }
         (NodeKind::Media, None, "GET") => whatsapp::media::describe(sandbox, request, id),
         (NodeKind::Media, None, "DELETE") => whatsapp::media::delete(sandbox, request, id),
+        (NodeKind::PhoneNumber, Some("settings"), "GET") => whatsapp::settings::read(sandbox, id),
+        (NodeKind::PhoneNumber, Some("settings"), "POST") => {
+            whatsapp::settings::update(sandbox, request, id)
+        }
+        (NodeKind::WhatsappBusinessAccount, Some("subscribed_apps"), "POST") => {
+            whatsapp::subscriptions::subscribe(sandbox, request, token, id)
+        }
+        (NodeKind::WhatsappBusinessAccount, Some("subscribed_apps"), "GET") => {
+            whatsapp::subscriptions::list(sandbox, id)
+        }
+        (NodeKind::WhatsappBusinessAccount, Some("subscribed_apps"), "DELETE") => {
+            whatsapp::subscriptions::unsubscribe(sandbox, token, id)
+        }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             whatsapp::messages::post_messages(sandbox, request, id)
         }

@@ -212,6 +212,7 @@ impl NodeKind {
     /// Edges that are not plain lists: actions (POST) and special reads.
     pub fn action_edges(self) -> &'static [&'static str] {
         match self {
+            NodeKind::WhatsappBusinessAccount => &["subscribed_apps"],
             NodeKind::PhoneNumber => &[
                 "request_code",
                 "verify_code",
@@ -219,6 +220,7 @@ impl NodeKind {
                 "deregister",
                 "messages",
                 "media",
+                "settings",
                 "whatsapp_business_profile",
             ],
             _ => &[],
@@ -242,7 +244,8 @@ impl NodeKind {
         match self {
             NodeKind::WhatsappBusinessAccount
             | NodeKind::PhoneNumber
-            | NodeKind::MessageTemplate => Product::Whatsapp,
+            | NodeKind::MessageTemplate
+            | NodeKind::Media => Product::Whatsapp,
             NodeKind::InstagramUser => Product::Instagram,
             NodeKind::Page if edge.is_some_and(is_messenger_edge) => Product::Messenger,
             NodeKind::Business if edge.is_some_and(|e| e.contains("whatsapp")) => Product::Whatsapp,
@@ -636,6 +639,7 @@ mod tests {
         assert_eq!(NodeKind::Page.product(Some("messages")), Product::Messenger);
         assert_eq!(NodeKind::Page.product(None), Product::Graph);
         assert_eq!(NodeKind::PhoneNumber.product(None), Product::Whatsapp);
+        assert_eq!(NodeKind::Media.product(None), Product::Whatsapp);
         assert_eq!(product_from_id_shape("320000000000001"), Product::Whatsapp);
         assert_eq!(
             product_from_id_shape("17841400000000001"),

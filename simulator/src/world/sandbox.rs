@@ -493,6 +493,7 @@ impl Sandbox {
                 message_template_namespace: namespace,
                 account_review_status: "APPROVED".to_owned(),
                 ownership_type: "SELF".to_owned(),
+                subscribed_apps: Vec::new(),
             },
         );
         for (p, phone) in waba.phone_numbers.iter().enumerate() {
@@ -537,6 +538,7 @@ impl Sandbox {
                     is_official_business_account: false,
                     verification: Verification::default(),
                     profile: phone.profile.clone(),
+                    settings: Default::default(),
                 },
             );
         }

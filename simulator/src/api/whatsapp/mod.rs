@@ -7,6 +7,8 @@ pub mod messages;
 pub mod payload;
 pub mod profile;
 pub mod registration;
+pub mod settings;
+pub mod subscriptions;
 pub mod templates;
 
 use serde_json::{Value, json};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::profile::BusinessProfile;
 use super::registration::Verification;
+use super::settings::PhoneSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Waba {
@@ -19,6 +20,20 @@ pub struct Waba {
     pub message_template_namespace: String,
     pub account_review_status: String,
     pub ownership_type: String,
+    /// Apps subscribed to this WABA's webhooks, in subscription order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscribed_apps: Vec<WabaSubscription>,
+}
+
+/// An app's subscription to a WABA's webhooks, with the WABA-level callback
+/// override Meta allows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WabaSubscription {
+    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_callback_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -47,6 +62,8 @@ pub struct PhoneNumber {
     /// What consumers see about the business.
     #[serde(default)]
     pub profile: BusinessProfile,
+    #[serde(default)]
+    pub settings: PhoneSettings,
 }
 
 impl PhoneNumber {

@@ -11,6 +11,7 @@ pub mod media;
 pub mod messaging;
 pub mod profile;
 pub mod registration;
+pub mod settings;
 pub mod template_management;
 pub mod templates;
 

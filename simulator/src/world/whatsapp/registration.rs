@@ -139,6 +139,7 @@ impl Sandbox {
                 is_official_business_account: false,
                 verification: Verification::default(),
                 profile: BusinessProfile::default(),
+                settings: Default::default(),
             },
         );
         Ok(id)

@@ -235,19 +235,20 @@ impl Sandbox {
     }
 
     /// `DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]`: every language of
-    /// the name, or just the one id. Returns how many were deleted.
+    /// the name, or just the one id, in creation order. Returns how many were deleted.
     pub fn delete_templates(
         &mut self,
         waba_id: &str,
         name: &str,
         id: Option<&str>,
     ) -> Result<usize, TemplateError> {
-        let doomed: Vec<Template> = self
+        let mut doomed: Vec<Template> = self
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id && t.name == name && id.is_none_or(|id| t.id == id))
             .cloned()
             .collect();
+        doomed.sort_by_key(|t| t.created_seq);
         if doomed.is_empty() {
             return Err(TemplateError::NotFound);
         }

@@ -1,0 +1,45 @@
+//! `GET/POST /{phone-number-id}/settings`.
+
+use serde_json::Value;
+
+use super::success;
+use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::settings::FEATURES;
+
+pub fn read(sandbox: &Sandbox, phone_number_id: &str) -> Result<Value, GraphError> {
+    Ok(sandbox
+        .phone_numbers
+        .get(phone_number_id)
+        .map(|p| p.settings.to_json())
+        .unwrap_or_default())
+}
+
+pub fn update(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    let given: Vec<&str> = FEATURES
+        .iter()
+        .copied()
+        .filter(|f| request.param(f).is_some())
+        .collect();
+    let [feature] = given.as_slice() else {
+        return Err(GraphError::invalid_parameter(format!(
+            "Exactly one of {} must be given",
+            FEATURES.join(", ")
+        )));
+    };
+    let value = request.param_json(feature).expect("present")?;
+    let phone = sandbox
+        .phone_numbers
+        .get_mut(phone_number_id)
+        .ok_or_else(|| GraphError::unsupported("POST", phone_number_id))?;
+    phone
+        .settings
+        .update(feature, &value)
+        .map_err(GraphError::invalid_parameter)?;
+    Ok(success())
+}

@@ -1,0 +1,153 @@
+//! Phone number settings (`/{phone-number-id}/settings`): calling, the
+//! identity-change check, payload encryption and local storage. One feature
+//! changes per update, as Meta requires.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PhoneSettings {
+    pub calling: String,
+    pub call_icon_visibility: String,
+    pub identity_key_check: bool,
+    pub payload_encryption: String,
+    /// The data-localization region when local storage is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_region: Option<String>,
+}
+
+impl Default for PhoneSettings {
+    fn default() -> Self {
+        Self {
+            calling: "disabled".into(),
+            call_icon_visibility: "visible".into(),
+            identity_key_check: false,
+            payload_encryption: "disabled".into(),
+            storage_region: None,
+        }
+    }
+}
+
+/// The features an update may change (exactly one at a time).
+pub const FEATURES: [&str; 4] = [
+    "calling",
+    "user_identity_change",
+    "payload_encryption",
+    "storage_configuration",
+];
+
+fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, String> {
+    match value.and_then(Value::as_str) {
+        Some(v @ ("enabled" | "disabled")) => Ok(v.to_owned()),
+        Some(other) => Err(format!(
+            "Param {path} must be one of {{enabled, disabled}} - got \"{other}\"."
+        )),
+        None => Err(format!("The parameter {path} is required.")),
+    }
+}
+
+fn flag(value: Option<&Value>, path: &str) -> Result<bool, String> {
+    value
+        .and_then(Value::as_bool)
+        .ok_or_else(|| format!("The parameter {path} is required and must be a boolean."))
+}
+
+impl PhoneSettings {
+    /// The settings as `GET /{phone-number-id}/settings` shows them.
+    pub fn to_json(&self) -> Value {
+        let storage = match &self.storage_region {
+            Some(region) => {
+                json!({ "status": "in_country_storage_enabled", "data_localization_region": region })
+            }
+            None => json!({ "status": "default" }),
+        };
+        json!({
+            "calling": {
+                "status": self.calling,
+                "call_icon_visibility": self.call_icon_visibility,
+                "callback_permission_status": "disabled",
+                "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
+            },
+            "user_identity_change": { "enabled": self.identity_key_check },
+            "payload_encryption": { "status": self.payload_encryption },
+            "storage_configuration": storage,
+        })
+    }
+
+    /// Apply one feature's update; the error is Meta's parameter message.
+    pub fn update(&mut self, feature: &str, value: &Value) -> Result<(), String> {
+        match feature {
+            "calling" => {
+                self.calling = enabled_or_disabled(value.get("status"), "calling['status']")?;
+                if let Some(visibility) = value.get("call_icon_visibility") {
+                    match visibility.as_str() {
+                        Some(v @ ("visible" | "hidden")) => self.call_icon_visibility = v.to_owned(),
+                        _ => return Err("Param calling['call_icon_visibility'] must be one of {visible, hidden}.".into()),
+                    }
+                }
+            }
+            "user_identity_change" => {
+                self.identity_key_check =
+                    flag(value.get("enabled"), "user_identity_change['enabled']")?;
+            }
+            "payload_encryption" => {
+                self.payload_encryption =
+                    enabled_or_disabled(value.get("status"), "payload_encryption['status']")?;
+            }
+            "storage_configuration" => {
+                let enabled = flag(value.get("enabled"), "storage_configuration['enabled']")?;
+                self.storage_region = if enabled {
+                    let region = value
+                        .get("region")
+                        .and_then(Value::as_str)
+                        .filter(|r| r.len() == 2);
+                    Some(region.ok_or("Param storage_configuration['region'] must be a two-letter region code.")?.to_owned())
+                } else {
+                    None
+                };
+            }
+            other => return Err(format!("Unknown setting {other}")),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_one_feature_at_a_time() {
+        let mut settings = PhoneSettings::default();
+        settings
+            .update(
+                "calling",
+                &json!({"status": "enabled", "call_icon_visibility": "hidden"}),
+            )
+            .unwrap();
+        settings
+            .update(
+                "storage_configuration",
+                &json!({"enabled": true, "region": "de"}),
+            )
+            .unwrap();
+        let shown = settings.to_json();
+        assert_eq!(shown["calling"]["status"], "enabled");
+        assert_eq!(shown["calling"]["call_icon_visibility"], "hidden");
+        assert_eq!(
+            shown["storage_configuration"]["data_localization_region"],
+            "de"
+        );
+        assert!(
+            settings
+                .update("calling", &json!({"status": "maybe"}))
+                .is_err()
+        );
+        assert!(settings.update("user_identity_change", &json!({})).is_err());
+        assert!(
+            settings
+                .update("storage_configuration", &json!({"enabled": true}))
+                .is_err()
+        );
+    }
+}
