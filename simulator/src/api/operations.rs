@@ -101,6 +101,9 @@ pub fn operate(
         (NodeKind::WhatsappBusinessAccount, Some("subscribed_apps"), "DELETE") => {
             whatsapp::subscriptions::unsubscribe(sandbox, token, id)
         }
+        (NodeKind::PhoneNumber, Some("contact_book"), "DELETE") => {
+            whatsapp::contact_book::delete(sandbox, request, id)
+        }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             whatsapp::messages::post_messages(sandbox, request, id)
         }

@@ -26,6 +26,10 @@ pub struct Pricing {
     pub category: String,
 }
 
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventPayload {
@@ -35,8 +39,13 @@ pub enum EventPayload {
         phone_number_id: String,
         message_id: String,
         status: String,
-        /// The consumer's phone digits (`recipient_id`).
-        recipient: String,
+        /// The consumer's phone digits (`recipient_id`); absent when the message
+        /// went to a BSUID and the phone may not be shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient: Option<String>,
+        /// The message was addressed by BSUID (`recipient`), not by phone.
+        #[serde(default, skip_serializing_if = "is_false")]
+        addressed_by_user_id: bool,
         /// The consumer's business-scoped user id.
         recipient_user_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,8 +60,10 @@ pub enum EventPayload {
         waba_id: String,
         phone_number_id: String,
         message_id: String,
-        /// The consumer's phone digits (`from` / `wa_id`).
-        from: String,
+        /// The consumer's phone digits (`from` / `wa_id`); absent when the
+        /// business number may not see the phone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
         from_user_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         profile_name: Option<String>,

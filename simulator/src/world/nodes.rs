@@ -221,6 +221,7 @@ impl NodeKind {
                 "messages",
                 "media",
                 "settings",
+                "contact_book",
                 "whatsapp_business_profile",
             ],
             _ => &[],

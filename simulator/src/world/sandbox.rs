@@ -23,6 +23,7 @@ use super::nodes::NodeKind;
 use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
 use super::whatsapp::consumers::ConsumerError;
+use super::whatsapp::identity::IdentityState;
 use super::whatsapp::inbox::PhoneInboxes;
 use super::whatsapp::media::Media;
 use super::whatsapp::messaging::{Messaging, MessagingLimits};
@@ -113,6 +114,9 @@ pub struct Sandbox {
     /// media id -> uploaded or received media.
     #[serde(default)]
     pub media: BTreeMap<String, Media>,
+    /// Exchanges and contact books: who may see a consumer's phone number.
+    #[serde(default)]
+    pub identity: IdentityState,
     /// Everything Meta reports by webhook, in order.
     #[serde(default)]
     pub events: EventLog,
@@ -169,6 +173,7 @@ impl Sandbox {
             templates: BTreeMap::new(),
             messaging: Messaging::default(),
             media: BTreeMap::new(),
+            identity: IdentityState::default(),
             events: EventLog::default(),
             faults: Faults::default(),
             usage: Usage::default(),

@@ -30,6 +30,15 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/{{digits}}/read"), post(read))
         .route(&format!("{base}/{{digits}}/block"), post(block))
         .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
+        .route(&format!("{base}/{{digits}}/share_phone"), post(share_phone))
+        .route(
+            &format!("{base}/{{digits}}/change_number"),
+            post(change_number),
+        )
+        .route(
+            "/_sim/sandboxes/{sid}/whatsapp/businesses/{business_id}/contact_book",
+            get(contact_book).post(set_contact_book),
+        )
         .route("/_sim/sandboxes/{sid}/events", get(events))
 }
 
@@ -185,6 +194,24 @@ fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     Ok(message)
 }
 
+fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
+    match refusal {
+        InboundRefusal::UnknownConsumer => no_consumer(digits),
+        InboundRefusal::NotOnWhatsapp => {
+            GraphError::sim_invalid(format!("{digits} is not on WhatsApp"))
+        }
+        InboundRefusal::UnknownBusinessNumber => {
+            GraphError::sim_not_found(format!("No business phone number with id {to:?}"))
+        }
+        InboundRefusal::NumberNotRegistered => GraphError::sim_invalid(format!(
+            "The business number {to} is not registered with the Cloud API, so Meta would not deliver this message to it"
+        )),
+        InboundRefusal::Blocked => {
+            GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first"))
+        }
+    }
+}
+
 async fn send_inbound(
     State(state): State<AppState>,
     SimPath((sid, digits)): SimPath<(String, String)>,
@@ -201,15 +228,9 @@ async fn send_inbound(
     let digits = phone_digits(&digits);
     let message = inbound_message(&request)?;
     let mut sandbox = lock(&shared);
-    let id = sandbox.receive_message(&digits, &to, message).map_err(|refusal| match refusal {
-        InboundRefusal::UnknownConsumer => no_consumer(&digits),
-        InboundRefusal::NotOnWhatsapp => GraphError::sim_invalid(format!("{digits} is not on WhatsApp")),
-        InboundRefusal::UnknownBusinessNumber => GraphError::sim_not_found(format!("No business phone number with id {to:?}")),
-        InboundRefusal::NumberNotRegistered => GraphError::sim_invalid(format!(
-            "The business number {to} is not registered with the Cloud API, so Meta would not deliver this message to it"
-        )),
-        InboundRefusal::Blocked => GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first")),
-    })?;
+    let id = sandbox
+        .receive_message(&digits, &to, message)
+        .map_err(|refusal| inbound_refusal(refusal, &digits, &to))?;
     ok(StatusCode::CREATED, json!({ "id": id }))
 }
 
@@ -334,4 +355,114 @@ async fn events(State(state): State<AppState>, SimPath(sid): SimPath<String>) ->
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     ok(StatusCode::OK, json!({ "data": sandbox.events.all() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareRequest {
+    to: String,
+}
+
+async fn share_phone(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: ShareRequest = json_body(&state, &headers, body).await?;
+    let digits = phone_digits(&digits);
+    let id = lock(&shared)
+        .share_phone(&digits, &request.to)
+        .map_err(|refusal| inbound_refusal(refusal, &digits, &request.to))?;
+    ok(StatusCode::CREATED, json!({ "id": id }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeNumberRequest {
+    new_phone: String,
+}
+
+async fn change_number(
+    State(state): State<AppState>,
+    SimPath((sid, digits)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: ChangeNumberRequest = json_body(&state, &headers, body).await?;
+    let (old, new) = (phone_digits(&digits), phone_digits(&request.new_phone));
+    let mut sandbox = lock(&shared);
+    if !sandbox.consumers.contains_key(&old) {
+        return Err(no_consumer(&old));
+    }
+    sandbox
+        .change_number(&old, &new)
+        .map_err(|error| match error {
+            ConsumerError::Exists(phone) => {
+                GraphError::sim_conflict(format!("A consumer with phone {phone} already exists"))
+            }
+            _ => GraphError::sim_invalid(format!(
+                "new_phone: {:?} is not an E.164 number (8 to 15 digits)",
+                request.new_phone
+            )),
+        })?;
+    let consumer = sandbox
+        .consumers
+        .get(&new)
+        .cloned()
+        .ok_or_else(|| no_consumer(&new))?;
+    ok(StatusCode::OK, consumer_json(&sandbox, &consumer))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactBookRequest {
+    enabled: bool,
+}
+
+async fn contact_book(
+    State(state): State<AppState>,
+    SimPath((sid, business_id)): SimPath<(String, String)>,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    if !sandbox.businesses.contains_key(&business_id) {
+        return Err(GraphError::sim_not_found(format!(
+            "No business with id {business_id:?}"
+        )));
+    }
+    let book = sandbox
+        .identity
+        .contact_books
+        .get(&business_id)
+        .cloned()
+        .unwrap_or_default();
+    let entries: Vec<Value> = book
+        .phones
+        .iter()
+        .map(|phone| json!({ "phone": phone, "user_id": sandbox.bsuid(phone, &business_id) }))
+        .collect();
+    ok(
+        StatusCode::OK,
+        json!({ "enabled": book.enabled, "entries": entries }),
+    )
+}
+
+async fn set_contact_book(
+    State(state): State<AppState>,
+    SimPath((sid, business_id)): SimPath<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: ContactBookRequest = json_body(&state, &headers, body).await?;
+    if lock(&shared).set_contact_book(&business_id, request.enabled) {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No business with id {business_id:?}"
+        )))
+    }
 }

@@ -26,6 +26,11 @@ fn refusal(error: SendRefusal) -> GraphError {
             "Rate limit hit",
             "Cloud API message throughput has been reached for this phone number.",
         ),
+        SendRefusal::UserIdNotSupported => GraphError::whatsapp(
+            131062,
+            "Business-scoped User ID (BSUID) recipients are not supported for this message.",
+            "Authentication templates need the recipient's phone number in `to`.",
+        ),
         SendRefusal::PairLimit => GraphError::whatsapp(
             131056,
             "(Business Account, Consumer Account) pair rate limit hit",
@@ -200,6 +205,7 @@ pub fn post_messages(
         message: message_object(&kind, checked, context),
         template,
         biz_opaque_callback_data: callback,
+        by_user_id: to.is_none(),
     };
     let id = sandbox
         .send_message(phone_number_id, outbound)

@@ -2,6 +2,7 @@
 //! read parameters the way Meta does, call the world, and map refusals to
 //! Meta's error codes.
 
+pub mod contact_book;
 pub mod media;
 pub mod messages;
 pub mod payload;

@@ -80,6 +80,9 @@ pub struct WaMessage {
     pub pricing: Option<Pricing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_opaque_callback_data: Option<String>,
+    /// Sent to the consumer's BSUID (`recipient`) rather than to the phone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub addressed_by_user_id: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
@@ -124,6 +127,8 @@ pub struct Outbound {
     /// For templates: name, language and the send's components.
     pub template: Option<TemplateSend>,
     pub biz_opaque_callback_data: Option<String>,
+    /// Addressed by BSUID (`recipient`) rather than by phone (`to`).
+    pub by_user_id: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +147,8 @@ pub enum SendRefusal {
     Throughput,
     /// 131056: too many messages to this consumer too fast.
     PairLimit,
+    /// 131062: this message needs a phone number, not a BSUID (authentication templates).
+    UserIdNotSupported,
     Template(TemplateRefusal),
 }
 
@@ -264,6 +271,9 @@ impl Sandbox {
             }
             None => (None, "service".to_owned()),
         };
+        if outbound.by_user_id && category == "authentication" {
+            return Err(SendRefusal::UserIdNotSupported);
+        }
         self.check_rate_limits(phone_number_id, &outbound.to)?;
         let id = self.ids.wamid(&outbound.to, false);
         let now = self.clock.now();
@@ -281,6 +291,7 @@ impl Sandbox {
             error: None,
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
+            addressed_by_user_id: outbound.by_user_id,
         };
         let failure = self.media_failure(&message.message).or_else(|| {
             self.delivery_failure(
@@ -314,6 +325,7 @@ impl Sandbox {
                     message.status = status.to_owned();
                     self.emit_status(&waba_id, &message);
                 }
+                self.record_exchange(phone_number_id, &outbound.to);
             }
         }
         self.messaging.messages.insert(id.clone(), message);
@@ -378,7 +390,10 @@ impl Sandbox {
             phone_number_id: message.phone_number_id.clone(),
             message_id: message.id.clone(),
             status: message.status.clone(),
-            recipient: message.consumer.clone(),
+            recipient: (!message.addressed_by_user_id
+                || self.phone_visible(&message.phone_number_id, &message.consumer))
+            .then(|| message.consumer.clone()),
+            addressed_by_user_id: message.addressed_by_user_id,
             recipient_user_id: self.bsuid(&message.consumer, &business),
             pricing: if message.status == "failed" {
                 None
@@ -428,6 +443,7 @@ impl Sandbox {
                 .unwrap_or(Value::Null);
             *context = json!({ "from": phone.digits, "id": replied_to });
         }
+        let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
         self.messaging
@@ -447,6 +463,7 @@ impl Sandbox {
             error: None,
             pricing: None,
             biz_opaque_callback_data: None,
+            addressed_by_user_id: false,
         };
         self.messaging.messages.insert(id.clone(), record);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
@@ -454,13 +471,14 @@ impl Sandbox {
             waba_id: phone.waba_id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             message_id: id.clone(),
-            from: consumer.to_owned(),
+            from: visible.then(|| consumer.to_owned()),
             from_user_id: self.bsuid(consumer, &business),
             profile_name: person.name.clone(),
             username: person.username.clone(),
             message,
         };
         self.events.emit(now, payload);
+        self.record_exchange(phone_number_id, consumer);
         Ok(id)
     }
 

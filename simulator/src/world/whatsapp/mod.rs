@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod consumers;
+pub mod identity;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
