@@ -13,6 +13,8 @@ use sha2::Sha256;
 pub use metasim::{ServerConfig, UnversionedMode, Version, VersionPolicy};
 pub use serde_json::{Value, json};
 
+pub mod business;
+pub mod sdk;
 pub mod whatsapp;
 
 /// The version most tests call (usable in the default window).

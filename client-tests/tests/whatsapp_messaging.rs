@@ -610,7 +610,7 @@ fn refused_bodies() -> Vec<(Value, Refusal)> {
                 json!({ "type": "carousel", "body": { "text": "b" }, "action": {} }),
             ),
             Param(
-                "Param interactive['type'] must be one of {button, list, cta_url, contact_request, location_request_message, flow, product, product_list, catalog_message, address_message, call_permission_request, order_details, order_status} - got \"carousel\".",
+                "Param interactive['type'] must be one of {button, list, cta_url, contact_request, request_contact_info, location_request_message, flow, product, product_list, catalog_message, address_message, call_permission_request, order_details, order_status} - got \"carousel\".",
             ),
         ),
         (

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::clock::graph_time;
 use super::pages::Page;
 use super::sandbox::Sandbox;
+use super::whatsapp::consumers::calling_code;
 
 /// The Meta product a request belongs to (for faults and per-product behaviour).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -130,6 +131,7 @@ impl NodeKind {
                 "account_review_status",
                 "business_verification_status",
                 "ownership_type",
+                "status",
             ],
             NodeKind::PhoneNumber => &[
                 "id",
@@ -145,6 +147,22 @@ impl NodeKind {
                 "account_mode",
                 "is_pin_enabled",
                 "is_official_business_account",
+                "country_code",
+                "country_dial_code",
+                "is_on_biz_app",
+                "is_preverified_number",
+                "health_status",
+                "quality_score",
+                "new_name_status",
+                // Known to Meta; metasim has no value for them yet, so they are omitted.
+                "last_onboarded_time",
+                "conversational_automation",
+                "webhook_configuration",
+                "search_visibility",
+                "eligibility_for_api_business_global_search",
+                "certificate",
+                "new_certificate",
+                "whatsapp_business_manager_messaging_limit",
             ],
             NodeKind::MessageTemplate => &[
                 "id",
@@ -155,6 +173,7 @@ impl NodeKind {
                 "components",
                 "parameter_format",
                 "rejected_reason",
+                "message_send_ttl_seconds",
             ],
             NodeKind::Media => &[
                 "messaging_product",
@@ -474,6 +493,20 @@ impl Sandbox {
                         "is_official_business_account",
                         phone.is_official_business_account,
                     )
+                    .put_opt("country_code", calling_code(&phone.digits).map(|(_, country)| country))
+                    .put_opt("country_dial_code", calling_code(&phone.digits).map(|(code, _)| code))
+                    .put("is_on_biz_app", false)
+                    .put("is_preverified_number", false)
+                    .put("health_status", json!({
+                        "can_send_message": if phone.is_registered() { "AVAILABLE" } else { "BLOCKED" },
+                        "entities": [{
+                            "entity_type": "PHONE_NUMBER",
+                            "id": id,
+                            "can_send_message": if phone.is_registered() { "AVAILABLE" } else { "BLOCKED" },
+                        }],
+                    }))
+                    .put("quality_score", json!({ "score": phone.quality_rating }))
+                    .put("new_name_status", "NONE")
             }
             NodeKind::Media => {
                 let media = self.live_media(id)?;

@@ -303,6 +303,7 @@ fn check_interactive(map: &Map<String, Value>, path: &Path) -> Result<(), GraphE
             text(parameters, "url", &action_path.key("parameters"), 2000)?;
         }
         "contact_request"
+        | "request_contact_info"
         | "location_request_message"
         | "flow"
         | "product"
@@ -314,7 +315,7 @@ fn check_interactive(map: &Map<String, Value>, path: &Path) -> Result<(), GraphE
         | "order_status" => {}
         other => {
             return Err(GraphError::invalid_parameter(format!(
-                "Param interactive['type'] must be one of {{button, list, cta_url, contact_request, location_request_message, flow, product, product_list, catalog_message, address_message, call_permission_request, order_details, order_status}} - got \"{other}\"."
+                "Param interactive['type'] must be one of {{button, list, cta_url, contact_request, request_contact_info, location_request_message, flow, product, product_list, catalog_message, address_message, call_permission_request, order_details, order_status}} - got \"{other}\"."
             )));
         }
     }

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use super::accounts::{Consumer, phone_digits};
 use crate::world::sandbox::Sandbox;
 
-/// ISO 3166 country of a phone number's calling code (the BSUID prefix).
-fn country_of(digits: &str) -> &'static str {
+/// The calling code and ISO 3166 country of a phone number, when known.
+pub fn calling_code(digits: &str) -> Option<(&'static str, &'static str)> {
     const CODES: [(&str, &str); 24] = [
         ("1", "US"),
         ("7", "RU"),
@@ -41,7 +41,12 @@ fn country_of(digits: &str) -> &'static str {
         .iter()
         .filter(|(code, _)| digits.starts_with(code))
         .max_by_key(|(code, _)| code.len())
-        .map_or("ZZ", |(_, country)| country)
+        .copied()
+}
+
+/// ISO 3166 country of a phone number's calling code (the BSUID prefix).
+fn country_of(digits: &str) -> &'static str {
+    calling_code(digits).map_or("ZZ", |(_, country)| country)
 }
 
 /// Why a consumer cannot be created.
