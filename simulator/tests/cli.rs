@@ -116,4 +116,5 @@ fn serve_loads_a_fixture_file_and_reports_bad_ones() {
         stderr.contains("missing field `name`") && stderr.contains("users[0]"),
         "{stderr}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
