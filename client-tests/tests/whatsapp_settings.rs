@@ -80,21 +80,27 @@ async fn apps_subscribe_to_a_waba_and_leave_it() {
         &json!({"data": [{"whatsapp_business_api_data": {
             "id": app, "link": format!("https://www.facebook.com/games/?app_id={app}"), "name": "Lucky Shrub CRM"}}]})
     );
-    // Subscribing again with an override replaces the subscription.
+    // An override whose verification handshake fails is not saved: Meta's 2200,
+    // and the earlier subscription stays as it was.
     let with_override = sim
         .send(
             sim.request(Method::POST, &path)
                 .bearer_auth(token)
                 .json(&json!({
-            "override_callback_uri": "https://hooks.example/waba", "verify_token": "s3cret"})),
+            "override_callback_uri": "http://127.0.0.1:9/waba", "verify_token": "s3cret"})),
         )
         .await;
-    with_override.ok();
+    with_override.assert_error(400, 2200, None, "OAuthException");
+    assert_eq!(
+        with_override.message(),
+        "(#2200) callback verification failed: Couldn't connect to server"
+    );
     let listed = sim.get_as(token, &path).await;
     assert_eq!(listed.json["data"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        listed.json["data"][0]["override_callback_uri"],
-        "https://hooks.example/waba"
+    assert!(
+        listed.json["data"][0]
+            .get("override_callback_uri")
+            .is_none()
     );
     let no_token = sim
         .send(

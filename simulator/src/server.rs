@@ -1,6 +1,7 @@
 //! Assemble the HTTP server: the control plane under `/_sim`, the Graph API
 //! everywhere else, Meta-shaped answers for unknown control routes and wrong
-//! methods, and a graceful shutdown.
+//! methods, webhook delivery after every change (auto mode) and on a ticker
+//! (for retries coming due on a realtime clock), and a graceful shutdown.
 
 use std::future::Future;
 
@@ -11,13 +12,18 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::middleware::{self, Next};
 use axum::routing::get;
 
 use crate::api::control;
 use crate::api::error::GraphError;
 use crate::api::http::graph_handler;
 use crate::api::media_download::download;
-use crate::api::state::AppState;
+use crate::api::state::{AppState, lock};
+use crate::api::webhooks::sender::kick;
 use crate::api::whatsapp::media::DOWNLOAD_PATH;
 
 async fn fallback(
@@ -43,13 +49,54 @@ async fn wrong_method(method: Method, uri: Uri) -> Response {
     error.into_response()
 }
 
+/// The sandbox a control-plane call changes (`/_sim/sandboxes/{sid}/…`, not GET).
+fn changed_sandbox(method: &Method, path: &str) -> Option<String> {
+    if method == Method::GET {
+        return None;
+    }
+    let rest = path.strip_prefix("/_sim/sandboxes/")?;
+    let (sid, _) = rest.split_once('/')?;
+    Some(sid.to_owned())
+}
+
+/// After a control-plane change: turn its events into deliveries at once
+/// (payloads show the state of that moment) and, in auto mode, send them.
+async fn after_control(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let changed = changed_sandbox(request.method(), request.uri().path());
+    let response = next.run(request).await;
+    if let Some(sid) = changed {
+        if let Some(shared) = state.sandbox(&sid) {
+            lock(&shared).route_events();
+        }
+        kick(&state, &sid);
+    }
+    response
+}
+
 pub fn router(state: AppState) -> Router {
     control::router()
         .route(DOWNLOAD_PATH, get(download))
         .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
         .method_not_allowed_fallback(wrong_method)
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), after_control))
         .with_state(state)
+}
+
+/// Every second, send what has come due in auto-delivery sandboxes.
+async fn delivery_ticker(state: AppState) {
+    let mut interval = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        interval.tick().await;
+        let ids: Vec<String> = state
+            .sandboxes()
+            .iter()
+            .map(|s| lock(s).id.clone())
+            .collect();
+        for sid in ids {
+            kick(&state, &sid);
+        }
+    }
 }
 
 /// Serve until `shutdown` resolves.
@@ -58,7 +105,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let ticker = tokio::spawn(delivery_ticker(state.clone()));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    ticker.abort();
+    served
 }

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::encode::meta_json;
 use super::error::GraphError;
 use super::graph::{Call, execute};
 use super::request::{GraphRequest, TokenSource, parse_body, parse_query, split_path};
 use super::versions::{VersionOutcome, looks_like_version};
+use crate::world::encode::meta_json;
 use crate::world::sandbox::Sandbox;
 
 pub const MAX_BATCH: usize = 50;

@@ -7,12 +7,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::encode::meta_json;
 use super::error::GraphError;
 use super::multipart;
 use super::request::{GraphRequest, parse_body, parse_query, split_path};
-use super::service::{GraphResponse, serve_graph};
+use super::service::{Followup, GraphResponse, serve_graph};
 use super::state::AppState;
+use super::state::lock;
+use super::webhooks::{handshake, sender};
+use crate::world::encode::meta_json;
 use crate::world::ids::stateless_trace_id;
 
 impl IntoResponse for GraphError {
@@ -30,6 +32,7 @@ impl IntoResponse for GraphError {
             headers,
             body: meta_json(&self.to_body(&trace_id)),
             latency_ms: 0,
+            followup: None,
         };
         write(response)
     }
@@ -44,6 +47,28 @@ fn write(response: GraphResponse) -> Response {
         }
     }
     out
+}
+
+/// Perform the verification handshakes a call asked for, settle them in the
+/// sandbox, and turn the answer into Meta's 2200 error if one failed.
+async fn complete_handshakes(state: &AppState, followup: &Followup, response: &mut GraphResponse) {
+    for handshake in &followup.handshakes {
+        let outcome = handshake::verify(state.http(), handshake).await;
+        let Some(shared) = state.sandbox(&followup.sandbox_id) else {
+            return;
+        };
+        let mut sandbox = lock(&shared);
+        sandbox.settle_handshake(handshake, outcome.is_ok());
+        if let Err(error) = outcome {
+            let body = error.to_body(&followup.trace_id);
+            sandbox
+                .journal
+                .amend(followup.journal_seq, error.http_status, body.clone());
+            response.status = error.http_status;
+            response.body = meta_json(&body);
+            return;
+        }
+    }
 }
 
 /// Read a body up to `limit` bytes; a bigger one is Meta-shaped 413.
@@ -107,7 +132,11 @@ pub async fn graph_handler(
         request.method = verb;
     }
     let state_for_call = state.clone();
-    let response = serve_graph(&state_for_call, request);
+    let mut response = serve_graph(&state_for_call, request);
+    if let Some(followup) = response.followup.take() {
+        complete_handshakes(&state, &followup, &mut response).await;
+        sender::kick(&state, &followup.sandbox_id);
+    }
     if response.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(response.latency_ms)).await;
     }

@@ -4,7 +4,6 @@
 pub mod batch;
 pub mod control;
 pub mod debug_token;
-pub mod encode;
 pub mod error;
 pub mod fields;
 pub mod graph;
@@ -18,4 +17,5 @@ pub mod request;
 pub mod service;
 pub mod state;
 pub mod versions;
+pub mod webhooks;
 pub mod whatsapp;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::error::GraphError;
 use super::graph::Call;
 use super::render::check_visible;
+use super::webhooks;
 use super::whatsapp;
 use crate::world::auth::AccessToken;
 use crate::world::nodes::{NodeKind, Product};
@@ -103,6 +104,15 @@ pub fn operate(
         }
         (NodeKind::PhoneNumber, Some("contact_book"), "DELETE") => {
             whatsapp::contact_book::delete(sandbox, request, id)
+        }
+        (NodeKind::App, Some("subscriptions"), "POST") => {
+            webhooks::app_subscriptions::subscribe(sandbox, request, token, id)
+        }
+        (NodeKind::App, Some("subscriptions"), "GET") => {
+            webhooks::app_subscriptions::list(sandbox, token, id, &call.version.to_string())
+        }
+        (NodeKind::App, Some("subscriptions"), "DELETE") => {
+            webhooks::app_subscriptions::unsubscribe(sandbox, request, token, id)
         }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             whatsapp::messages::post_messages(sandbox, request, id)

@@ -4,15 +4,16 @@
 
 use serde_json::{Map, Value, json};
 
-use super::encode::meta_json;
 use super::error::GraphError;
 use super::graph::{Call, execute};
 use super::request::GraphRequest;
 use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
+use crate::world::encode::meta_json;
 use crate::world::ids::stateless_trace_id;
 use crate::world::journal::JournalEntry;
 use crate::world::nodes::product_from_id_shape;
+use crate::world::webhooks::handshakes::PendingHandshake;
 
 /// A response ready to be written: status, headers, the JSON body already
 /// encoded as Meta encodes it, and how long to hold it back (an injected
@@ -23,6 +24,17 @@ pub struct GraphResponse {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub latency_ms: u64,
+    /// What the HTTP layer still has to do for a call that reached a sandbox.
+    pub followup: Option<Followup>,
+}
+
+/// The sandbox a call reached, and the webhook handshakes it asked for.
+#[derive(Debug, Clone)]
+pub struct Followup {
+    pub sandbox_id: String,
+    pub handshakes: Vec<PendingHandshake>,
+    pub journal_seq: u64,
+    pub trace_id: String,
 }
 
 /// Parameters whose values never reach the journal.
@@ -75,6 +87,7 @@ fn stateless_error(
         body: meta_json(&error.to_body(&trace_id)),
         headers,
         latency_ms: 0,
+        followup: None,
     }
 }
 
@@ -133,18 +146,27 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     {
         headers.push(("www-authenticate".to_owned(), value.clone()));
     }
+    let trace_id = executed.trace_id.clone();
     let body = executed.into_body();
     let encoded = meta_json(&body);
     let now = sandbox.clock.now();
-    sandbox
+    let journal_seq = sandbox
         .journal
         .record(journal_entry(&request, now, status, body));
+    sandbox.route_events();
     state.index_tokens(&sandbox);
+    let followup = Followup {
+        sandbox_id: sandbox.id.clone(),
+        handshakes: std::mem::take(&mut sandbox.pending_handshakes),
+        journal_seq,
+        trace_id,
+    };
     GraphResponse {
         status,
         headers,
         body: encoded,
         latency_ms,
+        followup: Some(followup),
     }
 }
 

@@ -64,6 +64,10 @@ struct Inner {
     sandboxes: RwLock<BTreeMap<String, SharedSandbox>>,
     tokens: RwLock<TokenIndex>,
     next_id: AtomicU64,
+    /// One keep-alive HTTP client for every webhook delivery and handshake.
+    http: reqwest::Client,
+    /// Sandboxes whose outbox is being flushed right now (one flush at a time keeps order).
+    flushing: Mutex<std::collections::HashSet<String>>,
 }
 
 #[derive(Clone)]
@@ -126,12 +130,38 @@ impl AppState {
                 sandboxes: RwLock::new(BTreeMap::new()),
                 tokens: RwLock::new(TokenIndex::default()),
                 next_id: AtomicU64::new(1),
+                http: reqwest::Client::builder()
+                    .pool_max_idle_per_host(32)
+                    .build()
+                    .unwrap_or_default(),
+                flushing: Mutex::new(std::collections::HashSet::new()),
             }),
         }
     }
 
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Claim the right to flush a sandbox's outbox; false if a flush is running.
+    pub fn begin_flush(&self, sid: &str) -> bool {
+        self.inner
+            .flushing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(sid.to_owned())
+    }
+
+    pub fn end_flush(&self, sid: &str) {
+        self.inner
+            .flushing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(sid);
     }
 
     pub fn create_sandbox(&self, request: CreateSandbox) -> Result<SandboxInfo, GraphError> {

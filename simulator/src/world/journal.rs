@@ -49,13 +49,24 @@ impl Journal {
         }
     }
 
-    pub fn record(&mut self, mut entry: JournalEntry) {
+    /// Append an entry; returns its sequence number.
+    pub fn record(&mut self, mut entry: JournalEntry) -> u64 {
         entry.seq = self.next_seq;
         self.next_seq += 1;
         if self.entries.len() == self.limit {
             self.entries.pop_front();
         }
         self.entries.push_back(entry);
+        self.next_seq - 1
+    }
+
+    /// Change the recorded answer of an entry (when a call's outcome is only
+    /// known after it was journaled, e.g. a webhook verification handshake).
+    pub fn amend(&mut self, seq: u64, status: u16, response: Value) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.seq == seq) {
+            entry.status = status;
+            entry.response = response;
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod clock;
+pub mod encode;
 pub mod events;
 pub mod faults;
 pub mod fixture;
@@ -15,4 +16,5 @@ pub mod nodes;
 pub mod pages;
 pub mod sandbox;
 pub mod usage;
+pub mod webhooks;
 pub mod whatsapp;

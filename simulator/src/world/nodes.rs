@@ -232,6 +232,7 @@ impl NodeKind {
     pub fn action_edges(self) -> &'static [&'static str] {
         match self {
             NodeKind::WhatsappBusinessAccount => &["subscribed_apps"],
+            NodeKind::App => &["subscriptions"],
             NodeKind::PhoneNumber => &[
                 "request_code",
                 "verify_code",

@@ -22,6 +22,8 @@ use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal};
 use super::nodes::NodeKind;
 use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
+use super::webhooks::handshakes::PendingHandshake;
+use super::webhooks::outbox::WebhookState;
 use super::whatsapp::consumers::ConsumerError;
 use super::whatsapp::identity::IdentityState;
 use super::whatsapp::inbox::PhoneInboxes;
@@ -117,6 +119,12 @@ pub struct Sandbox {
     /// Exchanges and contact books: who may see a consumer's phone number.
     #[serde(default)]
     pub identity: IdentityState,
+    /// Handshakes to perform before the current call answers (transient).
+    #[serde(skip)]
+    pub pending_handshakes: Vec<PendingHandshake>,
+    /// Webhook subscriptions, delivery settings and the outbox.
+    #[serde(default)]
+    pub webhooks: WebhookState,
     /// Everything Meta reports by webhook, in order.
     #[serde(default)]
     pub events: EventLog,
@@ -174,6 +182,8 @@ impl Sandbox {
             messaging: Messaging::default(),
             media: BTreeMap::new(),
             identity: IdentityState::default(),
+            pending_handshakes: Vec::new(),
+            webhooks: WebhookState::default(),
             events: EventLog::default(),
             faults: Faults::default(),
             usage: Usage::default(),
@@ -683,6 +693,7 @@ impl Sandbox {
     /// Called before every Graph call and after the clock moves.
     pub fn run_due(&mut self) {
         self.run_due_reviews();
+        self.route_events();
     }
 
     /// app handle -> app secret.

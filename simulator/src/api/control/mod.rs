@@ -7,6 +7,7 @@ mod consumers;
 mod phones;
 mod sandboxes;
 mod templates;
+mod webhooks;
 
 use axum::Router;
 use axum::body::Body;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(phones::routes())
         .merge(consumers::routes())
         .merge(templates::routes())
+        .merge(webhooks::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -9,6 +9,7 @@ use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::world::auth::AccessToken;
 use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::handshakes::HandshakeTarget;
 use crate::world::whatsapp::accounts::WabaSubscription;
 
 pub fn subscribe(
@@ -32,6 +33,21 @@ pub fn subscribe(
                 "The parameter verify_token is required with override_callback_uri",
             ));
         }
+    }
+    if let (Some(uri), Some(verify)) = (&override_callback_uri, &verify_token) {
+        let previous = sandbox.wabas.get(waba_id).and_then(|w| {
+            w.subscribed_apps
+                .iter()
+                .find(|s| s.app_id == token.app_id)
+                .cloned()
+        });
+        let target = HandshakeTarget::WabaOverride {
+            waba_id: waba_id.to_owned(),
+            app_id: token.app_id.clone(),
+            previous,
+        };
+        let (uri, verify) = (uri.clone(), verify.clone());
+        sandbox.request_handshake(target, &uri, &verify);
     }
     let waba = sandbox
         .wabas

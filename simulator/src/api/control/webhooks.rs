@@ -1,0 +1,113 @@
+//! Webhook routes: flush the outbox (manual delivery), read every delivery
+//! with every attempt, trigger a sample event, and set the delivery knobs and
+//! receiver faults (batching, duplicates, reordering, delay, timeout).
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::error::GraphError;
+use crate::api::state::{AppState, lock};
+use crate::api::webhooks::sender::flush_exclusive;
+use crate::world::webhooks::outbox::DeliverySettings;
+
+pub fn routes() -> Router<AppState> {
+    let base = "/_sim/sandboxes/{sid}/webhooks";
+    Router::new()
+        .route(&format!("{base}/deliver"), post(deliver))
+        .route(&format!("{base}/deliveries"), get(deliveries))
+        .route(&format!("{base}/trigger"), post(trigger))
+        .route(
+            &format!("{base}/settings"),
+            get(settings).post(set_settings),
+        )
+}
+
+async fn deliver(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
+    find(&state, &sid)?;
+    let reports = flush_exclusive(&state, &sid).await;
+    ok(StatusCode::OK, json!({ "data": reports }))
+}
+
+async fn deliveries(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let mut sandbox = lock(&shared);
+    sandbox.route_events();
+    ok(
+        StatusCode::OK,
+        json!({ "data": sandbox.webhooks.deliveries }),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trigger {
+    object: String,
+    field: String,
+    entry_id: Option<String>,
+    value: Option<Value>,
+}
+
+async fn trigger(
+    State(state): State<AppState>,
+    SimPath(sid): SimPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let request: Trigger = json_body(&state, &headers, body).await?;
+    if request.value.as_ref().is_some_and(|v| !v.is_object()) {
+        return Err(GraphError::sim_invalid(
+            "value must be an object (it is merged over the sample)",
+        ));
+    }
+    let mut sandbox = lock(&shared);
+    sandbox.route_events();
+    let change = sandbox
+        .sample_change(
+            &request.object,
+            &request.field,
+            request.entry_id,
+            request.value,
+        )
+        .map_err(GraphError::sim_invalid)?;
+    let ids = sandbox.enqueue_change(&change, None);
+    ok(
+        StatusCode::CREATED,
+        json!({ "deliveries": ids, "subscribed_apps": ids.len() }),
+    )
+}
+
+async fn settings(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
+    let shared = find(&state, &sid)?;
+    let sandbox = lock(&shared);
+    ok(StatusCode::OK, json!(sandbox.webhooks.settings))
+}
+
+async fn set_settings(
+    State(state): State<AppState>,
+    SimPath(sid): SimPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let shared = find(&state, &sid)?;
+    let settings: DeliverySettings = json_body(&state, &headers, body).await?;
+    if settings.batch_size == 0 || settings.batch_size > 1000 {
+        return Err(GraphError::sim_invalid(
+            "batch_size must be between 1 and 1000 (Meta batches up to 1000)",
+        ));
+    }
+    if settings.delay_seconds < 0 {
+        return Err(GraphError::sim_invalid(
+            "delay_seconds must not be negative",
+        ));
+    }
+    let mut sandbox = lock(&shared);
+    sandbox.webhooks.settings = settings;
+    ok(StatusCode::OK, json!(sandbox.webhooks.settings))
+}

@@ -1,0 +1,61 @@
+//! Verification handshakes waiting to be performed: saving a callback URL
+//! (app subscription or WABA override) records one; the HTTP layer performs
+//! the GET and settles it. Transient: never part of a snapshot.
+
+use serde::{Deserialize, Serialize};
+
+use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::accounts::WabaSubscription;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum HandshakeTarget {
+    /// `/{app-id}/subscriptions` for an object.
+    AppSubscription { app_id: String, object: String },
+    /// `override_callback_uri` of `/{waba-id}/subscribed_apps`; on failure the
+    /// app's previous subscription (if any) comes back.
+    WabaOverride {
+        waba_id: String,
+        app_id: String,
+        previous: Option<WabaSubscription>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PendingHandshake {
+    pub target: HandshakeTarget,
+    pub url: String,
+    pub verify_token: String,
+    pub challenge: String,
+}
+
+impl Sandbox {
+    /// Ask for a handshake; the challenge comes from the seeded generator.
+    pub fn request_handshake(&mut self, target: HandshakeTarget, url: &str, verify_token: &str) {
+        let challenge = self.ids.code(10);
+        self.pending_handshakes.push(PendingHandshake {
+            target,
+            url: url.to_owned(),
+            verify_token: verify_token.to_owned(),
+            challenge,
+        });
+    }
+
+    /// Apply a handshake's outcome: activate, or undo what was saved.
+    pub fn settle_handshake(&mut self, handshake: &PendingHandshake, verified: bool) {
+        match &handshake.target {
+            HandshakeTarget::AppSubscription { app_id, object } => {
+                self.settle_subscription(app_id, object, verified)
+            }
+            HandshakeTarget::WabaOverride {
+                waba_id,
+                app_id,
+                previous,
+            } => {
+                if !verified && let Some(waba) = self.wabas.get_mut(waba_id) {
+                    waba.subscribed_apps.retain(|s| &s.app_id != app_id);
+                    waba.subscribed_apps.extend(previous.clone());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Webhooks, the deterministic half: app subscriptions (object, fields,
+//! callback, verify token), Meta's payloads built from domain events, the
+//! signed outbox with Meta's retry schedule on the virtual clock, and the
+//! receiver faults a test can ask for. Sending over HTTP happens in
+//! `api::webhooks`; this module only decides what to send, when, and records
+//! what happened.
+
+pub mod handshakes;
+pub mod outbox;
+pub mod payloads;
+pub mod samples;
+pub mod subscriptions;

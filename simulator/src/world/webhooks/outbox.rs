@@ -1,0 +1,410 @@
+//! The signed outbox: deliveries built from changes (one per subscribed app
+//! and callback URL, optionally batched), Meta's retry schedule on the
+//! virtual clock (WhatsApp 7 days, other objects 36 hours), and every attempt
+//! recorded. Nothing is dropped: a delivery ends delivered or given up.
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha1::Sha1;
+use sha2::Sha256;
+
+use super::payloads::{Change, envelope};
+use super::subscriptions::Subscriptions;
+use crate::world::encode::meta_json;
+use crate::world::sandbox::Sandbox;
+
+/// Seconds after a delivery was first due at which each attempt happens.
+pub const RETRY_OFFSETS: [i64; 16] = [
+    0, 15, 60, 300, 900, 3600, 10800, 21600, 43200, 86400, 172800, 259200, 345600, 432000, 518400,
+    604800,
+];
+/// How long Meta keeps retrying: WhatsApp 7 days, other objects 36 hours.
+pub fn retry_window(object: &str) -> i64 {
+    if object == "whatsapp_business_account" {
+        7 * 24 * 3600
+    } else {
+        36 * 3600
+    }
+}
+
+/// Receiver faults and delivery knobs (control plane: `webhooks/settings`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// Up to this many changes per POST (Meta batches up to 1000). 1 = one per POST.
+    #[serde(default = "one")]
+    pub batch_size: usize,
+    /// Extra copies of every delivery, sent after it succeeds (duplicate delivery).
+    #[serde(default)]
+    pub duplicates: u32,
+    /// Send due deliveries in reversed groups of this size (reordering). 0 or 1 = in order.
+    #[serde(default)]
+    pub reorder_window: usize,
+    /// Hold every new delivery back this many virtual seconds.
+    #[serde(default)]
+    pub delay_seconds: i64,
+    /// How long a receiver has to answer.
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+    /// Count only HTTP 200 as success (default: any 2xx).
+    #[serde(default)]
+    pub strict_200: bool,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn default_timeout() -> u64 {
+    20_000
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            batch_size: 1,
+            duplicates: 0,
+            reorder_window: 0,
+            delay_seconds: 0,
+            timeout_ms: default_timeout(),
+            strict_200: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Pending,
+    Delivered,
+    GivenUp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Attempt {
+    pub number: u32,
+    /// Virtual time of the attempt.
+    pub time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Real time the receiver took (not part of the determinism contract).
+    pub latency_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Delivery {
+    pub id: u64,
+    pub app_id: String,
+    pub object: String,
+    pub url: String,
+    /// Domain events (seq) this delivery carries; empty for triggered samples.
+    pub events: Vec<u64>,
+    pub fields: Vec<String>,
+    /// `entry` items of the body, kept to re-sign when a batch grows.
+    entries: Vec<Value>,
+    /// The exact bytes sent.
+    pub body: String,
+    /// `X-Hub-Signature-256` and `X-Hub-Signature` values.
+    pub signature_256: String,
+    pub signature_1: String,
+    pub created_at: i64,
+    pub first_due_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<i64>,
+    pub state: DeliveryState,
+    pub attempts: Vec<Attempt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<u64>,
+}
+
+/// What one HTTP POST needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub delivery_id: u64,
+    pub url: String,
+    pub body: String,
+    pub signature_256: String,
+    pub signature_1: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct WebhookState {
+    pub subscriptions: Subscriptions,
+    pub settings: DeliverySettings,
+    pub deliveries: Vec<Delivery>,
+    next_id: u64,
+    /// Domain events up to this seq have been routed.
+    routed_upto: u64,
+}
+
+fn hex_hmac_256(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn hex_hmac_1(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+impl Delivery {
+    fn sign(&mut self, secret: &str) {
+        let body = meta_json(&json!({ "object": self.object, "entry": self.entries }));
+        self.signature_256 = format!("sha256={}", hex_hmac_256(secret, &body));
+        self.signature_1 = format!("sha1={}", hex_hmac_1(secret, &body));
+        self.body = String::from_utf8(body).expect("meta_json writes ASCII");
+    }
+
+    pub fn outgoing(&self) -> Outgoing {
+        Outgoing {
+            delivery_id: self.id,
+            url: self.url.clone(),
+            body: self.body.clone(),
+            signature_256: self.signature_256.clone(),
+            signature_1: self.signature_1.clone(),
+        }
+    }
+}
+
+impl Sandbox {
+    fn app_secret_of(&self, app_id: &str) -> String {
+        self.apps
+            .get(app_id)
+            .map(|a| a.secret.clone())
+            .unwrap_or_default()
+    }
+
+    /// (app, callback URL) pairs that receive a change: subscribed at the app
+    /// level to the object and field, and — for WhatsApp — to the WABA.
+    fn targets(&self, change: &Change) -> Vec<(String, String)> {
+        if change.object == "whatsapp_business_account" {
+            let Some(waba) = self.wabas.get(&change.entry_id) else {
+                return vec![];
+            };
+            return waba
+                .subscribed_apps
+                .iter()
+                .filter_map(|s| {
+                    let app = self.subscription_for(&s.app_id, &change.object, &change.field)?;
+                    Some((
+                        s.app_id.clone(),
+                        s.override_callback_uri
+                            .clone()
+                            .unwrap_or_else(|| app.callback_url.clone()),
+                    ))
+                })
+                .collect();
+        }
+        self.webhooks
+            .subscriptions
+            .0
+            .keys()
+            .filter_map(|app_id| {
+                let app = self.subscription_for(app_id, &change.object, &change.field)?;
+                Some((app_id.clone(), app.callback_url.clone()))
+            })
+            .collect()
+    }
+
+    /// Queue a change for every target; returns the deliveries it went into.
+    pub fn enqueue_change(&mut self, change: &Change, event_seq: Option<u64>) -> Vec<u64> {
+        let entry = envelope(std::slice::from_ref(change))["entry"][0].clone();
+        let now = self.clock.now();
+        let settings = self.webhooks.settings.clone();
+        let mut used = Vec::new();
+        for (app_id, url) in self.targets(change) {
+            let secret = self.app_secret_of(&app_id);
+            let batchable = self.webhooks.deliveries.iter_mut().rev().find(|d| {
+                d.app_id == app_id
+                    && d.url == url
+                    && d.object == change.object
+                    && d.state == DeliveryState::Pending
+                    && d.attempts.is_empty()
+                    && d.duplicate_of.is_none()
+                    && d.entries.len() < settings.batch_size.max(1)
+            });
+            if settings.batch_size > 1
+                && let Some(delivery) = batchable
+            {
+                delivery.entries.push(entry.clone());
+                delivery.events.extend(event_seq);
+                if !delivery.fields.contains(&change.field) {
+                    delivery.fields.push(change.field.clone());
+                }
+                delivery.sign(&secret);
+                used.push(delivery.id);
+                continue;
+            }
+            self.webhooks.next_id += 1;
+            let due = now + settings.delay_seconds.max(0);
+            let mut delivery = Delivery {
+                id: self.webhooks.next_id,
+                app_id,
+                object: change.object.clone(),
+                url,
+                events: event_seq.into_iter().collect(),
+                fields: vec![change.field.clone()],
+                entries: vec![entry.clone()],
+                body: String::new(),
+                signature_256: String::new(),
+                signature_1: String::new(),
+                created_at: now,
+                first_due_at: due,
+                next_attempt_at: Some(due),
+                state: DeliveryState::Pending,
+                attempts: vec![],
+                duplicate_of: None,
+            };
+            delivery.sign(&secret);
+            used.push(delivery.id);
+            self.webhooks.deliveries.push(delivery);
+        }
+        used
+    }
+
+    /// Turn every domain event not yet routed into deliveries.
+    pub fn route_events(&mut self) {
+        let new: Vec<_> = self
+            .events
+            .all()
+            .iter()
+            .filter(|e| e.seq > self.webhooks.routed_upto)
+            .cloned()
+            .collect();
+        for event in new {
+            if let Some(change) = self.change_for(&event) {
+                self.enqueue_change(&change, Some(event.seq));
+            }
+            self.webhooks.routed_upto = event.seq;
+        }
+    }
+
+    /// Deliveries due now, in sending order (reordered in groups when asked).
+    pub fn due_deliveries(&self) -> Vec<Outgoing> {
+        let now = self.clock.now();
+        let mut due: Vec<&Delivery> = self
+            .webhooks
+            .deliveries
+            .iter()
+            .filter(|d| {
+                d.state == DeliveryState::Pending && d.next_attempt_at.is_some_and(|at| at <= now)
+            })
+            .collect();
+        due.sort_by_key(|d| (d.next_attempt_at, d.id));
+        let window = self.webhooks.settings.reorder_window;
+        let mut ordered: Vec<Outgoing> = Vec::with_capacity(due.len());
+        for group in due.chunks(window.max(1)) {
+            let mut group: Vec<Outgoing> = group.iter().map(|d| d.outgoing()).collect();
+            if window > 1 {
+                group.reverse();
+            }
+            ordered.extend(group);
+        }
+        ordered
+    }
+
+    /// Record what happened to an attempt; schedule a retry or close the delivery.
+    pub fn record_attempt(
+        &mut self,
+        delivery_id: u64,
+        status: Option<u16>,
+        error: Option<String>,
+        latency_ms: u64,
+    ) {
+        let now = self.clock.now();
+        let strict = self.webhooks.settings.strict_200;
+        let duplicates = self.webhooks.settings.duplicates;
+        let Some(index) = self
+            .webhooks
+            .deliveries
+            .iter()
+            .position(|d| d.id == delivery_id)
+        else {
+            return;
+        };
+        let delivery = &mut self.webhooks.deliveries[index];
+        if delivery.state != DeliveryState::Pending {
+            return;
+        }
+        let number = delivery.attempts.len() as u32 + 1;
+        delivery.attempts.push(Attempt {
+            number,
+            time: now,
+            status,
+            error,
+            latency_ms,
+        });
+        let ok = status.is_some_and(|s| {
+            if strict {
+                s == 200
+            } else {
+                (200..300).contains(&s)
+            }
+        });
+        if ok {
+            delivery.state = DeliveryState::Delivered;
+            delivery.next_attempt_at = None;
+            if delivery.duplicate_of.is_none() {
+                let copy = delivery.clone();
+                for _ in 0..duplicates {
+                    self.webhooks.next_id += 1;
+                    let mut duplicate = copy.clone();
+                    duplicate.id = self.webhooks.next_id;
+                    duplicate.duplicate_of = Some(copy.id);
+                    duplicate.state = DeliveryState::Pending;
+                    duplicate.attempts = vec![];
+                    duplicate.next_attempt_at = Some(now);
+                    self.webhooks.deliveries.push(duplicate);
+                }
+            }
+            return;
+        }
+        let next = RETRY_OFFSETS
+            .get(number as usize)
+            .copied()
+            .filter(|offset| *offset <= retry_window(&delivery.object));
+        match next {
+            Some(offset) => {
+                delivery.next_attempt_at = Some((delivery.first_due_at + offset).max(now))
+            }
+            None => {
+                delivery.state = DeliveryState::GivenUp;
+                delivery.next_attempt_at = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_schedule_fits_the_windows() {
+        assert_eq!(retry_window("whatsapp_business_account"), 604_800);
+        assert_eq!(retry_window("page"), 129_600);
+        assert!(RETRY_OFFSETS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            *RETRY_OFFSETS.last().unwrap(),
+            retry_window("whatsapp_business_account")
+        );
+    }
+
+    #[test]
+    fn signatures_are_hmacs_of_the_body() {
+        // Computed independently with Python's hmac module.
+        assert_eq!(
+            hex_hmac_256("secret", b"{}"),
+            "77325902caca812dc259733aacd046b73817372c777b8d95b402647474516e13"
+        );
+        assert_eq!(
+            hex_hmac_1("secret", b"{}"),
+            "5d61605c3feea9799210ddcb71307d4ba264225f"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! Meta's webhook payloads, built from domain events (and from samples for
+//! `webhooks/trigger`): the object envelope, WhatsApp `messages` changes for
+//! inbound messages and statuses in the late-2026 shape (business-scoped user
+//! ids, phone numbers only where they may be shown, failed statuses without
+//! `contacts`), and `message_template_status_update`.
+
+use serde_json::{Map, Value, json};
+
+use crate::world::events::{Event, EventPayload, StatusError};
+use crate::world::sandbox::Sandbox;
+
+/// One change for one entry: what a delivery carries (possibly batched).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub object: String,
+    /// `entry[].id`: the WABA, Page or Instagram account.
+    pub entry_id: String,
+    pub field: String,
+    pub value: Value,
+    /// `entry[].time` for fields that carry it (seconds; milliseconds on Messenger).
+    pub entry_time: Option<i64>,
+    /// Messenger/Instagram `messaging` events go in `entry[].messaging`, not `changes`.
+    pub messaging: bool,
+}
+
+const ERROR_HREF: &str =
+    "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
+
+/// `{"object", "entry": [...]}` for changes of one object, in order.
+pub fn envelope(changes: &[Change]) -> Value {
+    let object = changes
+        .first()
+        .map(|c| c.object.clone())
+        .unwrap_or_default();
+    let entries: Vec<Value> = changes
+        .iter()
+        .map(|change| {
+            let mut entry = Map::new();
+            entry.insert("id".into(), json!(change.entry_id));
+            if let Some(time) = change.entry_time {
+                entry.insert("time".into(), json!(time));
+            }
+            if change.messaging {
+                entry.insert("messaging".into(), json!([change.value]));
+            } else {
+                entry.insert(
+                    "changes".into(),
+                    json!([{ "value": change.value, "field": change.field }]),
+                );
+            }
+            Value::Object(entry)
+        })
+        .collect();
+    json!({ "object": object, "entry": entries })
+}
+
+fn status_errors(error: &StatusError) -> Value {
+    json!([{
+        "code": error.code,
+        "title": error.title,
+        "message": error.title,
+        "error_data": { "details": error.details },
+        "href": ERROR_HREF,
+    }])
+}
+
+impl Sandbox {
+    fn metadata(&self, phone_number_id: &str) -> Value {
+        let digits = self
+            .phone_numbers
+            .get(phone_number_id)
+            .map(|p| p.digits.clone())
+            .unwrap_or_default();
+        json!({ "display_phone_number": digits, "phone_number_id": phone_number_id })
+    }
+
+    /// The consumer a BSUID names for a number's portfolio.
+    fn consumer_by_user_id(
+        &self,
+        phone_number_id: &str,
+        user_id: &str,
+    ) -> Option<&crate::world::whatsapp::Consumer> {
+        let business = self.business_of_phone(phone_number_id)?;
+        self.consumers
+            .values()
+            .find(|c| self.bsuid(&c.phone, &business) == user_id)
+    }
+
+    fn whatsapp_contact(
+        &self,
+        name: Option<String>,
+        username: Option<String>,
+        wa_id: Option<&str>,
+        user_id: &str,
+    ) -> Value {
+        let mut profile = json!({ "name": name.unwrap_or_else(|| "WhatsApp User".to_owned()) });
+        if let Some(username) = username {
+            profile["username"] = json!(username);
+        }
+        let mut contact = json!({ "profile": profile });
+        if let Some(wa_id) = wa_id {
+            contact["wa_id"] = json!(wa_id);
+        }
+        contact["user_id"] = json!(user_id);
+        contact
+    }
+
+    /// The webhook change a domain event produces, if Meta sends one for it.
+    pub fn change_for(&self, event: &Event) -> Option<Change> {
+        match &event.payload {
+            EventPayload::WhatsappInbound {
+                waba_id,
+                phone_number_id,
+                message_id,
+                from,
+                from_user_id,
+                profile_name,
+                username,
+                message,
+            } => {
+                let mut item = Map::new();
+                if let Some(from) = from {
+                    item.insert("from".into(), json!(from));
+                }
+                item.insert("from_user_id".into(), json!(from_user_id));
+                item.insert("id".into(), json!(message_id));
+                item.insert("timestamp".into(), json!(event.time.to_string()));
+                if let Value::Object(fields) = message {
+                    for (key, value) in fields {
+                        item.insert(key.clone(), value.clone());
+                    }
+                }
+                let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
+                if message.get("type").and_then(Value::as_str) != Some("system") {
+                    let contact = self.whatsapp_contact(
+                        profile_name.clone(),
+                        username.clone(),
+                        from.as_deref(),
+                        from_user_id,
+                    );
+                    value["contacts"] = json!([contact]);
+                }
+                value["messages"] = json!([item]);
+                Some(Change {
+                    object: "whatsapp_business_account".into(),
+                    entry_id: waba_id.clone(),
+                    field: "messages".into(),
+                    value,
+                    entry_time: None,
+                    messaging: false,
+                })
+            }
+            EventPayload::WhatsappStatus {
+                waba_id,
+                phone_number_id,
+                message_id,
+                status,
+                recipient,
+                addressed_by_user_id,
+                recipient_user_id,
+                pricing,
+                error,
+                biz_opaque_callback_data,
+            } => {
+                let failed = status == "failed";
+                let mut item = Map::new();
+                item.insert("id".into(), json!(message_id));
+                item.insert("status".into(), json!(status));
+                item.insert("timestamp".into(), json!(event.time.to_string()));
+                if let Some(recipient) = recipient {
+                    item.insert("recipient_id".into(), json!(recipient));
+                }
+                if !failed || *addressed_by_user_id {
+                    item.insert("recipient_user_id".into(), json!(recipient_user_id));
+                }
+                if let Some(data) = biz_opaque_callback_data {
+                    item.insert("biz_opaque_callback_data".into(), json!(data));
+                }
+                if let Some(pricing) = pricing.as_ref().filter(|_| !failed) {
+                    item.insert("pricing".into(), json!(pricing));
+                }
+                if let Some(error) = error {
+                    item.insert("errors".into(), status_errors(error));
+                }
+                let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
+                if !failed {
+                    let person = self.consumer_by_user_id(phone_number_id, recipient_user_id);
+                    let name = person.and_then(|p| p.name.clone());
+                    let username = person
+                        .and_then(|p| p.username.clone())
+                        .filter(|_| status != "sent");
+                    value["contacts"] = json!([self.whatsapp_contact(
+                        name,
+                        username,
+                        recipient.as_deref(),
+                        recipient_user_id
+                    )]);
+                }
+                value["statuses"] = json!([item]);
+                Some(Change {
+                    object: "whatsapp_business_account".into(),
+                    entry_id: waba_id.clone(),
+                    field: "messages".into(),
+                    value,
+                    entry_time: None,
+                    messaging: false,
+                })
+            }
+            EventPayload::WhatsappTemplateStatus {
+                waba_id,
+                template_id,
+                name,
+                language,
+                category,
+                event: what,
+                reason,
+            } => {
+                let value = json!({
+                    "event": what,
+                    "message_template_id": template_id.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(template_id)),
+                    "message_template_name": name,
+                    "message_template_language": language,
+                    "message_template_category": category,
+                    "reason": reason,
+                });
+                Some(Change {
+                    object: "whatsapp_business_account".into(),
+                    entry_id: waba_id.clone(),
+                    field: "message_template_status_update".into(),
+                    value,
+                    entry_time: Some(event.time),
+                    messaging: false,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelopes_put_value_before_field_and_time_only_when_given() {
+        let change = Change {
+            object: "whatsapp_business_account".into(),
+            entry_id: "31".into(),
+            field: "messages".into(),
+            value: json!({"a": 1}),
+            entry_time: None,
+            messaging: false,
+        };
+        let body = envelope(&[
+            change.clone(),
+            Change {
+                entry_time: Some(5),
+                ..change
+            },
+        ]);
+        assert_eq!(
+            body.to_string(),
+            r#"{"object":"whatsapp_business_account","entry":[{"id":"31","changes":[{"value":{"a":1},"field":"messages"}]},{"id":"31","time":5,"changes":[{"value":{"a":1},"field":"messages"}]}]}"#
+        );
+    }
+}

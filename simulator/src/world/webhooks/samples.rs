@@ -1,0 +1,109 @@
+//! Sample changes for `webhooks/trigger` (like Stripe's trigger): a realistic
+//! value for any object and field, built from the sandbox's own accounts, with
+//! the caller's overrides merged over it.
+
+use serde_json::{Value, json};
+
+use super::payloads::Change;
+use super::subscriptions::known_fields;
+use crate::world::events::{Event, EventPayload};
+use crate::world::sandbox::Sandbox;
+
+/// Fields delivered as `entry[].messaging` events on Messenger and Instagram.
+fn is_messaging_field(object: &str, field: &str) -> bool {
+    matches!(object, "page" | "instagram")
+        && (field.starts_with("messag") || matches!(field, "standby" | "message_reactions"))
+}
+
+fn merge(mut base: Value, overrides: Option<Value>) -> Value {
+    if let (Value::Object(target), Some(Value::Object(extra))) = (&mut base, overrides) {
+        for (key, value) in extra {
+            target.insert(key, value);
+        }
+    }
+    base
+}
+
+impl Sandbox {
+    fn sample_entry_id(&self, object: &str) -> Option<String> {
+        match object {
+            "whatsapp_business_account" => self.wabas.keys().next().cloned(),
+            "page" => self.pages.keys().next().cloned(),
+            "instagram" => self.instagram_accounts.keys().next().cloned(),
+            _ => self.users.keys().next().cloned(),
+        }
+    }
+
+    /// An inbound text from the first consumer to the WABA's first registered number.
+    fn sample_whatsapp_message(&mut self, waba_id: &str) -> Option<Value> {
+        let phone = self
+            .phone_numbers
+            .values()
+            .find(|p| p.waba_id == waba_id && p.is_registered())?
+            .clone();
+        let consumer = self.consumers.values().next()?.clone();
+        let business = self.business_of_phone(&phone.id).unwrap_or_default();
+        let event = Event {
+            seq: 0,
+            time: self.clock.now(),
+            payload: EventPayload::WhatsappInbound {
+                waba_id: waba_id.to_owned(),
+                phone_number_id: phone.id.clone(),
+                message_id: self.ids.wamid(&consumer.phone, true),
+                from: Some(consumer.phone.clone()),
+                from_user_id: self.bsuid(&consumer.phone, &business),
+                profile_name: consumer.name.clone(),
+                username: consumer.username.clone(),
+                message: json!({ "type": "text", "text": { "body": "Hello from metasim trigger" } }),
+            },
+        };
+        self.change_for(&event).map(|change| change.value)
+    }
+
+    /// Build a sample change; the error says what is wrong with the request.
+    pub fn sample_change(
+        &mut self,
+        object: &str,
+        field: &str,
+        entry_id: Option<String>,
+        overrides: Option<Value>,
+    ) -> Result<Change, String> {
+        let fields = known_fields(object).ok_or_else(|| format!("object must be one of whatsapp_business_account, page, instagram, user - got {object:?}"))?;
+        if !fields.contains(&field) {
+            return Err(format!("{field:?} is not a webhook field of {object}"));
+        }
+        let entry_id = entry_id
+            .or_else(|| self.sample_entry_id(object))
+            .ok_or("the sandbox has no account of that object")?;
+        let now = self.clock.now();
+        let messaging = is_messaging_field(object, field);
+        let base = match (object, field) {
+            ("whatsapp_business_account", "messages") => self
+                .sample_whatsapp_message(&entry_id)
+                .unwrap_or_else(|| json!({})),
+            (_, _) if messaging => {
+                let mid = format!("m_{}", self.ids.trace_id());
+                json!({
+                    "sender": { "id": "7000000000000001" },
+                    "recipient": { "id": entry_id },
+                    "timestamp": now * 1000,
+                    "message": { "mid": mid, "text": "Hello from metasim trigger" },
+                })
+            }
+            _ => json!({}),
+        };
+        let entry_time = match object {
+            "whatsapp_business_account" if field == "messages" => None,
+            "page" | "instagram" if messaging => Some(now * 1000),
+            _ => Some(now),
+        };
+        Ok(Change {
+            object: object.to_owned(),
+            entry_id,
+            field: field.to_owned(),
+            value: merge(base, overrides),
+            entry_time,
+            messaging,
+        })
+    }
+}

@@ -1,0 +1,166 @@
+//! App-level webhook subscriptions (`/{app-id}/subscriptions`): which object
+//! and fields an app receives, at which callback URL, checked by Meta's
+//! verification handshake before they count.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::world::sandbox::Sandbox;
+
+/// Fields an app may subscribe to, per object.
+pub fn known_fields(object: &str) -> Option<&'static [&'static str]> {
+    match object {
+        "whatsapp_business_account" => Some(&[
+            "messages",
+            "message_template_status_update",
+            "message_template_quality_update",
+            "message_template_components_update",
+            "template_category_update",
+            "account_update",
+            "account_review_update",
+            "account_alerts",
+            "phone_number_name_update",
+            "phone_number_quality_update",
+            "business_capability_update",
+            "security",
+            "flows",
+            "user_preferences",
+            "history",
+            "smb_app_state_sync",
+            "smb_message_echoes",
+            "calls",
+            "business_username_update",
+        ]),
+        "page" => Some(&[
+            "messages",
+            "messaging_postbacks",
+            "messaging_optins",
+            "message_deliveries",
+            "message_reads",
+            "message_echoes",
+            "message_reactions",
+            "message_edits",
+            "messaging_referrals",
+            "messaging_handovers",
+            "standby",
+            "feed",
+            "name",
+            "description",
+            "hours",
+            "phone",
+            "email",
+            "website",
+            "location",
+            "category",
+        ]),
+        "instagram" => Some(&[
+            "messages",
+            "messaging_postbacks",
+            "messaging_seen",
+            "message_reactions",
+            "messaging_referral",
+            "messaging_handover",
+            "standby",
+            "comments",
+            "live_comments",
+            "mentions",
+            "story_insights",
+        ]),
+        "user" => Some(&["name", "email", "picture", "feed", "photos"]),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AppSubscription {
+    pub object: String,
+    pub callback_url: String,
+    pub verify_token: String,
+    pub fields: Vec<String>,
+    pub include_values: bool,
+    /// False until the verification handshake succeeded.
+    pub active: bool,
+}
+
+/// app id -> object -> subscription.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Subscriptions(pub BTreeMap<String, BTreeMap<String, AppSubscription>>);
+
+impl Sandbox {
+    /// Save (or replace) an app's subscription to an object; the new fields are
+    /// added to those already subscribed, as on Meta. Inactive until verified.
+    pub fn save_subscription(&mut self, app_id: &str, mut subscription: AppSubscription) {
+        let existing = self
+            .webhooks
+            .subscriptions
+            .0
+            .entry(app_id.to_owned())
+            .or_default();
+        if let Some(old) = existing.get(&subscription.object) {
+            for field in &old.fields {
+                if !subscription.fields.contains(field) {
+                    subscription.fields.push(field.clone());
+                }
+            }
+        }
+        subscription.fields.sort();
+        subscription.fields.dedup();
+        existing.insert(subscription.object.clone(), subscription);
+    }
+
+    /// Mark the subscription verified (`true`) or drop it (`false`).
+    pub fn settle_subscription(&mut self, app_id: &str, object: &str, verified: bool) {
+        let Some(objects) = self.webhooks.subscriptions.0.get_mut(app_id) else {
+            return;
+        };
+        if verified {
+            if let Some(subscription) = objects.get_mut(object) {
+                subscription.active = true;
+            }
+        } else {
+            objects.remove(object);
+        }
+    }
+
+    /// Remove fields (or the whole object, or everything) from an app's subscriptions.
+    pub fn remove_subscription(
+        &mut self,
+        app_id: &str,
+        object: Option<&str>,
+        fields: Option<&[String]>,
+    ) {
+        let Some(objects) = self.webhooks.subscriptions.0.get_mut(app_id) else {
+            return;
+        };
+        match (object, fields) {
+            (None, _) => objects.clear(),
+            (Some(object), None) => {
+                objects.remove(object);
+            }
+            (Some(object), Some(fields)) => {
+                if let Some(subscription) = objects.get_mut(object) {
+                    subscription.fields.retain(|f| !fields.contains(f));
+                    if subscription.fields.is_empty() {
+                        objects.remove(object);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The active subscription of an app to an object that includes `field`.
+    pub fn subscription_for(
+        &self,
+        app_id: &str,
+        object: &str,
+        field: &str,
+    ) -> Option<&AppSubscription> {
+        self.webhooks
+            .subscriptions
+            .0
+            .get(app_id)?
+            .get(object)
+            .filter(|s| s.active && s.fields.iter().any(|f| f == field))
+    }
+}
