@@ -80,7 +80,7 @@ pub fn subscribe(
     let include_values = request
         .param_str("include_values")
         .is_some_and(|v| v == "true");
-    sandbox.save_subscription(
+    let previous = sandbox.save_subscription(
         app_id,
         AppSubscription {
             object: object.clone(),
@@ -95,6 +95,7 @@ pub fn subscribe(
         HandshakeTarget::AppSubscription {
             app_id: app_id.to_owned(),
             object,
+            previous,
         },
         &callback_url,
         &verify_token,

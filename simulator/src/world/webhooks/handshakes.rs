@@ -5,12 +5,18 @@
 use serde::{Deserialize, Serialize};
 
 use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::subscriptions::AppSubscription;
 use crate::world::whatsapp::accounts::WabaSubscription;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum HandshakeTarget {
-    /// `/{app-id}/subscriptions` for an object.
-    AppSubscription { app_id: String, object: String },
+    /// `/{app-id}/subscriptions` for an object; on failure the subscription it
+    /// replaced (if any) comes back.
+    AppSubscription {
+        app_id: String,
+        object: String,
+        previous: Option<AppSubscription>,
+    },
     /// `override_callback_uri` of `/{waba-id}/subscribed_apps`; on failure the
     /// app's previous subscription (if any) comes back.
     WabaOverride {
@@ -43,9 +49,11 @@ impl Sandbox {
     /// Apply a handshake's outcome: activate, or undo what was saved.
     pub fn settle_handshake(&mut self, handshake: &PendingHandshake, verified: bool) {
         match &handshake.target {
-            HandshakeTarget::AppSubscription { app_id, object } => {
-                self.settle_subscription(app_id, object, verified)
-            }
+            HandshakeTarget::AppSubscription {
+                app_id,
+                object,
+                previous,
+            } => self.settle_subscription(app_id, object, verified, previous.clone()),
             HandshakeTarget::WabaOverride {
                 waba_id,
                 app_id,

@@ -90,14 +90,20 @@ pub struct Subscriptions(pub BTreeMap<String, BTreeMap<String, AppSubscription>>
 impl Sandbox {
     /// Save (or replace) an app's subscription to an object; the new fields are
     /// added to those already subscribed, as on Meta. Inactive until verified.
-    pub fn save_subscription(&mut self, app_id: &str, mut subscription: AppSubscription) {
+    /// Returns the subscription it replaced (restored if verification fails).
+    pub fn save_subscription(
+        &mut self,
+        app_id: &str,
+        mut subscription: AppSubscription,
+    ) -> Option<AppSubscription> {
         let existing = self
             .webhooks
             .subscriptions
             .0
             .entry(app_id.to_owned())
             .or_default();
-        if let Some(old) = existing.get(&subscription.object) {
+        let previous = existing.get(&subscription.object).cloned();
+        if let Some(old) = &previous {
             for field in &old.fields {
                 if !subscription.fields.contains(field) {
                     subscription.fields.push(field.clone());
@@ -107,19 +113,32 @@ impl Sandbox {
         subscription.fields.sort();
         subscription.fields.dedup();
         existing.insert(subscription.object.clone(), subscription);
+        previous
     }
 
-    /// Mark the subscription verified (`true`) or drop it (`false`).
-    pub fn settle_subscription(&mut self, app_id: &str, object: &str, verified: bool) {
+    /// Mark the subscription verified, or put back what it replaced.
+    pub fn settle_subscription(
+        &mut self,
+        app_id: &str,
+        object: &str,
+        verified: bool,
+        previous: Option<AppSubscription>,
+    ) {
         let Some(objects) = self.webhooks.subscriptions.0.get_mut(app_id) else {
             return;
         };
-        if verified {
-            if let Some(subscription) = objects.get_mut(object) {
-                subscription.active = true;
+        match (verified, previous) {
+            (true, _) => {
+                if let Some(subscription) = objects.get_mut(object) {
+                    subscription.active = true;
+                }
             }
-        } else {
-            objects.remove(object);
+            (false, Some(previous)) => {
+                objects.insert(object.to_owned(), previous);
+            }
+            (false, None) => {
+                objects.remove(object);
+            }
         }
     }
 
