@@ -3,7 +3,7 @@
 //! from the path), and usage accounting. The caller holds the sandbox lock;
 //! nothing here awaits.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::batch;
 use super::debug_token;
@@ -82,7 +82,7 @@ fn classify(
 pub fn execute(sandbox: &mut Sandbox, call: &Call<'_>) -> Executed {
     let trace_id = sandbox.ids.trace_id();
     let token = sandbox.tokens.get(call.token).cloned();
-    let (target, product) = classify(sandbox, token.as_ref(), call.rest);
+    let (target, product) = classify(sandbox, token.as_deref(), call.rest);
     let mut executed = Executed {
         result: Ok(Value::Null),
         trace_id,
@@ -266,10 +266,10 @@ fn usage_headers(
         sandbox
             .usage
             .count(now, &token.app_id, business_object.as_deref());
+    let half = app_percent / 2;
     let mut headers = vec![(
         "x-app-usage".to_owned(),
-        json!({ "call_count": app_percent, "total_cputime": app_percent / 2, "total_time": app_percent / 2 })
-            .to_string(),
+        format!(r#"{{"call_count":{app_percent},"total_cputime":{half},"total_time":{half}}}"#),
     )];
     if let (Some(object), Some(percent)) = (business_object, object_percent) {
         let use_case = match product {
@@ -278,14 +278,12 @@ fn usage_headers(
             Product::Messenger => "messenger",
             Product::Graph => "pages",
         };
-        let usage = json!({ object: [{
-            "type": use_case,
-            "call_count": percent,
-            "total_cputime": percent / 2,
-            "total_time": percent / 2,
-            "estimated_time_to_regain_access": 0,
-        }]});
-        headers.push(("x-business-use-case-usage".to_owned(), usage.to_string()));
+        let half = percent / 2;
+        // Ids are digits, so the object key needs no JSON escaping.
+        let usage = format!(
+            r#"{{"{object}":[{{"type":"{use_case}","call_count":{percent},"total_cputime":{half},"total_time":{half},"estimated_time_to_regain_access":0}}]}}"#
+        );
+        headers.push(("x-business-use-case-usage".to_owned(), usage));
     }
     headers
 }

@@ -7,6 +7,7 @@
 //! sandbox continues with the same next ids and the same clock.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -97,8 +98,8 @@ pub struct Sandbox {
     pub businesses: BTreeMap<String, Business>,
     pub system_users: BTreeMap<String, SystemUser>,
     pub apps: BTreeMap<String, App>,
-    /// token string -> token.
-    pub tokens: BTreeMap<String, AccessToken>,
+    /// token string -> token (shared, so a call holds its token without copying it).
+    pub tokens: BTreeMap<String, Arc<AccessToken>>,
     pub pages: BTreeMap<String, Page>,
     pub instagram_accounts: BTreeMap<String, InstagramAccount>,
     pub wabas: BTreeMap<String, Waba>,
@@ -313,7 +314,8 @@ impl Sandbox {
                 expires_at: None,
                 invalidated: None,
             };
-            self.tokens.insert(app_token.token.clone(), app_token);
+            self.tokens
+                .insert(app_token.token.clone(), Arc::new(app_token));
             self.apps.insert(id, app);
         }
         for (i, business) in fixture.businesses.iter().enumerate() {
@@ -633,7 +635,7 @@ impl Sandbox {
             expires_at,
             invalidated: None,
         };
-        self.tokens.insert(string.clone(), access.clone());
+        self.tokens.insert(string.clone(), Arc::new(access.clone()));
         if kind == TokenKind::User && access.has_scope("pages_show_list") {
             self.issue_page_tokens(&access);
         }
@@ -654,7 +656,7 @@ impl Sandbox {
                 && other.user_id.as_deref() == Some(token.subject_id.as_str())
                 && other.app_id == token.app_id;
             if other.token == string || (token.kind == TokenKind::User && derived) {
-                other.invalidated = Some(reason);
+                Arc::make_mut(other).invalidated = Some(reason);
             }
         }
         true
@@ -673,7 +675,7 @@ impl Sandbox {
             let string = self.ids.access_token(&self.id.clone());
             self.tokens.insert(
                 string.clone(),
-                AccessToken {
+                Arc::new(AccessToken {
                     token: string,
                     kind: TokenKind::Page,
                     subject_id: page_id,
@@ -684,7 +686,7 @@ impl Sandbox {
                     issued_at: user_token.issued_at,
                     expires_at: None,
                     invalidated: None,
-                },
+                }),
             );
         }
     }

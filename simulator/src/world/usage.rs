@@ -35,6 +35,14 @@ pub struct Usage {
     objects: BTreeMap<String, HourCounter>,
 }
 
+/// Count a call on `key`, allocating the key only the first time.
+fn bump(counters: &mut BTreeMap<String, HourCounter>, key: &str, now: i64) -> u64 {
+    match counters.get_mut(key) {
+        Some(counter) => counter.bump(now),
+        None => counters.entry(key.to_owned()).or_default().bump(now),
+    }
+}
+
 /// Percent of the hourly limit used, capped at 100.
 pub fn percent(calls: u64, limit: u64) -> u64 {
     (calls * 100 / limit.max(1)).min(100)
@@ -44,9 +52,8 @@ impl Usage {
     /// Count one call by `app_id` (and on `object_id`, when the call targets a
     /// business object); returns the percentages used.
     pub fn count(&mut self, now: i64, app_id: &str, object_id: Option<&str>) -> (u64, Option<u64>) {
-        let app_calls = self.apps.entry(app_id.to_owned()).or_default().bump(now);
-        let object_calls =
-            object_id.map(|id| self.objects.entry(id.to_owned()).or_default().bump(now));
+        let app_calls = bump(&mut self.apps, app_id, now);
+        let object_calls = object_id.map(|id| bump(&mut self.objects, id, now));
         (
             percent(app_calls, APP_CALLS_PER_HOUR),
             object_calls.map(|calls| percent(calls, OBJECT_CALLS_PER_HOUR)),
