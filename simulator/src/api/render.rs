@@ -111,11 +111,10 @@ impl Renderer<'_> {
         defaults: Option<&[&str]>,
         extra: &[(&'static str, Value)],
     ) -> Result<Map<String, Value>, GraphError> {
-        let view = self
+        let kind = self
             .sandbox
-            .node_view(id)
+            .node_kind(id)
             .ok_or_else(|| GraphError::unsupported("GET", id))?;
-        let kind = view.kind;
         let default_selection: Vec<FieldSelection>;
         let selection = match selection {
             Some(selection) => selection,
@@ -128,6 +127,11 @@ impl Renderer<'_> {
                 &default_selection
             }
         };
+        let wanted: Vec<&str> = selection.iter().map(|f| f.name.as_str()).collect();
+        let view = self
+            .sandbox
+            .node_view(id, &wanted)
+            .ok_or_else(|| GraphError::unsupported("GET", id))?;
         let mut out = Map::new();
         for field in selection {
             let name = field.name.as_str();

@@ -131,6 +131,7 @@ impl AppState {
                 tokens: RwLock::new(TokenIndex::default()),
                 next_id: AtomicU64::new(1),
                 http: reqwest::Client::builder()
+                    .no_proxy()
                     .pool_max_idle_per_host(32)
                     .build()
                     .unwrap_or_default(),

@@ -329,25 +329,43 @@ pub struct EdgeItem {
 }
 
 /// Build a field list, skipping fields without a value (Meta omits them).
-struct Fields(Vec<(&'static str, FieldValue)>);
+/// Values are closures, run only for the fields asked for.
+struct Fields<'w> {
+    fields: Vec<(&'static str, FieldValue)>,
+    wanted: &'w [&'w str],
+}
 
-impl Fields {
-    fn new(id: &str) -> Self {
-        Self(vec![("id", FieldValue::Json(json!(id)))])
-    }
-    fn put(mut self, name: &'static str, value: impl Into<Value>) -> Self {
-        self.0.push((name, FieldValue::Json(value.into())));
-        self
-    }
-    fn put_opt<T: Into<Value>>(self, name: &'static str, value: Option<T>) -> Self {
-        match value {
-            Some(value) => self.put(name, value),
-            None => self,
+impl<'w> Fields<'w> {
+    fn new(id: &str, wanted: &'w [&'w str]) -> Self {
+        Self {
+            fields: vec![("id", FieldValue::Json(json!(id)))],
+            wanted,
         }
     }
+    fn wants(&self, name: &str) -> bool {
+        self.wanted.contains(&name)
+    }
+    fn put<T: Into<Value>>(mut self, name: &'static str, value: impl FnOnce() -> T) -> Self {
+        if self.wants(name) {
+            self.fields.push((name, FieldValue::Json(value().into())));
+        }
+        self
+    }
+    fn put_opt<T: Into<Value>>(
+        mut self,
+        name: &'static str,
+        value: impl FnOnce() -> Option<T>,
+    ) -> Self {
+        if self.wants(name)
+            && let Some(value) = value()
+        {
+            self.fields.push((name, FieldValue::Json(value.into())));
+        }
+        self
+    }
     fn node(mut self, name: &'static str, id: Option<&String>) -> Self {
-        if let Some(id) = id {
-            self.0.push((name, FieldValue::Node(id.clone())));
+        if let Some(id) = id.filter(|_| self.wants(name)) {
+            self.fields.push((name, FieldValue::Node(id.clone())));
         }
         self
     }
@@ -370,59 +388,63 @@ impl Sandbox {
         self.registry.get(id).copied()
     }
 
-    pub fn node_view(&self, id: &str) -> Option<NodeView> {
+    /// A node with the fields in `wanted` (and `id`) that have a value; the
+    /// others are not even computed.
+    pub fn node_view(&self, id: &str, wanted: &[&str]) -> Option<NodeView> {
         let kind = self.node_kind(id)?;
         let fields = match kind {
             NodeKind::User => {
                 let user = self.users.get(id)?;
                 let mut names = user.name.splitn(2, ' ');
-                Fields::new(id)
-                    .put("name", user.name.clone())
-                    .put_opt("email", user.email.clone())
-                    .put_opt("first_name", names.next().map(str::to_owned))
-                    .put_opt("last_name", names.next().map(str::to_owned))
+                Fields::new(id, wanted)
+                    .put("name", || user.name.clone())
+                    .put_opt("email", || user.email.clone())
+                    .put_opt("first_name", || names.next().map(str::to_owned))
+                    .put_opt("last_name", || names.next().map(str::to_owned))
             }
             NodeKind::SystemUser => {
                 let user = self.system_users.get(id)?;
-                Fields::new(id)
-                    .put("name", user.name.clone())
-                    .put("role", "ADMIN")
+                Fields::new(id, wanted)
+                    .put("name", || user.name.clone())
+                    .put("role", || "ADMIN")
             }
             NodeKind::App => {
                 let app = self.apps.get(id)?;
-                Fields::new(id)
-                    .put("name", app.name.clone())
-                    .put(
-                        "link",
-                        format!("https://www.facebook.com/games/?app_id={id}"),
-                    )
-                    .put("category", "Business")
+                Fields::new(id, wanted)
+                    .put("name", || app.name.clone())
+                    .put("link", || {
+                        format!("https://www.facebook.com/games/?app_id={id}")
+                    })
+                    .put("category", || "Business")
             }
             NodeKind::Business => {
                 let business = self.businesses.get(id)?;
-                Fields::new(id)
-                    .put("name", business.name.clone())
-                    .put("verification_status", business.verification_status.clone())
-                    .put("created_time", graph_time(business.created_time))
-                    .put("timezone_id", 1)
+                Fields::new(id, wanted)
+                    .put("name", || business.name.clone())
+                    .put("verification_status", || {
+                        business.verification_status.clone()
+                    })
+                    .put("created_time", || graph_time(business.created_time))
+                    .put("timezone_id", || 1)
             }
             NodeKind::Page => {
                 let page = self.pages.get(id)?;
-                Fields::new(id)
-                    .put("name", page.name.clone())
-                    .put("category", page.category.clone())
-                    .put("category_list", page_category_list(page))
-                    .put_opt("about", page.about.clone())
-                    .put_opt("description", page.description.clone())
-                    .put_opt(
-                        "emails",
-                        (!page.emails.is_empty()).then(|| json!(page.emails)),
-                    )
-                    .put_opt("phone", page.phone.clone())
-                    .put_opt("website", page.website.clone())
-                    .put_opt("hours", (!page.hours.is_empty()).then(|| json!(page.hours)))
-                    .put_opt("single_line_address", page.single_line_address.clone())
-                    .put("link", format!("https://www.facebook.com/{id}"))
+                Fields::new(id, wanted)
+                    .put("name", || page.name.clone())
+                    .put("category", || page.category.clone())
+                    .put("category_list", || page_category_list(page))
+                    .put_opt("about", || page.about.clone())
+                    .put_opt("description", || page.description.clone())
+                    .put_opt("emails", || {
+                        (!page.emails.is_empty()).then(|| json!(page.emails))
+                    })
+                    .put_opt("phone", || page.phone.clone())
+                    .put_opt("website", || page.website.clone())
+                    .put_opt("hours", || {
+                        (!page.hours.is_empty()).then(|| json!(page.hours))
+                    })
+                    .put_opt("single_line_address", || page.single_line_address.clone())
+                    .put("link", || format!("https://www.facebook.com/{id}"))
                     .node(
                         "instagram_business_account",
                         page.instagram_business_account.as_ref(),
@@ -434,25 +456,23 @@ impl Sandbox {
             }
             NodeKind::InstagramUser => {
                 let ig = self.instagram_accounts.get(id)?;
-                Fields::new(id)
-                    .put(
-                        "ig_id",
+                Fields::new(id, wanted)
+                    .put("ig_id", || {
                         ig.ig_id
                             .parse::<u64>()
                             .map(Value::from)
-                            .unwrap_or(json!(ig.ig_id)),
-                    )
-                    .put("username", ig.username.clone())
-                    .put_opt("name", ig.name.clone())
-                    .put_opt("biography", ig.biography.clone())
-                    .put_opt("website", ig.website.clone())
-                    .put("followers_count", ig.followers_count)
-                    .put("follows_count", ig.follows_count)
-                    .put("media_count", ig.media_count)
-                    .put(
-                        "profile_picture_url",
-                        format!("https://scontent.cdninstagram.com/v/{}/profile.jpg", ig.id),
-                    )
+                            .unwrap_or(json!(ig.ig_id))
+                    })
+                    .put("username", || ig.username.clone())
+                    .put_opt("name", || ig.name.clone())
+                    .put_opt("biography", || ig.biography.clone())
+                    .put_opt("website", || ig.website.clone())
+                    .put("followers_count", || ig.followers_count)
+                    .put("follows_count", || ig.follows_count)
+                    .put("media_count", || ig.media_count)
+                    .put("profile_picture_url", || {
+                        format!("https://scontent.cdninstagram.com/v/{}/profile.jpg", ig.id)
+                    })
             }
             NodeKind::WhatsappBusinessAccount => {
                 let waba = self.wabas.get(id)?;
@@ -460,45 +480,42 @@ impl Sandbox {
                     .businesses
                     .get(&waba.business_id)
                     .map_or("not_verified".to_owned(), |b| b.verification_status.clone());
-                Fields::new(id)
-                    .put("name", waba.name.clone())
-                    .put("currency", waba.currency.clone())
-                    .put("timezone_id", waba.timezone_id.clone())
-                    .put("country", waba.country.clone())
-                    .put(
-                        "message_template_namespace",
-                        waba.message_template_namespace.clone(),
-                    )
-                    .put("account_review_status", waba.account_review_status.clone())
-                    .put("business_verification_status", verification)
-                    .put("ownership_type", waba.ownership_type.clone())
+                Fields::new(id, wanted)
+                    .put("name", || waba.name.clone())
+                    .put("currency", || waba.currency.clone())
+                    .put("timezone_id", || waba.timezone_id.clone())
+                    .put("country", || waba.country.clone())
+                    .put("message_template_namespace", || {
+                        waba.message_template_namespace.clone()
+                    })
+                    .put("account_review_status", || {
+                        waba.account_review_status.clone()
+                    })
+                    .put("business_verification_status", || verification)
+                    .put("ownership_type", || waba.ownership_type.clone())
             }
             NodeKind::PhoneNumber => {
                 let phone = self.phone_numbers.get(id)?;
-                Fields::new(id)
-                    .put("display_phone_number", phone.display_phone_number.clone())
-                    .put("verified_name", phone.verified_name.clone())
-                    .put(
-                        "code_verification_status",
-                        phone.code_verification_status.clone(),
+                Fields::new(id, wanted)
+                    .put("display_phone_number", || phone.display_phone_number.clone())
+                    .put("verified_name", || phone.verified_name.clone())
+                    .put("code_verification_status", || phone.code_verification_status.clone(),
                     )
-                    .put("name_status", phone.name_status.clone())
-                    .put("quality_rating", phone.quality_rating.clone())
-                    .put("platform_type", phone.platform_type.clone())
-                    .put("status", phone.status.clone())
-                    .put("throughput", json!({ "level": phone.throughput_level }))
-                    .put("messaging_limit_tier", phone.messaging_limit_tier.clone())
-                    .put("account_mode", phone.account_mode.clone())
-                    .put("is_pin_enabled", phone.pin.is_some())
-                    .put(
-                        "is_official_business_account",
-                        phone.is_official_business_account,
+                    .put("name_status", || phone.name_status.clone())
+                    .put("quality_rating", || phone.quality_rating.clone())
+                    .put("platform_type", || phone.platform_type.clone())
+                    .put("status", || phone.status.clone())
+                    .put("throughput", || json!({ "level": phone.throughput_level }))
+                    .put("messaging_limit_tier", || phone.messaging_limit_tier.clone())
+                    .put("account_mode", || phone.account_mode.clone())
+                    .put("is_pin_enabled", || phone.pin.is_some())
+                    .put("is_official_business_account", || phone.is_official_business_account,
                     )
-                    .put_opt("country_code", calling_code(&phone.digits).map(|(_, country)| country))
-                    .put_opt("country_dial_code", calling_code(&phone.digits).map(|(code, _)| code))
-                    .put("is_on_biz_app", false)
-                    .put("is_preverified_number", false)
-                    .put("health_status", json!({
+                    .put_opt("country_code", || calling_code(&phone.digits).map(|(_, country)| country))
+                    .put_opt("country_dial_code", || calling_code(&phone.digits).map(|(code, _)| code))
+                    .put("is_on_biz_app", || false)
+                    .put("is_preverified_number", || false)
+                    .put("health_status", || json!({
                         "can_send_message": if phone.is_registered() { "AVAILABLE" } else { "BLOCKED" },
                         "entities": [{
                             "entity_type": "PHONE_NUMBER",
@@ -506,38 +523,37 @@ impl Sandbox {
                             "can_send_message": if phone.is_registered() { "AVAILABLE" } else { "BLOCKED" },
                         }],
                     }))
-                    .put("quality_score", json!({ "score": phone.quality_rating }))
-                    .put("new_name_status", "NONE")
+                    .put("quality_score", || json!({ "score": phone.quality_rating }))
+                    .put("new_name_status", || "NONE")
             }
             NodeKind::Media => {
                 let media = self.live_media(id)?;
-                Fields::new(id)
-                    .put("messaging_product", "whatsapp")
-                    .put("mime_type", media.mime_type.clone())
-                    .put("sha256", media.sha256.clone())
-                    .put("file_size", media.file_size.to_string())
+                Fields::new(id, wanted)
+                    .put("messaging_product", || "whatsapp")
+                    .put("mime_type", || media.mime_type.clone())
+                    .put("sha256", || media.sha256.clone())
+                    .put("file_size", || media.file_size.to_string())
             }
             NodeKind::MessageTemplate => {
                 let template = self.templates.get(id)?;
-                Fields::new(id)
-                    .put("name", template.name.clone())
-                    .put("parameter_format", template.parameter_format.clone())
-                    .put("components", template.components.clone())
-                    .put("language", template.language.clone())
-                    .put("status", template.status.clone())
-                    .put("category", template.category.clone())
-                    .put(
-                        "rejected_reason",
+                Fields::new(id, wanted)
+                    .put("name", || template.name.clone())
+                    .put("parameter_format", || template.parameter_format.clone())
+                    .put("components", || template.components.clone())
+                    .put("language", || template.language.clone())
+                    .put("status", || template.status.clone())
+                    .put("category", || template.category.clone())
+                    .put("rejected_reason", || {
                         template
                             .rejected_reason
                             .clone()
-                            .unwrap_or_else(|| "NONE".to_owned()),
-                    )
+                            .unwrap_or_else(|| "NONE".to_owned())
+                    })
             }
         };
         Some(NodeView {
             kind,
-            fields: fields.0,
+            fields: fields.fields,
         })
     }
 
