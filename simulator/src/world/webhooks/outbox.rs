@@ -50,6 +50,10 @@ pub struct DeliverySettings {
     /// Count only HTTP 200 as success (default: any 2xx).
     #[serde(default)]
     pub strict_200: bool,
+    /// Add a `contacts` array to failed statuses too. Meta leaves it out; pywa
+    /// 4.5 expects it on every status (research §7, item 13).
+    #[serde(default)]
+    pub failed_status_contacts: bool,
 }
 
 fn one() -> usize {
@@ -69,6 +73,7 @@ impl Default for DeliverySettings {
             delay_seconds: 0,
             timeout_ms: default_timeout(),
             strict_200: false,
+            failed_status_contacts: false,
         }
     }
 }

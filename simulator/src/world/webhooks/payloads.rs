@@ -183,7 +183,7 @@ impl Sandbox {
                     item.insert("errors".into(), status_errors(error));
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
-                if !failed {
+                if !failed || self.webhooks.settings.failed_status_contacts {
                     let person = self.consumer_by_user_id(phone_number_id, recipient_user_id);
                     let name = person.and_then(|p| p.name.clone());
                     let username = person
