@@ -1,6 +1,7 @@
 //! `metasim-bench`: measures metasim against a bare axum baseline in the same
 //! run, with the same load, and prints the ratios metasim/baseline for GET a
-//! node with `?fields=` and for process start-to-ready time. Not a pass/fail
+//! node with `?fields=`, for process start-to-ready time, and for webhook
+//! deliveries per second. Not a pass/fail
 //! test: it exits non-zero only when a measurement could not run at all.
 //! See BENCHMARKS.md at the workspace root.
 
@@ -10,6 +11,7 @@ mod load;
 mod report;
 mod startup;
 mod throughput;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +59,9 @@ struct BenchArgs {
     /// Measured process starts of each server.
     #[arg(long, default_value = "20", value_parser = parse_count)]
     starts: usize,
+    /// Webhook deliveries to measure.
+    #[arg(long, default_value = "20000", value_parser = parse_count)]
+    webhooks: usize,
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {
@@ -139,6 +144,8 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     report::print_throughput(&measured, &load_line(&args));
     println!();
     report::print_startup(&startup::measure(&metasim, args.starts)?);
+    println!();
+    webhooks::print(&webhooks::measure(args.webhooks)?);
     Ok(())
 }
 

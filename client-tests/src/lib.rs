@@ -14,6 +14,7 @@ pub use metasim::{ServerConfig, UnversionedMode, Version, VersionPolicy};
 pub use serde_json::{Value, json};
 
 pub mod business;
+pub mod receiver;
 pub mod sdk;
 pub mod whatsapp;
 

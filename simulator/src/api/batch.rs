@@ -53,7 +53,8 @@ pub fn run(sandbox: &mut Sandbox, outer: &Call<'_>) -> Result<Value, GraphError>
         .is_none_or(|v| v != "false");
     let mut named: BTreeMap<String, Named> = BTreeMap::new();
     let mut results = Vec::with_capacity(operations.len());
-    for operation in &operations {
+    for (index, operation) in operations.iter().enumerate() {
+        let asked_before = sandbox.pending_handshakes.len();
         results.push(run_operation(
             sandbox,
             outer,
@@ -61,6 +62,9 @@ pub fn run(sandbox: &mut Sandbox, outer: &Call<'_>) -> Result<Value, GraphError>
             include_headers,
             &mut named,
         ));
+        for handshake in &mut sandbox.pending_handshakes[asked_before..] {
+            handshake.batch_index = Some(index);
+        }
     }
     Ok(Value::Array(results))
 }

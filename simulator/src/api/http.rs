@@ -6,6 +6,7 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
 
 use super::error::GraphError;
 use super::multipart;
@@ -49,8 +50,21 @@ fn write(response: GraphResponse) -> Response {
     out
 }
 
+/// Turn one operation of a batch answer into an error (its `code` and `body`).
+fn fail_batch_operation(answer: &mut Value, index: usize, status: u16, body: &Value) {
+    let Some(element) = answer.get_mut(index) else {
+        return;
+    };
+    if !element.is_object() {
+        *element = json!({});
+    }
+    element["code"] = json!(status);
+    element["body"] = json!(String::from_utf8(meta_json(body)).unwrap_or_default());
+}
+
 /// Perform the verification handshakes a call asked for, settle them in the
-/// sandbox, and turn the answer into Meta's 2200 error if one failed.
+/// sandbox, and turn the answer (or, in a batch, the operation that asked)
+/// into Meta's 2200 error where one failed.
 async fn complete_handshakes(state: &AppState, followup: &Followup, response: &mut GraphResponse) {
     for handshake in &followup.handshakes {
         let outcome = handshake::verify(state.http(), handshake).await;
@@ -59,15 +73,27 @@ async fn complete_handshakes(state: &AppState, followup: &Followup, response: &m
         };
         let mut sandbox = lock(&shared);
         sandbox.settle_handshake(handshake, outcome.is_ok());
-        if let Err(error) = outcome {
-            let body = error.to_body(&followup.trace_id);
-            sandbox
-                .journal
-                .amend(followup.journal_seq, error.http_status, body.clone());
-            response.status = error.http_status;
-            response.body = meta_json(&body);
-            return;
-        }
+        let Err(error) = outcome else {
+            continue;
+        };
+        let body = error.to_body(&followup.trace_id);
+        let answer = match handshake.batch_index {
+            Some(index) => {
+                let Ok(mut answer) = serde_json::from_slice(&response.body) else {
+                    continue;
+                };
+                fail_batch_operation(&mut answer, index, error.http_status, &body);
+                answer
+            }
+            None => {
+                response.status = error.http_status;
+                body
+            }
+        };
+        sandbox
+            .journal
+            .amend(followup.journal_seq, response.status, answer.clone());
+        response.body = meta_json(&answer);
     }
 }
 

@@ -64,8 +64,9 @@ struct Inner {
     sandboxes: RwLock<BTreeMap<String, SharedSandbox>>,
     tokens: RwLock<TokenIndex>,
     next_id: AtomicU64,
-    /// One keep-alive HTTP client for every webhook delivery and handshake.
-    http: reqwest::Client,
+    /// One keep-alive HTTP client for every webhook delivery and handshake,
+    /// built on first use (building it loads TLS roots: not on the start path).
+    http: std::sync::OnceLock<reqwest::Client>,
     /// Sandboxes whose outbox is being flushed right now (one flush at a time keeps order).
     flushing: Mutex<std::collections::HashSet<String>>,
 }
@@ -130,11 +131,7 @@ impl AppState {
                 sandboxes: RwLock::new(BTreeMap::new()),
                 tokens: RwLock::new(TokenIndex::default()),
                 next_id: AtomicU64::new(1),
-                http: reqwest::Client::builder()
-                    .no_proxy()
-                    .pool_max_idle_per_host(32)
-                    .build()
-                    .unwrap_or_default(),
+                http: std::sync::OnceLock::new(),
                 flushing: Mutex::new(std::collections::HashSet::new()),
             }),
         }
@@ -145,7 +142,13 @@ impl AppState {
     }
 
     pub fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+        self.inner.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .no_proxy()
+                .pool_max_idle_per_host(32)
+                .build()
+                .unwrap_or_default()
+        })
     }
 
     /// Claim the right to flush a sandbox's outbox; false if a flush is running.

@@ -14,7 +14,7 @@ use super::{Answer, SimPath, find, json_body, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::flush_exclusive;
-use crate::world::webhooks::outbox::DeliverySettings;
+use crate::world::webhooks::outbox::{Delivery, DeliverySettings};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/webhooks";
@@ -34,14 +34,22 @@ async fn deliver(State(state): State<AppState>, SimPath(sid): SimPath<String>) -
     ok(StatusCode::OK, json!({ "data": reports }))
 }
 
+/// A delivery as the log shows it: the exact body, without the `entries` the
+/// outbox keeps (in snapshots too) to re-sign a batch that grows.
+fn logged(delivery: &Delivery) -> Value {
+    let mut value = json!(delivery);
+    if let Value::Object(members) = &mut value {
+        members.retain(|key, _| key != "entries");
+    }
+    value
+}
+
 async fn deliveries(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     sandbox.route_events();
-    ok(
-        StatusCode::OK,
-        json!({ "data": sandbox.webhooks.deliveries }),
-    )
+    let data: Vec<Value> = sandbox.webhooks.deliveries.iter().map(logged).collect();
+    ok(StatusCode::OK, json!({ "data": data }))
 }
 
 #[derive(Deserialize)]

@@ -32,6 +32,9 @@ pub struct PendingHandshake {
     pub url: String,
     pub verify_token: String,
     pub challenge: String,
+    /// The batch operation that asked for it: only that operation's answer
+    /// fails if the handshake does.
+    pub batch_index: Option<usize>,
 }
 
 impl Sandbox {
@@ -43,6 +46,7 @@ impl Sandbox {
             url: url.to_owned(),
             verify_token: verify_token.to_owned(),
             challenge,
+            batch_index: None,
         });
     }
 

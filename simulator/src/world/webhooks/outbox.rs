@@ -28,6 +28,19 @@ pub fn retry_window(object: &str) -> i64 {
     }
 }
 
+/// The offset of the attempt after the first `made`, `elapsed` seconds after
+/// the delivery was first due: the next slot still ahead — slots a clock jump
+/// skipped collapse into the attempt just made instead of piling up at once —
+/// or none when the window is over.
+fn next_offset(object: &str, made: usize, elapsed: i64) -> Option<i64> {
+    RETRY_OFFSETS
+        .iter()
+        .skip(made)
+        .copied()
+        .find(|offset| *offset > elapsed)
+        .filter(|offset| *offset <= retry_window(object))
+}
+
 /// Receiver faults and delivery knobs (control plane: `webhooks/settings`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -324,14 +337,16 @@ impl Sandbox {
         let now = self.clock.now();
         let strict = self.webhooks.settings.strict_200;
         let duplicates = self.webhooks.settings.duplicates;
-        let Some(index) = self
+        // Ids are handed out in push order, so a delivery's index is id - 1.
+        let index = (delivery_id as usize).wrapping_sub(1);
+        if self
             .webhooks
             .deliveries
-            .iter()
-            .position(|d| d.id == delivery_id)
-        else {
+            .get(index)
+            .is_none_or(|d| d.id != delivery_id)
+        {
             return;
-        };
+        }
         let delivery = &mut self.webhooks.deliveries[index];
         if delivery.state != DeliveryState::Pending {
             return;
@@ -369,14 +384,9 @@ impl Sandbox {
             }
             return;
         }
-        let next = RETRY_OFFSETS
-            .get(number as usize)
-            .copied()
-            .filter(|offset| *offset <= retry_window(&delivery.object));
-        match next {
-            Some(offset) => {
-                delivery.next_attempt_at = Some((delivery.first_due_at + offset).max(now))
-            }
+        let elapsed = now - delivery.first_due_at;
+        match next_offset(&delivery.object, number as usize, elapsed) {
+            Some(offset) => delivery.next_attempt_at = Some(delivery.first_due_at + offset),
             None => {
                 delivery.state = DeliveryState::GivenUp;
                 delivery.next_attempt_at = None;
@@ -398,6 +408,19 @@ mod tests {
             *RETRY_OFFSETS.last().unwrap(),
             retry_window("whatsapp_business_account")
         );
+    }
+
+    #[test]
+    fn skipped_retry_slots_collapse_into_one_attempt() {
+        let whatsapp = "whatsapp_business_account";
+        assert_eq!(next_offset(whatsapp, 1, 0), Some(15));
+        assert_eq!(next_offset(whatsapp, 3, 60), Some(300));
+        // Two hours late: the next slot is +3 h, not "now" again and again.
+        assert_eq!(next_offset(whatsapp, 2, 7200), Some(10800));
+        assert_eq!(next_offset(whatsapp, 15, 518_400), Some(604_800));
+        assert_eq!(next_offset(whatsapp, 2, 604_800), None);
+        assert_eq!(next_offset("page", 9, 43_200), Some(86_400));
+        assert_eq!(next_offset("page", 10, 86_400), None);
     }
 
     #[test]
