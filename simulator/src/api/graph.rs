@@ -36,7 +36,7 @@ pub struct Executed {
     pub result: Result<Value, GraphError>,
     pub trace_id: String,
     pub product: Product,
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(&'static str, String)>,
     pub latency_ms: u64,
 }
 
@@ -254,7 +254,7 @@ fn usage_headers(
     target: Option<&str>,
     product: Product,
     now: i64,
-) -> Vec<(String, String)> {
+) -> Vec<(&'static str, String)> {
     let business_object = target.and_then(|id| match sandbox.node_kind(id)? {
         NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
             Some(sandbox.permission_target(id))
@@ -268,7 +268,7 @@ fn usage_headers(
             .count(now, &token.app_id, business_object.as_deref());
     let half = app_percent / 2;
     let mut headers = vec![(
-        "x-app-usage".to_owned(),
+        "x-app-usage",
         format!(r#"{{"call_count":{app_percent},"total_cputime":{half},"total_time":{half}}}"#),
     )];
     if let (Some(object), Some(percent)) = (business_object, object_percent) {
@@ -283,7 +283,7 @@ fn usage_headers(
         let usage = format!(
             r#"{{"{object}":[{{"type":"{use_case}","call_count":{percent},"total_cputime":{half},"total_time":{half},"estimated_time_to_regain_access":0}}]}}"#
         );
-        headers.push(("x-business-use-case-usage".to_owned(), usage));
+        headers.push(("x-business-use-case-usage", usage));
     }
     headers
 }

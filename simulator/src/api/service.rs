@@ -2,7 +2,7 @@
 //! inside the token's sandbox (under its lock), the journal entry, and the
 //! headers Meta sends with every answer.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::error::GraphError;
 use super::graph::{Call, execute};
@@ -21,7 +21,8 @@ use crate::world::webhooks::handshakes::PendingHandshake;
 #[derive(Debug, Clone)]
 pub struct GraphResponse {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    /// Header names are lowercase and static.
+    pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
     pub latency_ms: u64,
     /// What the HTTP layer still has to do for a call that reached a sandbox.
@@ -49,18 +50,15 @@ const DROPPED_HEADERS: [&str; 6] = [
     "cookie",
 ];
 
-fn base_headers(trace_id: &str, version: Option<Version>) -> Vec<(String, String)> {
+fn base_headers(trace_id: &str, version: Option<Version>) -> Vec<(&'static str, String)> {
     let mut headers = vec![
-        (
-            "content-type".to_owned(),
-            "application/json; charset=UTF-8".to_owned(),
-        ),
-        ("x-fb-trace-id".to_owned(), trace_id.to_owned()),
-        ("x-fb-request-id".to_owned(), format!("A{trace_id}")),
-        ("x-fb-rev".to_owned(), "1029384756".to_owned()),
+        ("content-type", "application/json; charset=UTF-8".to_owned()),
+        ("x-fb-trace-id", trace_id.to_owned()),
+        ("x-fb-request-id", format!("A{trace_id}")),
+        ("x-fb-rev", "1029384756".to_owned()),
     ];
     if let Some(version) = version {
-        headers.push(("facebook-api-version".to_owned(), version.to_string()));
+        headers.push(("facebook-api-version", version.to_string()));
     }
     headers
 }
@@ -80,7 +78,7 @@ fn stateless_error(
     ]);
     let mut headers = base_headers(&trace_id, version);
     if let Some(value) = &error.www_authenticate {
-        headers.push(("www-authenticate".to_owned(), value.clone()));
+        headers.push(("www-authenticate", value.clone()));
     }
     GraphResponse {
         status: error.http_status,
@@ -140,11 +138,16 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     let status = executed.status();
     let latency_ms = executed.latency_ms;
     let mut headers = base_headers(&executed.trace_id, Some(version));
-    headers.extend(executed.headers.iter().cloned());
+    headers.extend(
+        executed
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.clone())),
+    );
     if let Err(error) = &executed.result
         && let Some(value) = &error.www_authenticate
     {
-        headers.push(("www-authenticate".to_owned(), value.clone()));
+        headers.push(("www-authenticate", value.clone()));
     }
     let trace_id = executed.trace_id.clone();
     let body = executed.into_body();
@@ -152,7 +155,7 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     let now = sandbox.clock.now();
     let journal_seq = sandbox
         .journal
-        .record(journal_entry(&request, now, status, body));
+        .record(journal_entry(request, now, status, body));
     sandbox.route_events();
     state.index_tokens(&sandbox);
     let followup = Followup {
@@ -170,32 +173,37 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     }
 }
 
-fn redact(name: &str, value: &str) -> Value {
+fn redacted(name: &str, value: Value) -> Value {
     if SECRET_PARAMS.contains(&name) {
-        json!("[redacted]")
+        Value::String("[redacted]".to_owned())
     } else {
-        json!(value)
+        value
     }
 }
 
-fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
+/// The journal's record of a call; takes the request, whose strings it keeps.
+fn journal_entry(request: GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
+    let path = format!("/{}", request.segments.join("/"));
     let query: Map<String, Value> = request
         .query
-        .iter()
-        .map(|(k, v)| (k.clone(), redact(k, v)))
+        .into_iter()
+        .map(|(name, value)| {
+            let value = redacted(&name, Value::String(value));
+            (name, value)
+        })
         .collect();
     let headers: Map<String, Value> = request
         .headers
-        .iter()
+        .into_iter()
         .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
         .map(|(name, value)| {
             let value = if name == "authorization" {
                 let scheme = value.split(' ').next().unwrap_or_default();
-                json!(format!("{scheme} [redacted]"))
+                format!("{scheme} [redacted]")
             } else {
-                json!(value)
+                value
             };
-            (name.clone(), value)
+            (name, Value::String(value))
         })
         .collect();
     let body = if request.body.is_empty() {
@@ -204,14 +212,10 @@ fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: Value)
         Value::Object(
             request
                 .body
-                .iter()
-                .map(|(k, v)| {
-                    let value = if SECRET_PARAMS.contains(&k.as_str()) {
-                        json!("[redacted]")
-                    } else {
-                        v.clone()
-                    };
-                    (k.clone(), value)
+                .into_iter()
+                .map(|(name, value)| {
+                    let value = redacted(&name, value);
+                    (name, value)
                 })
                 .collect(),
         )
@@ -219,8 +223,8 @@ fn journal_entry(request: &GraphRequest, now: i64, status: u16, response: Value)
     JournalEntry {
         seq: 0,
         time: now,
-        method: request.method.clone(),
-        path: format!("/{}", request.segments.join("/")),
+        method: request.method,
+        path,
         query,
         headers,
         body,
