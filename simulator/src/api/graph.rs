@@ -131,6 +131,9 @@ fn admit(
             _ => {}
         }
     }
+    if sandbox.faults.rules().is_empty() {
+        return Ok(());
+    }
     let path = format!("/{}", call.rest.join("/"));
     if let Some(hit) = sandbox
         .faults
@@ -240,8 +243,9 @@ fn root(sandbox: &mut Sandbox, call: &Call<'_>) -> Result<Value, GraphError> {
 
 fn link_base<'a>(call: &Call<'a>) -> LinkBase<'a> {
     LinkBase {
-        prefix: format!("{}/{}", call.request.base_url, call.version),
-        query: call.request.query.clone(),
+        base_url: &call.request.base_url,
+        version: call.version,
+        query: &call.request.query,
         token: (call.token_source != TokenSource::Header).then_some(call.token),
     }
 }
@@ -257,7 +261,7 @@ fn usage_headers(
 ) -> Vec<(&'static str, String)> {
     let business_object = target.and_then(|id| match sandbox.node_kind(id)? {
         NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
-            Some(sandbox.permission_target(id))
+            Some(sandbox.permission_target(id).to_owned())
         }
         NodeKind::Page | NodeKind::InstagramUser => Some(id.to_owned()),
         _ => None,

@@ -26,7 +26,7 @@ fn require_scope(
     if !token.has_scope(scope) {
         return Err(GraphError::missing_permission(Product::Whatsapp, scope));
     }
-    if !token.scope_covers(scope, &sandbox.permission_target(id)) {
+    if !token.scope_covers(scope, sandbox.permission_target(id)) {
         return Err(GraphError::unsupported("POST", id));
     }
     Ok(())

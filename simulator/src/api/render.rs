@@ -12,11 +12,14 @@ use crate::world::nodes::{EdgeItem, FieldValue, NodeKind};
 use crate::world::sandbox::Sandbox;
 
 /// What `paging.next`/`previous` links are built from.
+#[derive(Clone, Copy)]
 pub struct LinkBase<'a> {
-    /// `http://host/v23.0`
-    pub prefix: String,
+    /// `http://host`
+    pub base_url: &'a str,
+    /// The version that served the call (links keep it).
+    pub version: crate::api::versions::Version,
     /// Query parameters of the original request to carry over (top-level edge only).
-    pub query: Vec<(String, String)>,
+    pub query: &'a [(String, String)],
     /// The token, when the client sent it as a parameter (Meta puts it in links).
     pub token: Option<&'a str>,
 }
@@ -71,7 +74,7 @@ pub fn check_visible(
         if !token.has_scope(scope) {
             return Err(GraphError::missing_permission(kind.product(None), scope));
         }
-        if !token.scope_covers(scope, &sandbox.permission_target(id)) {
+        if !token.scope_covers(scope, sandbox.permission_target(id)) {
             return Err(GraphError::unsupported(method, id));
         }
     }
@@ -163,9 +166,8 @@ impl Renderer<'_> {
                     sandbox: self.sandbox,
                     token: self.token,
                     links: LinkBase {
-                        prefix: self.links.prefix.clone(),
-                        query: vec![],
-                        token: self.links.token,
+                        query: &[],
+                        ..self.links
                     },
                 };
                 let edge = nested.edge(id, kind, name, field.children.as_deref(), &page)?;
@@ -192,7 +194,7 @@ impl Renderer<'_> {
         self.check_edge_permission(kind, edge)?;
         let items: Vec<EdgeItem> = self
             .sandbox
-            .edge_items(id, edge, &self.token.app_id, &self.links.query)
+            .edge_items(id, edge, &self.token.app_id, self.links.query)
             .into_iter()
             .filter(|item| self.item_visible(&item.id))
             .collect();
@@ -230,7 +232,7 @@ impl Renderer<'_> {
         match self.sandbox.node_kind(id).and_then(NodeKind::read_scope) {
             Some(scope) => self
                 .token
-                .scope_covers(scope, &self.sandbox.permission_target(id)),
+                .scope_covers(scope, self.sandbox.permission_target(id)),
             None => true,
         }
     }
@@ -240,13 +242,18 @@ impl Renderer<'_> {
         if let Some(token) = self.links.token {
             serializer.append_pair("access_token", token);
         }
-        for (name, value) in &self.links.query {
+        for (name, value) in self.links.query {
             if !matches!(name.as_str(), "access_token" | "limit" | "after" | "before") {
                 serializer.append_pair(name, value);
             }
         }
         serializer.append_pair("limit", &limit.to_string());
         serializer.append_pair(key, cursor);
-        format!("{}/{id}/{edge}?{}", self.links.prefix, serializer.finish())
+        format!(
+            "{}/{}/{id}/{edge}?{}",
+            self.links.base_url,
+            self.links.version,
+            serializer.finish()
+        )
     }
 }

@@ -211,7 +211,7 @@ impl AppState {
             )));
         }
         self.check_token_conflicts(&sandbox)?;
-        self.index_tokens(&sandbox);
+        self.reindex_tokens(&sandbox);
         sandboxes.insert(id, Arc::new(Mutex::new(sandbox)));
         Ok(info)
     }
@@ -267,21 +267,20 @@ impl AppState {
         Ok(())
     }
 
-    /// Make the token index match the sandbox's tokens. Cheap when nothing changed
-    /// (tokens are only ever added between resets and restores).
+    /// Keep the token index in step after a call: tokens are only ever added
+    /// between resets and restores, so an unchanged count means nothing to do.
     pub fn index_tokens(&self, sandbox: &Sandbox) {
-        {
+        let known = {
             let index = self.inner.tokens.read().unwrap_or_else(|p| p.into_inner());
-            let known = index.by_sandbox.get(&sandbox.id).map_or(0, Vec::len);
-            if known == sandbox.tokens.len()
-                && sandbox
-                    .tokens
-                    .keys()
-                    .all(|t| index.by_token.contains_key(t))
-            {
-                return;
-            }
+            index.by_sandbox.get(&sandbox.id).map_or(0, Vec::len)
+        };
+        if known != sandbox.tokens.len() {
+            self.reindex_tokens(sandbox);
         }
+    }
+
+    /// Rebuild a sandbox's part of the token index (after create, reset, restore).
+    pub fn reindex_tokens(&self, sandbox: &Sandbox) {
         let mut index = self.inner.tokens.write().unwrap_or_else(|p| p.into_inner());
         for token in index.by_sandbox.remove(&sandbox.id).unwrap_or_default() {
             index.by_token.remove(&token);

@@ -559,17 +559,17 @@ impl Sandbox {
 
     /// The object a node's permissions are checked against (a phone number is
     /// covered by its WABA's granular scopes).
-    pub fn permission_target(&self, id: &str) -> String {
+    pub fn permission_target<'a>(&'a self, id: &'a str) -> &'a str {
         if let Some(phone) = self.phone_numbers.get(id) {
-            phone.waba_id.clone()
+            &phone.waba_id
         } else if let Some(template) = self.templates.get(id) {
-            template.waba_id.clone()
+            &template.waba_id
         } else if let Some(media) = self.media.get(id) {
             self.phone_numbers
                 .get(&media.phone_number_id)
-                .map_or_else(|| id.to_owned(), |p| p.waba_id.clone())
+                .map_or(id, |p| p.waba_id.as_str())
         } else {
-            id.to_owned()
+            id
         }
     }
 

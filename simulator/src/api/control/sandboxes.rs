@@ -114,7 +114,7 @@ async fn reset_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<Stri
         .reset(wall_now())
         .map_err(|e| GraphError::sim_invalid(e.0))?;
     *sandbox = fresh;
-    state.index_tokens(&sandbox);
+    state.reindex_tokens(&sandbox);
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
@@ -143,7 +143,7 @@ async fn import_snapshot(
     state.check_token_conflicts(&restored)?;
     let mut sandbox = lock(&shared);
     *sandbox = restored;
-    state.index_tokens(&sandbox);
+    state.reindex_tokens(&sandbox);
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
