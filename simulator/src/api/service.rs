@@ -2,7 +2,7 @@
 //! inside the token's sandbox (under its lock), the journal entry, and the
 //! headers Meta sends with every answer.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::error::GraphError;
 use super::graph::{Call, execute};
@@ -184,15 +184,19 @@ fn redacted(name: &str, value: Value) -> Value {
 /// The journal's record of a call; takes the request, whose strings it keeps.
 fn journal_entry(request: GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
     let path = format!("/{}", request.segments.join("/"));
-    let query: Map<String, Value> = request
+    let query: Vec<(String, String)> = request
         .query
         .into_iter()
         .map(|(name, value)| {
-            let value = redacted(&name, Value::String(value));
+            let value = if SECRET_PARAMS.contains(&name.as_str()) {
+                "[redacted]".to_owned()
+            } else {
+                value
+            };
             (name, value)
         })
         .collect();
-    let headers: Map<String, Value> = request
+    let headers: Vec<(String, String)> = request
         .headers
         .into_iter()
         .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
@@ -203,7 +207,7 @@ fn journal_entry(request: GraphRequest, now: i64, status: u16, response: Value) 
             } else {
                 value
             };
-            (name, Value::String(value))
+            (name, value)
         })
         .collect();
     let body = if request.body.is_empty() {

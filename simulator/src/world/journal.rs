@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
 
@@ -14,14 +14,61 @@ pub struct JournalEntry {
     pub time: i64,
     pub method: String,
     pub path: String,
-    /// Query parameters in arrival order, secrets redacted.
-    pub query: Map<String, Value>,
-    /// Request headers worth keeping, secrets redacted (lowercase names).
-    pub headers: Map<String, Value>,
+    /// Query parameters in arrival order, secrets redacted (an object in JSON).
+    #[serde(with = "pairs_as_object")]
+    pub query: Vec<(String, String)>,
+    /// Request headers worth keeping, secrets redacted, lowercase names (an object in JSON).
+    #[serde(with = "pairs_as_object")]
+    pub headers: Vec<(String, String)>,
     /// The request body: JSON as sent, form fields as an object, or null.
     pub body: Value,
     pub status: u16,
     pub response: Value,
+}
+
+/// Name/value pairs kept as a plain list (cheap to record) and shown as a JSON
+/// object; a name given twice shows its last value, as the Graph API reads it.
+mod pairs_as_object {
+    use serde::Deserialize;
+    use serde::de::Deserializer;
+    use serde::ser::{SerializeMap, Serializer};
+    use serde_json::{Map, Value};
+
+    pub fn serialize<S: Serializer>(
+        pairs: &[(String, String)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let last =
+            |index: usize, name: &str| !pairs[index + 1..].iter().any(|(later, _)| later == name);
+        let count = pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, (name, _))| last(*i, name))
+            .count();
+        let mut map = serializer.serialize_map(Some(count))?;
+        for (index, (name, value)) in pairs.iter().enumerate() {
+            if last(index, name) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, String)>, D::Error> {
+        let map = Map::<String, Value>::deserialize(deserializer)?;
+        Ok(map
+            .into_iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                (name, text)
+            })
+            .collect())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -105,12 +152,32 @@ mod tests {
             time: 0,
             method: method.into(),
             path: path.into(),
-            query: Map::new(),
-            headers: Map::new(),
+            query: vec![],
+            headers: vec![],
             body: Value::Null,
             status: 200,
             response: Value::Null,
         }
+    }
+
+    #[test]
+    fn pairs_show_as_an_object_with_the_last_value() {
+        let mut e = entry("GET", "/x");
+        e.query = vec![
+            ("a".into(), "1".into()),
+            ("b".into(), "2".into()),
+            ("a".into(), "3".into()),
+        ];
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["query"], serde_json::json!({"b": "2", "a": "3"}));
+        let back: JournalEntry = serde_json::from_value(json).unwrap();
+        assert_eq!(
+            back.query,
+            vec![
+                ("b".to_owned(), "2".to_owned()),
+                ("a".to_owned(), "3".to_owned())
+            ]
+        );
     }
 
     #[test]
