@@ -131,7 +131,7 @@ impl Renderer<'_> {
             }
         };
         let wanted: Vec<&str> = selection.iter().map(|f| f.name.as_str()).collect();
-        let view = self
+        let mut view = self
             .sandbox
             .node_view(id, &wanted)
             .ok_or_else(|| GraphError::unsupported("GET", id))?;
@@ -141,16 +141,23 @@ impl Renderer<'_> {
             if let Some((_, value)) = extra.iter().find(|(extra_name, _)| *extra_name == name) {
                 out.insert(field.key().to_owned(), value.clone());
             } else if kind.known_fields().contains(&name) {
-                match view.get(name) {
+                // A field selected once is moved out of the view; one selected
+                // twice (`name,name.as(title)`) is copied.
+                let value = if selection.iter().filter(|f| f.name == field.name).count() > 1 {
+                    view.get(name).cloned()
+                } else {
+                    view.take(name)
+                };
+                match value {
                     None => {}
                     Some(FieldValue::Json(value)) => {
-                        out.insert(field.key().to_owned(), value.clone());
+                        out.insert(field.key().to_owned(), value);
                     }
                     Some(FieldValue::Node(ref_id)) => {
                         let value = match &field.children {
                             Some(children) => {
-                                self.check_visible("GET", ref_id)?;
-                                Value::Object(self.node(ref_id, Some(children))?)
+                                self.check_visible("GET", &ref_id)?;
+                                Value::Object(self.node(&ref_id, Some(children))?)
                             }
                             None => json!({ "id": ref_id }),
                         };

@@ -318,6 +318,14 @@ impl NodeView {
             .find(|(field, _)| *field == name)
             .map(|(_, value)| value)
     }
+
+    /// Move a field's value out (the view keeps a null in its place).
+    pub fn take(&mut self, name: &str) -> Option<FieldValue> {
+        self.fields
+            .iter_mut()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| std::mem::replace(value, FieldValue::Json(Value::Null)))
+    }
 }
 
 /// One entry of an edge list: the node and the fields only this edge adds
