@@ -975,8 +975,21 @@ async fn delete_by_name_removes_every_language_and_by_hsm_id_just_one() {
 async fn a_waba_holds_at_most_250_templates() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(10).await;
-    // The fixture brings 3.
+    // The fixture brings 3. At most 100 creations an hour: the 101st waits.
     for i in 0..247 {
+        if i > 0 && i % 100 == 0 {
+            let refused = create_raw(
+                &sim,
+                &sandbox,
+                &json!({ "name": "too_fast", "language": "en_US", "category": "UTILITY", "components": body("x") }),
+            )
+            .await;
+            assert_param_error(
+                &refused,
+                "This WhatsApp Business Account has created 100 message templates in the last hour; try again later",
+            );
+            sim.advance(&sandbox, 3600).await;
+        }
         create(&sim, &sandbox, &format!("bulk_{i}"), "en_US", "UTILITY").await;
     }
     let reply = create_raw(

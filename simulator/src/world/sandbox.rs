@@ -577,6 +577,7 @@ impl Sandbox {
                     rejected_reason: None,
                     review_due: None,
                     created_seq: self.templates.len() as u64 + 1,
+                    created_at: 0,
                 },
             );
         }

@@ -44,7 +44,9 @@ async fn review(
                 GraphError::sim_not_found(format!("No message template with id {template_id:?}"))
             }
             TemplateError::Invalid(detail) => GraphError::sim_invalid(detail),
-            TemplateError::Duplicate { .. } | TemplateError::TooMany => {
+            TemplateError::Duplicate { .. }
+            | TemplateError::TooMany
+            | TemplateError::CreationRate => {
                 GraphError::sim_invalid("the review could not be applied")
             }
         })?;

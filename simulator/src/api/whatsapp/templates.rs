@@ -22,6 +22,9 @@ fn refusal(error: TemplateError) -> GraphError {
             ));
             error
         }
+        TemplateError::CreationRate => GraphError::invalid_parameter(
+            "This WhatsApp Business Account has created 100 message templates in the last hour; try again later",
+        ),
         TemplateError::TooMany => GraphError::invalid_parameter(
             "This WhatsApp Business Account has reached its limit of 250 message templates",
         ),

@@ -42,6 +42,8 @@ impl Default for TemplateReview {
 
 /// Most templates a WABA may hold (Meta: 250 for an unverified business).
 pub const TEMPLATES_PER_WABA: usize = 250;
+/// Most templates a WABA may create per hour (Meta: 100).
+pub const CREATIONS_PER_HOUR: usize = 100;
 
 /// What a create call asks for, after the API layer read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +63,8 @@ pub enum TemplateError {
         language: String,
     },
     TooMany,
+    /// Over the creations-per-hour limit.
+    CreationRate,
     NotFound,
 }
 
@@ -175,6 +179,15 @@ impl Sandbox {
         {
             return Err(TemplateError::TooMany);
         }
+        let now = self.clock.now();
+        let recent = self
+            .templates
+            .values()
+            .filter(|t| t.waba_id == waba_id && t.created_at > 0 && now - t.created_at < 3600)
+            .count();
+        if recent >= CREATIONS_PER_HOUR {
+            return Err(TemplateError::CreationRate);
+        }
         let id = self
             .allocate_node(NodeKind::MessageTemplate, None, "template")
             .map_err(|e| TemplateError::Invalid(e.0))?;
@@ -196,6 +209,7 @@ impl Sandbox {
                 .max()
                 .unwrap_or(0)
                 + 1,
+            created_at: now,
         };
         self.templates.insert(id, template.clone());
         Ok(template)
@@ -402,6 +416,22 @@ mod tests {
                 "status must be one of APPROVED, REJECTED, PAUSED, DISABLED - got \"MAYBE\"".into()
             ))
         );
+    }
+
+    #[test]
+    fn at_most_100_creations_an_hour() {
+        let (mut sandbox, waba) = setup();
+        for n in 0..CREATIONS_PER_HOUR {
+            sandbox
+                .create_template(&waba, new(&format!("t{n}")))
+                .unwrap();
+        }
+        assert_eq!(
+            sandbox.create_template(&waba, new("one_more")),
+            Err(TemplateError::CreationRate)
+        );
+        sandbox.clock.advance(3600);
+        sandbox.create_template(&waba, new("one_more")).unwrap();
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct Template {
     /// Creation order within the sandbox (lists are in this order).
     #[serde(default)]
     pub created_seq: u64,
+    /// When it was created through the API (fixture templates: 0).
+    #[serde(default)]
+    pub created_at: i64,
 }
 
 fn positional() -> String {
@@ -191,6 +194,7 @@ mod tests {
             rejected_reason: None,
             review_due: None,
             created_seq: 1,
+            created_at: 0,
             components: json!([
                 {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
                 {"type": "BODY", "text": "Hi {{1}}, order {{2}} has shipped."},
