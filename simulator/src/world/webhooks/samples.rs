@@ -60,6 +60,67 @@ impl Sandbox {
         self.change_for(&event).map(|change| change.value)
     }
 
+    /// A realistic value for the other WhatsApp fields, from the WABA's own
+    /// number and templates (Meta's shapes, research §3.5.3).
+    fn sample_whatsapp_field(&self, waba_id: &str, field: &str) -> Value {
+        let phone = self.phone_numbers.values().find(|p| p.waba_id == waba_id);
+        let digits = phone.map(|p| p.digits.clone()).unwrap_or_default();
+        let template = self
+            .templates
+            .values()
+            .filter(|t| t.waba_id == waba_id)
+            .min_by_key(|t| t.created_seq);
+        let template_id = template
+            .and_then(|t| t.id.parse::<u64>().ok())
+            .map_or(Value::Null, Value::from);
+        let (name, language, category) = template.map_or(("", "", ""), |t| {
+            (t.name.as_str(), t.language.as_str(), t.category.as_str())
+        });
+        match field {
+            "account_update" => json!({ "phone_number": digits, "event": "VERIFIED_ACCOUNT" }),
+            "account_review_update" => json!({ "decision": "APPROVED" }),
+            "phone_number_name_update" => json!({
+                "display_phone_number": digits,
+                "decision": "APPROVED",
+                "requested_verified_name": phone.map(|p| p.verified_name.clone()).unwrap_or_default(),
+                "rejection_reason": null,
+            }),
+            "phone_number_quality_update" => json!({
+                "display_phone_number": digits,
+                "event": "ONBOARDING",
+                "max_daily_conversations_per_business": phone.map(|p| p.messaging_limit_tier.clone()).unwrap_or_default(),
+            }),
+            "business_capability_update" => json!({
+                "max_daily_conversation_per_phone": 1000,
+                "max_phone_numbers_per_business": 2,
+                "max_daily_conversations_per_business": "TIER_1K",
+            }),
+            "message_template_status_update" => json!({
+                "event": "APPROVED",
+                "message_template_id": template_id,
+                "message_template_name": name,
+                "message_template_language": language,
+                "message_template_category": category,
+                "reason": "NONE",
+            }),
+            "message_template_quality_update" => json!({
+                "previous_quality_score": "GREEN",
+                "new_quality_score": "YELLOW",
+                "message_template_id": template_id,
+                "message_template_name": name,
+                "message_template_language": language,
+            }),
+            "template_category_update" => json!({
+                "message_template_id": template_id,
+                "message_template_name": name,
+                "message_template_language": language,
+                "previous_category": category,
+                "new_category": "MARKETING",
+            }),
+            _ => json!({}),
+        }
+    }
+
     /// Build a sample change; the error says what is wrong with the request.
     pub fn sample_change(
         &mut self,
@@ -81,6 +142,7 @@ impl Sandbox {
             ("whatsapp_business_account", "messages") => self
                 .sample_whatsapp_message(&entry_id)
                 .unwrap_or_else(|| json!({})),
+            ("whatsapp_business_account", _) => self.sample_whatsapp_field(&entry_id, field),
             (_, _) if messaging => {
                 let mid = format!("m_{}", self.ids.trace_id());
                 json!({
@@ -105,5 +167,49 @@ impl Sandbox {
             entry_time,
             messaging,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::demo_fixture;
+    use crate::world::sandbox::SandboxOptions;
+
+    #[test]
+    fn whatsapp_samples_use_the_wabas_own_number_and_templates() {
+        let mut sandbox =
+            Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
+        let quality = sandbox
+            .sample_change(
+                "whatsapp_business_account",
+                "phone_number_quality_update",
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(quality.value["display_phone_number"], "15550100001");
+        assert_eq!(quality.entry_time, Some(sandbox.clock.now()));
+        let template = sandbox
+            .sample_change(
+                "whatsapp_business_account",
+                "message_template_status_update",
+                None,
+                Some(json!({"event": "PAUSED"})),
+            )
+            .unwrap();
+        assert!(template.value["message_template_id"].is_u64());
+        assert_eq!(template.value["message_template_name"], "hello_world");
+        assert_eq!(template.value["event"], "PAUSED");
+        assert!(
+            sandbox
+                .sample_change("whatsapp_business_account", "nope", None, None)
+                .is_err()
+        );
+        assert!(
+            sandbox
+                .sample_change("fax", "messages", None, None)
+                .is_err()
+        );
     }
 }
