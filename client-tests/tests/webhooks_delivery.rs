@@ -368,15 +368,20 @@ async fn a_whatsapp_delivery_is_given_up_after_7_days_with_every_attempt_kept() 
 }
 
 #[tokio::test]
-async fn a_page_delivery_is_given_up_within_36_hours() {
+async fn a_non_whatsapp_delivery_is_given_up_within_36_hours() {
+    // Instagram needs only the app-level subscription (Page objects also need
+    // the app installed on the Page), and has the same 36-hour window.
     let sim = Sim::start().await;
     let sandbox = sim.demo(35).await;
     let receiver = Receiver::start(sandbox.secret("app")).await;
-    let hook = receiver.url("/page");
-    subscribe(&sim, &sandbox, "page", &["messages"], &hook).await;
+    let hook = receiver.url("/instagram");
+    subscribe(&sim, &sandbox, "instagram", &["messages"], &hook).await;
     receiver.fail_next(u32::MAX, Failure::Status(500));
-    sim.trigger(&sandbox, &json!({ "object": "page", "field": "messages" }))
-        .await;
+    sim.trigger(
+        &sandbox,
+        &json!({ "object": "instagram", "field": "messages" }),
+    )
+    .await;
     // The attempts within 36 hours: up to +24 h; the one after would be at +48 h.
     let within: Vec<i64> = SCHEDULE
         .iter()
@@ -393,7 +398,7 @@ async fn a_page_delivery_is_given_up_within_36_hours() {
     sim.advance(&sandbox, 7 * DAY).await;
     assert_eq!(sim.deliver(&sandbox).await, Vec::<Value>::new());
     let delivery = sim.deliveries(&sandbox).await.remove(0);
-    assert_eq!(delivery["object"], "page");
+    assert_eq!(delivery["object"], "instagram");
     assert_eq!(delivery["state"], "given_up");
     let times: Vec<i64> = delivery["attempts"]
         .as_array()

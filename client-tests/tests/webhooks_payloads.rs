@@ -601,6 +601,31 @@ async fn triggered_page_and_instagram_events_use_their_envelopes() {
         &receiver.url("/instagram"),
     )
     .await;
+    // Page changes also need the app installed on the Page (with a Page token).
+    let accounts = sim
+        .get_as(
+            sandbox.token("user_token"),
+            &format!("/{}/me/accounts", client_tests::V),
+        )
+        .await;
+    let page_token = accounts.ok()["data"][0]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let installed = sim
+        .send(
+            sim.request(
+                reqwest::Method::POST,
+                &format!(
+                    "/{}/{}/subscribed_apps?subscribed_fields=messages",
+                    client_tests::V,
+                    sandbox.id_of("page")
+                ),
+            )
+            .bearer_auth(&page_token),
+        )
+        .await;
+    assert_eq!(installed.ok(), &json!({ "success": true }));
     sim.advance(&sandbox, 5).await;
     let now_ms = (T0 + 5) * 1000;
     let page = sandbox.id_of("page");

@@ -11,6 +11,7 @@ pub mod http;
 pub mod media_download;
 pub mod multipart;
 pub mod operations;
+pub mod pages;
 pub mod paging;
 pub mod render;
 pub mod request;

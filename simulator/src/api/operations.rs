@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::error::GraphError;
 use super::graph::Call;
+use super::pages;
 use super::render::check_visible;
 use super::webhooks;
 use super::whatsapp;
@@ -113,6 +114,15 @@ pub fn operate(
         }
         (NodeKind::App, Some("subscriptions"), "DELETE") => {
             webhooks::app_subscriptions::unsubscribe(sandbox, request, token, id)
+        }
+        (NodeKind::Page, Some("subscribed_apps"), "POST") => {
+            pages::subscribed_apps::install(sandbox, request, token, id)
+        }
+        (NodeKind::Page, Some("subscribed_apps"), "GET") => {
+            pages::subscribed_apps::list(sandbox, token, id)
+        }
+        (NodeKind::Page, Some("subscribed_apps"), "DELETE") => {
+            pages::subscribed_apps::uninstall(sandbox, token, id)
         }
         (NodeKind::PhoneNumber, Some("messages"), "POST") => {
             whatsapp::messages::post_messages(sandbox, request, id)

@@ -233,6 +233,7 @@ impl NodeKind {
         match self {
             NodeKind::WhatsappBusinessAccount => &["subscribed_apps"],
             NodeKind::App => &["subscriptions"],
+            NodeKind::Page => &["subscribed_apps"],
             NodeKind::PhoneNumber => &[
                 "request_code",
                 "verify_code",

@@ -39,4 +39,7 @@ pub struct Page {
     /// user id -> tasks that user may perform on the Page.
     #[serde(default)]
     pub roles: BTreeMap<String, Vec<String>>,
+    /// app id -> the webhook fields the app installed on this Page.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub subscribed_apps: BTreeMap<String, Vec<String>>,
 }

@@ -469,6 +469,7 @@ impl Sandbox {
                 single_line_address: page.single_line_address.clone(),
                 instagram_business_account: None,
                 roles,
+                subscribed_apps: BTreeMap::new(),
             },
         );
         Ok(())

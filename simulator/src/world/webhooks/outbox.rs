@@ -218,10 +218,21 @@ impl Sandbox {
                 })
                 .collect();
         }
+        // Page changes go to apps installed on the Page with that field too.
+        let installed =
+            |app_id: &str| match (change.object.as_str(), self.pages.get(&change.entry_id)) {
+                ("page", Some(page)) => page
+                    .subscribed_apps
+                    .get(app_id)
+                    .is_some_and(|f| f.contains(&change.field)),
+                ("page", None) => false,
+                _ => true,
+            };
         self.webhooks
             .subscriptions
             .0
             .keys()
+            .filter(|app_id| installed(app_id))
             .filter_map(|app_id| {
                 let app = self.subscription_for(app_id, &change.object, &change.field)?;
                 Some((app_id.clone(), app.callback_url.clone()))

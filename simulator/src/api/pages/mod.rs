@@ -1,0 +1,3 @@
+//! Facebook Pages endpoints beyond the generic reads.
+
+pub mod subscribed_apps;
