@@ -73,6 +73,30 @@ pub enum EventPayload {
         /// `{"type": "text", "text": {...}, "context"?: {...}}`.
         message: Value,
     },
+    /// A Messenger or Instagram messaging event (`entry[].messaging[]`): a
+    /// message, postback, read, reaction… from `sender_id` to the account.
+    MessagingEvent {
+        /// `page` or `instagram`.
+        object: String,
+        /// The Page or Instagram professional account.
+        account_id: String,
+        /// The webhook field (`messages`, `messaging_postbacks`, `message_reads`, …).
+        field: String,
+        /// The person's page- or Instagram-scoped id.
+        sender_id: String,
+        /// Meta's messaging times are milliseconds.
+        time_ms: i64,
+        /// The event's own members: `{"message": {…}}`, `{"postback": {…}}`, …
+        event: Value,
+    },
+    /// A change on a Page or Instagram account (`entry[].changes[]`): feed,
+    /// comments, mentions, business-info fields.
+    AccountChange {
+        object: String,
+        account_id: String,
+        field: String,
+        value: Value,
+    },
     /// A template's review outcome or lifecycle change
     /// (`message_template_status_update`).
     WhatsappTemplateStatus {

@@ -2,7 +2,9 @@
 //! `webhooks/trigger`): the object envelope, WhatsApp `messages` changes for
 //! inbound messages and statuses in the late-2026 shape (business-scoped user
 //! ids, phone numbers only where they may be shown, failed statuses without
-//! `contacts`), and `message_template_status_update`.
+//! `contacts`), `message_template_status_update`, and Messenger/Instagram
+//! messaging events (`entry[].messaging[]`, millisecond times) and account
+//! changes (`entry[].changes[]`).
 
 use serde_json::{Map, Value, json};
 
@@ -206,6 +208,45 @@ impl Sandbox {
                     messaging: false,
                 })
             }
+            EventPayload::MessagingEvent {
+                object,
+                account_id,
+                field,
+                sender_id,
+                time_ms,
+                event: body,
+            } => {
+                let mut item = Map::new();
+                item.insert("sender".into(), json!({ "id": sender_id }));
+                item.insert("recipient".into(), json!({ "id": account_id }));
+                item.insert("timestamp".into(), json!(time_ms));
+                if let Value::Object(members) = body {
+                    for (key, value) in members {
+                        item.insert(key.clone(), value.clone());
+                    }
+                }
+                Some(Change {
+                    object: object.clone(),
+                    entry_id: account_id.clone(),
+                    field: field.clone(),
+                    value: Value::Object(item),
+                    entry_time: Some(*time_ms),
+                    messaging: true,
+                })
+            }
+            EventPayload::AccountChange {
+                object,
+                account_id,
+                field,
+                value,
+            } => Some(Change {
+                object: object.clone(),
+                entry_id: account_id.clone(),
+                field: field.clone(),
+                value: value.clone(),
+                entry_time: Some(event.time),
+                messaging: false,
+            }),
             EventPayload::WhatsappTemplateStatus {
                 waba_id,
                 template_id,

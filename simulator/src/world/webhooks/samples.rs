@@ -137,36 +137,49 @@ impl Sandbox {
             .or_else(|| self.sample_entry_id(object))
             .ok_or("the sandbox has no account of that object")?;
         let now = self.clock.now();
-        let messaging = is_messaging_field(object, field);
-        let base = match (object, field) {
-            ("whatsapp_business_account", "messages") => self
-                .sample_whatsapp_message(&entry_id)
-                .unwrap_or_else(|| json!({})),
-            ("whatsapp_business_account", _) => self.sample_whatsapp_field(&entry_id, field),
-            (_, _) if messaging => {
-                let mid = format!("m_{}", self.ids.trace_id());
-                json!({
-                    "sender": { "id": "7000000000000001" },
-                    "recipient": { "id": entry_id },
-                    "timestamp": now * 1000,
-                    "message": { "mid": mid, "text": "Hello from metasim trigger" },
-                })
+        if object == "whatsapp_business_account" {
+            let base = match field {
+                "messages" => self
+                    .sample_whatsapp_message(&entry_id)
+                    .unwrap_or_else(|| json!({})),
+                _ => self.sample_whatsapp_field(&entry_id, field),
+            };
+            return Ok(Change {
+                object: object.to_owned(),
+                entry_id,
+                field: field.to_owned(),
+                value: merge(base, overrides),
+                entry_time: (field != "messages").then_some(now),
+                messaging: false,
+            });
+        }
+        let payload = if is_messaging_field(object, field) {
+            let mid = format!("m_{}", self.ids.trace_id());
+            EventPayload::MessagingEvent {
+                object: object.to_owned(),
+                account_id: entry_id,
+                field: field.to_owned(),
+                sender_id: "7000000000000001".to_owned(),
+                time_ms: now * 1000,
+                event: json!({ "message": { "mid": mid, "text": "Hello from metasim trigger" } }),
             }
-            _ => json!({}),
+        } else {
+            EventPayload::AccountChange {
+                object: object.to_owned(),
+                account_id: entry_id,
+                field: field.to_owned(),
+                value: json!({}),
+            }
         };
-        let entry_time = match object {
-            "whatsapp_business_account" if field == "messages" => None,
-            "page" | "instagram" if messaging => Some(now * 1000),
-            _ => Some(now),
-        };
-        Ok(Change {
-            object: object.to_owned(),
-            entry_id,
-            field: field.to_owned(),
-            value: merge(base, overrides),
-            entry_time,
-            messaging,
-        })
+        let mut change = self
+            .change_for(&Event {
+                seq: 0,
+                time: now,
+                payload,
+            })
+            .ok_or("no payload for that object and field")?;
+        change.value = merge(change.value, overrides);
+        Ok(change)
     }
 }
 
