@@ -125,6 +125,28 @@ impl GraphRequest {
         })
     }
 
+    /// A list parameter: a JSON array, a string holding one, or a comma list.
+    pub fn param_list(&self, name: &str) -> Option<Vec<String>> {
+        match self.param(name)? {
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            Value::String(text) if text.trim_start().starts_with('[') => {
+                serde_json::from_str(&text).ok()
+            }
+            Value::String(text) => Some(
+                text.split(',')
+                    .map(|f| f.trim().to_owned())
+                    .filter(|f| !f.is_empty())
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

@@ -24,28 +24,6 @@ fn require_page_token(token: &AccessToken, page_id: &str) -> Result<(), GraphErr
     }
 }
 
-/// `subscribed_fields` as a comma list or a JSON array.
-fn field_list(request: &GraphRequest) -> Option<Vec<String>> {
-    match request.param("subscribed_fields")? {
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-        ),
-        Value::String(text) if text.trim_start().starts_with('[') => {
-            serde_json::from_str(&text).ok()
-        }
-        Value::String(text) => Some(
-            text.split(',')
-                .map(|f| f.trim().to_owned())
-                .filter(|f| !f.is_empty())
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
 pub fn install(
     sandbox: &mut Sandbox,
     request: &GraphRequest,
@@ -53,7 +31,8 @@ pub fn install(
     page_id: &str,
 ) -> Result<Value, GraphError> {
     require_page_token(token, page_id)?;
-    let mut fields = field_list(request)
+    let mut fields = request
+        .param_list("subscribed_fields")
         .filter(|f| !f.is_empty())
         .ok_or_else(|| {
             GraphError::invalid_parameter("The parameter subscribed_fields is required")

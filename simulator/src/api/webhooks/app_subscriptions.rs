@@ -24,28 +24,6 @@ fn require_app_token(token: &AccessToken, app_id: &str) -> Result<(), GraphError
     }
 }
 
-/// `fields` as a comma list or a JSON array.
-fn field_list(request: &GraphRequest) -> Option<Vec<String>> {
-    match request.param("fields")? {
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-        ),
-        Value::String(text) if text.trim_start().starts_with('[') => {
-            serde_json::from_str::<Vec<String>>(&text).ok()
-        }
-        Value::String(text) => Some(
-            text.split(',')
-                .map(|f| f.trim().to_owned())
-                .filter(|f| !f.is_empty())
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
 pub fn subscribe(
     sandbox: &mut Sandbox,
     request: &GraphRequest,
@@ -69,7 +47,8 @@ pub fn subscribe(
         .param_str("verify_token")
         .filter(|t| !t.is_empty())
         .ok_or_else(|| GraphError::invalid_parameter("The parameter verify_token is required"))?;
-    let fields = field_list(request)
+    let fields = request
+        .param_list("fields")
         .filter(|f| !f.is_empty())
         .ok_or_else(|| GraphError::invalid_parameter("The parameter fields is required"))?;
     if let Some(unknown) = fields.iter().find(|f| !known.contains(&f.as_str())) {
@@ -137,7 +116,7 @@ pub fn unsubscribe(
 ) -> Result<Value, GraphError> {
     require_app_token(token, app_id)?;
     let object = request.param_str("object");
-    let fields = field_list(request);
+    let fields = request.param_list("fields");
     sandbox.remove_subscription(app_id, object.as_deref(), fields.as_deref());
     Ok(json!({ "success": true }))
 }
