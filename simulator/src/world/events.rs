@@ -139,4 +139,10 @@ impl EventLog {
     pub fn all(&self) -> &[Event] {
         &self.events
     }
+
+    /// The events after `seq` (seqs start at 1 and grow by one, so this is a slice).
+    pub fn after(&self, seq: u64) -> &[Event] {
+        let start = self.events.partition_point(|e| e.seq <= seq);
+        &self.events[start..]
+    }
 }

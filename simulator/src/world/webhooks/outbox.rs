@@ -298,13 +298,7 @@ impl Sandbox {
 
     /// Turn every domain event not yet routed into deliveries.
     pub fn route_events(&mut self) {
-        let new: Vec<_> = self
-            .events
-            .all()
-            .iter()
-            .filter(|e| e.seq > self.webhooks.routed_upto)
-            .cloned()
-            .collect();
+        let new: Vec<_> = self.events.after(self.webhooks.routed_upto).to_vec();
         for event in new {
             if let Some(change) = self.change_for(&event) {
                 self.enqueue_change(&change, Some(event.seq));
