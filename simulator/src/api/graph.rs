@@ -175,13 +175,13 @@ fn dispatch(
     match rest {
         [] if method == "GET" && kind != NodeKind::Media => {
             renderer.check_visible(method, &id)?;
-            let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+            let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
             Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
         }
         [] => operations::operate(sandbox, call, token, &id, None),
         [edge] if kind.edges().contains(&edge.as_str()) && method == "GET" => {
             renderer.check_visible(method, &id)?;
-            let fields = parse_fields(&call.request.param_str("fields").unwrap_or_default())?;
+            let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
             let page = PageRequest::parse(
                 call.request.param_str("limit"),
                 call.request.param_str("after"),

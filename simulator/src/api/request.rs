@@ -107,6 +107,21 @@ impl GraphRequest {
         })
     }
 
+    /// A text parameter, borrowed (body first, then the query string); `None`
+    /// when absent or not a string.
+    pub fn param_text(&self, name: &str) -> Option<&str> {
+        match self.body.get(name) {
+            Some(Value::String(text)) => Some(text),
+            Some(_) => None,
+            None => self
+                .query
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
+        }
+    }
+
     /// A parameter as text (numbers and booleans as their JSON text).
     pub fn param_str(&self, name: &str) -> Option<String> {
         match self.param(name)? {

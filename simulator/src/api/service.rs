@@ -183,7 +183,11 @@ fn redacted(name: &str, value: Value) -> Value {
 
 /// The journal's record of a call; takes the request, whose strings it keeps.
 fn journal_entry(request: GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
-    let path = format!("/{}", request.segments.join("/"));
+    let mut path = String::with_capacity(request.segments.iter().map(|s| s.len() + 1).sum());
+    for segment in &request.segments {
+        path.push('/');
+        path.push_str(segment);
+    }
     let query: Vec<(String, String)> = request
         .query
         .into_iter()
