@@ -165,8 +165,8 @@ fn dispatch(
     }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox
-        .node_kind(&id)
-        .ok_or_else(|| GraphError::unsupported(method, &id))?;
+        .node_kind(id)
+        .ok_or_else(|| GraphError::unsupported(method, id))?;
     let renderer = Renderer {
         sandbox,
         token,
@@ -174,26 +174,26 @@ fn dispatch(
     };
     match rest {
         [] if method == "GET" && kind != NodeKind::Media => {
-            renderer.check_visible(method, &id)?;
+            renderer.check_visible(method, id)?;
             let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
-            Ok(Value::Object(renderer.node(&id, fields.as_deref())?))
+            Ok(Value::Object(renderer.node(id, fields.as_deref())?))
         }
-        [] => operations::operate(sandbox, call, token, &id, None),
+        [] => operations::operate(sandbox, call, token, id, None),
         [edge] if kind.edges().contains(&edge.as_str()) && method == "GET" => {
-            renderer.check_visible(method, &id)?;
+            renderer.check_visible(method, id)?;
             let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
             let page = PageRequest::parse(
                 call.request.param_str("limit"),
                 call.request.param_str("after"),
                 call.request.param_str("before"),
             )?;
-            renderer.edge(&id, kind, edge, fields.as_deref(), &page)
+            renderer.edge(id, kind, edge, fields.as_deref(), &page)
         }
         [edge]
             if kind.edges().contains(&edge.as_str())
                 || kind.action_edges().contains(&edge.as_str()) =>
         {
-            operations::operate(sandbox, call, token, &id, Some(edge))
+            operations::operate(sandbox, call, token, id, Some(edge))
         }
         [edge] if edge_exists_anywhere(edge) => {
             Err(GraphError::nonexisting_field(edge, kind.type_name()))
@@ -205,19 +205,19 @@ fn dispatch(
 
 /// `me`, `app` or a numeric id -> the node id. Unknown numeric ids are 100/33,
 /// other words are unknown aliases (803).
-fn resolve_node(
+fn resolve_node<'a>(
     sandbox: &Sandbox,
-    token: &AccessToken,
+    token: &'a AccessToken,
     method: &str,
-    segment: &str,
-) -> Result<String, GraphError> {
+    segment: &'a str,
+) -> Result<&'a str, GraphError> {
     match segment {
         "me" if token.kind == TokenKind::App => Err(GraphError::token_required_for_me()),
-        "me" => Ok(token.subject_id.clone()),
-        "app" => Ok(token.app_id.clone()),
+        "me" => Ok(&token.subject_id),
+        "app" => Ok(&token.app_id),
         id if id.bytes().all(|b| b.is_ascii_digit()) => {
             if sandbox.node_kind(id).is_some() {
-                Ok(id.to_owned())
+                Ok(id)
             } else {
                 Err(GraphError::unsupported(method, id))
             }

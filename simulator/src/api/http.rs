@@ -2,6 +2,8 @@
 //! a [`GraphRequest`], serve it, apply any injected latency outside the lock,
 //! and write Meta's JSON. Also renders [`GraphError`] for the control plane.
 
+use std::borrow::Cow;
+
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
@@ -21,9 +23,12 @@ use crate::world::ids::stateless_trace_id;
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
         let trace_id = stateless_trace_id(&[self.message.as_bytes()]);
-        let mut headers = vec![("content-type", "application/json; charset=UTF-8".into())];
+        let mut headers = vec![(
+            "content-type",
+            Cow::Borrowed("application/json; charset=UTF-8"),
+        )];
         if let Some(value) = &self.www_authenticate {
-            headers.push(("www-authenticate", value.clone()));
+            headers.push(("www-authenticate", Cow::Owned(value.clone())));
         }
         let response = GraphResponse {
             status: self.http_status,
@@ -40,7 +45,11 @@ fn write(response: GraphResponse) -> Response {
     let mut out = Response::new(Body::from(response.body));
     *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::BAD_REQUEST);
     for (name, value) in response.headers {
-        if let Ok(value) = HeaderValue::try_from(value) {
+        let value = match value {
+            Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
+            Cow::Owned(text) => HeaderValue::try_from(text),
+        };
+        if let Ok(value) = value {
             out.headers_mut()
                 .append(HeaderName::from_static(name), value);
         }

@@ -2,6 +2,8 @@
 //! inside the token's sandbox (under its lock), the journal entry, and the
 //! headers Meta sends with every answer.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::error::GraphError;
@@ -21,8 +23,8 @@ use crate::world::webhooks::handshakes::PendingHandshake;
 #[derive(Debug, Clone)]
 pub struct GraphResponse {
     pub status: u16,
-    /// Header names are lowercase and static.
-    pub headers: Vec<(&'static str, String)>,
+    /// Header names are lowercase and static; so are the constant values.
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     pub body: Vec<u8>,
     pub latency_ms: u64,
     /// What the HTTP layer still has to do for a call that reached a sandbox.
@@ -50,15 +52,21 @@ const DROPPED_HEADERS: [&str; 6] = [
     "cookie",
 ];
 
-fn base_headers(trace_id: &str, version: Option<Version>) -> Vec<(&'static str, String)> {
+fn base_headers(
+    trace_id: &str,
+    version: Option<Version>,
+) -> Vec<(&'static str, Cow<'static, str>)> {
     let mut headers = vec![
-        ("content-type", "application/json; charset=UTF-8".to_owned()),
-        ("x-fb-trace-id", trace_id.to_owned()),
-        ("x-fb-request-id", format!("A{trace_id}")),
-        ("x-fb-rev", "1029384756".to_owned()),
+        (
+            "content-type",
+            Cow::Borrowed("application/json; charset=UTF-8"),
+        ),
+        ("x-fb-trace-id", Cow::Owned(trace_id.to_owned())),
+        ("x-fb-request-id", Cow::Owned(format!("A{trace_id}"))),
+        ("x-fb-rev", Cow::Borrowed("1029384756")),
     ];
     if let Some(version) = version {
-        headers.push(("facebook-api-version", version.to_string()));
+        headers.push(("facebook-api-version", Cow::Owned(version.to_string())));
     }
     headers
 }
@@ -78,7 +86,7 @@ fn stateless_error(
     ]);
     let mut headers = base_headers(&trace_id, version);
     if let Some(value) = &error.www_authenticate {
-        headers.push(("www-authenticate", value.clone()));
+        headers.push(("www-authenticate", Cow::Owned(value.clone())));
     }
     GraphResponse {
         status: error.http_status,
@@ -142,12 +150,12 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
         executed
             .headers
             .iter()
-            .map(|(name, value)| (*name, value.clone())),
+            .map(|(name, value)| (*name, Cow::Owned(value.clone()))),
     );
     if let Err(error) = &executed.result
         && let Some(value) = &error.www_authenticate
     {
-        headers.push(("www-authenticate", value.clone()));
+        headers.push(("www-authenticate", Cow::Owned(value.clone())));
     }
     let trace_id = executed.trace_id.clone();
     let body = executed.into_body();
