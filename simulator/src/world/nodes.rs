@@ -286,15 +286,13 @@ fn is_messenger_edge(edge: &str) -> bool {
 /// Classify an id before any sandbox is known (e.g. for a bad token), from the
 /// shape of generated ids: used only to pick WhatsApp's HTTP status for errors.
 pub fn product_from_id_shape(id: &str) -> Product {
-    let whatsapp_15 = id.len() == 15 && (id.starts_with("31") || id.starts_with("32"));
-    let whatsapp_16 = id.len() == 16 && (id.starts_with("38") || id.starts_with("39"));
-    if whatsapp_15 || whatsapp_16 {
-        Product::Whatsapp
-    } else if id.len() == 17 && id.starts_with("17841") {
-        Product::Instagram
-    } else {
-        Product::Graph
-    }
+    NodeKind::ALL
+        .iter()
+        .find(|kind| {
+            let (prefix, len) = kind.id_shape();
+            id.len() == len && id.starts_with(prefix)
+        })
+        .map_or(Product::Graph, |kind| kind.product(None))
 }
 
 /// A field's value: plain JSON, or a reference to another node (which nested
