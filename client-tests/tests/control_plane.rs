@@ -56,7 +56,8 @@ async fn create_with_defaults_builds_the_demo_fixture() {
     assert!(is_id(sandbox.id_of("instagram"), "17841", 17));
     assert_eq!(sandbox.id_of("alice"), "15550109999");
     assert_eq!(sandbox.id_of("bob"), "15550108888");
-    assert_eq!(sandbox.handles.len(), 10);
+    assert_eq!(sandbox.id_of("maya"), "15550109000");
+    assert_eq!(sandbox.handles.len(), 11);
     let tokens: Vec<&str> = sandbox.tokens.keys().map(String::as_str).collect();
     assert_eq!(tokens, ["system_user_token", "user_token"]);
     for token in sandbox.tokens.values() {
@@ -251,7 +252,7 @@ async fn list_and_get_describe_every_sandbox() {
             "apps": 1, "businesses": 1, "events": 0, "faults": 0, "instagram_accounts": 1,
             "journal_entries": 1, "message_templates": 3, "messages": 0, "pages": 1,
             "phone_numbers": 1, "system_users": 1, "tokens": 4, "users": 1,
-            "whatsapp_business_accounts": 1, "whatsapp_consumers": 2,
+            "whatsapp_business_accounts": 1, "whatsapp_consumers": 3,
         })
     );
     // The list shows the same description.

@@ -38,15 +38,20 @@ async fn unsupported_verbs_on_known_nodes_are_100_33() {
     let sandbox = sim.demo(2).await;
     let token = sandbox.token("user_token");
     let page = sandbox.id_of("page");
-    for (method, verb) in [(Method::POST, "post"), (Method::DELETE, "delete")] {
+    // A user node takes no POST; a Page takes POST (business info) but no DELETE.
+    let owner = sandbox.id_of("owner");
+    for (method, verb, id) in [
+        (Method::POST, "post", owner),
+        (Method::DELETE, "delete", page),
+    ] {
         let reply = sim
             .send(
-                sim.request(method, &format!("/{V}/{page}"))
+                sim.request(method, &format!("/{V}/{id}"))
                     .bearer_auth(token),
             )
             .await;
         reply.assert_error(400, 100, Some(33), "GraphMethodException");
-        assert_eq!(reply.message(), unsupported(verb, page));
+        assert_eq!(reply.message(), unsupported(verb, id));
     }
     let reply = sim
         .send(

@@ -95,7 +95,7 @@ async fn consumers_are_created_with_a_bsuid_per_portfolio() {
         .iter()
         .map(|c| &c["phone"])
         .collect();
-    assert_eq!(phones, ["15550107777", BOB, ALICE]);
+    assert_eq!(phones, ["15550107777", BOB, "15550109000", ALICE]);
     // The fixture's consumers have theirs too, all different.
     let alice = bsuid(&sim, &sandbox, ALICE).await;
     let bob = bsuid(&sim, &sandbox, BOB).await;
@@ -177,9 +177,9 @@ async fn creating_refuses_duplicates_bad_phones_and_bad_usernames() {
     ] {
         create(body).await.assert_sim_error(400, None);
     }
-    // None of them was created.
+    // None of them was created (the demo has three consumers).
     let list = sim.get(&consumers(&sandbox)).await;
-    assert_eq!(list.ok()["data"].as_array().unwrap().len(), 2);
+    assert_eq!(list.ok()["data"].as_array().unwrap().len(), 3);
     // Unknown consumers and sandboxes.
     let reply = sim.get(&consumer(&sandbox, "15550107777", "")).await;
     assert_eq!(
@@ -565,13 +565,13 @@ async fn the_inbox_lists_what_the_consumer_received_and_reading_marks_it() {
         [
             json!({
                 "id": text, "from": BUSINESS_DIGITS, "from_name": "Lucky Shrub",
-                "phone_number_id": pn, "type": "text", "text": "Hello Alice",
+                "verified": false, "phone_number_id": pn, "type": "text", "text": "Hello Alice",
                 "message": { "type": "text", "text": { "body": "Hello Alice" } },
                 "time": T0 + 90, "iso": "2026-01-01T00:01:30Z", "status": "delivered",
             }),
             json!({
                 "id": image, "from": BUSINESS_DIGITS, "from_name": "Lucky Shrub",
-                "phone_number_id": pn, "type": "image", "text": null,
+                "verified": false, "phone_number_id": pn, "type": "image", "text": null,
                 "message": { "type": "image", "image": { "link": "https://luckyshrub.example/a.jpg" } },
                 "time": T0 + 90, "iso": "2026-01-01T00:01:30Z", "status": "delivered",
             }),

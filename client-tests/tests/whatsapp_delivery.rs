@@ -421,6 +421,7 @@ async fn the_inbox_shows_templates_rendered_with_their_parameters() {
                 "id": id,
                 "from": BUSINESS_DIGITS,
                 "from_name": "Lucky Shrub",
+                "verified": false,
                 "phone_number_id": phone(&sandbox),
                 "type": "template",
                 "text": text,

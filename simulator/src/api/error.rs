@@ -297,6 +297,17 @@ impl GraphError {
         Self::new(404, "MetasimException", 100, what.as_ref().to_owned()).with_subcode(33)
     }
 
+    /// A control-plane step the simulated person may not take (403), or may
+    /// not take yet (429).
+    pub fn sim_refused(http_status: u16, detail: impl AsRef<str>) -> Self {
+        Self::new(
+            http_status,
+            "MetasimException",
+            100,
+            format!("(#100) {}", detail.as_ref()),
+        )
+    }
+
     pub fn sim_conflict(detail: impl AsRef<str>) -> Self {
         Self::new(
             409,

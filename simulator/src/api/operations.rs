@@ -115,6 +115,7 @@ pub fn operate(
         (NodeKind::App, Some("subscriptions"), "DELETE") => {
             webhooks::app_subscriptions::unsubscribe(sandbox, request, token, id)
         }
+        (NodeKind::Page, None, "POST") => pages::info::update(sandbox, request, token, id),
         (NodeKind::Page, Some("subscribed_apps"), "POST") => {
             pages::subscribed_apps::install(sandbox, request, token, id)
         }

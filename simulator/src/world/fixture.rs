@@ -156,6 +156,25 @@ pub struct InstagramFixture {
     /// Handle of the Facebook Page this professional account is linked to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// The phone number on the account (offered for the WhatsApp contact option).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Contact options already on the profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactFixture>,
+}
+
+/// Contact options a professional Instagram account starts with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ContactFixture {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// A WhatsApp number already verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whatsapp: Option<String>,
 }
 
 fn default_account_type() -> String {

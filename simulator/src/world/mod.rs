@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod ids;
 pub mod instagram;
 pub mod journal;
+pub mod links;
 pub mod nodes;
 pub mod pages;
 pub mod sandbox;

@@ -108,6 +108,9 @@ impl NodeKind {
                 "link",
                 "instagram_business_account",
                 "connected_instagram_account",
+                "whatsapp_number",
+                "has_whatsapp_number",
+                "has_whatsapp_business_number",
             ],
             NodeKind::InstagramUser => &[
                 "id",
@@ -436,6 +439,11 @@ impl Sandbox {
             }
             NodeKind::Page => {
                 let page = self.pages.get(id)?;
+                let whatsapp = self
+                    .links
+                    .whatsapp_pages
+                    .get(id)
+                    .and_then(|link| self.phone_numbers.get(&link.phone_number_id));
                 Fields::new(id, wanted)
                     .put("name", || page.name.clone())
                     .put("category", || page.category.clone())
@@ -460,6 +468,10 @@ impl Sandbox {
                         "connected_instagram_account",
                         page.instagram_business_account.as_ref(),
                     )
+                    .put_opt("whatsapp_number", || whatsapp.map(|p| p.digits.clone()))
+                    .put("has_whatsapp_number", || whatsapp.is_some())
+                    // Every number metasim links is a WhatsApp Business number.
+                    .put("has_whatsapp_business_number", || whatsapp.is_some())
             }
             NodeKind::InstagramUser => {
                 let ig = self.instagram_accounts.get(id)?;

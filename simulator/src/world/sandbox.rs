@@ -16,10 +16,11 @@ use super::auth::{AccessToken, Invalidation, TokenKind};
 use super::clock::{Clock, ClockMode, DEFAULT_START, parse_instant};
 use super::events::EventLog;
 use super::faults::Faults;
-use super::fixture::{Fixture, PageFixture, TokenFixture, WabaFixture};
+use super::fixture::{ContactFixture, Fixture, PageFixture, TokenFixture, WabaFixture};
 use super::ids::IdGenerator;
-use super::instagram::InstagramAccount;
+use super::instagram::{ContactOptions, InstagramAccount};
 use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal};
+use super::links::Links;
 use super::nodes::NodeKind;
 use super::pages::{ALL_PAGE_TASKS, Page};
 use super::usage::Usage;
@@ -120,6 +121,9 @@ pub struct Sandbox {
     /// Exchanges and contact books: who may see a consumer's phone number.
     #[serde(default)]
     pub identity: IdentityState,
+    /// Links made in Meta's apps (WhatsApp number ↔ Facebook Page).
+    #[serde(default)]
+    pub links: Links,
     /// Handshakes to perform before the current call answers (transient).
     #[serde(skip)]
     pub pending_handshakes: Vec<PendingHandshake>,
@@ -183,6 +187,7 @@ impl Sandbox {
             messaging: Messaging::default(),
             media: BTreeMap::new(),
             identity: IdentityState::default(),
+            links: Links::default(),
             pending_handshakes: Vec::new(),
             webhooks: WebhookState::default(),
             events: EventLog::default(),
@@ -392,6 +397,13 @@ impl Sandbox {
                     page.instagram_business_account = Some(id.clone());
                 }
             }
+            let contact = ig.contact.clone().unwrap_or_default();
+            if ig.account_type == "PERSONAL" && contact != ContactFixture::default() {
+                return Err(FixtureError(format!(
+                    "{place}.contact: only professional accounts have contact options"
+                )));
+            }
+            let digits = |phone: &Option<String>| phone.as_deref().map(phone_digits);
             let ig_id = self.ids.numeric_id("7", 10);
             self.instagram_accounts.insert(
                 id.clone(),
@@ -407,6 +419,13 @@ impl Sandbox {
                     follows_count: ig.follows_count,
                     media_count: ig.media_count,
                     page_id,
+                    phone: digits(&ig.phone),
+                    contact: ContactOptions {
+                        email: contact.email,
+                        phone: digits(&contact.phone),
+                        whatsapp: digits(&contact.whatsapp),
+                        pending_whatsapp: None,
+                    },
                 },
             );
         }
@@ -639,7 +658,7 @@ impl Sandbox {
         };
         self.tokens.insert(string.clone(), Arc::new(access.clone()));
         if kind == TokenKind::User && access.has_scope("pages_show_list") {
-            self.issue_page_tokens(&access);
+            self.issue_page_tokens(&access, None);
         }
         Ok(string)
     }
@@ -665,12 +684,14 @@ impl Sandbox {
     }
 
     /// A user token with `pages_show_list` yields a Page token for each Page the
-    /// user has a role on (what `/me/accounts` hands out).
-    fn issue_page_tokens(&mut self, user_token: &AccessToken) {
+    /// user has a role on (what `/me/accounts` hands out); `only` limits it to
+    /// one Page (one created later).
+    pub(crate) fn issue_page_tokens(&mut self, user_token: &AccessToken, only: Option<&str>) {
         let page_ids: Vec<String> = self
             .pages
             .values()
             .filter(|page| page.roles.contains_key(&user_token.subject_id))
+            .filter(|page| only.is_none_or(|id| page.id == id))
             .map(|page| page.id.clone())
             .collect();
         for page_id in page_ids {

@@ -244,7 +244,7 @@ async fn inbox(
     if !sandbox.consumers.contains_key(&digits) {
         return Err(no_consumer(&digits));
     }
-    let data: Vec<Value> = sandbox
+    let business = sandbox
         .messaging
         .in_order()
         .into_iter()
@@ -258,10 +258,11 @@ async fn inbox(
                 .rendered
                 .clone()
                 .or_else(|| m.message["text"]["body"].as_str().map(str::to_owned));
-            json!({
+            let entry = json!({
                 "id": m.id,
                 "from": phone.map(|p| p.digits.clone()),
                 "from_name": phone.map(|p| p.verified_name.clone()),
+                "verified": phone.is_some_and(|p| p.is_official_business_account),
                 "phone_number_id": m.phone_number_id,
                 "type": kind,
                 "text": text,
@@ -269,9 +270,34 @@ async fn inbox(
                 "time": m.time,
                 "iso": iso8601(m.time),
                 "status": m.status,
-            })
-        })
-        .collect();
+            });
+            (m.seq, entry)
+        });
+    // Meta's own senders show a verified name and no number.
+    let official = sandbox
+        .messaging
+        .official
+        .iter()
+        .filter(|m| m.consumer == digits)
+        .map(|m| {
+            let entry = json!({
+                "id": m.id,
+                "from": null,
+                "from_name": m.sender,
+                "verified": true,
+                "official": true,
+                "type": "text",
+                "text": m.text,
+                "message": { "type": "text", "text": { "body": m.text } },
+                "time": m.time,
+                "iso": iso8601(m.time),
+                "status": "delivered",
+            });
+            (m.seq, entry)
+        });
+    let mut entries: Vec<(u64, Value)> = business.chain(official).collect();
+    entries.sort_by_key(|(seq, _)| *seq);
+    let data: Vec<Value> = entries.into_iter().map(|(_, entry)| entry).collect();
     ok(StatusCode::OK, json!({ "data": data }))
 }
 

@@ -3,7 +3,10 @@
 //! in docs/control-plane.md. This module holds what all routes share (path and
 //! body extraction, answers); the routes live in one file per area.
 
+mod business_app;
 mod consumers;
+mod instagram;
+mod pages;
 mod phones;
 mod sandboxes;
 mod templates;
@@ -43,6 +46,9 @@ pub fn router() -> Router<AppState> {
     sandboxes::routes()
         .merge(phones::routes())
         .merge(consumers::routes())
+        .merge(pages::routes())
+        .merge(business_app::routes())
+        .merge(instagram::routes())
         .merge(templates::routes())
         .merge(webhooks::routes())
 }

@@ -5,24 +5,12 @@
 
 use serde_json::{Value, json};
 
+use super::require_page_token;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
-use crate::world::auth::{AccessToken, TokenKind};
+use crate::world::auth::AccessToken;
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::subscriptions::known_fields;
-
-fn require_page_token(token: &AccessToken, page_id: &str) -> Result<(), GraphError> {
-    if token.kind == TokenKind::Page && token.subject_id == page_id {
-        Ok(())
-    } else {
-        Err(GraphError::new(
-            403,
-            "OAuthException",
-            210,
-            "(#210) A page access token is required to request this resource.",
-        ))
-    }
-}
 
 pub fn install(
     sandbox: &mut Sandbox,

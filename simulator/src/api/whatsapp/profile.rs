@@ -8,6 +8,7 @@ use super::{require_whatsapp_product, success};
 use crate::api::error::GraphError;
 use crate::api::fields::parse_fields;
 use crate::api::request::GraphRequest;
+use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
 
@@ -84,8 +85,15 @@ pub fn update(
     }
     update.vertical = request.param_str("vertical");
     update.picture_handle = request.param_str("profile_picture_handle");
-    sandbox
-        .update_business_profile(phone_number_id, update)
-        .map_err(|detail| GraphError::invalid_parameter(format!("Param {detail}")))?;
-    Ok(success())
+    // An edit through the API has no one to warn: a synced field edited
+    // here stops the Page sync at once (docs/linking.md).
+    match sandbox.edit_whatsapp_profile(phone_number_id, update, ProfileEditor::CloudApi) {
+        Ok(_) => Ok(success()),
+        Err(ProfileEditError::Invalid(detail)) => {
+            Err(GraphError::invalid_parameter(format!("Param {detail}")))
+        }
+        Err(ProfileEditError::UnknownPhone(_) | ProfileEditError::WouldStopSync { .. }) => {
+            Err(GraphError::unsupported("POST", phone_number_id))
+        }
+    }
 }

@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use super::official::OfficialMessage;
 use serde_json::{Value, json};
 
 use super::templates::{Template, TemplateRefusal};
@@ -100,11 +102,20 @@ pub struct Messaging {
     windows: BTreeMap<String, i64>,
     /// phone_number_id -> (virtual second, messages in it).
     throughput: BTreeMap<String, (i64, u32)>,
+    /// Messages from Meta's own senders (verification codes), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub official: Vec<OfficialMessage>,
     /// `{phone_number_id}/{consumer}` -> pair-limit bucket.
     pairs: BTreeMap<String, PairBucket>,
 }
 
 impl Messaging {
+    /// The place of the next message (business or official) in the order of events.
+    pub fn next_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
     /// Messages in the order they happened.
     pub fn in_order(&self) -> Vec<&WaMessage> {
         let mut all: Vec<&WaMessage> = self.messages.values().collect();
@@ -277,9 +288,8 @@ impl Sandbox {
         self.check_rate_limits(phone_number_id, &outbound.to)?;
         let id = self.ids.wamid(&outbound.to, false);
         let now = self.clock.now();
-        self.messaging.next_seq += 1;
         let mut message = WaMessage {
-            seq: self.messaging.next_seq,
+            seq: self.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: outbound.to.clone(),
@@ -449,9 +459,8 @@ impl Sandbox {
         self.messaging
             .windows
             .insert(pair_key(phone_number_id, consumer), now);
-        self.messaging.next_seq += 1;
         let record = WaMessage {
-            seq: self.messaging.next_seq,
+            seq: self.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: consumer.to_owned(),

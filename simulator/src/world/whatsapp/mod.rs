@@ -10,6 +10,7 @@ pub mod identity;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
+pub mod official;
 pub mod profile;
 pub mod registration;
 pub mod settings;

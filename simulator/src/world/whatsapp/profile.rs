@@ -1,6 +1,12 @@
 //! The WhatsApp business profile of a phone number (what consumers see:
 //! about, address, description, email, websites, vertical, picture), with
 //! Meta's limits. Updates are partial; an empty string clears a text field.
+//!
+//! The profile also holds what only the WhatsApp Business app shows (opening
+//! hours and a category): the Cloud API never lists them, but a Facebook Page
+//! synced to the number copies them here (see `world/links`).
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -59,6 +65,12 @@ pub struct BusinessProfile {
     pub websites: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vertical: Option<String>,
+    /// App-only: opening hours, keyed like a Page's (`mon_1_open`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hours: BTreeMap<String, String>,
+    /// App-only: the business category shown in the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 /// A partial update, as the API layer read it.
@@ -70,6 +82,25 @@ pub struct ProfileUpdate {
     pub vertical: Option<String>,
     /// A picture handle from the upload API: metasim turns it into a URL.
     pub picture_handle: Option<String>,
+    /// App-only fields (never set by the Cloud API).
+    pub hours: Option<BTreeMap<String, String>>,
+    pub category: Option<String>,
+}
+
+impl ProfileUpdate {
+    /// The profile fields this update writes, by their profile names.
+    pub fn touched_fields(&self) -> Vec<&str> {
+        let mut fields: Vec<&str> = self.texts.iter().map(|(f, _)| f.as_str()).collect();
+        let others = [
+            ("websites", self.websites.is_some()),
+            ("vertical", self.vertical.is_some()),
+            ("profile_picture_url", self.picture_handle.is_some()),
+            ("hours", self.hours.is_some()),
+            ("category", self.category.is_some()),
+        ];
+        fields.extend(others.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
+        fields
+    }
 }
 
 impl BusinessProfile {
@@ -83,7 +114,20 @@ impl BusinessProfile {
         }
     }
 
-    /// The profile's fields as Meta lists them (only those with a value).
+    /// Everything the WhatsApp Business app shows: the Cloud API fields plus
+    /// the app-only hours and category.
+    pub fn app_fields(&self) -> Vec<(&'static str, Value)> {
+        let mut out = self.fields();
+        if !self.hours.is_empty() {
+            out.push(("hours", serde_json::json!(self.hours)));
+        }
+        if let Some(category) = &self.category {
+            out.push(("category", Value::from(category.clone())));
+        }
+        out
+    }
+
+    /// The profile's fields as Meta's Cloud API lists them (only those with a value).
     pub fn fields(&self) -> Vec<(&'static str, Value)> {
         let mut out = Vec::new();
         let texts = [
@@ -138,6 +182,12 @@ pub fn check_update(update: &ProfileUpdate) -> Result<(), String> {
             ));
         }
     }
+    if let Some(hours) = &update.hours {
+        crate::world::pages::check_hours(hours)?;
+    }
+    if update.category.as_deref() == Some("") {
+        return Err("category cannot be empty".into());
+    }
     if let Some(vertical) = &update.vertical
         && !VERTICALS.contains(&vertical.as_str())
     {
@@ -172,6 +222,12 @@ impl Sandbox {
         }
         if let Some(vertical) = update.vertical {
             profile.vertical = Some(vertical);
+        }
+        if let Some(hours) = update.hours {
+            profile.hours = hours;
+        }
+        if let Some(category) = update.category {
+            profile.category = Some(category);
         }
         if let Some(handle) = update.picture_handle {
             let digest =

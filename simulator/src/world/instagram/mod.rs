@@ -1,6 +1,11 @@
-//! Instagram accounts: personal, business or creator.
+//! Instagram accounts: personal, business or creator, and the contact
+//! options a professional account shows to visitors.
+
+pub mod contact_options;
 
 use serde::{Deserialize, Serialize};
+
+pub use contact_options::ContactOptions;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct InstagramAccount {
@@ -22,6 +27,12 @@ pub struct InstagramAccount {
     pub media_count: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
+    /// The phone number on the account (private; offered when choosing
+    /// WhatsApp as a contact option), as digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub contact: ContactOptions,
 }
 
 impl InstagramAccount {

@@ -1,0 +1,21 @@
+//! Links between products that people make in Meta's apps rather than
+//! through an API: a WhatsApp Business number connected to a Facebook Page,
+//! with the optional one-way sync of the Page's business info to the
+//! WhatsApp profile. The control plane performs the app steps; the effects
+//! show on Graph fields and on the WhatsApp business profile.
+
+pub mod whatsapp_page;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use whatsapp_page::WhatsappPageLink;
+
+/// Every cross-product link of a sandbox.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Links {
+    /// page id -> the WhatsApp number connected to it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub whatsapp_pages: BTreeMap<String, WhatsappPageLink>,
+}
