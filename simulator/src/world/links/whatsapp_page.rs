@@ -43,7 +43,7 @@ pub struct ProfileSync {
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<i64>,
-    /// Why and when sync last stopped.
+    /// Why and when sync stopped (while it is off).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<SyncStop>,
 }
@@ -275,6 +275,7 @@ impl Sandbox {
             (false, true) => {
                 link.sync.enabled = true;
                 link.sync.enabled_at = Some(now);
+                link.sync.stopped = None;
                 self.copy_synced_page(page_id);
             }
             (true, false) => {
