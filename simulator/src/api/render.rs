@@ -201,7 +201,7 @@ impl Renderer<'_> {
         self.check_edge_permission(kind, edge)?;
         let items: Vec<EdgeItem> = self
             .sandbox
-            .edge_items(id, edge, &self.token.app_id, self.links.query)
+            .edge_items(id, edge, self.token, self.links.query)
             .into_iter()
             .filter(|item| self.item_visible(&item.id))
             .collect();

@@ -51,6 +51,10 @@ pub struct AccessToken {
     /// For Page tokens: the user whose token the Page token came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// For Page tokens handed out by `/me/accounts`: that user token (each
+    /// user token gets its own Page tokens, with its own scopes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<String>,
     pub scopes: Vec<String>,
     /// scope -> object ids the scope is limited to (granular scopes).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -113,6 +117,7 @@ mod tests {
             subject_id: "1".into(),
             app_id: "2".into(),
             user_id: None,
+            derived_from: None,
             scopes: vec!["whatsapp_business_management".into()],
             targets: BTreeMap::from([("whatsapp_business_management".into(), vec!["31".into()])]),
             issued_at: 0,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::auth::AccessToken;
 use super::clock::graph_time;
 use super::pages::Page;
 use super::sandbox::Sandbox;
@@ -598,7 +599,7 @@ impl Sandbox {
         &self,
         id: &str,
         edge: &str,
-        token_app: &str,
+        token: &AccessToken,
         filters: &[(String, String)],
     ) -> Vec<EdgeItem> {
         let plain = |id: &String| EdgeItem {
@@ -612,9 +613,7 @@ impl Sandbox {
                 .filter_map(|page| {
                     let tasks = page.roles.get(id)?;
                     let page_token = self.tokens.values().find(|t| {
-                        t.subject_id == page.id
-                            && t.user_id.as_deref() == Some(id)
-                            && t.app_id == token_app
+                        t.subject_id == page.id && t.derived_from.as_ref() == Some(&token.token)
                     })?;
                     Some(EdgeItem {
                         id: page.id.clone(),

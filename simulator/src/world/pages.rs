@@ -196,13 +196,12 @@ impl Page {
 #[serde(deny_unknown_fields)]
 pub struct NewPage {
     pub name: String,
-    #[serde(default)]
-    pub category: Option<String>,
     /// The Facebook user who creates it (and administers it).
     pub user_id: String,
     /// A handle to find it by in the sandbox's handles.
     #[serde(default)]
     pub handle: Option<String>,
+    /// Its business info, `category` included (default `Local business`).
     #[serde(flatten)]
     pub info: PageInfoUpdate,
 }
@@ -236,7 +235,7 @@ impl Sandbox {
         let mut page = Page {
             id: id.clone(),
             name: new.name,
-            category: new.category.unwrap_or_else(|| "Local business".to_owned()),
+            category: "Local business".to_owned(),
             about: None,
             description: None,
             emails: Vec::new(),

@@ -35,37 +35,41 @@ pub fn update(
     Ok(json!({ "success": true }))
 }
 
+/// A structured parameter (JSON, or text holding JSON as forms send it) read
+/// with `read`, or Meta's 100 naming what it must be.
+fn structured<T>(
+    request: &GraphRequest,
+    name: &str,
+    read: impl Fn(&Value) -> Option<T>,
+    must_be: &str,
+) -> Result<Option<T>, GraphError> {
+    let Some(value) = request.param_json(name) else {
+        return Ok(None);
+    };
+    read(&value?)
+        .map(Some)
+        .ok_or_else(|| GraphError::invalid_parameter(format!("Param {name} must be {must_be}")))
+}
+
 fn read_update(request: &GraphRequest) -> Result<PageInfoUpdate, GraphError> {
-    let emails = match request.param_json("emails") {
-        None => None,
-        Some(value) => Some(strings(&value?).ok_or_else(|| {
-            GraphError::invalid_parameter("Param emails must be an array of email addresses")
-        })?),
-    };
-    let hours = match request.param_json("hours") {
-        None => None,
-        Some(value) => Some(string_map(&value?).ok_or_else(|| {
-            GraphError::invalid_parameter(
-                "Param hours must be an object like {\"mon_1_open\":\"09:00\",\"mon_1_close\":\"17:00\"}",
-            )
-        })?),
-    };
-    let single_line_address = match request.param_json("location") {
-        None => None,
-        Some(value) => Some(single_line_address(&value?).ok_or_else(|| {
-            GraphError::invalid_parameter(
-                "Param location must be an object with street, city, state, zip and country",
-            )
-        })?),
-    };
     Ok(PageInfoUpdate {
         about: request.param_str("about"),
         description: request.param_str("description"),
-        emails,
+        emails: structured(request, "emails", strings, "an array of email addresses")?,
         phone: request.param_str("phone"),
         website: request.param_str("website"),
-        hours,
-        single_line_address,
+        hours: structured(
+            request,
+            "hours",
+            string_map,
+            "an object like {\"mon_1_open\":\"09:00\",\"mon_1_close\":\"17:00\"}",
+        )?,
+        single_line_address: structured(
+            request,
+            "location",
+            single_line_address,
+            "an object with street, city, state, zip and country",
+        )?,
         category: None,
     })
 }

@@ -209,8 +209,9 @@ impl Sandbox {
     /// Remove the WhatsApp contact option (and any code still waiting).
     pub fn remove_whatsapp_contact(&mut self, ig_id: &str) -> Result<String, ContactError> {
         let contact = &mut self.professional_account(ig_id)?.contact;
+        let removed = contact.whatsapp.take().ok_or(ContactError::NoWhatsapp)?;
         contact.pending_whatsapp = None;
-        contact.whatsapp.take().ok_or(ContactError::NoWhatsapp)
+        Ok(removed)
     }
 }
 

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::world::pages::{ALL_PAGE_TASKS, Page, PageInfoUpdate};
 use crate::world::sandbox::Sandbox;
-use crate::world::whatsapp::profile::{BusinessProfile, ProfileUpdate, TEXT_FIELDS};
+use crate::world::whatsapp::profile::{
+    BusinessProfile, ProfileUpdate, TEXT_FIELDS, WEBSITE_MAX, check_update,
+};
 
 /// The WhatsApp profile fields a Page's business info fills.
 pub const SYNCED_FIELDS: [&str; 7] = [
@@ -145,25 +147,44 @@ pub enum ProfileEditError {
     },
 }
 
-/// Cut a text to a profile field's limit (a Page allows longer texts).
-fn clamp(field: &str, text: &str) -> String {
-    let max = TEXT_FIELDS
+/// A profile field's length limit (a Page allows longer texts).
+fn limit(field: &str) -> usize {
+    TEXT_FIELDS
         .iter()
         .find(|(name, _)| *name == field)
-        .map_or(usize::MAX, |(_, max)| *max);
-    text.chars().take(max).collect()
+        .map_or(usize::MAX, |(_, max)| *max)
+}
+
+/// Prose cut to the field's limit.
+fn clamp(field: &str, text: &str) -> String {
+    text.chars().take(limit(field)).collect()
 }
 
 /// Copy a Page's business info over the synced fields of a WhatsApp profile.
+/// Prose is cut to WhatsApp's limits; a value WhatsApp's profile would refuse
+/// whole (an email or website too long to keep, an empty about) is not
+/// copied, and the WhatsApp field keeps its value.
 fn copy_page_to_profile(page: &Page, profile: &mut BusinessProfile) {
-    profile.about = page.about.as_deref().map(|t| clamp("about", t));
+    if let Some(about) = &page.about {
+        profile.about = Some(clamp("about", about));
+    }
     profile.description = page.description.as_deref().map(|t| clamp("description", t));
     profile.address = page
         .single_line_address
         .as_deref()
         .map(|t| clamp("address", t));
-    profile.email = page.emails.first().map(|t| clamp("email", t));
-    profile.websites = page.website.iter().cloned().collect();
+    match page.emails.first() {
+        None => profile.email = None,
+        Some(email) if email.chars().count() <= limit("email") => {
+            profile.email = Some(email.clone());
+        }
+        Some(_) => {}
+    }
+    match &page.website {
+        None => profile.websites.clear(),
+        Some(website) if website.len() <= WEBSITE_MAX => profile.websites = vec![website.clone()],
+        Some(_) => {}
+    }
     profile.hours = page.hours.clone();
     profile.category = Some(page.category.clone());
 }
@@ -331,6 +352,8 @@ impl Sandbox {
         if !self.phone_numbers.contains_key(phone_number_id) {
             return Err(ProfileEditError::UnknownPhone(phone_number_id.to_owned()));
         }
+        // A broken edit is refused before the app would warn about the sync.
+        check_update(&update).map_err(ProfileEditError::Invalid)?;
         let synced: Vec<String> = update
             .touched_fields()
             .into_iter()

@@ -40,6 +40,9 @@ pub const VERTICALS: [&str; 23] = [
     "OTC_DRUGS",
 ];
 
+/// The longest website a profile takes.
+pub const WEBSITE_MAX: usize = 256;
+
 /// The text fields of a profile, with their maximum length.
 pub const TEXT_FIELDS: [(&str, usize); 4] = [
     ("about", 139),
@@ -173,10 +176,9 @@ pub fn check_update(update: &ProfileUpdate) -> Result<(), String> {
         if websites.len() > 2 {
             return Err("websites takes at most 2 URLs".into());
         }
-        if let Some(bad) = websites
-            .iter()
-            .find(|w| w.len() > 256 || !(w.starts_with("http://") || w.starts_with("https://")))
-        {
+        if let Some(bad) = websites.iter().find(|w| {
+            w.len() > WEBSITE_MAX || !(w.starts_with("http://") || w.starts_with("https://"))
+        }) {
             return Err(format!(
                 "websites: {bad:?} must start with http:// or https:// (at most 256 characters)"
             ));
