@@ -177,8 +177,10 @@ async fn a_code_for_the_accounts_own_number_makes_it_a_contact_option() {
             "time": sent_at,
             "iso": iso(sent_at),
             "status": "delivered",
+            "code": code,
         })
     );
+    assert!(text.starts_with(&code), "{text}");
     // Not a contact option until the code is typed.
     assert_eq!(
         contact(&sim, &sandbox, ig).await,

@@ -280,7 +280,7 @@ async fn inbox(
         .iter()
         .filter(|m| m.consumer == digits)
         .map(|m| {
-            let entry = json!({
+            let mut entry = json!({
                 "id": m.id,
                 "from": null,
                 "from_name": m.sender,
@@ -293,6 +293,9 @@ async fn inbox(
                 "iso": iso8601(m.time),
                 "status": "delivered",
             });
+            if let Some(code) = &m.code {
+                entry["code"] = json!(code);
+            }
             (m.seq, entry)
         });
     let mut entries: Vec<(u64, Value)> = business.chain(official).collect();

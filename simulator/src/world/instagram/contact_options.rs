@@ -158,7 +158,7 @@ impl Sandbox {
         let text = format!(
             "{code} is your Instagram code to add this WhatsApp number to your profile. Don't share it."
         );
-        self.deliver_official_message(&digits, FACEBOOK_BUSINESS, text);
+        self.deliver_official_message(&digits, FACEBOOK_BUSINESS, text, Some(code.clone()));
         let pending = WhatsappCode {
             phone: digits.clone(),
             code,

@@ -19,12 +19,22 @@ pub struct OfficialMessage {
     pub consumer: String,
     pub sender: String,
     pub text: String,
+    /// The one-time code the text carries, for tests to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub time: i64,
 }
 
 impl Sandbox {
-    /// Put a text from an official sender in a consumer's WhatsApp inbox.
-    pub fn deliver_official_message(&mut self, consumer: &str, sender: &str, text: String) {
+    /// Put a text from an official sender (with the code it carries, if
+    /// any) in a consumer's WhatsApp inbox.
+    pub fn deliver_official_message(
+        &mut self,
+        consumer: &str,
+        sender: &str,
+        text: String,
+        code: Option<String>,
+    ) {
         let id = self.ids.wamid(consumer, false);
         let message = OfficialMessage {
             seq: self.messaging.next_seq(),
@@ -32,6 +42,7 @@ impl Sandbox {
             consumer: consumer.to_owned(),
             sender: sender.to_owned(),
             text,
+            code,
             time: self.clock.now(),
         };
         self.messaging.official.push(message);
