@@ -18,6 +18,7 @@
 //! ```
 
 pub mod api;
+pub mod scenario;
 pub mod server;
 pub mod world;
 

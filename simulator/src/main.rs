@@ -1,10 +1,12 @@
 //! The `metasim` command line: `metasim serve` starts the simulator with a
-//! ready demo sandbox and prints what to paste into an SDK.
+//! ready demo sandbox and prints what to paste into an SDK; `metasim run`
+//! runs scenario files (docs/scenarios.md) and exits non-zero on a failure.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
+use metasim::scenario::{self, runner, suite};
 use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
 
 #[derive(Parser)]
@@ -22,6 +24,38 @@ struct Cli {
 enum Command {
     /// Serve the Graph API and the /_sim control plane with a ready `default` sandbox.
     Serve(ServeArgs),
+    /// Run scenario files and folders, each in its own sandbox, and report.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario files or folders (searched for *.json, leaving out fixtures/ and snapshots/).
+    #[arg(default_value = "scenarios")]
+    paths: Vec<PathBuf>,
+    /// Write a JUnit XML report to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Use this seed for every scenario instead of its own.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Serve metasim on this port (0: any free one). Give one with --app-webhook,
+    /// so that the app can be told metasim's base URL.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The webhook URL of the app under test: scenarios with `app_webhook`
+    /// subscribe it (with the verification handshake) and drive the app by webhooks.
+    #[arg(long, value_name = "URL")]
+    app_webhook: Option<String>,
+    /// The verify token the app under test expects in the handshake.
+    #[arg(long, default_value = "metasim-verify")]
+    verify_token: String,
+    /// How many scenarios run at once.
+    #[arg(long, default_value_t = 8)]
+    jobs: usize,
+    /// Write each scenario's transcript to DIR/<sandbox id>.json.
+    #[arg(long, value_name = "DIR")]
+    transcripts: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -68,6 +102,7 @@ fn main() -> std::process::ExitCode {
     };
     let result = match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Run(args) => runtime.block_on(run(args)),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -139,6 +174,59 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     metasim::server::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+async fn run(args: RunArgs) -> Result<(), String> {
+    let files = scenario::discover(&args.paths)?;
+    if files.is_empty() {
+        return Err(format!("no scenario files in {:?}", args.paths));
+    }
+    let options = scenario::RunOptions {
+        port: args.port,
+        seed: args.seed,
+        app: args.app_webhook.map(|url| scenario::AppTarget {
+            url,
+            verify_token: args.verify_token,
+        }),
+        jobs: args.jobs,
+    };
+    let started = std::time::Instant::now();
+    let suite = scenario::Suite::start(options).await?;
+    println!(
+        "metasim run: {} scenario file{} against {}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        suite.url()
+    );
+    let outcomes = suite
+        .run(&files, |outcome| println!("{}", suite::line(outcome)))
+        .await;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{}", suite::summary(&outcomes, seconds));
+    if let Some(path) = &args.junit {
+        std::fs::write(path, scenario::junit::render(&outcomes, seconds))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(dir) = &args.transcripts {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for outcome in outcomes
+            .iter()
+            .filter(|o| !o.transcript.entries().is_empty())
+        {
+            let path = dir.join(format!("{}.json", runner::sandbox_id(&outcome.name)));
+            std::fs::write(&path, outcome.transcript.render())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, scenario::Verdict::Failed(_)))
+        .count();
+    if failed > 0 {
+        return Err(format!("{failed} of {} scenarios failed", outcomes.len()));
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
