@@ -4,6 +4,11 @@
 
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator: per-request allocations are
+/// metasim's largest cost after the kernel's (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
 use metasim::scenario::{self, runner, suite};

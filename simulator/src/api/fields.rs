@@ -72,12 +72,10 @@ impl Parser<'_> {
     fn name(&mut self) -> Result<String, GraphError> {
         self.skip_spaces();
         let start = self.pos;
-        while self
-            .peek()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        {
-            self.pos += 1;
-        }
+        self.pos += self.text.as_bytes()[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
         if start == self.pos {
             return Err(self.error("field name"));
         }
@@ -100,7 +98,9 @@ impl Parser<'_> {
     }
 
     fn list(&mut self) -> Result<Vec<FieldSelection>, GraphError> {
-        let mut fields = vec![self.field()?];
+        // Room for a typical selection without growing.
+        let mut fields = Vec::with_capacity(8);
+        fields.push(self.field()?);
         while self.eat(b',') {
             fields.push(self.field()?);
         }
@@ -108,7 +108,12 @@ impl Parser<'_> {
     }
 
     fn field(&mut self) -> Result<FieldSelection, GraphError> {
-        let mut field = FieldSelection::plain(&self.name()?);
+        let mut field = FieldSelection {
+            name: self.name()?,
+            alias: None,
+            limit: None,
+            children: None,
+        };
         while self.eat(b'.') {
             let modifier = self.name()?;
             let value = self.argument()?;

@@ -270,11 +270,7 @@ fn usage_headers(
         sandbox
             .usage
             .count(now, &token.app_id, business_object.as_deref());
-    let half = app_percent / 2;
-    let mut headers = vec![(
-        "x-app-usage",
-        format!(r#"{{"call_count":{app_percent},"total_cputime":{half},"total_time":{half}}}"#),
-    )];
+    let mut headers = vec![("x-app-usage", usage_json(None, app_percent))];
     if let (Some(object), Some(percent)) = (business_object, object_percent) {
         let use_case = match product {
             Product::Whatsapp => "whatsapp_business_management",
@@ -282,12 +278,39 @@ fn usage_headers(
             Product::Messenger => "messenger",
             Product::Graph => "pages",
         };
-        let half = percent / 2;
-        // Ids are digits, so the object key needs no JSON escaping.
-        let usage = format!(
-            r#"{{"{object}":[{{"type":"{use_case}","call_count":{percent},"total_cputime":{half},"total_time":{half},"estimated_time_to_regain_access":0}}]}}"#
-        );
+        let usage = usage_json(Some((&object, use_case)), percent);
         headers.push(("x-business-use-case-usage", usage));
     }
     headers
+}
+
+/// `{"call_count":p,"total_cputime":p/2,"total_time":p/2}`, or for a business
+/// object `{"{id}":[{"type":…,<the same>,"estimated_time_to_regain_access":0}]}`.
+/// Written by hand: these headers go out with every call.
+fn usage_json(object: Option<(&str, &str)>, percent: u64) -> String {
+    let mut numbers = itoa::Buffer::new();
+    let mut out = String::with_capacity(160);
+    if let Some((id, use_case)) = object {
+        // Ids are digits and use cases plain words: no JSON escaping needed.
+        out.push_str("{\"");
+        out.push_str(id);
+        out.push_str("\":[{\"type\":\"");
+        out.push_str(use_case);
+        out.push_str("\",");
+    } else {
+        out.push('{');
+    }
+    out.push_str("\"call_count\":");
+    out.push_str(numbers.format(percent));
+    let half = numbers.format(percent / 2);
+    out.push_str(",\"total_cputime\":");
+    out.push_str(half);
+    out.push_str(",\"total_time\":");
+    out.push_str(half);
+    if object.is_some() {
+        out.push_str(",\"estimated_time_to_regain_access\":0}]}");
+    } else {
+        out.push('}');
+    }
+    out
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -41,17 +42,37 @@ impl IntoResponse for GraphError {
     }
 }
 
+/// The names of the headers every answer carries, checked once at compile time.
+const X_FB_TRACE_ID: HeaderName = HeaderName::from_static("x-fb-trace-id");
+const X_FB_REQUEST_ID: HeaderName = HeaderName::from_static("x-fb-request-id");
+const X_FB_REV: HeaderName = HeaderName::from_static("x-fb-rev");
+const FACEBOOK_API_VERSION: HeaderName = HeaderName::from_static("facebook-api-version");
+const X_APP_USAGE: HeaderName = HeaderName::from_static("x-app-usage");
+
+fn header_name(name: &'static str) -> HeaderName {
+    match name {
+        "content-type" => CONTENT_TYPE,
+        "x-fb-trace-id" => X_FB_TRACE_ID,
+        "x-fb-request-id" => X_FB_REQUEST_ID,
+        "x-fb-rev" => X_FB_REV,
+        "facebook-api-version" => FACEBOOK_API_VERSION,
+        "x-app-usage" => X_APP_USAGE,
+        other => HeaderName::from_static(other),
+    }
+}
+
 fn write(response: GraphResponse) -> Response {
     let mut out = Response::new(Body::from(response.body));
     *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let headers = out.headers_mut();
+    headers.reserve(response.headers.len());
     for (name, value) in response.headers {
         let value = match value {
             Cow::Borrowed(text) => Ok(HeaderValue::from_static(text)),
             Cow::Owned(text) => HeaderValue::try_from(text),
         };
         if let Ok(value) = value {
-            out.headers_mut()
-                .append(HeaderName::from_static(name), value);
+            headers.append(header_name(name), value);
         }
     }
     out
@@ -99,7 +120,7 @@ async fn complete_handshakes(state: &AppState, followup: &Followup, response: &m
         };
         sandbox
             .journal
-            .amend(followup.journal_seq, response.status, answer.clone());
+            .amend(followup.journal_seq, response.status, &answer);
         response.body = meta_json(&answer);
     }
 }

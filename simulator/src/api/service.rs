@@ -13,7 +13,7 @@ use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
 use crate::world::encode::meta_json;
 use crate::world::ids::stateless_trace_id;
-use crate::world::journal::JournalEntry;
+use crate::world::journal::{EncodedJson, JournalEntry};
 use crate::world::nodes::product_from_id_shape;
 use crate::world::webhooks::handshakes::PendingHandshake;
 
@@ -56,15 +56,20 @@ fn base_headers(
     trace_id: &str,
     version: Option<Version>,
 ) -> Vec<(&'static str, Cow<'static, str>)> {
-    let mut headers = vec![
+    let mut request_id = String::with_capacity(trace_id.len() + 1);
+    request_id.push('A');
+    request_id.push_str(trace_id);
+    // Room for the usage headers and www-authenticate added later.
+    let mut headers = Vec::with_capacity(8);
+    headers.extend([
         (
             "content-type",
             Cow::Borrowed("application/json; charset=UTF-8"),
         ),
         ("x-fb-trace-id", Cow::Owned(trace_id.to_owned())),
-        ("x-fb-request-id", Cow::Owned(format!("A{trace_id}"))),
+        ("x-fb-request-id", Cow::Owned(request_id)),
         ("x-fb-rev", Cow::Borrowed("1029384756")),
-    ];
+    ]);
     if let Some(version) = version {
         headers.push(("facebook-api-version", Cow::Owned(version.to_string())));
     }
@@ -161,9 +166,11 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     let body = executed.into_body();
     let encoded = meta_json(&body);
     let now = sandbox.clock.now();
+    drop(body);
+    let response = EncodedJson::from_encoded(&encoded);
     let journal_seq = sandbox
         .journal
-        .record(journal_entry(request, now, status, body));
+        .record(journal_entry(request, now, status, response));
     sandbox.route_events();
     state.index_tokens(&sandbox);
     let followup = Followup {
@@ -190,7 +197,12 @@ fn redacted(name: &str, value: Value) -> Value {
 }
 
 /// The journal's record of a call; takes the request, whose strings it keeps.
-fn journal_entry(request: GraphRequest, now: i64, status: u16, response: Value) -> JournalEntry {
+fn journal_entry(
+    request: GraphRequest,
+    now: i64,
+    status: u16,
+    response: EncodedJson,
+) -> JournalEntry {
     let mut path = String::with_capacity(request.segments.iter().map(|s| s.len() + 1).sum());
     for segment in &request.segments {
         path.push('/');

@@ -14,6 +14,11 @@ impl Formatter for MetaFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Most fragments are plain ASCII without `/`: written in one go.
+        let plain = |b: &u8| b.is_ascii() && *b != b'/';
+        if fragment.as_bytes().iter().all(plain) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (index, ch) in fragment.char_indices() {
             if ch.is_ascii() && ch != '/' {

@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::encode::meta_json;
+
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -23,7 +25,42 @@ pub struct JournalEntry {
     /// The request body: JSON as sent, form fields as an object, or null.
     pub body: Value,
     pub status: u16,
-    pub response: Value,
+    /// The answer's JSON as it went out (shown as JSON, kept as text).
+    pub response: EncodedJson,
+}
+
+/// A JSON document kept as the text metasim sent: one allocation per journal
+/// entry instead of a tree of them, which keeps 10,000 entries cheap to hold
+/// and to drop. It reads and writes as the JSON value it encodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedJson(Box<str>);
+
+impl EncodedJson {
+    /// Text that [`meta_json`] produced.
+    pub fn from_encoded(bytes: &[u8]) -> Self {
+        Self(String::from_utf8_lossy(bytes).into())
+    }
+
+    pub fn from_value(value: &Value) -> Self {
+        Self::from_encoded(&meta_json(value))
+    }
+
+    /// The value, parsed back (`null` if the text is not JSON).
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl Serialize for EncodedJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EncodedJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(|value| Self::from_value(&value))
+    }
 }
 
 /// Name/value pairs kept as a plain list (cheap to record) and shown as a JSON
@@ -109,10 +146,10 @@ impl Journal {
 
     /// Change the recorded answer of an entry (when a call's outcome is only
     /// known after it was journaled, e.g. a webhook verification handshake).
-    pub fn amend(&mut self, seq: u64, status: u16, response: Value) {
+    pub fn amend(&mut self, seq: u64, status: u16, response: &Value) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.seq == seq) {
             entry.status = status;
-            entry.response = response;
+            entry.response = EncodedJson::from_value(response);
         }
     }
 
@@ -156,7 +193,7 @@ mod tests {
             headers: vec![],
             body: Value::Null,
             status: 200,
-            response: Value::Null,
+            response: EncodedJson::from_value(&Value::Null),
         }
     }
 
@@ -178,6 +215,19 @@ mod tests {
                 ("a".to_owned(), "3".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn responses_read_and_write_as_json() {
+        let mut e = entry("GET", "/x");
+        let answer = serde_json::json!({"id": "1", "name": "Ol\u{e1} / x", "n": [1.5, -2]});
+        e.response = EncodedJson::from_value(&answer);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["response"], answer);
+        let text = serde_json::to_string(&e).unwrap();
+        let back: JournalEntry = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
     }
 
     #[test]
