@@ -74,12 +74,14 @@ async fn after_control(State(state): State<AppState>, request: Request, next: Ne
 }
 
 pub fn router(state: AppState) -> Router {
+    // Only control-plane routes change sandboxes from outside a Graph call;
+    // Graph calls route their own events, so they skip this layer.
     control::router()
+        .route_layer(middleware::from_fn_with_state(state.clone(), after_control))
         .route(DOWNLOAD_PATH, get(download))
         .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
         .method_not_allowed_fallback(wrong_method)
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), after_control))
         .with_state(state)
 }
 

@@ -175,7 +175,7 @@ pub async fn graph_handler(
         query,
         headers: header_list,
         body: parsed_body,
-        base_url: format!("http://{host}"),
+        base_url: ["http://", host].concat(),
         files,
     };
     // JavaScript SDKs tunnel other verbs through GET with `method=`.

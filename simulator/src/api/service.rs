@@ -71,7 +71,7 @@ fn base_headers(
         ("x-fb-rev", Cow::Borrowed("1029384756")),
     ]);
     if let Some(version) = version {
-        headers.push(("facebook-api-version", Cow::Owned(version.to_string())));
+        headers.push(("facebook-api-version", Cow::Owned(version.label())));
     }
     headers
 }
@@ -227,7 +227,7 @@ fn journal_entry(
         .map(|(name, value)| {
             let value = if name == "authorization" {
                 let scheme = value.split(' ').next().unwrap_or_default();
-                format!("{scheme} [redacted]")
+                [scheme, " [redacted]"].concat()
             } else {
                 value
             };

@@ -16,11 +16,18 @@ pub struct Version {
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "v{}.{}", self.major, self.minor)
+        f.write_str(&self.label())
     }
 }
 
 impl Version {
+    /// `v23.0` (also what [`fmt::Display`] writes), built without the fmt
+    /// machinery: it goes out in a header on every call.
+    pub fn label(&self) -> String {
+        let (mut major, mut minor) = (itoa::Buffer::new(), itoa::Buffer::new());
+        ["v", major.format(self.major), ".", minor.format(self.minor)].concat()
+    }
+
     pub const fn new(major: u32, minor: u32) -> Self {
         Self { major, minor }
     }
@@ -126,6 +133,12 @@ impl VersionPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(Version::new(23, 0).label(), "v23.0");
+        assert_eq!(Version::new(2, 12).to_string(), "v2.12");
+    }
 
     #[test]
     fn window_retired_future_malformed() {
