@@ -575,6 +575,11 @@ async fn clock_reads_and_advances() {
             json!({ "seconds": u64::MAX }),
             "(#100) seconds is too large",
         ),
+        // Past 9999-12-31 the clock could not count: refused, and the sandbox lives on.
+        (
+            json!({ "seconds": i64::MAX }),
+            "(#100) seconds is too large: the clock can move",
+        ),
     ];
     for (body, message) in cases {
         let reply = sim.post_json(&path, &body).await;

@@ -98,6 +98,10 @@ fn the_schema_and_the_parser_refuse_the_same_mistakes() {
             "step 1: advance_clock.hours: invalid value",
         ),
         (
+            step(json!({"receiver": {"status": 1000}})),
+            "step 1: receiver.status: a receiver answers with a status from 200 to 599",
+        ),
+        (
             step(json!({"expect_webhooks": {"order": "sorted"}})),
             "step 1: expect_webhooks.order: unknown variant",
         ),
@@ -182,11 +186,7 @@ async fn a_failing_scenario_names_the_step_and_shows_expected_vs_actual() {
             {"name": "never runs", "advance_clock": {"seconds": 1}}
         ]
     });
-    let loaded = scenario::prepare(
-        scenario::parse(&text.to_string()).unwrap(),
-        library().join("inline.json"),
-    )
-    .unwrap();
+    let loaded = inline(text);
     let server = Server::start(0).await.expect("metasim starts");
     let runner = scenario::Runner::start(server.url(), None).await.unwrap();
     let outcome = runner.run(&loaded, None).await;
@@ -216,11 +216,7 @@ async fn a_failing_scenario_names_the_step_and_shows_expected_vs_actual() {
 
     // An unknown variable names the field.
     let text = json!({"name": "typo", "steps": [{"graph": {"path": "/v23.0/${wabba}"}}]});
-    let loaded = scenario::prepare(
-        scenario::parse(&text.to_string()).unwrap(),
-        library().join("inline.json"),
-    )
-    .unwrap();
+    let loaded = inline(text);
     let outcome = runner.run(&loaded, None).await;
     let Verdict::Failed(failure) = &outcome.verdict else {
         panic!("expected a failure, got {:?}", outcome.verdict);
@@ -254,4 +250,58 @@ async fn the_same_seed_gives_the_same_transcript_and_another_seed_other_ids() {
         reseeded.verdict
     );
     assert_ne!(first.transcript.render(), reseeded.transcript.render());
+}
+
+/// A scenario written in the test, as if it were a library file.
+fn inline(text: Value) -> scenario::Loaded {
+    scenario::prepare(
+        scenario::parse(&text.to_string()).unwrap(),
+        library().join("inline.json"),
+    )
+    .unwrap()
+}
+
+/// Run an inline scenario on a fresh metasim.
+async fn run_inline(text: Value) -> scenario::Outcome {
+    let loaded = inline(text);
+    let server = Server::start(0).await.expect("metasim starts");
+    let runner = scenario::Runner::start(server.url(), None).await.unwrap();
+    runner.run(&loaded, None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expecting_no_webhooks_waits_the_whole_bound() {
+    // Auto delivery: Alice's message reaches the receiver on its own time, so a
+    // "nothing within 3 s" check must see it and fail; "it arrives" then passes.
+    let steps = |nothing: bool| {
+        let expectation = if nothing {
+            json!({"count": 0, "within_ms": 3000})
+        } else {
+            json!({"count": 1, "within_ms": 3000})
+        };
+        json!({
+            "name": if nothing { "nothing arrives" } else { "it arrives" },
+            "sandbox": {"delivery": "auto"},
+            "steps": [
+                {"graph": {"method": "POST", "path": "/v23.0/${app}/subscriptions", "token": "app",
+                    "form": {"object": "whatsapp_business_account", "callback_url": "${webhook_url}",
+                             "verify_token": "v", "fields": "messages"}}},
+                {"graph": {"method": "POST", "path": "/v23.0/${waba}/subscribed_apps", "token": "system_user_token"}},
+                {"sim": {"method": "POST", "path": "/whatsapp/consumers/${alice}/messages",
+                    "body": {"to": "${phone_number}", "type": "text", "text": {"body": "hi"}}}},
+                {"name": "check", "expect_webhooks": expectation}
+            ]
+        })
+    };
+    let outcome = run_inline(steps(true)).await;
+    let Verdict::Failed(failure) = &outcome.verdict else {
+        panic!("a webhook arrived within the bound: {:?}", outcome.verdict);
+    };
+    assert_eq!(failure.step, Some((4, "check".to_owned())), "{failure}");
+    let outcome = run_inline(steps(false)).await;
+    assert!(
+        matches!(outcome.verdict, Verdict::Passed),
+        "{:?}",
+        outcome.verdict
+    );
 }

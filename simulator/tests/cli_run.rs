@@ -111,6 +111,33 @@ fn failures_exit_non_zero_and_name_the_step_the_field_and_expected_vs_actual() {
 }
 
 #[test]
+fn an_absurd_clock_move_fails_its_scenario_and_the_others_still_report() {
+    let dir = temp_dir("absurd");
+    std::fs::write(
+        dir.join("a-huge.json"),
+        r#"{"name": "huge", "steps": [{"advance_clock": {"days": 300000000000000}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b-fine.json"),
+        r#"{"name": "fine", "steps": [{"advance_clock": {"hours": 1}}]}"#,
+    )
+    .unwrap();
+    let (output, stdout) = metasim_run(&[dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL  huge") && stdout.contains("seconds is too large"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("PASS  fine"), "{stdout}");
+    assert!(
+        stdout.contains("2 scenarios: 1 passed, 1 failed, 0 skipped"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn seed_overrides_and_transcripts_are_written() {
     let dir = temp_dir("seed");
     let file = "scenarios/whatsapp/number-lifecycle.json";

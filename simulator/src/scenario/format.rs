@@ -202,8 +202,14 @@ pub struct ClockAdvance {
 }
 
 impl ClockAdvance {
+    /// The whole move in seconds; an absurd one saturates, and metasim then
+    /// refuses it as too large (a failed step, not a crash).
     pub fn total_seconds(&self) -> u64 {
-        self.days * 86_400 + self.hours * 3_600 + self.minutes * 60 + self.seconds
+        self.days
+            .saturating_mul(86_400)
+            .saturating_add(self.hours.saturating_mul(3_600))
+            .saturating_add(self.minutes.saturating_mul(60))
+            .saturating_add(self.seconds)
     }
 }
 
@@ -216,8 +222,21 @@ pub struct FlushWebhooks {}
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiverMode {
-    /// 200 is up; 500 or 503 is a receiver that is down.
+    /// 200 is up; 500 or 503 is a receiver that is down (200–599).
+    #[serde(deserialize_with = "receiver_status")]
     pub status: u16,
+}
+
+/// A status the receiver can really answer with (the transcript records it).
+fn receiver_status<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u16, D::Error> {
+    let status = u16::deserialize(deserializer)?;
+    if (200..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err(de::Error::custom(format!(
+            "a receiver answers with a status from 200 to 599, got {status}"
+        )))
+    }
 }
 
 /// In what order the patterns of a list expectation must match.

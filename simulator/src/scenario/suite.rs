@@ -4,7 +4,7 @@
 //! those that test an app one at a time, since they share it — and report
 //! each as it finishes, in file order, then a summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -56,6 +56,8 @@ impl Suite {
         let jobs = Arc::new(Semaphore::new(self.options.jobs.max(1)));
         let app_turn = Arc::new(Mutex::new(()));
         let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+        // task -> (file index, scenario name, file), to report a task that panicked.
+        let mut running = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             let loaded = match load(file) {
                 Ok(loaded) => loaded,
@@ -84,7 +86,8 @@ impl Suite {
                 continue;
             }
             ids.insert(id, file.clone());
-            tasks.spawn(run_one(
+            let name = loaded.scenario.name.clone();
+            let task = tasks.spawn(run_one(
                 self.runner.clone(),
                 loaded,
                 self.options.seed,
@@ -92,6 +95,7 @@ impl Suite {
                 app_turn.clone(),
                 index,
             ));
+            running.insert(task.id(), (index, name, file.clone()));
         }
         let mut outcomes = Vec::with_capacity(files.len());
         let mut emit = |slots: &mut Vec<Option<Outcome>>, outcomes: &mut Vec<Outcome>| {
@@ -103,9 +107,16 @@ impl Suite {
             }
         };
         emit(&mut slots, &mut outcomes);
-        while let Some(joined) = tasks.join_next().await {
-            if let Ok((index, outcome)) = joined {
-                slots[index] = Some(outcome);
+        while let Some(joined) = tasks.join_next_with_id().await {
+            match joined {
+                Ok((_, (index, outcome))) => slots[index] = Some(outcome),
+                // A crash fails its scenario; it never hides the others.
+                Err(error) => {
+                    if let Some((index, name, file)) = running.remove(&error.id()) {
+                        let failure = Failure::setup(format!("the runner crashed: {error}"));
+                        slots[index] = Some(Outcome::failed(name, file, failure));
+                    }
+                }
             }
             emit(&mut slots, &mut outcomes);
         }

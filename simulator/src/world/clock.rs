@@ -53,13 +53,20 @@ impl Clock {
     /// Current time in unix seconds.
     pub fn now(&self) -> i64 {
         match self.mode {
-            ClockMode::Virtual => self.start + self.advanced,
-            ClockMode::Realtime => self.wall + self.advanced,
+            ClockMode::Virtual => self.start.saturating_add(self.advanced),
+            ClockMode::Realtime => self.wall.saturating_add(self.advanced),
         }
     }
 
+    /// Move the clock ahead; it stops at [`LATEST`] (so time never overflows).
     pub fn advance(&mut self, seconds: i64) {
-        self.advanced = self.advanced.saturating_add(seconds.max(0));
+        let room = self.seconds_left();
+        self.advanced = self.advanced.saturating_add(seconds.clamp(0, room));
+    }
+
+    /// How far the clock may still move before it reaches [`LATEST`].
+    pub fn seconds_left(&self) -> i64 {
+        LATEST.saturating_sub(self.now()).max(0)
     }
 
     /// Hand in the wall clock; only a realtime clock keeps it, so a virtual
@@ -70,6 +77,9 @@ impl Clock {
         }
     }
 }
+
+/// The last instant a sandbox clock reaches: 9999-12-31T23:59:59Z.
+pub const LATEST: i64 = 253_402_300_799;
 
 /// RFC 3339 in UTC, e.g. `2026-01-01T00:00:00Z`.
 pub fn iso8601(unix: i64) -> String {
@@ -87,14 +97,14 @@ pub fn graph_time(unix: i64) -> String {
         .to_string()
 }
 
-/// Parse a fixture's clock start: unix seconds or an RFC 3339 string.
+/// Parse a fixture's clock start: unix seconds or an RFC 3339 string, from
+/// 1970 to [`LATEST`].
 pub fn parse_instant(text: &str) -> Option<i64> {
-    if let Ok(unix) = text.parse::<i64>() {
-        return Some(unix);
-    }
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.timestamp())
+    let unix = match text.parse::<i64>() {
+        Ok(unix) => unix,
+        Err(_) => DateTime::parse_from_rfc3339(text).ok()?.timestamp(),
+    };
+    (0..=LATEST).contains(&unix).then_some(unix)
 }
 
 /// The US Pacific time Meta prints in token-expiry messages:
@@ -133,6 +143,17 @@ fn nth_sunday(year: i32, month: u32, nth: u8) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_stops_at_the_latest_instant() {
+        let mut clock = Clock::new(ClockMode::Virtual, DEFAULT_START, 0);
+        clock.advance(i64::MAX);
+        assert_eq!(clock.now(), LATEST);
+        assert_eq!(clock.seconds_left(), 0);
+        assert_eq!(parse_instant("253402300800"), None);
+        assert_eq!(parse_instant("-1"), None);
+        assert_eq!(parse_instant("9999-12-31T23:59:59Z"), Some(LATEST));
+    }
 
     #[test]
     fn virtual_clock_moves_only_when_advanced() {

@@ -168,10 +168,17 @@ async fn advance_clock(
 ) -> Answer {
     let shared = find(&state, &sid)?;
     let advance: Advance = json_body(&state, &headers, body).await?;
-    let seconds = i64::try_from(advance.seconds)
-        .map_err(|_| GraphError::sim_invalid("seconds is too large"))?;
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
+    let left = sandbox.clock.seconds_left();
+    let seconds = i64::try_from(advance.seconds)
+        .ok()
+        .filter(|seconds| *seconds <= left)
+        .ok_or_else(|| {
+            GraphError::sim_invalid(format!(
+                "seconds is too large: the clock can move {left} more seconds (to 9999-12-31T23:59:59Z)"
+            ))
+        })?;
     sandbox.clock.advance(seconds);
     sandbox.run_due();
     ok(StatusCode::OK, clock_json(&sandbox))
