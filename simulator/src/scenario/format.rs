@@ -400,6 +400,8 @@ pub fn describe_path(path: &str) -> String {
 
 /// Parse a scenario from JSON text; the error names the step and field.
 pub fn parse(text: &str) -> Result<Scenario, String> {
+    // Some editors start UTF-8 files with a byte-order mark; JSON has no place for it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let scenario: Scenario =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -527,6 +529,8 @@ mod tests {
             seconds: 1,
         };
         assert_eq!(advance.total_seconds(), 90_061);
+        let with_bom = "\u{feff}{\"name\": \"bom\", \"steps\": []}";
+        assert_eq!(parse(with_bom).unwrap().name, "bom");
     }
 
     #[test]
