@@ -38,7 +38,10 @@ pub struct EncodedJson(Box<str>);
 impl EncodedJson {
     /// Text that [`meta_json`] produced.
     pub fn from_encoded(bytes: &[u8]) -> Self {
-        Self(String::from_utf8_lossy(bytes).into())
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self(text.into()),
+            Err(_) => Self(String::from_utf8_lossy(bytes).into()),
+        }
     }
 
     pub fn from_value(value: &Value) -> Self {
