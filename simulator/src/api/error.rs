@@ -285,20 +285,15 @@ impl GraphError {
 
     /// A control-plane request that is malformed or refers to nothing usable.
     pub fn sim_invalid(detail: impl AsRef<str>) -> Self {
-        Self::new(
-            400,
-            "MetasimException",
-            100,
-            format!("(#100) {}", detail.as_ref()),
-        )
+        Self::sim_refused(400, detail)
     }
 
     pub fn sim_not_found(what: impl AsRef<str>) -> Self {
         Self::new(404, "MetasimException", 100, what.as_ref().to_owned()).with_subcode(33)
     }
 
-    /// A control-plane step the simulated person may not take (403), or may
-    /// not take yet (429).
+    /// A control-plane refusal with this status and `(#100) {detail}`: also
+    /// a step the simulated person may not take (403) or not yet (429).
     pub fn sim_refused(http_status: u16, detail: impl AsRef<str>) -> Self {
         Self::new(
             http_status,
@@ -309,12 +304,7 @@ impl GraphError {
     }
 
     pub fn sim_conflict(detail: impl AsRef<str>) -> Self {
-        Self::new(
-            409,
-            "MetasimException",
-            100,
-            format!("(#100) {}", detail.as_ref()),
-        )
+        Self::sim_refused(409, detail)
     }
 
     pub fn body_too_large(limit: usize) -> Self {

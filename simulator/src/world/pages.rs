@@ -74,11 +74,6 @@ pub struct PageInfoUpdate {
 }
 
 impl PageInfoUpdate {
-    /// True when the update names no field at all.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
     /// Check the values as Meta does; the error names the parameter.
     pub fn check(&self) -> Result<(), String> {
         if let Some(about) = &self.about
@@ -167,6 +162,26 @@ fn set_text(slot: &mut Option<String>, value: Option<String>) -> bool {
 }
 
 impl Page {
+    /// A Page with a name, roles and no business info yet (category
+    /// `Local business`).
+    pub fn new(id: String, name: String, roles: BTreeMap<String, Vec<String>>) -> Self {
+        Self {
+            id,
+            name,
+            category: "Local business".to_owned(),
+            about: None,
+            description: None,
+            emails: Vec::new(),
+            phone: None,
+            website: None,
+            hours: BTreeMap::new(),
+            single_line_address: None,
+            instagram_business_account: None,
+            roles,
+            subscribed_apps: BTreeMap::new(),
+        }
+    }
+
     /// Apply a checked update; answers whether anything changed.
     pub fn apply(&mut self, update: PageInfoUpdate) -> bool {
         let mut changed = false;
@@ -232,21 +247,8 @@ impl Sandbox {
             self.handles.insert(handle, id.clone());
         }
         let tasks = ALL_PAGE_TASKS.iter().map(|t| (*t).to_owned()).collect();
-        let mut page = Page {
-            id: id.clone(),
-            name: new.name,
-            category: "Local business".to_owned(),
-            about: None,
-            description: None,
-            emails: Vec::new(),
-            phone: None,
-            website: None,
-            hours: BTreeMap::new(),
-            single_line_address: None,
-            instagram_business_account: None,
-            roles: BTreeMap::from([(new.user_id.clone(), tasks)]),
-            subscribed_apps: BTreeMap::new(),
-        };
+        let roles = BTreeMap::from([(new.user_id.clone(), tasks)]);
+        let mut page = Page::new(id.clone(), new.name, roles);
         page.apply(new.info);
         self.pages.insert(id.clone(), page);
         let listing_tokens: Vec<_> = self
@@ -299,19 +301,8 @@ mod tests {
             "emails[1] must be a valid email address"
         );
         let mut page = Page {
-            id: "1".into(),
-            name: "P".into(),
-            category: "Shop".into(),
             about: Some("a".into()),
-            description: None,
-            emails: vec![],
-            phone: None,
-            website: None,
-            hours: BTreeMap::new(),
-            single_line_address: None,
-            instagram_business_account: None,
-            roles: BTreeMap::new(),
-            subscribed_apps: BTreeMap::new(),
+            ..Page::new("1".into(), "P".into(), BTreeMap::new())
         };
         let update = PageInfoUpdate {
             about: Some(String::new()),

@@ -471,27 +471,20 @@ impl Sandbox {
         }
         let id = self.allocate_node(NodeKind::Page, page.id.as_deref(), &place)?;
         self.name_handle(&page.handle, &id, &place)?;
-        self.pages.insert(
-            id.clone(),
-            Page {
-                id,
-                name: page.name.clone(),
-                category: page
-                    .category
-                    .clone()
-                    .unwrap_or_else(|| "Local business".to_owned()),
-                about: page.about.clone(),
-                description: page.description.clone(),
-                emails: page.emails.clone(),
-                phone: page.phone.clone(),
-                website: page.website.clone(),
-                hours: page.hours.clone(),
-                single_line_address: page.single_line_address.clone(),
-                instagram_business_account: None,
-                roles,
-                subscribed_apps: BTreeMap::new(),
-            },
-        );
+        let mut built = Page {
+            about: page.about.clone(),
+            description: page.description.clone(),
+            emails: page.emails.clone(),
+            phone: page.phone.clone(),
+            website: page.website.clone(),
+            hours: page.hours.clone(),
+            single_line_address: page.single_line_address.clone(),
+            ..Page::new(id.clone(), page.name.clone(), roles)
+        };
+        if let Some(category) = &page.category {
+            built.category = category.clone();
+        }
+        self.pages.insert(id, built);
         Ok(())
     }
 

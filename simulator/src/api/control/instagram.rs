@@ -60,11 +60,10 @@ fn contact_error(error: ContactError) -> GraphError {
     if let Some((name, value)) = extra {
         data[name] = json!(value);
     }
-    let error = match status {
-        404 => GraphError::sim_not_found(message),
-        400 => GraphError::sim_invalid(message),
-        409 => GraphError::sim_conflict(message),
-        _ => GraphError::sim_refused(status, message),
+    let error = if status == 404 {
+        GraphError::sim_not_found(message)
+    } else {
+        GraphError::sim_refused(status, message)
     };
     error.with_data(data)
 }
@@ -85,11 +84,11 @@ fn visible(contact: &ContactOptions) -> Value {
 }
 
 /// The answer to a change: success and the options a visitor now sees.
-fn changed(sandbox: &mut Sandbox, ig_id: &str) -> Answer {
+fn changed(sandbox: &Sandbox, ig_id: &str) -> Answer {
     let contact = sandbox.instagram_contact(ig_id).map_err(contact_error)?;
     ok(
         StatusCode::OK,
-        json!({ "success": true, "contact": visible(&contact) }),
+        json!({ "success": true, "contact": visible(contact) }),
     )
 }
 
@@ -98,9 +97,9 @@ async fn contact(
     SimPath((sid, ig_id)): SimPath<(String, String)>,
 ) -> Answer {
     let shared = find(&state, &sid)?;
-    let mut sandbox = lock(&shared);
+    let sandbox = lock(&shared);
     let contact = sandbox.instagram_contact(&ig_id).map_err(contact_error)?;
-    ok(StatusCode::OK, visible(&contact))
+    ok(StatusCode::OK, visible(contact))
 }
 
 #[derive(Deserialize, Default)]
@@ -151,7 +150,7 @@ async fn verify(
     sandbox
         .verify_whatsapp_contact_code(&ig_id, &request.code)
         .map_err(contact_error)?;
-    changed(&mut sandbox, &ig_id)
+    changed(&sandbox, &ig_id)
 }
 
 async fn remove(
@@ -163,5 +162,5 @@ async fn remove(
     sandbox
         .remove_whatsapp_contact(&ig_id)
         .map_err(contact_error)?;
-    changed(&mut sandbox, &ig_id)
+    changed(&sandbox, &ig_id)
 }

@@ -18,7 +18,7 @@ use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::links::WhatsappPageLink;
 use crate::world::links::whatsapp_page::LinkError;
-use crate::world::pages::{NewPage, PageInfoUpdate};
+use crate::world::pages::{NewPage, Page, PageInfoUpdate};
 use crate::world::sandbox::Sandbox;
 
 pub fn routes() -> Router<AppState> {
@@ -36,10 +36,10 @@ pub fn routes() -> Router<AppState> {
 pub(super) fn link_error(error: LinkError) -> GraphError {
     let message = error.message();
     match error {
-        LinkError::UnknownPage(_) | LinkError::UnknownPhone(_) | LinkError::UnknownUser(_) => {
-            GraphError::sim_not_found(message)
-        }
-        LinkError::NotLinked(_) => GraphError::sim_not_found(message),
+        LinkError::UnknownPage(_)
+        | LinkError::UnknownPhone(_)
+        | LinkError::UnknownUser(_)
+        | LinkError::NotLinked(_) => GraphError::sim_not_found(message),
         LinkError::NoActingUser => GraphError::sim_invalid(message),
         LinkError::NotPageAdmin { .. } => GraphError::sim_refused(403, message),
         LinkError::NotOnWhatsapp(_)
@@ -72,12 +72,15 @@ pub(super) fn link_view(sandbox: &Sandbox, link: &WhatsappPageLink) -> Value {
     })
 }
 
-fn page_view(sandbox: &Sandbox, page_id: &str) -> Result<Value, GraphError> {
-    let page = sandbox
+fn known_page<'a>(sandbox: &'a Sandbox, page_id: &str) -> Result<&'a Page, GraphError> {
+    sandbox
         .pages
         .get(page_id)
-        .ok_or_else(|| link_error(LinkError::UnknownPage(page_id.to_owned())))?;
-    let mut view = json!(page);
+        .ok_or_else(|| link_error(LinkError::UnknownPage(page_id.to_owned())))
+}
+
+fn page_view(sandbox: &Sandbox, page_id: &str) -> Result<Value, GraphError> {
+    let mut view = json!(known_page(sandbox, page_id)?);
     view["whatsapp_link"] = sandbox
         .links
         .whatsapp_pages
@@ -120,7 +123,7 @@ async fn edit_page(
     let shared = find(&state, &sid)?;
     let update: PageInfoUpdate = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
-    page_view(&sandbox, &page_id)?;
+    known_page(&sandbox, &page_id)?;
     sandbox
         .edit_page_info(&page_id, update)
         .map_err(GraphError::sim_invalid)?;
@@ -161,12 +164,7 @@ async fn read_link(
 ) -> Answer {
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
-    page_view(&sandbox, &page_id)?;
-    let link = sandbox
-        .links
-        .whatsapp_pages
-        .get(&page_id)
-        .ok_or_else(|| link_error(LinkError::NotLinked(page_id.clone())))?;
+    let link = sandbox.whatsapp_link(&page_id).map_err(link_error)?;
     ok(StatusCode::OK, link_view(&sandbox, link))
 }
 

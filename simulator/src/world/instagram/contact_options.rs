@@ -107,13 +107,10 @@ impl ContactError {
 
 impl Sandbox {
     /// A professional account, or the error for any other id.
-    fn professional_account(
-        &mut self,
-        ig_id: &str,
-    ) -> Result<&mut super::InstagramAccount, ContactError> {
+    fn professional(&self, ig_id: &str) -> Result<&super::InstagramAccount, ContactError> {
         let account = self
             .instagram_accounts
-            .get_mut(ig_id)
+            .get(ig_id)
             .ok_or_else(|| ContactError::UnknownAccount(ig_id.to_owned()))?;
         if account.is_professional() {
             Ok(account)
@@ -122,11 +119,20 @@ impl Sandbox {
         }
     }
 
-    /// The contact options a visitor sees (professional accounts only).
-    pub fn instagram_contact(&mut self, ig_id: &str) -> Result<ContactOptions, ContactError> {
-        let mut contact = self.professional_account(ig_id)?.contact.clone();
-        contact.pending_whatsapp = None;
-        Ok(contact)
+    fn professional_mut(
+        &mut self,
+        ig_id: &str,
+    ) -> Result<&mut super::InstagramAccount, ContactError> {
+        self.professional(ig_id)?;
+        self.instagram_accounts
+            .get_mut(ig_id)
+            .ok_or_else(|| ContactError::UnknownAccount(ig_id.to_owned()))
+    }
+
+    /// The contact options of a professional account (a visitor sees email,
+    /// phone and WhatsApp; never the code still waiting).
+    pub fn instagram_contact(&self, ig_id: &str) -> Result<&ContactOptions, ContactError> {
+        Ok(&self.professional(ig_id)?.contact)
     }
 
     /// "Send code": to `phone`, or to the account's own number.
@@ -136,7 +142,7 @@ impl Sandbox {
         phone: Option<&str>,
     ) -> Result<SentCode, ContactError> {
         let now = self.clock.now();
-        let account = self.professional_account(ig_id)?;
+        let account = self.professional(ig_id)?;
         let typed = match phone {
             Some(phone) => phone.to_owned(),
             None => account.phone.clone().ok_or(ContactError::NoPhone)?,
@@ -171,7 +177,7 @@ impl Sandbox {
             expires_at: pending.expires_at,
             resend_after: now + RESEND_AFTER_SECONDS,
         };
-        self.professional_account(ig_id)?.contact.pending_whatsapp = Some(pending);
+        self.professional_mut(ig_id)?.contact.pending_whatsapp = Some(pending);
         Ok(sent)
     }
 
@@ -182,7 +188,7 @@ impl Sandbox {
         code: &str,
     ) -> Result<String, ContactError> {
         let now = self.clock.now();
-        let contact = &mut self.professional_account(ig_id)?.contact;
+        let contact = &mut self.professional_mut(ig_id)?.contact;
         let pending = contact
             .pending_whatsapp
             .as_mut()
@@ -208,7 +214,7 @@ impl Sandbox {
 
     /// Remove the WhatsApp contact option (and any code still waiting).
     pub fn remove_whatsapp_contact(&mut self, ig_id: &str) -> Result<String, ContactError> {
-        let contact = &mut self.professional_account(ig_id)?.contact;
+        let contact = &mut self.professional_mut(ig_id)?.contact;
         let removed = contact.whatsapp.take().ok_or(ContactError::NoWhatsapp)?;
         contact.pending_whatsapp = None;
         Ok(removed)

@@ -261,15 +261,30 @@ impl Sandbox {
             .or_insert(link))
     }
 
+    fn require_page(&self, page_id: &str) -> Result<(), LinkError> {
+        if self.pages.contains_key(page_id) {
+            Ok(())
+        } else {
+            Err(LinkError::UnknownPage(page_id.to_owned()))
+        }
+    }
+
+    /// The WhatsApp link of a Page.
+    pub fn whatsapp_link(&self, page_id: &str) -> Result<&WhatsappPageLink, LinkError> {
+        self.require_page(page_id)?;
+        self.links
+            .whatsapp_pages
+            .get(page_id)
+            .ok_or_else(|| LinkError::NotLinked(page_id.to_owned()))
+    }
+
     /// "Remove WhatsApp": the Page loses its WhatsApp button; the WhatsApp
     /// profile keeps whatever it holds.
     pub fn unlink_whatsapp_from_page(
         &mut self,
         page_id: &str,
     ) -> Result<WhatsappPageLink, LinkError> {
-        if !self.pages.contains_key(page_id) {
-            return Err(LinkError::UnknownPage(page_id.to_owned()));
-        }
+        self.require_page(page_id)?;
         self.links
             .whatsapp_pages
             .remove(page_id)
@@ -283,9 +298,7 @@ impl Sandbox {
         page_id: &str,
         enabled: bool,
     ) -> Result<&WhatsappPageLink, LinkError> {
-        if !self.pages.contains_key(page_id) {
-            return Err(LinkError::UnknownPage(page_id.to_owned()));
-        }
+        self.require_page(page_id)?;
         let now = self.clock.now();
         let link = self
             .links
