@@ -69,6 +69,7 @@ async fn after_control(State(state): State<AppState>, request: Request, next: Ne
             lock(&shared).route_events();
         }
         kick(&state, &sid);
+        state.changes().touch(&sid);
     }
     response
 }

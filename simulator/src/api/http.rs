@@ -190,6 +190,7 @@ pub async fn graph_handler(
     if let Some(followup) = response.followup.take() {
         complete_handshakes(&state, &followup, &mut response).await;
         sender::kick(&state, &followup.sandbox_id);
+        state.changes().touch(&followup.sandbox_id);
     }
     if response.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(response.latency_ms)).await;

@@ -2,6 +2,7 @@
 //! translate between HTTP and world calls; all state lives in the sandboxes.
 
 pub mod batch;
+pub mod changes;
 pub mod control;
 pub mod debug_token;
 pub mod error;

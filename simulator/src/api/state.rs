@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::changes::Changes;
 use super::error::GraphError;
 use super::versions::VersionPolicy;
 use crate::world::clock::ClockMode;
@@ -69,6 +70,8 @@ struct Inner {
     http: std::sync::OnceLock<reqwest::Client>,
     /// Sandboxes whose outbox is being flushed right now (one flush at a time keeps order).
     flushing: Mutex<std::collections::HashSet<String>>,
+    /// Change signals for live views (the stream route).
+    changes: Changes,
 }
 
 #[derive(Clone)]
@@ -133,12 +136,17 @@ impl AppState {
                 next_id: AtomicU64::new(1),
                 http: std::sync::OnceLock::new(),
                 flushing: Mutex::new(std::collections::HashSet::new()),
+                changes: Changes::default(),
             }),
         }
     }
 
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    pub fn changes(&self) -> &Changes {
+        &self.inner.changes
     }
 
     pub fn http(&self) -> &reqwest::Client {
@@ -244,6 +252,7 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .remove(id);
         if removed.is_some() {
+            self.inner.changes.replaced(id);
             let mut index = self.inner.tokens.write().unwrap_or_else(|p| p.into_inner());
             for token in index.by_sandbox.remove(id).unwrap_or_default() {
                 index.by_token.remove(&token);

@@ -160,6 +160,18 @@ impl Journal {
         self.entries.len()
     }
 
+    /// The seq of the newest entry ever recorded (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    /// The entries kept after `seq`, oldest first (seqs only grow, so this
+    /// is a binary search, not a scan).
+    pub fn after(&self, seq: u64) -> impl Iterator<Item = &JournalEntry> {
+        let start = self.entries.partition_point(|e| e.seq <= seq);
+        self.entries.range(start..)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -255,6 +267,15 @@ mod tests {
             newest.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
             ["/v23.0/d", "/v23.0/d"]
         );
+        assert_eq!(journal.last_seq(), 5);
+        let after: Vec<u64> = journal.after(3).map(|e| e.seq).collect();
+        assert_eq!(after, [4, 5]);
+        assert_eq!(
+            journal.after(0).count(),
+            3,
+            "entries that fell off are gone"
+        );
+        assert_eq!(journal.after(5).count(), 0);
         let prefixed = journal.select(&JournalFilter {
             path_prefix: Some("/v23.0/c"),
             ..Default::default()

@@ -9,6 +9,7 @@ mod instagram;
 mod pages;
 mod phones;
 mod sandboxes;
+mod stream;
 mod templates;
 mod webhooks;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(instagram::routes())
         .merge(templates::routes())
         .merge(webhooks::routes())
+        .merge(stream::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -115,6 +115,7 @@ async fn reset_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<Stri
         .map_err(|e| GraphError::sim_invalid(e.0))?;
     *sandbox = fresh;
     state.reindex_tokens(&sandbox);
+    state.changes().replaced(&sid);
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
@@ -144,6 +145,7 @@ async fn import_snapshot(
     let mut sandbox = lock(&shared);
     *sandbox = restored;
     state.reindex_tokens(&sandbox);
+    state.changes().replaced(&sandbox.id);
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 

@@ -36,7 +36,7 @@ async fn deliver(State(state): State<AppState>, SimPath(sid): SimPath<String>) -
 
 /// A delivery as the log shows it: the exact body, without the `entries` the
 /// outbox keeps (in snapshots too) to re-sign a batch that grows.
-fn logged(delivery: &Delivery) -> Value {
+pub(super) fn delivery_view(delivery: &Delivery) -> Value {
     let mut value = json!(delivery);
     if let Value::Object(members) = &mut value {
         members.retain(|key, _| key != "entries");
@@ -48,7 +48,12 @@ async fn deliveries(State(state): State<AppState>, SimPath(sid): SimPath<String>
     let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     sandbox.route_events();
-    let data: Vec<Value> = sandbox.webhooks.deliveries.iter().map(logged).collect();
+    let data: Vec<Value> = sandbox
+        .webhooks
+        .deliveries
+        .iter()
+        .map(delivery_view)
+        .collect();
     ok(StatusCode::OK, json!({ "data": data }))
 }
 

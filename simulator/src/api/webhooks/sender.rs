@@ -81,6 +81,8 @@ pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
                 "state": delivery.map(|d| d.state),
                 "next_attempt_at": delivery.and_then(|d| d.next_attempt_at),
             }));
+            drop(sandbox);
+            state.changes().touch(sid);
         }
     }
 }
