@@ -224,13 +224,19 @@ pub async fn bsuid(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
 
 /// The consumer writes to the demo number, which opens the service window.
 pub async fn open_window(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
-    sim.inbound(
-        sandbox,
-        digits,
-        phone(sandbox),
-        json!({ "type": "text", "text": { "body": "Hi, is my order on its way?" } }),
-    )
-    .await
+    writes(sim, sandbox, digits, "Hi, is my order on its way?").await
+}
+
+/// The consumer `digits` sends `text` to the demo number; the wamid.
+pub async fn writes(sim: &Sim, sandbox: &Sandbox, digits: &str, text: &str) -> String {
+    let message = json!({ "type": "text", "text": { "body": text } });
+    sim.inbound(sandbox, digits, phone(sandbox), message).await
+}
+
+/// The consumer `digits` reads everything delivered to them.
+pub async fn reads_everything(sim: &Sim, sandbox: &Sandbox, digits: &str) {
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{digits}/read"));
+    sim.post_json(&path, &json!({})).await.ok();
 }
 
 /// Upload `bytes` as `mime_type` with `POST /{phone-number-id}/media` (a

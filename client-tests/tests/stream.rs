@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use client_tests::receiver::{Failure, Receiver, subscribe_whatsapp};
-use client_tests::whatsapp::{ALICE, MANAGER, phone};
+use client_tests::whatsapp::{ALICE, MANAGER, writes};
 use client_tests::{Sandbox, Sim, V, Value, json};
 
 /// How long a test waits for the next message.
@@ -98,12 +98,6 @@ fn names(messages: &[(String, Value)]) -> Vec<&str> {
     messages.iter().map(|(name, _)| name.as_str()).collect()
 }
 
-/// Alice writes `text` to the business; the wamid.
-async fn alice_writes(sim: &Sim, sandbox: &Sandbox, text: &str) -> String {
-    let message = json!({ "type": "text", "text": { "body": text } });
-    sim.inbound(sandbox, ALICE, phone(sandbox), message).await
-}
-
 async fn graph_me(sim: &Sim, sandbox: &Sandbox) {
     let reply = sim
         .get_as(sandbox.token(MANAGER), &format!("/{V}/me"))
@@ -140,7 +134,7 @@ async fn journal_events_and_clock_as_they_happen() {
         json!({ "cursors": { "journal": 1, "events": 0, "deliveries": 0 } })
     );
 
-    let id = alice_writes(&sim, &sandbox, "Help").await;
+    let id = writes(&sim, &sandbox, ALICE, "Help").await;
     let change = stream.change().await;
     assert_eq!(names(&change), ["event", "changed"]);
     assert_eq!(
@@ -179,7 +173,7 @@ async fn deliveries_new_then_each_attempt() {
     let mut stream = Stream::open(&sim, &sandbox, "").await;
     stream.expect("hello").await;
 
-    alice_writes(&sim, &sandbox, "Hi").await;
+    writes(&sim, &sandbox, ALICE, "Hi").await;
     let change = stream.change().await;
     assert_eq!(names(&change), ["event", "delivery", "changed"]);
     let queued = &change[1].1;
@@ -382,7 +376,7 @@ async fn a_stream_changes_nothing() {
             None
         };
         graph_me(&sim, &sandbox).await;
-        alice_writes(&sim, &sandbox, "Help").await;
+        writes(&sim, &sandbox, ALICE, "Help").await;
         if let Some(stream) = &mut stream {
             assert_eq!(names(&stream.change().await), ["journal", "changed"]);
             assert_eq!(names(&stream.change().await), ["event", "changed"]);

@@ -1065,13 +1065,7 @@ async fn conversation(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
         )
         .await,
     );
-    let reply = sim
-        .post_json(
-            &sandbox.sim(&format!("/whatsapp/consumers/{ALICE}/read")),
-            &json!({}),
-        )
-        .await;
-    reply.ok();
+    reads_everything(sim, sandbox, ALICE).await;
     ids
 }
 

@@ -65,7 +65,7 @@ fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
     })
 }
 
-fn no_consumer(digits: &str) -> GraphError {
+pub(super) fn no_consumer(digits: &str) -> GraphError {
     GraphError::sim_not_found(format!("No WhatsApp consumer with phone {digits:?}"))
 }
 

@@ -69,7 +69,7 @@ fn contact_error(error: ContactError) -> GraphError {
 }
 
 /// The options as a visitor sees them: numbers in E.164 with `+`.
-fn visible(contact: &ContactOptions) -> Value {
+pub(super) fn visible(contact: &ContactOptions) -> Value {
     let mut out = Map::new();
     if let Some(email) = &contact.email {
         out.insert("email".into(), json!(email));

@@ -4,7 +4,9 @@
 //! body extraction, answers); the routes live in one file per area.
 
 mod business_app;
+mod chats;
 mod consumers;
+mod directory;
 mod instagram;
 mod pages;
 mod phones;
@@ -53,6 +55,8 @@ pub fn router() -> Router<AppState> {
         .merge(templates::routes())
         .merge(webhooks::routes())
         .merge(stream::routes())
+        .merge(chats::routes())
+        .merge(directory::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

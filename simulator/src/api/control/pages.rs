@@ -79,7 +79,7 @@ fn known_page<'a>(sandbox: &'a Sandbox, page_id: &str) -> Result<&'a Page, Graph
         .ok_or_else(|| link_error(LinkError::UnknownPage(page_id.to_owned())))
 }
 
-fn page_view(sandbox: &Sandbox, page_id: &str) -> Result<Value, GraphError> {
+pub(super) fn page_view(sandbox: &Sandbox, page_id: &str) -> Result<Value, GraphError> {
     let mut view = json!(known_page(sandbox, page_id)?);
     view["whatsapp_link"] = sandbox
         .links
