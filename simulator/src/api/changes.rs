@@ -37,7 +37,8 @@ impl Default for Changes {
 }
 
 impl Changes {
-    /// Watch a sandbox's changes (from now on).
+    /// Watch a sandbox's changes (from now on), holding a place from
+    /// [`Changes::open_stream`] for as long as the watch lasts.
     pub fn watch(&self, sid: &str) -> watch::Receiver<Signal> {
         let mut signals = self.signals.lock().unwrap_or_else(|p| p.into_inner());
         signals
@@ -61,6 +62,11 @@ impl Changes {
 
     /// Change a watched signal; forget it when nobody watches any more.
     fn bump(&self, sid: &str, change: impl FnOnce(&mut Signal)) {
+        // Every watcher holds a stream's place first, so with every place
+        // free nobody watches: the common case costs one atomic load.
+        if self.streams.available_permits() == MAX_STREAMS {
+            return;
+        }
         let mut signals = self.signals.lock().unwrap_or_else(|p| p.into_inner());
         let Some(sender) = signals.get(sid) else {
             return;
@@ -86,6 +92,7 @@ mod tests {
     fn watchers_see_touches_and_replacements() {
         let changes = Changes::default();
         changes.touch("a"); // nobody watches yet: nothing to keep
+        let _place = changes.open_stream();
         let mut watcher = changes.watch("a");
         assert!(!watcher.has_changed().unwrap());
         changes.touch("a");
@@ -111,6 +118,7 @@ mod tests {
     #[test]
     fn signals_are_forgotten_when_unwatched() {
         let changes = Changes::default();
+        let _place = changes.open_stream();
         drop(changes.watch("a"));
         changes.touch("a");
         assert!(changes.signals.lock().unwrap().is_empty());

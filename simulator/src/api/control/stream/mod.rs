@@ -76,6 +76,13 @@ async fn stream(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, GraphError> {
     let shared = find(&state, &sid)?;
+    // The place first: changes are only signalled while a place is taken.
+    let permit = state.changes().open_stream().ok_or_else(|| {
+        GraphError::sim_refused(
+            429,
+            format!("Too many open streams (at most {MAX_STREAMS}): close one and retry"),
+        )
+    })?;
     let mut signals = state.changes().watch(&sid);
     let (cursor, seen, hello) = {
         let sandbox = lock(&shared);
@@ -88,12 +95,6 @@ async fn stream(
             message::hello(&sid, from, clock),
         )
     };
-    let permit = state.changes().open_stream().ok_or_else(|| {
-        GraphError::sim_refused(
-            429,
-            format!("Too many open streams (at most {MAX_STREAMS}): close one and retry"),
-        )
-    })?;
     let live = Live {
         state,
         sid,
@@ -131,7 +132,8 @@ struct Live {
     /// The last look stopped at its bound: look again before waiting.
     more: bool,
     ended: bool,
-    /// The stream's place among [`MAX_STREAMS`], given back when it closes.
+    /// The stream's place among [`MAX_STREAMS`], given back when it closes
+    /// (after `signals`: fields drop in order).
     _permit: OwnedSemaphorePermit,
 }
 
