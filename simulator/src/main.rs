@@ -161,6 +161,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let base = format!("http://{address}");
     println!("metasim ready at {base}");
     if !args.quiet {
+        println!("  dashboard:        {base}{}", metasim::api::ui::UI_PATH);
         println!("  Graph base URL:   {base}/{}", args.newest_version);
         println!("  control plane:    {base}/_sim/sandboxes/{DEFAULT_SANDBOX}");
         println!("  sandbox:          {} (seed {})", info.id, info.seed);

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     // Graph calls route their own events, so they skip this layer.
     control::router()
         .route_layer(middleware::from_fn_with_state(state.clone(), after_control))
+        .merge(crate::api::ui::routes())
         .route(DOWNLOAD_PATH, get(download))
         .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
         .method_not_allowed_fallback(wrong_method)

@@ -18,6 +18,7 @@ pub mod render;
 pub mod request;
 pub mod service;
 pub mod state;
+pub mod ui;
 pub mod versions;
 pub mod webhooks;
 pub mod whatsapp;
