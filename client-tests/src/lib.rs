@@ -13,6 +13,7 @@ use sha2::Sha256;
 pub use metasim::{ServerConfig, UnversionedMode, Version, VersionPolicy};
 pub use serde_json::{Value, json};
 
+pub mod browser;
 pub mod business;
 pub mod receiver;
 pub mod sdk;

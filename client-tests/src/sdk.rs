@@ -125,21 +125,19 @@ pub fn pywa_python() -> PathBuf {
     python
 }
 
-/// The whatsapp-api-js version in `node_modules`, if any.
-fn installed_whatsapp_api_js(node_dir: &Path) -> Option<String> {
-    let manifest = node_dir.join("node_modules/whatsapp-api-js/package.json");
+/// The version of `package` in `dir`'s `node_modules`, if any.
+fn installed_version(dir: &Path, package: &str) -> Option<String> {
+    let manifest = dir.join("node_modules").join(package).join("package.json");
     let text = fs::read_to_string(manifest).ok()?;
     let manifest: Value = serde_json::from_str(&text).ok()?;
     manifest["version"].as_str().map(str::to_owned)
 }
 
-/// `client-tests/sdk/node` with whatsapp-api-js installed in its
-/// `node_modules` (`npm ci` from the committed lock file when it is missing
-/// or another version).
-pub fn whatsapp_api_js_dir() -> PathBuf {
-    let dir = scripts_dir().join("node");
-    with_lock("node_modules", || {
-        if installed_whatsapp_api_js(&dir).as_deref() == Some(WHATSAPP_API_JS_VERSION) {
+/// `dir` with `package` at `version` in its `node_modules`: `npm ci` from the
+/// committed lock file when it is missing or another version.
+pub fn npm_installed(dir: PathBuf, package: &str, version: &str) -> PathBuf {
+    with_lock(&format!("node_modules-{package}"), || {
+        if installed_version(&dir, package).as_deref() == Some(version) {
             return;
         }
         require_tool("node");
@@ -148,12 +146,21 @@ pub fn whatsapp_api_js_dir() -> PathBuf {
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&dir));
         assert_eq!(
-            installed_whatsapp_api_js(&dir).as_deref(),
-            Some(WHATSAPP_API_JS_VERSION),
-            "npm ci installed the pinned whatsapp-api-js"
+            installed_version(&dir, package).as_deref(),
+            Some(version),
+            "npm ci installed the pinned {package}"
         );
     });
     dir
+}
+
+/// `client-tests/sdk/node` with whatsapp-api-js installed in its `node_modules`.
+pub fn whatsapp_api_js_dir() -> PathBuf {
+    npm_installed(
+        scripts_dir().join("node"),
+        "whatsapp-api-js",
+        WHATSAPP_API_JS_VERSION,
+    )
 }
 
 /// A demo sandbox in which Alice has written to the business (so the service
