@@ -1,10 +1,11 @@
 //! Change signals for live views. Every HTTP call that may have changed a
 //! sandbox (a Graph call, a control-plane change, a webhook attempt) touches
 //! the sandbox's signal after it released the sandbox lock; a stream waits on
-//! the signal, then reads what is new under a short lock of its own. A reset
-//! or a restored snapshot also moves the signal's generation, so streams know
-//! to start over. Signals exist only while someone watches, and the number of
-//! open streams is bounded.
+//! the signal, then reads what is new under a short lock of its own. A reset,
+//! a restored snapshot or a delete also moves the signal's generation — while
+//! still holding the sandbox lock, so a stream never reads the new state
+//! under the old generation — and streams start over. Signals exist only
+//! while someone watches, and the number of open streams is bounded.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

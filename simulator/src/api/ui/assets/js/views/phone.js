@@ -50,7 +50,7 @@ export class Phone {
     this.consumer = consumer;
     this.refresh = refresh;
     this.chats = [];
-    this.numbers = [];
+    this.numbers = null;
     this.open = null;
     /** Messages whose list of choices is open. */
     this.lists = new Set();
@@ -70,7 +70,9 @@ export class Phone {
 
   /** New chats and numbers from the server. */
   update(chats, numbers) {
-    const numbersChanged = numbers.length !== this.numbers.length;
+    // The picker of business numbers is drawn again only when they changed.
+    const ids = (list) => list?.map((n) => `${n.id}:${n.registered}`).join();
+    const numbersChanged = ids(numbers) !== ids(this.numbers);
     this.chats = chats;
     this.numbers = numbers;
     if (numbersChanged) this.renderFoot();
@@ -81,7 +83,7 @@ export class Phone {
     if (!this.open) return null;
     const found = this.chats.find((chat) => chat.chat === this.open);
     if (found) return found;
-    const number = this.numbers.find((n) => n.id === this.open);
+    const number = this.numbers?.find((n) => n.id === this.open);
     return number && {
       chat: number.id, phone_number_id: number.id, name: number.verified_name, number: number.digits,
       verified: false, official: false, window: { open: false, closes_at: null }, unread: 0, messages: [],
@@ -164,7 +166,7 @@ export class Phone {
   }
 
   picker() {
-    const registered = this.numbers.filter((n) => n.registered);
+    const registered = (this.numbers ?? []).filter((n) => n.registered);
     if (!registered.length) return null;
     const select = h('select', { 'aria-label': `New chat for ${this.name}` },
       registered.map((n) => h('option', { value: n.id }, `${n.verified_name} · ${formatPhone(n.digits)}`)));
