@@ -52,6 +52,21 @@ function sandbox() {
   };
 }
 
+/** Subscribe the app to the WABA's messages at the bot's URL, as the integration does. */
+async function subscribe(bot) {
+  const app = env('METASIM_APP_ID');
+  const subscribed = await fetch(`${BASE}/${GRAPH}/${app}/subscriptions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      access_token: `${app}|${env('METASIM_APP_SECRET')}`, object: 'whatsapp_business_account',
+      callback_url: bot.url, verify_token: 'dashboard-bot', fields: 'messages',
+    }),
+  }).then((r) => r.json());
+  const waba = await graph('POST', `/${env('METASIM_WABA_ID')}/subscribed_apps`, env('METASIM_TOKEN'));
+  step('subscribed', { app: subscribed, waba: waba.body });
+}
+
 /** Open Chromium with a fresh profile, run `scenario`, screenshot, close. */
 async function browse(name, scenario) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'metasim-chromium-'));
@@ -195,18 +210,7 @@ const scenarios = {
       return null;
     });
     try {
-      const app = env('METASIM_APP_ID');
-      const subscribed = await fetch(`${BASE}/${GRAPH}/${app}/subscriptions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          access_token: `${app}|${secret}`, object: 'whatsapp_business_account',
-          callback_url: bot.url, verify_token: 'dashboard-bot', fields: 'messages',
-        }),
-      }).then((r) => r.json());
-      const waba = await graph('POST', `/${env('METASIM_WABA_ID')}/subscribed_apps`, token);
-      step('subscribed', { app: subscribed, waba: waba.body });
-
+      await subscribe(bot);
       await browse('help', async (page, _context, shot) => {
         await open(page, `#/s/${id}/phones`);
         const alice = await chatWithBusiness(page, 'Alice Rivera');
@@ -252,6 +256,41 @@ const scenarios = {
       bot.close();
     }
     step('bot', { answered: bot.answered });
+  },
+
+  /** A receiver that fails once: the attempt, the retry schedule, Deliver now. */
+  async retries() {
+    const { id } = sandbox();
+    const bot = await startBot(env('METASIM_APP_SECRET'), () => null, 1);
+    try {
+      await subscribe(bot);
+      await browse('retries', async (page) => {
+        await open(page, `#/s/${id}/phones`);
+        const alice = await chatWithBusiness(page, 'Alice Rivera');
+        await type(alice, 'Alice Rivera', 'Where is my order?');
+        await section(page, 'Webhooks');
+        const row = () => page.getByRole('table', { name: 'Webhook deliveries' }).locator('tbody tr').filter({ hasText: 'Where is my order?' });
+        await see(row(), 'pending');
+        await row().click();
+        const detail = page.getByRole('region', { name: 'Delivery' });
+        await see(detail, 'Not attempted yet.');
+        const deliver = page.getByRole('button', { name: 'Deliver now' });
+        await deliver.click();
+        await see(page.locator('.toast'), '1 attempt, 1 failed');
+        await see(row(), 'HTTP 500');
+        const next = await see(detail.locator('li'), 'Next attempt');
+        step('failed', { row: await row().innerText(), next: await next.textContent() });
+        await page.getByRole('button', { name: 'Advance the clock 1 min' }).click();
+        await see(row(), 'due now');
+        await deliver.click();
+        await see(page.locator('.toast'), '1 attempt, 0 failed');
+        await see(row(), 'delivered');
+        step('delivered', { row: await row().innerText(), attempts: await detail.locator('table tbody tr').allInnerTexts() });
+      });
+    } finally {
+      bot.close();
+    }
+    step('bot', { posts: bot.posts });
   },
 
   /** Templates the integration submitted: approve one, reject one with a reason. */
@@ -382,12 +421,13 @@ const scenarios = {
 };
 
 /**
- * A webhook receiver that checks the handshake and every signature, and
- * hands each inbound message, with its sender's profile name, to `answer`
- * (which answers through the Graph API, or returns null).
+ * A webhook receiver that checks the handshake and every signature, fails
+ * the first `failures` deliveries with HTTP 500, and hands each inbound
+ * message, with its sender's profile name, to `answer` (which answers
+ * through the Graph API, or returns null).
  */
-function startBot(secret, answer) {
-  const bot = { answered: [], problems: [] };
+function startBot(secret, answer, failures = 0) {
+  const bot = { answered: [], posts: 0, problems: [] };
   const server = http.createServer((request, response) => {
     const url = new URL(request.url, 'http://bot');
     if (request.method === 'GET') {
@@ -403,6 +443,11 @@ function startBot(secret, answer) {
       if (request.headers['x-hub-signature-256'] !== expected) {
         bot.problems.push('a delivery was badly signed');
         response.writeHead(401).end();
+        return;
+      }
+      bot.posts += 1;
+      if (bot.posts <= failures) {
+        response.writeHead(500).end();
         return;
       }
       response.writeHead(200).end('EVENT_RECEIVED');

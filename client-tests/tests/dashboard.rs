@@ -2,11 +2,13 @@
 //! it (client-tests/browser/dashboard.mjs, one scenario per test): create,
 //! snapshot, restore, reset and delete a sandbox; Alice writes "Help" from her
 //! phone, taps a button of the bot's answer and reads the template it sends,
-//! which shows in the journal, events and webhook deliveries; approve and reject templates; advance the clock a day
-//! and see the window close; add a fault and see the next call fail; verify
-//! Instagram's WhatsApp contact by code and link the Page. Each test checks
-//! metasim's state afterwards through the control plane, so the page really
-//! did what it showed. Screenshots land in target/dashboard/.
+//! which shows in the journal, events and webhook deliveries; a receiver that
+//! fails once, retried on the clock and delivered now; approve and reject
+//! templates; advance the clock a day and see the window close; add a fault
+//! and see the next call fail; verify Instagram's WhatsApp contact by code and
+//! link the Page. Each test checks metasim's state afterwards through the
+//! control plane, so the page really did what it showed. Screenshots land in
+//! target/dashboard/.
 
 use client_tests::browser::run_scenario;
 use client_tests::sdk::Steps;
@@ -152,6 +154,45 @@ async fn alice_asks_for_help_and_taps_the_bots_button() {
         ),
         "the bot's answer is journaled"
     );
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_on_the_clock_and_delivered_now() {
+    let (sim, sandbox, steps) = run("retries", json!({})).await;
+    let failed = steps.result("failed");
+    assert!(
+        failed["row"].as_str().unwrap().contains("1 · HTTP 500"),
+        "{failed}"
+    );
+    assert!(
+        failed["next"]
+            .as_str()
+            .unwrap()
+            .ends_with("(in 15 s of sandbox time)"),
+        "{failed}"
+    );
+    let delivered = steps.result("delivered");
+    assert_eq!(
+        delivered["attempts"].as_array().unwrap().len(),
+        2,
+        "{delivered}"
+    );
+    assert_eq!(steps.result("bot"), &json!({ "posts": 2 }));
+    let deliveries = sim.deliveries(&sandbox).await;
+    let attempts: Vec<(&Value, &Value)> = deliveries[0]["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (&a["status"], &a["time"]))
+        .collect();
+    assert_eq!(
+        attempts,
+        [
+            (&json!(500), &json!(1_767_225_600)),
+            (&json!(200), &json!(1_767_225_660))
+        ]
+    );
+    assert_eq!(deliveries[0]["state"], "delivered");
 }
 
 #[tokio::test]

@@ -47,6 +47,10 @@ function schedule(delivery, now) {
     lines.push(h('li', null, `Next attempt ${at(delivery.next_attempt_at)} UTC`,
       wait > 0 ? ` (in ${span(wait)} of sandbox time)` : ' (due now)'));
   }
+  if (delivery.state === 'delivered') {
+    const last = delivery.attempts[delivery.attempts.length - 1];
+    if (last) lines.push(h('li', null, `Delivered at attempt ${last.number}, ${at(last.time)} UTC`));
+  }
   if (delivery.state === 'given_up') lines.push(h('li', null, 'Given up: every attempt of the schedule failed'));
   return [
     h('h3', null, 'Retry schedule'),
