@@ -21,10 +21,10 @@ use axum::routing::get;
 use crate::api::control;
 use crate::api::error::GraphError;
 use crate::api::http::graph_handler;
-use crate::api::media_download::download;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::kick;
 use crate::api::whatsapp::media::DOWNLOAD_PATH;
+use crate::api::whatsapp::media_download::download;
 
 async fn fallback(
     state: State<AppState>,

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::world::clock::ClockMode;
 use crate::world::sandbox::Delivery;
 use crate::world::whatsapp::messaging::MessagingLimits;
-use crate::world::whatsapp::template_management::TemplateReview;
+use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

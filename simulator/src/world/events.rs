@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::world::webhooks::subscriptions::WebhookObject;
+
 /// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StatusError {
@@ -77,7 +79,7 @@ pub enum EventPayload {
     /// message, postback, read, reaction… from `sender_id` to the account.
     MessagingEvent {
         /// `page` or `instagram`.
-        object: String,
+        object: WebhookObject,
         /// The Page or Instagram professional account.
         account_id: String,
         /// The webhook field (`messages`, `messaging_postbacks`, `message_reads`, …).
@@ -92,7 +94,7 @@ pub enum EventPayload {
     /// A change on a Page or Instagram account (`entry[].changes[]`): feed,
     /// comments, mentions, business-info fields.
     AccountChange {
-        object: String,
+        object: WebhookObject,
         account_id: String,
         field: String,
         value: Value,

@@ -10,11 +10,12 @@ use serde_json::{Map, Value, json};
 
 use crate::world::events::{Event, EventPayload, StatusError};
 use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::subscriptions::WebhookObject;
 
 /// One change for one entry: what a delivery carries (possibly batched).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    pub object: String,
+    pub object: WebhookObject,
     /// `entry[].id`: the WABA, Page or Instagram account.
     pub entry_id: String,
     pub field: String,
@@ -30,10 +31,7 @@ const ERROR_HREF: &str =
 
 /// `{"object", "entry": [...]}` for changes of one object, in order.
 pub fn envelope(changes: &[Change]) -> Value {
-    let object = changes
-        .first()
-        .map(|c| c.object.clone())
-        .unwrap_or_default();
+    let object = changes.first().map_or("", |c| c.object.name());
     let entries: Vec<Value> = changes
         .iter()
         .map(|change| {
@@ -69,6 +67,7 @@ fn status_errors(error: &StatusError) -> Value {
 impl Sandbox {
     fn metadata(&self, phone_number_id: &str) -> Value {
         let digits = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .map(|p| p.digits.clone())
@@ -83,7 +82,8 @@ impl Sandbox {
         user_id: &str,
     ) -> Option<&crate::world::whatsapp::Consumer> {
         let business = self.business_of_phone(phone_number_id)?;
-        self.consumers
+        self.whatsapp
+            .consumers
             .values()
             .find(|c| self.bsuid(&c.phone, &business) == user_id)
     }
@@ -144,7 +144,7 @@ impl Sandbox {
                 }
                 value["messages"] = json!([item]);
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "messages".into(),
                     value,
@@ -200,7 +200,7 @@ impl Sandbox {
                 }
                 value["statuses"] = json!([item]);
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "messages".into(),
                     value,
@@ -226,7 +226,7 @@ impl Sandbox {
                     }
                 }
                 Some(Change {
-                    object: object.clone(),
+                    object: *object,
                     entry_id: account_id.clone(),
                     field: field.clone(),
                     value: Value::Object(item),
@@ -240,7 +240,7 @@ impl Sandbox {
                 field,
                 value,
             } => Some(Change {
-                object: object.clone(),
+                object: *object,
                 entry_id: account_id.clone(),
                 field: field.clone(),
                 value: value.clone(),
@@ -265,7 +265,7 @@ impl Sandbox {
                     "reason": reason,
                 });
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "message_template_status_update".into(),
                     value,
@@ -284,7 +284,7 @@ mod tests {
     #[test]
     fn envelopes_put_value_before_field_and_time_only_when_given() {
         let change = Change {
-            object: "whatsapp_business_account".into(),
+            object: WebhookObject::WhatsappBusinessAccount,
             entry_id: "31".into(),
             field: "messages".into(),
             value: json!({"a": 1}),

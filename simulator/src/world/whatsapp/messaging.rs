@@ -185,14 +185,16 @@ impl Sandbox {
     /// Is the 24-hour window between this number and consumer open?
     pub fn window_open(&self, phone_number_id: &str, consumer: &str) -> bool {
         let now = self.clock.now();
-        self.messaging
+        self.whatsapp
+            .messaging
             .windows
             .get(&pair_key(phone_number_id, consumer))
             .is_some_and(|last| now < last + SERVICE_WINDOW_SECONDS)
     }
 
     pub fn find_template(&self, waba_id: &str, name: &str, language: &str) -> Option<&Template> {
-        self.templates
+        self.whatsapp
+            .templates
             .values()
             .find(|t| t.waba_id == waba_id && t.name == name && t.language == language)
     }
@@ -206,6 +208,7 @@ impl Sandbox {
         let limits = self.options.messaging_limits;
         if limits.throughput_per_second > 0 {
             let second = self
+                .whatsapp
                 .messaging
                 .throughput
                 .entry(phone_number_id.to_owned())
@@ -220,6 +223,7 @@ impl Sandbox {
         }
         if limits.pair_burst > 0 {
             let bucket = self
+                .whatsapp
                 .messaging
                 .pairs
                 .entry(pair_key(phone_number_id, consumer))
@@ -258,6 +262,7 @@ impl Sandbox {
         outbound: Outbound,
     ) -> Result<String, SendRefusal> {
         let phone = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .ok_or(SendRefusal::NotRegistered)?;
@@ -289,7 +294,7 @@ impl Sandbox {
         let id = self.ids.wamid(&outbound.to, false);
         let now = self.clock.now();
         let mut message = WaMessage {
-            seq: self.messaging.next_seq(),
+            seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: outbound.to.clone(),
@@ -338,7 +343,7 @@ impl Sandbox {
                 self.record_exchange(phone_number_id, &outbound.to);
             }
         }
-        self.messaging.messages.insert(id.clone(), message);
+        self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
     }
 
@@ -367,7 +372,7 @@ impl Sandbox {
         category: &str,
     ) -> Option<StatusError> {
         let undeliverable = failure(131026, "Message undeliverable", "Message Undeliverable.");
-        let Some(consumer) = self.consumers.get(to) else {
+        let Some(consumer) = self.whatsapp.consumers.get(to) else {
             return Some(undeliverable);
         };
         if !consumer.on_whatsapp || consumer.blocked.contains(phone_number_id) {
@@ -426,6 +431,7 @@ impl Sandbox {
         mut message: Value,
     ) -> Result<String, InboundRefusal> {
         let person = self
+            .whatsapp
             .consumers
             .get(consumer)
             .ok_or(InboundRefusal::UnknownConsumer)?
@@ -434,6 +440,7 @@ impl Sandbox {
             return Err(InboundRefusal::NotOnWhatsapp);
         }
         let phone = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .ok_or(InboundRefusal::UnknownBusinessNumber)?
@@ -456,11 +463,12 @@ impl Sandbox {
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
-        self.messaging
+        self.whatsapp
+            .messaging
             .windows
             .insert(pair_key(phone_number_id, consumer), now);
         let record = WaMessage {
-            seq: self.messaging.next_seq(),
+            seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: consumer.to_owned(),
@@ -474,7 +482,7 @@ impl Sandbox {
             biz_opaque_callback_data: None,
             addressed_by_user_id: false,
         };
-        self.messaging.messages.insert(id.clone(), record);
+        self.whatsapp.messaging.messages.insert(id.clone(), record);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let payload = EventPayload::WhatsappInbound {
             waba_id: phone.waba_id.clone(),
@@ -524,6 +532,7 @@ impl Sandbox {
     /// delivered message becomes `read`. Returns how many changed.
     pub fn consumer_reads(&mut self, consumer: &str, ids: Option<&[String]>) -> usize {
         let targets: Vec<String> = self
+            .whatsapp
             .messaging
             .in_order()
             .into_iter()
@@ -536,12 +545,13 @@ impl Sandbox {
             .map(|m| m.id.clone())
             .collect();
         for id in &targets {
-            let Some(message) = self.messaging.messages.get_mut(id) else {
+            let Some(message) = self.whatsapp.messaging.messages.get_mut(id) else {
                 continue;
             };
             message.status = "read".to_owned();
             let message = message.clone();
             let waba_id = self
+                .whatsapp
                 .phone_numbers
                 .get(&message.phone_number_id)
                 .map(|p| p.waba_id.clone())
@@ -554,13 +564,13 @@ impl Sandbox {
     /// The business marks an inbound message read (and, as Meta does, the
     /// earlier messages of that conversation). False when no such message.
     pub fn business_reads(&mut self, phone_number_id: &str, message_id: &str) -> bool {
-        let Some(target) = self.messaging.messages.get(message_id).cloned() else {
+        let Some(target) = self.whatsapp.messaging.messages.get(message_id).cloned() else {
             return false;
         };
         if target.direction != Direction::Inbound || target.phone_number_id != phone_number_id {
             return false;
         }
-        for message in self.messaging.messages.values_mut() {
+        for message in self.whatsapp.messaging.messages.values_mut() {
             if message.direction == Direction::Inbound
                 && message.phone_number_id == phone_number_id
                 && message.consumer == target.consumer

@@ -2,15 +2,14 @@
 //! reads the verification code Meta sent, as a person reads their phone.
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::json;
 
-use super::{Answer, SimPath, find, ok};
+use crate::api::control::{Answer, SimPath, SimSandbox, ok};
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
-use crate::world::whatsapp::phone_digits;
+use crate::world::shared::phone::phone_digits;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -20,12 +19,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn phone_messages(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let data: Vec<_> = sandbox
+        .whatsapp
         .phone_inboxes
         .messages(&phone_digits(&digits))
         .iter()

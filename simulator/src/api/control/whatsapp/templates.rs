@@ -2,17 +2,15 @@
 //! (APPROVED, REJECTED with a reason, PAUSED, DISABLED).
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::post;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
-use crate::world::whatsapp::template_management::TemplateError;
+use crate::world::whatsapp::templates::lifecycle::TemplateError;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -29,13 +27,10 @@ struct Review {
 }
 
 async fn review(
-    State(state): State<AppState>,
-    SimPath((sid, template_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, template_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Review>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Review = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let template = sandbox
         .review_template(&template_id, &request.status, request.reason)

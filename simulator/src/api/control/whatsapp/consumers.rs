@@ -1,24 +1,22 @@
 //! WhatsApp consumer routes: create consumers, act as them (send a message to a
 //! business number, read what they received, block a number, stop marketing),
-//! and read their inbox. Also the domain event log, which shows what Meta
-//! would report by webhook.
+//! and read their inbox; a business portfolio's contact book.
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::Consumer;
 use crate::world::whatsapp::consumers::ConsumerError;
 use crate::world::whatsapp::messaging::{Direction, InboundRefusal};
-use crate::world::whatsapp::{Consumer, phone_digits};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
@@ -39,11 +37,11 @@ pub fn routes() -> Router<AppState> {
             "/_sim/sandboxes/{sid}/whatsapp/businesses/{business_id}/contact_book",
             get(contact_book).post(set_contact_book),
         )
-        .route("/_sim/sandboxes/{sid}/events", get(events))
 }
 
 fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
     let user_ids: Map<String, Value> = sandbox
+        .accounts
         .businesses
         .keys()
         .map(|business| {
@@ -84,13 +82,9 @@ fn yes() -> bool {
 }
 
 async fn create_consumer(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimJson(request): SimJson<NewConsumer>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: NewConsumer = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let consumer = sandbox
         .create_consumer(
@@ -113,10 +107,10 @@ async fn create_consumer(
     ok(StatusCode::CREATED, consumer_json(&sandbox, &consumer))
 }
 
-async fn list_consumers(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn list_consumers(SimSandbox(shared): SimSandbox) -> Answer {
     let sandbox = lock(&shared);
     let data: Vec<Value> = sandbox
+        .whatsapp
         .consumers
         .values()
         .map(|c| consumer_json(&sandbox, c))
@@ -125,12 +119,12 @@ async fn list_consumers(State(state): State<AppState>, SimPath(sid): SimPath<Str
 }
 
 async fn get_consumer(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let consumer = sandbox
+        .whatsapp
         .consumers
         .get(&phone_digits(&digits))
         .ok_or_else(|| no_consumer(&digits))?;
@@ -213,13 +207,10 @@ fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphErro
 }
 
 async fn send_inbound(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Map<String, Value>>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Map<String, Value> = json_body(&state, &headers, body).await?;
     let to = request
         .get("to")
         .and_then(Value::as_str)
@@ -235,16 +226,16 @@ async fn send_inbound(
 }
 
 async fn inbox(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let digits = phone_digits(&digits);
-    if !sandbox.consumers.contains_key(&digits) {
+    if !sandbox.whatsapp.consumers.contains_key(&digits) {
         return Err(no_consumer(&digits));
     }
     let business = sandbox
+        .whatsapp
         .messaging
         .in_order()
         .into_iter()
@@ -252,7 +243,7 @@ async fn inbox(
             m.direction == Direction::Outbound && m.consumer == digits && m.status != "failed"
         })
         .map(|m| {
-            let phone = sandbox.phone_numbers.get(&m.phone_number_id);
+            let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
             let kind = m.message["type"].as_str().unwrap_or_default();
             let text = m
                 .rendered
@@ -275,6 +266,7 @@ async fn inbox(
         });
     // Meta's own senders show a verified name and no number.
     let official = sandbox
+        .whatsapp
         .messaging
         .official
         .iter()
@@ -311,16 +303,13 @@ struct ReadRequest {
 }
 
 async fn read(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ReadRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: ReadRequest = json_body(&state, &headers, body).await?;
     let digits = phone_digits(&digits);
     let mut sandbox = lock(&shared);
-    if !sandbox.consumers.contains_key(&digits) {
+    if !sandbox.whatsapp.consumers.contains_key(&digits) {
         return Err(no_consumer(&digits));
     }
     let count = sandbox.consumer_reads(&digits, request.message_ids.as_deref());
@@ -354,36 +343,24 @@ fn consumer_action(changed: bool, digits: &str, phone_number_id: &str) -> Answer
 }
 
 async fn block(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<BlockRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: BlockRequest = json_body(&state, &headers, body).await?;
     let digits = phone_digits(&digits);
     let changed = lock(&shared).set_blocked(&digits, &request.phone_number_id, request.blocked);
     consumer_action(changed, &digits, &request.phone_number_id)
 }
 
 async fn marketing(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<MarketingRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: MarketingRequest = json_body(&state, &headers, body).await?;
     let digits = phone_digits(&digits);
     let changed =
         lock(&shared).set_marketing_opt_out(&digits, &request.phone_number_id, request.opt_out);
     consumer_action(changed, &digits, &request.phone_number_id)
-}
-
-async fn events(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
-    let sandbox = lock(&shared);
-    ok(StatusCode::OK, json!({ "data": sandbox.events.all() }))
 }
 
 #[derive(Deserialize)]
@@ -393,13 +370,10 @@ struct ShareRequest {
 }
 
 async fn share_phone(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ShareRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: ShareRequest = json_body(&state, &headers, body).await?;
     let digits = phone_digits(&digits);
     let id = lock(&shared)
         .share_phone(&digits, &request.to)
@@ -414,16 +388,13 @@ struct ChangeNumberRequest {
 }
 
 async fn change_number(
-    State(state): State<AppState>,
-    SimPath((sid, digits)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ChangeNumberRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: ChangeNumberRequest = json_body(&state, &headers, body).await?;
     let (old, new) = (phone_digits(&digits), phone_digits(&request.new_phone));
     let mut sandbox = lock(&shared);
-    if !sandbox.consumers.contains_key(&old) {
+    if !sandbox.whatsapp.consumers.contains_key(&old) {
         return Err(no_consumer(&old));
     }
     sandbox
@@ -438,6 +409,7 @@ async fn change_number(
             )),
         })?;
     let consumer = sandbox
+        .whatsapp
         .consumers
         .get(&new)
         .cloned()
@@ -452,17 +424,17 @@ struct ContactBookRequest {
 }
 
 async fn contact_book(
-    State(state): State<AppState>,
-    SimPath((sid, business_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, business_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
-    if !sandbox.businesses.contains_key(&business_id) {
+    if !sandbox.accounts.businesses.contains_key(&business_id) {
         return Err(GraphError::sim_not_found(format!(
             "No business with id {business_id:?}"
         )));
     }
     let book = sandbox
+        .whatsapp
         .identity
         .contact_books
         .get(&business_id)
@@ -480,13 +452,10 @@ async fn contact_book(
 }
 
 async fn set_contact_book(
-    State(state): State<AppState>,
-    SimPath((sid, business_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, business_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ContactBookRequest>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: ContactBookRequest = json_body(&state, &headers, body).await?;
     if lock(&shared).set_contact_book(&business_id, request.enabled) {
         ok(StatusCode::OK, json!({ "success": true }))
     } else {

@@ -1,9 +1,11 @@
-//! Access tokens and what they may do.
+//! Access tokens and what they may do (issuing them: `tokens.rs`).
 //!
 //! A token names its subject (user, system user, Page or app), the app that
 //! issued it, its scopes, the granular targets of those scopes, and when it
 //! expires or was invalidated. [`AccessToken::problem`] says why a token cannot
 //! be used right now; [`AccessToken::may_access`] decides what it can see.
+
+pub mod tokens;
 
 use std::collections::BTreeMap;
 

@@ -7,15 +7,13 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::pages::link_view;
-use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::control::pages::link_view;
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
@@ -37,6 +35,7 @@ fn no_phone(phone_number_id: &str) -> GraphError {
 
 fn profile_view(sandbox: &Sandbox, phone_number_id: &str) -> Result<Value, GraphError> {
     let phone = sandbox
+        .whatsapp
         .phone_numbers
         .get(phone_number_id)
         .ok_or_else(|| no_phone(phone_number_id))?;
@@ -100,22 +99,18 @@ impl AppFields {
 }
 
 async fn read(
-    State(state): State<AppState>,
-    SimPath((sid, phone_number_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, phone_number_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     ok(StatusCode::OK, profile_view(&sandbox, &phone_number_id)?)
 }
 
 async fn edit(
-    State(state): State<AppState>,
-    SimPath((sid, phone_number_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, phone_number_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<AppEdit>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: AppEdit = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let editor = ProfileEditor::BusinessApp {
         confirm: request.confirm,
@@ -124,7 +119,7 @@ async fn edit(
         .edit_whatsapp_profile(&phone_number_id, request.fields.into_update(), editor)
         .map_err(|error| match error {
             ProfileEditError::UnknownPhone(id) => no_phone(&id),
-            ProfileEditError::Invalid(detail) => GraphError::sim_invalid(detail),
+            ProfileEditError::Invalid(detail) => GraphError::sim_invalid(detail.message),
             ProfileEditError::WouldStopSync { page_id, fields } => GraphError::sim_conflict(
                 format!(
                     "Editing {} will stop syncing this profile with Facebook Page {page_id}: later changes to the Page will no longer reach WhatsApp. Send the edit again with \"confirm\": true to go ahead.",

@@ -1,7 +1,10 @@
 //! Message templates of a WABA: their components, category and review status,
 //! and what sending one needs — the template approved in that language and
 //! exactly the parameters its placeholders ask for. Rendering fills the
-//! placeholders, which is what the consumer's inbox shows.
+//! placeholders, which is what the consumer's inbox shows. Creating,
+//! editing, deleting and reviewing templates is `lifecycle.rs`.
+
+pub mod lifecycle;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

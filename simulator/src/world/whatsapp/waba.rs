@@ -1,9 +1,10 @@
-//! WhatsApp Business Accounts (WABAs), their business phone numbers, and the
-//! consumers on the other end: plain data.
-
-use std::collections::BTreeSet;
+//! WhatsApp Business Accounts (WABAs), the apps subscribed to their
+//! webhooks, and their business phone numbers: plain data.
 
 use serde::{Deserialize, Serialize};
+
+use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::handshakes::HandshakeTarget;
 
 use super::profile::BusinessProfile;
 use super::registration::Verification;
@@ -72,32 +73,51 @@ impl PhoneNumber {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Consumer {
-    /// E.164 digits without `+`; also the consumer's `wa_id`.
-    pub phone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub on_whatsapp: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Business phone number ids this consumer has blocked.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub blocked: BTreeSet<String>,
-    /// Business portfolio ids whose marketing messages this consumer stopped.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub marketing_opt_out: BTreeSet<String>,
-}
+impl Sandbox {
+    /// The app's subscription to a WABA's webhooks, if any.
+    pub fn waba_subscription(&self, waba_id: &str, app_id: &str) -> Option<&WabaSubscription> {
+        self.whatsapp
+            .wabas
+            .get(waba_id)?
+            .subscribed_apps
+            .iter()
+            .find(|s| s.app_id == app_id)
+    }
 
-/// Digits of a phone number as typed by people: `+1 555-010-0001` -> `15550100001`.
-pub fn phone_digits(text: &str) -> String {
-    text.chars().filter(char::is_ascii_digit).collect()
-}
+    /// Subscribe the app to the WABA's webhooks (replacing its previous
+    /// subscription). A callback override is checked by Meta's handshake
+    /// first: until it answers, and if it fails, the previous one stays.
+    pub fn subscribe_app_to_waba(&mut self, waba_id: &str, subscription: WabaSubscription) {
+        if let (Some(uri), Some(verify)) = (
+            subscription.override_callback_uri.clone(),
+            subscription.verify_token.clone(),
+        ) {
+            let target = HandshakeTarget::WabaOverride {
+                waba_id: waba_id.to_owned(),
+                app_id: subscription.app_id.clone(),
+                previous: self
+                    .waba_subscription(waba_id, &subscription.app_id)
+                    .cloned(),
+            };
+            self.request_handshake(target, &uri, &verify);
+        }
+        let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) else {
+            return;
+        };
+        match waba
+            .subscribed_apps
+            .iter_mut()
+            .find(|s| s.app_id == subscription.app_id)
+        {
+            Some(existing) => *existing = subscription,
+            None => waba.subscribed_apps.push(subscription),
+        }
+    }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn digits_drop_formatting() {
-        assert_eq!(super::phone_digits("+1 555-010-0001"), "15550100001");
+    /// The app leaves the WABA's webhooks.
+    pub fn unsubscribe_app_from_waba(&mut self, waba_id: &str, app_id: &str) {
+        if let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
+            waba.subscribed_apps.retain(|s| s.app_id != app_id);
+        }
     }
 }

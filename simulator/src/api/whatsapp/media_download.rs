@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
-use super::error::GraphError;
-use super::state::{AppState, lock, wall_now};
+use crate::api::error::GraphError;
+use crate::api::state::{AppState, lock, wall_now};
 use crate::world::nodes::Product;
 
 fn not_found() -> GraphError {

@@ -5,14 +5,13 @@
 //! WhatsApp fields, the number's business profile).
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
@@ -61,7 +60,7 @@ pub(super) fn link_view(sandbox: &Sandbox, link: &WhatsappPageLink) -> Value {
     json!({
         "page_id": link.page_id,
         "phone_number_id": link.phone_number_id,
-        "whatsapp_number": sandbox.phone_numbers.get(&link.phone_number_id).map(|p| p.digits.clone()),
+        "whatsapp_number": sandbox.whatsapp.phone_numbers.get(&link.phone_number_id).map(|p| p.digits.clone()),
         "linked_by": link.linked_by,
         "linked_at": link.linked_at,
         "sync": {
@@ -74,6 +73,7 @@ pub(super) fn link_view(sandbox: &Sandbox, link: &WhatsappPageLink) -> Value {
 
 fn known_page<'a>(sandbox: &'a Sandbox, page_id: &str) -> Result<&'a Page, GraphError> {
     sandbox
+        .pages
         .pages
         .get(page_id)
         .ok_or_else(|| link_error(LinkError::UnknownPage(page_id.to_owned())))
@@ -91,42 +91,35 @@ fn page_view(sandbox: &Sandbox, page_id: &str) -> Result<Value, GraphError> {
 
 async fn create_page(
     State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimJson(request): SimJson<NewPage>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: NewPage = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let id = sandbox
         .create_page(request)
-        .map_err(GraphError::sim_invalid)?;
+        .map_err(|invalid| GraphError::sim_invalid(invalid.message))?;
     state.index_tokens(&sandbox);
     ok(StatusCode::CREATED, page_view(&sandbox, &id)?)
 }
 
 async fn read_page(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     ok(StatusCode::OK, page_view(&sandbox, &page_id)?)
 }
 
 async fn edit_page(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
+    SimJson(update): SimJson<PageInfoUpdate>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let update: PageInfoUpdate = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     known_page(&sandbox, &page_id)?;
     sandbox
         .edit_page_info(&page_id, update)
-        .map_err(GraphError::sim_invalid)?;
+        .map_err(|invalid| GraphError::sim_invalid(invalid.message))?;
     ok(StatusCode::OK, page_view(&sandbox, &page_id)?)
 }
 
@@ -139,13 +132,10 @@ struct Connect {
 }
 
 async fn connect(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Connect>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Connect = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let link = sandbox
         .link_whatsapp_to_page(
@@ -159,20 +149,18 @@ async fn connect(
 }
 
 async fn read_link(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let link = sandbox.whatsapp_link(&page_id).map_err(link_error)?;
     ok(StatusCode::OK, link_view(&sandbox, link))
 }
 
 async fn remove(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     let link = sandbox
         .unlink_whatsapp_from_page(&page_id)
@@ -190,13 +178,10 @@ struct SetSync {
 }
 
 async fn set_sync(
-    State(state): State<AppState>,
-    SimPath((sid, page_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, page_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<SetSync>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: SetSync = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let link = sandbox
         .set_profile_sync(&page_id, request.enabled)

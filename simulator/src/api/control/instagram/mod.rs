@@ -4,19 +4,17 @@
 //! the option; and, as a visitor tapping "Contact", see the options.
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Answer, SimPath, find, json_body, ok};
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
-use crate::world::instagram::ContactOptions;
-use crate::world::instagram::contact_options::ContactError;
+use crate::world::instagram::contact_options::PublicContact;
+use crate::world::links::instagram_whatsapp::ContactError;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::official::FACEBOOK_BUSINESS;
 
@@ -69,7 +67,7 @@ fn contact_error(error: ContactError) -> GraphError {
 }
 
 /// The options as a visitor sees them: numbers in E.164 with `+`.
-fn visible(contact: &ContactOptions) -> Value {
+fn visible(contact: &PublicContact) -> Value {
     let mut out = Map::new();
     if let Some(email) = &contact.email {
         out.insert("email".into(), json!(email));
@@ -93,10 +91,9 @@ fn changed(sandbox: &Sandbox, ig_id: &str) -> Answer {
 }
 
 async fn contact(
-    State(state): State<AppState>,
-    SimPath((sid, ig_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, ig_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
     let contact = sandbox.instagram_contact(&ig_id).map_err(contact_error)?;
     ok(StatusCode::OK, visible(contact))
@@ -109,13 +106,10 @@ struct SendCode {
 }
 
 async fn send_code(
-    State(state): State<AppState>,
-    SimPath((sid, ig_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, ig_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<SendCode>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: SendCode = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let sent = sandbox
         .send_whatsapp_contact_code(&ig_id, request.phone.as_deref())
@@ -139,13 +133,10 @@ struct Verify {
 }
 
 async fn verify(
-    State(state): State<AppState>,
-    SimPath((sid, ig_id)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, ig_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Verify>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Verify = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     sandbox
         .verify_whatsapp_contact_code(&ig_id, &request.code)
@@ -154,10 +145,9 @@ async fn verify(
 }
 
 async fn remove(
-    State(state): State<AppState>,
-    SimPath((sid, ig_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, ig_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     sandbox
         .remove_whatsapp_contact(&ig_id)

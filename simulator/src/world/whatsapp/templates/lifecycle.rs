@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::templates::{Template, placeholders};
+use super::{Template, placeholders};
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -171,6 +171,7 @@ impl Sandbox {
             });
         }
         if self
+            .whatsapp
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id)
@@ -181,6 +182,7 @@ impl Sandbox {
         }
         let now = self.clock.now();
         let recent = self
+            .whatsapp
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id && t.created_at > 0 && now - t.created_at < 3600)
@@ -188,9 +190,7 @@ impl Sandbox {
         if recent >= CREATIONS_PER_HOUR {
             return Err(TemplateError::CreationRate);
         }
-        let id = self
-            .allocate_node(NodeKind::MessageTemplate, None, "template")
-            .map_err(|e| TemplateError::Invalid(e.0))?;
+        let id = self.allocate_node(NodeKind::MessageTemplate);
         let template = Template {
             id: id.clone(),
             waba_id: waba_id.to_owned(),
@@ -203,6 +203,7 @@ impl Sandbox {
             rejected_reason: None,
             review_due: self.review_due(),
             created_seq: self
+                .whatsapp
                 .templates
                 .values()
                 .map(|t| t.created_seq)
@@ -211,7 +212,7 @@ impl Sandbox {
                 + 1,
             created_at: now,
         };
-        self.templates.insert(id, template.clone());
+        self.whatsapp.templates.insert(id, template.clone());
         Ok(template)
     }
 
@@ -234,7 +235,11 @@ impl Sandbox {
             other => other,
         };
         let due = self.review_due();
-        let template = self.templates.get_mut(id).ok_or(TemplateError::NotFound)?;
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or(TemplateError::NotFound)?;
         if let Some(components) = components {
             template.parameter_format = parameter_format(&components);
             template.components = components;
@@ -257,6 +262,7 @@ impl Sandbox {
         id: Option<&str>,
     ) -> Result<usize, TemplateError> {
         let mut doomed: Vec<Template> = self
+            .whatsapp
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id && t.name == name && id.is_none_or(|id| t.id == id))
@@ -267,7 +273,7 @@ impl Sandbox {
             return Err(TemplateError::NotFound);
         }
         for template in &doomed {
-            self.templates.remove(&template.id);
+            self.whatsapp.templates.remove(&template.id);
             self.registry.remove(&template.id);
             self.emit_template_status(template, "DELETED", None, self.clock.now());
         }
@@ -287,7 +293,11 @@ impl Sandbox {
             )));
         }
         let now = self.clock.now();
-        let template = self.templates.get_mut(id).ok_or(TemplateError::NotFound)?;
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or(TemplateError::NotFound)?;
         template.status = status.to_owned();
         template.review_due = None;
         template.rejected_reason = (status == "REJECTED").then(|| {
@@ -310,6 +320,7 @@ impl Sandbox {
     pub fn run_due_reviews(&mut self) {
         let now = self.clock.now();
         let mut due: Vec<(i64, u64, String)> = self
+            .whatsapp
             .templates
             .values()
             .filter_map(|t| {
@@ -320,7 +331,7 @@ impl Sandbox {
             .collect();
         due.sort();
         for (at, _, id) in due {
-            let Some(template) = self.templates.get_mut(&id) else {
+            let Some(template) = self.whatsapp.templates.get_mut(&id) else {
                 continue;
             };
             template.status = "APPROVED".to_owned();
@@ -386,10 +397,10 @@ mod tests {
         assert_eq!(template.parameter_format, "NAMED");
         sandbox.clock.advance(59);
         sandbox.run_due_reviews();
-        assert_eq!(sandbox.templates[&template.id].status, "PENDING");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
         sandbox.clock.advance(1);
         sandbox.run_due_reviews();
-        assert_eq!(sandbox.templates[&template.id].status, "APPROVED");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "APPROVED");
         assert_eq!(sandbox.events.all().len(), 1);
     }
 
@@ -400,7 +411,7 @@ mod tests {
         let template = sandbox.create_template(&waba, new("welcome")).unwrap();
         sandbox.clock.advance(3600);
         sandbox.run_due_reviews();
-        assert_eq!(sandbox.templates[&template.id].status, "PENDING");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
         let rejected = sandbox
             .review_template(&template.id, "REJECTED", None)
             .unwrap();
@@ -408,8 +419,8 @@ mod tests {
         sandbox
             .edit_template(&template.id, None, Some("utility".into()))
             .unwrap();
-        assert_eq!(sandbox.templates[&template.id].status, "PENDING");
-        assert_eq!(sandbox.templates[&template.id].category, "UTILITY");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].category, "UTILITY");
         assert_eq!(
             sandbox.review_template(&template.id, "MAYBE", None),
             Err(TemplateError::Invalid(

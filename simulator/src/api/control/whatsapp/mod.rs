@@ -1,0 +1,18 @@
+//! WhatsApp's control routes: consumers and what they do, the phones' SMS
+//! inboxes, the WhatsApp Business app's profile screen, template review.
+
+mod business_app;
+mod consumers;
+mod phones;
+mod templates;
+
+use axum::Router;
+
+use crate::api::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    consumers::routes()
+        .merge(phones::routes())
+        .merge(business_app::routes())
+        .merge(templates::routes())
+}
