@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::messaging::MessageStatus;
 
 /// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,7 +41,7 @@ pub enum EventPayload {
         waba_id: String,
         phone_number_id: String,
         message_id: String,
-        status: String,
+        status: MessageStatus,
         /// The consumer's phone digits (`recipient_id`); absent when the message
         /// went to a BSUID and the phone may not be shown.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,8 @@
 //! sandbox's infrastructure. docs/architecture.md has the rules.
 
 pub mod accounts;
+#[cfg(test)]
+mod architecture;
 pub mod auth;
 pub mod clock;
 pub mod encode;

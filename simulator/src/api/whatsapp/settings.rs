@@ -30,14 +30,8 @@ pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
         )));
     };
     let value = request.param_json(feature).expect("present")?;
-    let phone = sandbox
-        .whatsapp
-        .phone_numbers
-        .get_mut(phone_number_id)
-        .ok_or_else(|| GraphError::unsupported("POST", phone_number_id))?;
-    phone
-        .settings
-        .update(feature, &value)
-        .map_err(GraphError::invalid_parameter)?;
+    sandbox
+        .update_phone_settings(phone_number_id, feature, &value)
+        .map_err(|invalid| GraphError::invalid_parameter(invalid.message))?;
     Ok(success())
 }

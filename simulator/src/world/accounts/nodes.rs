@@ -2,12 +2,10 @@
 //! Pages and businesses as edges), system users, apps and business
 //! portfolios (with their WhatsApp Business Accounts).
 
-use serde_json::json;
-
 use crate::world::clock::graph_time;
+use crate::world::links::listings;
 use crate::world::nodes::{
-    EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product,
-    items_where,
+    FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, items_where,
 };
 use crate::world::sandbox::Sandbox;
 
@@ -30,7 +28,7 @@ pub static USER: NodeDescriptor = NodeDescriptor {
                 "id",
                 "tasks",
             ]),
-            items: user_pages,
+            items: listings::user_pages,
         },
         ListEdge {
             name: "businesses",
@@ -56,29 +54,6 @@ fn user_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
         .put_opt("first_name", || names.next().map(str::to_owned))
         .put_opt("last_name", || names.next().map(str::to_owned))
         .done()
-}
-
-/// `/me/accounts`: the Pages the user has a role on, each with the Page token
-/// derived from the calling token and the user's tasks.
-fn user_pages(sandbox: &Sandbox, id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
-    sandbox
-        .pages
-        .pages
-        .values()
-        .filter_map(|page| {
-            let tasks = page.roles.get(id)?;
-            let page_token = sandbox.tokens.values().find(|t| {
-                t.subject_id == page.id && t.derived_from.as_ref() == Some(&query.token.token)
-            })?;
-            Some(EdgeItem {
-                id: page.id.clone(),
-                extra: vec![
-                    ("access_token", json!(page_token.token)),
-                    ("tasks", json!(tasks)),
-                ],
-            })
-        })
-        .collect()
 }
 
 pub static SYSTEM_USER: NodeDescriptor = NodeDescriptor {
@@ -141,7 +116,7 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
             name: "owned_whatsapp_business_accounts",
             scopes: WABA_LIST_SCOPES,
             item_default_fields: None,
-            items: |sandbox, id, _| items_where(&sandbox.whatsapp.wabas, |w| w.business_id == id),
+            items: listings::business_wabas,
         },
         ListEdge {
             name: "client_whatsapp_business_accounts",

@@ -9,6 +9,7 @@
 
 pub mod instagram_page;
 pub mod instagram_whatsapp;
+pub mod listings;
 pub mod whatsapp_page;
 
 use std::collections::BTreeMap;

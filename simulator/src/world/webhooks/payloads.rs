@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::world::events::{Event, EventPayload, StatusError};
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::messaging::MessageStatus;
 
 /// One change for one entry: what a delivery carries (possibly batched).
 #[derive(Debug, Clone, PartialEq)]
@@ -164,7 +165,7 @@ impl Sandbox {
                 error,
                 biz_opaque_callback_data,
             } => {
-                let failed = status == "failed";
+                let failed = *status == MessageStatus::Failed;
                 let mut item = Map::new();
                 item.insert("id".into(), json!(message_id));
                 item.insert("status".into(), json!(status));
@@ -190,7 +191,7 @@ impl Sandbox {
                     let name = person.and_then(|p| p.name.clone());
                     let username = person
                         .and_then(|p| p.username.clone())
-                        .filter(|_| status != "sent");
+                        .filter(|_| *status != MessageStatus::Sent);
                     value["contacts"] = json!([self.whatsapp_contact(
                         name,
                         username,

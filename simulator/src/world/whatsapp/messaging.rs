@@ -60,6 +60,20 @@ pub enum Direction {
     Inbound,
 }
 
+/// Where a message is: Meta's status names, as webhooks and inboxes show them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageStatus {
+    /// Outbound, taken by the API and not yet sent.
+    Accepted,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+    /// Inbound, not yet read by the business.
+    Received,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct WaMessage {
     pub seq: u64,
@@ -75,7 +89,7 @@ pub struct WaMessage {
     pub rendered: Option<String>,
     pub time: i64,
     /// Outbound: `sent`, `delivered`, `read` or `failed`. Inbound: `received` or `read`.
-    pub status: String,
+    pub status: MessageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<StatusError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -302,7 +316,7 @@ impl Sandbox {
             message: outbound.message,
             rendered,
             time: now,
-            status: "accepted".to_owned(),
+            status: MessageStatus::Accepted,
             error: None,
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
@@ -318,7 +332,7 @@ impl Sandbox {
         });
         match failure {
             Some(error) => {
-                message.status = "failed".to_owned();
+                message.status = MessageStatus::Failed;
                 message.error = Some(error);
                 self.emit_status(&waba_id, &message);
             }
@@ -336,8 +350,8 @@ impl Sandbox {
                     .to_owned(),
                     category,
                 });
-                for status in ["sent", "delivered"] {
-                    message.status = status.to_owned();
+                for status in [MessageStatus::Sent, MessageStatus::Delivered] {
+                    message.status = status;
                     self.emit_status(&waba_id, &message);
                 }
                 self.record_exchange(phone_number_id, &outbound.to);
@@ -404,13 +418,13 @@ impl Sandbox {
             waba_id: waba_id.to_owned(),
             phone_number_id: message.phone_number_id.clone(),
             message_id: message.id.clone(),
-            status: message.status.clone(),
+            status: message.status,
             recipient: (!message.addressed_by_user_id
                 || self.phone_visible(&message.phone_number_id, &message.consumer))
             .then(|| message.consumer.clone()),
             addressed_by_user_id: message.addressed_by_user_id,
             recipient_user_id: self.bsuid(&message.consumer, &business),
-            pricing: if message.status == "failed" {
+            pricing: if message.status == MessageStatus::Failed {
                 None
             } else {
                 message.pricing.clone()
@@ -476,7 +490,7 @@ impl Sandbox {
             message: message.clone(),
             rendered: None,
             time: now,
-            status: "received".to_owned(),
+            status: MessageStatus::Received,
             error: None,
             pricing: None,
             biz_opaque_callback_data: None,
@@ -539,7 +553,7 @@ impl Sandbox {
             .filter(|m| {
                 m.direction == Direction::Outbound
                     && m.consumer == consumer
-                    && m.status == "delivered"
+                    && m.status == MessageStatus::Delivered
             })
             .filter(|m| ids.is_none_or(|ids| ids.contains(&m.id)))
             .map(|m| m.id.clone())
@@ -548,7 +562,7 @@ impl Sandbox {
             let Some(message) = self.whatsapp.messaging.messages.get_mut(id) else {
                 continue;
             };
-            message.status = "read".to_owned();
+            message.status = MessageStatus::Read;
             let message = message.clone();
             let waba_id = self
                 .whatsapp
@@ -576,7 +590,7 @@ impl Sandbox {
                 && message.consumer == target.consumer
                 && message.seq <= target.seq
             {
-                message.status = "read".to_owned();
+                message.status = MessageStatus::Read;
             }
         }
         true

@@ -16,7 +16,7 @@ use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::Consumer;
 use crate::world::whatsapp::consumers::ConsumerError;
-use crate::world::whatsapp::messaging::{Direction, InboundRefusal};
+use crate::world::whatsapp::messaging::{Direction, InboundRefusal, MessageStatus};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
@@ -240,7 +240,9 @@ async fn inbox(
         .in_order()
         .into_iter()
         .filter(|m| {
-            m.direction == Direction::Outbound && m.consumer == digits && m.status != "failed"
+            m.direction == Direction::Outbound
+                && m.consumer == digits
+                && m.status != MessageStatus::Failed
         })
         .map(|m| {
             let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
