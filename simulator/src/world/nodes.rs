@@ -136,6 +136,7 @@ node_kinds! {
     PhoneNumber => whatsapp::nodes::PHONE_NUMBER,
     MessageTemplate => whatsapp::nodes::MESSAGE_TEMPLATE,
     Media => whatsapp::nodes::MEDIA,
+    Flow => whatsapp::nodes::FLOW,
 }
 
 impl NodeKind {

@@ -3,6 +3,7 @@
 //! Meta's error codes.
 
 pub mod contact_book;
+pub mod flows;
 pub mod media;
 pub mod media_download;
 pub mod message_checks;

@@ -6,6 +6,7 @@
 
 pub mod consumers;
 pub mod fixture;
+pub mod flows;
 pub mod identity;
 pub mod inbox;
 pub mod media;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use consumers::Consumer;
 pub use waba::{PhoneNumber, Waba};
 
+use flows::Flow;
 use identity::IdentityState;
 use inbox::PhoneInboxes;
 use media::Media;
@@ -54,4 +56,7 @@ pub struct WhatsappState {
     /// Exchanges and contact books: who may see a consumer's phone number.
     #[serde(default)]
     pub identity: IdentityState,
+    /// Flow id -> WhatsApp Flow.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flows: BTreeMap<String, Flow>,
 }

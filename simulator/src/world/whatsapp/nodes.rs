@@ -3,16 +3,40 @@
 //! phone number, the message template and uploaded media. Permissions on a
 //! number, template or media item are those on its WABA.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
+use crate::world::clock::graph_time;
 use crate::world::nodes::{
     EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product,
     items_where,
 };
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
+use crate::world::whatsapp::flows::{DATA_API_VERSION, JSON_VERSION};
+use sha2::Digest;
 
 const MANAGEMENT: &str = "whatsapp_business_management";
+
+/// Read with the management scope, as the WABA that `permission_target` names.
+const fn under_waba(permission_target: for<'a> fn(&'a Sandbox, &'a str) -> &'a str) -> NodeAccess {
+    NodeAccess {
+        read_scope: Some(MANAGEMENT),
+        permission_target,
+        ..NodeAccess::OPEN
+    }
+}
+
+/// The WABA id `waba` reads off the node `id` of `nodes` (the id itself
+/// for a node that is gone).
+fn owner<'a, T>(
+    nodes: &'a BTreeMap<String, T>,
+    id: &'a str,
+    waba: impl Fn(&'a T) -> &'a String,
+) -> &'a str {
+    nodes.get(id).map_or(id, |node| waba(node).as_str())
+}
 
 pub static WABA: NodeDescriptor = NodeDescriptor {
     type_name: "WhatsAppBusinessAccount",
@@ -54,6 +78,12 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             scopes: &[MANAGEMENT],
             item_default_fields: None,
             items: waba_templates,
+        },
+        ListEdge {
+            name: "flows",
+            scopes: &[MANAGEMENT],
+            item_default_fields: Some(&["id", "name", "status", "categories", "validation_errors"]),
+            items: |sandbox, id, _| items_where(&sandbox.whatsapp.flows, |f| f.waba_id == id),
         },
     ],
     access: NodeAccess {
@@ -156,16 +186,8 @@ pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
     ],
     edges: &[],
     access: NodeAccess {
-        read_scope: Some(MANAGEMENT),
         business_usage: true,
-        permission_target: |sandbox, id| {
-            sandbox
-                .whatsapp
-                .phone_numbers
-                .get(id)
-                .map_or(id, |phone| phone.waba_id.as_str())
-        },
-        ..NodeAccess::OPEN
+        ..under_waba(|sandbox, id| owner(&sandbox.whatsapp.phone_numbers, id, |p| &p.waba_id))
     },
     view: phone_number_view,
 };
@@ -247,17 +269,7 @@ pub static MESSAGE_TEMPLATE: NodeDescriptor = NodeDescriptor {
         "id",
     ],
     edges: &[],
-    access: NodeAccess {
-        read_scope: Some(MANAGEMENT),
-        permission_target: |sandbox, id| {
-            sandbox
-                .whatsapp
-                .templates
-                .get(id)
-                .map_or(id, |template| template.waba_id.as_str())
-        },
-        ..NodeAccess::OPEN
-    },
+    access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.templates, id, |t| &t.waba_id)),
     view: |sandbox, id, wanted| {
         let template = sandbox.whatsapp.templates.get(id)?;
         Fields::new(id, wanted)
@@ -316,3 +328,64 @@ const MEDIA_FIELDS: &[&str] = &[
     "file_size",
     "id",
 ];
+
+pub static FLOW: NodeDescriptor = NodeDescriptor {
+    type_name: "FlowNode",
+    id_shape: ("29", 15),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: FLOW_FIELDS,
+    default_fields: FLOW_FIELDS,
+    edges: &[],
+    access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.flows, id, |f| &f.waba_id)),
+    view: flow_view,
+};
+
+/// Every Flow field, all answered by default (as Meta's `GET /{flow-id}`).
+const FLOW_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "status",
+    "categories",
+    "validation_errors",
+    "json_version",
+    "data_api_version",
+    "endpoint_uri",
+    "preview",
+    "whatsapp_business_account",
+    "application",
+    "health_status",
+];
+
+fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let flow = sandbox.whatsapp.flows.get(id)?;
+    Fields::new(id, wanted)
+        .put("name", || flow.name.clone())
+        .put("status", || flow.status.clone())
+        .put("categories", || json!(flow.categories))
+        .put("validation_errors", || json!([]))
+        .put("json_version", || JSON_VERSION)
+        .put("data_api_version", || DATA_API_VERSION)
+        .put_opt("endpoint_uri", || flow.endpoint_uri.clone())
+        .put("preview", || {
+            // A preview link lasts 30 days from the Flow's creation.
+            json!({
+                "preview_url": format!("https://business.facebook.com/wa/manage/flows/{id}/preview/?token={}", preview_token(id)),
+                "expires_at": graph_time(flow.created_at + 30 * 86_400),
+            })
+        })
+        .node("whatsapp_business_account", Some(&flow.waba_id))
+        .node("application", Some(&flow.app_id))
+        .put("health_status", || {
+            json!({
+                "can_send_message": "AVAILABLE",
+                "entities": [{ "entity_type": "FLOW", "id": id, "can_send_message": "AVAILABLE" }],
+            })
+        })
+        .done()
+}
+
+/// A stable token for a Flow's preview link.
+fn preview_token(id: &str) -> String {
+    hex::encode(&sha2::Sha256::digest(id.as_bytes())[..16])
+}
