@@ -18,6 +18,7 @@
 //! ```
 
 pub mod api;
+pub mod intercept;
 pub mod scenario;
 pub mod server;
 pub mod world;
@@ -36,7 +37,15 @@ pub const DEFAULT_SANDBOX: &str = "default";
 pub struct Simulator {
     url: String,
     state: AppState,
+    https: Option<HttpsEndpoint>,
     shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// Where an intercepting [`Simulator`] answers as Meta's hosts.
+struct HttpsEndpoint {
+    tls_port: std::net::SocketAddr,
+    ca_certificate: std::path::PathBuf,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Simulator {
@@ -46,6 +55,26 @@ impl Simulator {
     }
 
     pub async fn start_with(config: ServerConfig) -> std::io::Result<Self> {
+        Self::launch(config, None).await
+    }
+
+    /// Start as [`Simulator::start_with`] does, also answering as Meta's hosts
+    /// over HTTPS (as `metasim serve --https`): [`Simulator::url`] is then an
+    /// HTTPS proxy for them, and [`Simulator::tls_port`] a TLS port; the
+    /// certificates come from the CA kept in `ca_dir` (made if missing).
+    pub async fn start_intercepting(
+        config: ServerConfig,
+        ca_dir: &std::path::Path,
+    ) -> std::io::Result<Self> {
+        let interception =
+            intercept::Interception::prepare(ca_dir).map_err(std::io::Error::other)?;
+        Self::launch(config, Some(interception)).await
+    }
+
+    async fn launch(
+        config: ServerConfig,
+        interception: Option<intercept::Interception>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = AppState::new(config);
@@ -55,10 +84,27 @@ impl Simulator {
                 ..Default::default()
             })
             .map_err(|e| std::io::Error::other(e.message.clone()))?;
+        let mut app = server::router(state.clone());
+        let mut https = None;
+        if let Some(interception) = interception {
+            let tls_listener = TcpListener::bind("127.0.0.1:0").await?;
+            let tls_port = tls_listener.local_addr()?;
+            let serving = interception.clone();
+            let plain = app.clone();
+            let task = tokio::spawn(async move {
+                serving.serve_tls_port(tls_listener, plain).await;
+            });
+            https = Some(HttpsEndpoint {
+                tls_port,
+                ca_certificate: interception.ca_certificate(),
+                task,
+            });
+            app = interception.proxy(app);
+        }
         let (tx, rx) = oneshot::channel::<()>();
         let serving = state.clone();
         tokio::spawn(async move {
-            let _ = server::serve(listener, serving, async {
+            let _ = server::serve_app(listener, serving, app, async {
                 let _ = rx.await;
             })
             .await;
@@ -66,8 +112,21 @@ impl Simulator {
         Ok(Self {
             url,
             state,
+            https,
             shutdown: Some(tx),
         })
+    }
+
+    /// The TLS port answering as Meta's hosts (intercepting simulators only).
+    pub fn tls_port(&self) -> Option<std::net::SocketAddr> {
+        self.https.as_ref().map(|https| https.tls_port)
+    }
+
+    /// The CA certificate (PEM file) clients trust (intercepting simulators only).
+    pub fn ca_certificate(&self) -> Option<&std::path::Path> {
+        self.https
+            .as_ref()
+            .map(|https| https.ca_certificate.as_path())
     }
 
     /// Base URL, e.g. `http://127.0.0.1:54321` (use it as the Graph base URL).
@@ -93,6 +152,9 @@ impl Simulator {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
+        if let Some(https) = &self.https {
+            https.task.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

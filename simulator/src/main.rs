@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
+use metasim::intercept::{self, Interception};
 use metasim::scenario::{self, runner, suite};
 use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
 
@@ -84,9 +85,20 @@ struct ServeArgs {
     /// What to do with paths that carry no version.
     #[arg(long, value_enum, default_value_t = UnversionedMode::Serve)]
     unversioned: UnversionedMode,
-    /// Print only the ready line (no handle listing).
+    /// Print no handle listing (the ready line, and the --https lines, still).
     #[arg(long)]
     quiet: bool,
+    /// Answer as Meta's hosts over HTTPS: this port becomes an HTTPS proxy
+    /// (CONNECT graph.facebook.com:443) and a TLS port opens, both with
+    /// certificates from a local CA (docs/https.md).
+    #[arg(long)]
+    https: bool,
+    /// The TLS port that answers as Meta's hosts (with --https; 0: any free one).
+    #[arg(long, default_value_t = 8443, requires = "https")]
+    https_port: u16,
+    /// Where the local CA is kept (default: $XDG_DATA_HOME/metasim/ca or ~/.local/share/metasim/ca).
+    #[arg(long, value_name = "DIR", requires = "https")]
+    ca_dir: Option<PathBuf>,
 }
 
 fn parse_version(text: &str) -> Result<Version, String> {
@@ -154,10 +166,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             ..Default::default()
         })
         .map_err(|e| e.message.clone())?;
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let interception = match (args.https, &args.ca_dir) {
+        (false, _) => None,
+        (true, Some(dir)) => Some(Interception::prepare(dir)?),
+        (true, None) => Some(Interception::prepare(&intercept::default_ca_dir().ok_or(
+            "--https: no $XDG_DATA_HOME or $HOME to keep the CA in; give --ca-dir",
+        )?)?),
+    };
+    let listener = bind(&args.host, args.port).await?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let tls_listener = match interception {
+        Some(_) => Some(bind(&args.host, args.https_port).await?),
+        None => None,
+    };
     let base = format!("http://{address}");
     println!("metasim ready at {base}");
     if !args.quiet {
@@ -174,11 +195,37 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             println!("  {:<18}{secret}", format!("{handle} secret"));
         }
     }
+    let app = metasim::server::router(state.clone());
+    let mut tls_port = None;
+    let app = match (&interception, tls_listener) {
+        (Some(interception), Some(tls_listener)) => {
+            let tls_address = tls_listener.local_addr().map_err(|e| e.to_string())?;
+            print!(
+                "{}",
+                intercept::banner::lines(address, &interception.ca_certificate(), tls_address)
+            );
+            let serving = interception.clone();
+            let plain = app.clone();
+            tls_port = Some(tokio::spawn(async move {
+                serving.serve_tls_port(tls_listener, plain).await;
+            }));
+            interception.proxy(app)
+        }
+        _ => app,
+    };
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    metasim::server::serve(listener, state, shutdown_signal())
+    let served = metasim::server::serve_app(listener, state, app, shutdown_signal()).await;
+    if let Some(task) = tls_port {
+        task.abort();
+    }
+    served.map_err(|e| e.to_string())
+}
+
+async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind((host, port))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))
 }
 
 async fn run(args: RunArgs) -> Result<(), String> {
