@@ -174,6 +174,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         )?)?),
     };
     let listener = bind(&args.host, args.port).await?;
+    let shutdown = shutdown_signal();
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let tls_listener = match interception {
         Some(_) => Some(bind(&args.host, args.https_port).await?),
@@ -215,7 +216,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    let served = metasim::server::serve_app(listener, state, app, shutdown_signal()).await;
+    let served = metasim::server::serve_app(listener, state, app, shutdown).await;
     if let Some(task) = tls_port {
         task.abort();
     }
@@ -281,24 +282,33 @@ async fn run(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
+/// called, not when it is first polled: call it before the ready line, so
+/// that a signal sent right after that line shuts down gracefully.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("metasim: shutting down");
     }
-    eprintln!("metasim: shutting down");
 }
