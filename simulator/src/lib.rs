@@ -129,6 +129,16 @@ impl Simulator {
             .map(|https| https.ca_certificate.as_path())
     }
 
+    /// The variables a child process needs to reach this simulator as
+    /// Meta's hosts through its proxy (what `metasim serve --https` prints):
+    /// `HTTPS_PROXY`, the trust variables, Node's preload. Empty unless
+    /// intercepting.
+    pub fn https_exports(&self) -> Vec<(&'static str, String)> {
+        self.https.as_ref().map_or_else(Vec::new, |https| {
+            intercept::banner::exports(&self.url, &https.ca_certificate).concat()
+        })
+    }
+
     /// Base URL, e.g. `http://127.0.0.1:54321` (use it as the Graph base URL).
     pub fn url(&self) -> &str {
         &self.url

@@ -118,3 +118,69 @@ fn serve_loads_a_fixture_file_and_reports_bad_ones() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `--https` lines, up to the last one (serving has begun after it).
+fn read_banner(server: &mut Server) -> String {
+    let mut banner = String::new();
+    while !banner.contains("/etc/hosts") {
+        let mut line = String::new();
+        assert!(server.lines.read_line(&mut line).unwrap() > 0, "{banner}");
+        banner.push_str(&line);
+    }
+    banner
+}
+
+#[test]
+fn serve_https_prints_the_exports_and_keeps_its_ca() {
+    let dir = std::env::temp_dir().join(format!("metasim-cli-ca-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ca_dir = dir.to_str().unwrap();
+    let https = [
+        "--quiet",
+        "--https",
+        "--https-port",
+        "0",
+        "--ca-dir",
+        ca_dir,
+    ];
+    let mut server = start(&https);
+    let banner = read_banner(&mut server);
+    let ca = dir.join("ca.pem");
+    for expected in [
+        format!("CA certificate:   {}", ca.display()),
+        format!("HTTPS_PROXY=http://{}", server.address),
+        format!("REQUESTS_CA_BUNDLE={}", ca.display()),
+        format!("NODE_EXTRA_CA_CERTS={}", ca.display()),
+        "NODE_OPTIONS=\"--require global-agent/bootstrap\"".to_owned(),
+    ] {
+        assert!(
+            banner.contains(&expected),
+            "{expected:?} missing from\n{banner}"
+        );
+    }
+    let pem = std::fs::read(&ca).expect("the CA certificate was written");
+    assert!(terminate(server).success());
+    let mut server = start(&https);
+    read_banner(&mut server);
+    assert_eq!(std::fs::read(&ca).unwrap(), pem, "the CA is kept");
+    assert!(terminate(server).success());
+
+    std::fs::remove_file(dir.join("ca-key.pem")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_metasim"))
+        .args(["serve", "--port", "0", "--https", "--ca-dir", ca_dir])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("exists but") && stderr.contains("ca-key.pem"),
+        "{stderr}"
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_metasim"))
+        .args(["serve", "--https-port", "9443"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "--https-port needs --https");
+    let _ = std::fs::remove_dir_all(&dir);
+}
