@@ -2,22 +2,40 @@
 //! platform — the Graph API, the WhatsApp Cloud API, Facebook Pages and
 //! Messenger, Instagram. Point an integration's Graph base URL at it.
 //!
-//! In-process use, the way the client tests do it:
+//! Add it to a Rust project's tests (`[dev-dependencies] metasim = { path =
+//! "…/simulator" }` or `{ git = "…" }`), then start it in-process, the way
+//! wiremock's `MockServer::start()` works:
 //!
-//! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
-//! let sim = metasim::Simulator::start().await?;
-//! let sandbox = sim.create_sandbox(metasim::CreateSandbox { seed: Some(7), ..Default::default() })
-//!     .expect("the demo fixture builds");
+//! ```
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = metasim::Simulator::start().await?; // 127.0.0.1:<free port>, stops on drop
+//! let sandbox = sim.create_sandbox(metasim::CreateSandbox { seed: Some(7), ..Default::default() })?;
 //! let token = &sandbox.tokens["system_user_token"];
 //! let phone_number_id = &sandbox.handles["phone_number"];
 //! let url = format!("{}/v23.0/{phone_number_id}", sim.url());
-//! // ... GET `url` with `Authorization: Bearer {token}` ...
-//! # let _ = (token, url);
+//! // GET `url` with `Authorization: Bearer {token}`, as an SDK would.
+//! # assert!(url.starts_with("http://127.0.0.1:") && !token.is_empty());
 //! # Ok(()) }
 //! ```
+//!
+//! What the crate offers, re-exported here:
+//! - [`Simulator`] — a server in-process; [`Simulator::start_intercepting`]
+//!   also answers as `https://graph.facebook.com` (docs/https.md).
+//! - [`CreateSandbox`], [`SandboxInfo`] — what `POST /_sim/sandboxes` takes
+//!   and gives; [`Fixture`] and [`demo_fixture`] for a sandbox's contents;
+//!   [`Delivery`] and [`ClockMode`] for its webhook and clock modes.
+//! - [`ServerConfig`], [`VersionPolicy`], [`Version`], [`UnversionedMode`] —
+//!   server settings.
+//! - [`GraphError`] (Meta's error envelope) and [`FixtureError`]; both
+//!   implement `std::error::Error`.
+//! - [`scenario`] — run scenario files ([`scenario::Suite`]) as `metasim run`
+//!   does.
+//!
+//! The modules below are public for the project's own tests and tools; their
+//! layout may change, the re-exports stay.
 
 pub mod api;
+mod errors;
 pub mod intercept;
 pub mod scenario;
 pub mod server;
@@ -26,9 +44,17 @@ pub mod world;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use api::error::GraphError;
 pub use api::state::{AppState, CreateSandbox, SandboxInfo, ServerConfig};
 pub use api::versions::{UnversionedMode, Version, VersionPolicy};
+pub use world::clock::ClockMode;
 pub use world::fixture::{DEMO_FIXTURE_JSON, Fixture, demo_fixture};
+pub use world::sandbox::{Delivery, FixtureError};
+
+/// The README's examples, compiled and run as doctests (`cargo test --doc`).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 /// The id of the sandbox `metasim serve` starts with.
 pub const DEFAULT_SANDBOX: &str = "default";
