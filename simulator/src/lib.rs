@@ -39,6 +39,8 @@ mod errors;
 pub mod intercept;
 pub mod scenario;
 pub mod server;
+pub mod snapshots;
+pub mod state_dir;
 pub mod world;
 
 use tokio::net::TcpListener;

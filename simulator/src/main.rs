@@ -10,9 +10,10 @@ use std::path::PathBuf;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
-use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
+use metasim::api::state::{AppState, CreateSandbox, SandboxInfo, ServerConfig, lock};
 use metasim::intercept::{self, Interception};
 use metasim::scenario::{self, runner, suite};
+use metasim::state_dir;
 use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
 
 #[derive(Parser)]
@@ -96,6 +97,10 @@ struct ServeArgs {
     /// The TLS port that answers as Meta's hosts (with --https; 0: any free one).
     #[arg(long, default_value_t = 8443, requires = "https")]
     https_port: u16,
+    /// Keep every sandbox here: restored at start, written on shutdown and on
+    /// POST /_sim/state/save (DIR/sandboxes/{id}.json).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
     /// Where the local CA is kept (default: $XDG_DATA_HOME/metasim/ca or ~/.local/share/metasim/ca).
     #[arg(long, value_name = "DIR", requires = "https")]
     ca_dir: Option<PathBuf>,
@@ -173,6 +178,23 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             "--https: no $XDG_DATA_HOME or $HOME to keep the CA in; give --ca-dir",
         )?)?),
     };
+    if let Some(dir) = &args.state_dir {
+        let restored = state_dir::restore_all(&state, dir)?;
+        for (path, reason) in &restored.skipped {
+            eprintln!("metasim: skipped {}: {reason}", path.display());
+        }
+        if !restored.sandboxes.is_empty() {
+            eprintln!(
+                "metasim: restored {} from {}",
+                restored.sandboxes.join(", "),
+                dir.display()
+            );
+        }
+    }
+    // The default sandbox as restored (or as created).
+    let info = state
+        .sandbox(DEFAULT_SANDBOX)
+        .map_or(info, |shared| SandboxInfo::of(&lock(&shared)));
     let listener = bind(&args.host, args.port).await?;
     let shutdown = shutdown_signal();
     let address = listener.local_addr().map_err(|e| e.to_string())?;
@@ -196,7 +218,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             println!("  {:<18}{secret}", format!("{handle} secret"));
         }
     }
-    let app = metasim::server::router(state.clone());
+    let mut app = metasim::server::router(state.clone());
+    if let Some(dir) = &args.state_dir {
+        app = app.merge(state_dir::routes(state.clone(), dir.clone()));
+    }
     let mut tls_port = None;
     let app = match (&interception, tls_listener) {
         (Some(interception), Some(tls_listener)) => {
@@ -216,9 +241,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    let served = metasim::server::serve_app(listener, state, app, shutdown).await;
+    let served = metasim::server::serve_app(listener, state.clone(), app, shutdown).await;
     if let Some(task) = tls_port {
         task.abort();
+    }
+    if let Some(dir) = &args.state_dir {
+        let saved = state_dir::save_all(&state, dir)?;
+        eprintln!("metasim: saved {} to {}", saved.join(", "), dir.display());
     }
     served.map_err(|e| e.to_string())
 }

@@ -121,8 +121,7 @@ async fn reset_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<Stri
 async fn export_snapshot(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
     let shared = find(&state, &sid)?;
     let sandbox = lock(&shared);
-    let text =
-        serde_json::to_string(&*sandbox).map_err(|e| GraphError::sim_invalid(e.to_string()))?;
+    let text = crate::snapshots::export(&sandbox)?;
     Ok((
         StatusCode::OK,
         [("content-type", "application/json; charset=UTF-8")],
@@ -137,14 +136,10 @@ async fn import_snapshot(
     headers: HeaderMap,
     body: Body,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let mut restored: Sandbox = json_body(&state, &headers, body).await?;
-    restored.id = sid;
-    state.check_token_conflicts(&restored)?;
-    let mut sandbox = lock(&shared);
-    *sandbox = restored;
-    state.reindex_tokens(&sandbox);
-    ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
+    find(&state, &sid)?;
+    let restored: Sandbox = json_body(&state, &headers, body).await?;
+    let info = crate::snapshots::restore(&state, &sid, restored)?;
+    ok(StatusCode::OK, json!(info))
 }
 
 async fn get_clock(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
