@@ -36,6 +36,7 @@
 
 pub mod api;
 mod errors;
+pub mod home;
 pub mod intercept;
 pub mod scenario;
 pub mod server;

@@ -40,6 +40,9 @@ async fn fallback(
         ))
         .into_response();
     }
+    if method == Method::GET && uri.path() == "/" && crate::home::wants_page(&headers) {
+        return crate::home::page(&headers);
+    }
     graph_handler(state, method, uri, headers, body).await
 }
 
