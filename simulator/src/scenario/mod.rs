@@ -18,12 +18,14 @@
 pub mod format;
 pub mod junit;
 pub mod load;
+mod locate;
 pub mod matching;
 pub mod receiver;
 pub mod runner;
 pub mod server;
 pub mod steps;
 pub mod suite;
+mod token_handles;
 pub mod transcript;
 pub mod vars;
 
