@@ -42,7 +42,10 @@ pub fn is_meta_host(host: &str) -> bool {
 /// lookaside host when the call came in as an intercepted Graph host over
 /// HTTPS, the same base otherwise (plain `http://127.0.0.1:…`).
 pub fn media_base_url(base_url: &str) -> std::borrow::Cow<'_, str> {
-    match base_url.strip_prefix("https://") {
+    let host = base_url
+        .strip_prefix("https://")
+        .map(|authority| authority.strip_suffix(":443").unwrap_or(authority));
+    match host {
         Some(host) if is_meta_host(host) => format!("https://{MEDIA_HOST}").into(),
         _ => base_url.into(),
     }
@@ -112,6 +115,14 @@ mod tests {
         assert_eq!(
             media_base_url("https://graph.facebook.com"),
             "https://lookaside.fbsbx.com"
+        );
+        assert_eq!(
+            media_base_url("https://graph.facebook.com:443"),
+            "https://lookaside.fbsbx.com"
+        );
+        assert_eq!(
+            media_base_url("https://graph.facebook.com:8443"),
+            "https://graph.facebook.com:8443"
         );
         assert_eq!(
             media_base_url("http://127.0.0.1:8080"),
