@@ -136,14 +136,11 @@ async fn import_snapshot(
     body: Body,
 ) -> Answer {
     let bytes = body_bytes(&state, body).await?;
-    let mut restored = Sandbox::import_snapshot(&bytes)
+    let restored = Sandbox::import_snapshot(&bytes)
         .map_err(|error| GraphError::sim_invalid(error.message()))?;
-    restored.id = sid;
-    state.check_token_conflicts(&restored)?;
-    let mut sandbox = lock(&shared);
-    *sandbox = restored;
-    state.reindex_tokens(&sandbox);
-    ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
+    drop(shared);
+    let info = crate::snapshots::restore(&state, &sid, restored)?;
+    ok(StatusCode::OK, json!(info))
 }
 
 async fn get_clock(SimSandbox(shared): SimSandbox) -> Answer {

@@ -89,7 +89,7 @@ pub fn describe(op: Operation<'_>) -> Result<Value, GraphError> {
     let media = owned(sandbox, request, "GET", id)?;
     let url = format!(
         "{}{DOWNLOAD_PATH}?{}",
-        request.base_url,
+        crate::intercept::media_base_url(&request.base_url),
         sandbox.media_url_query(id)
     );
     Ok(json!({
