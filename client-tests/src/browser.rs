@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::Sim;
-use crate::sdk::{Steps, npm_installed, run_driver};
+use crate::sdk::{Steps, node_packages, run_driver};
 
 /// The pinned driver version (package.json says the same).
 pub const PLAYWRIGHT_CORE_VERSION: &str = "1.65.2";
@@ -20,7 +20,7 @@ const DEBIAN_CHROMIUM: &str = "/usr/bin/chromium";
 /// `client-tests/browser` with playwright-core installed.
 fn driver_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
-    npm_installed(dir, "playwright-core", PLAYWRIGHT_CORE_VERSION)
+    node_packages(dir, "playwright-core", PLAYWRIGHT_CORE_VERSION)
 }
 
 /// The Chromium to drive: `METASIM_CHROMIUM`, or Debian's.

@@ -256,6 +256,19 @@ impl Sim {
         let sim = metasim::Simulator::start_with(config)
             .await
             .expect("metasim starts");
+        Self::around(sim)
+    }
+
+    /// metasim answering as Meta's hosts too (`serve --https`), with its CA in
+    /// `ca_dir`.
+    pub async fn start_intercepting(ca_dir: &std::path::Path) -> Self {
+        let sim = metasim::Simulator::start_intercepting(ServerConfig::default(), ca_dir)
+            .await
+            .expect("metasim starts intercepting");
+        Self::around(sim)
+    }
+
+    fn around(sim: metasim::Simulator) -> Self {
         let http = reqwest::Client::builder()
             .no_proxy()
             .build()

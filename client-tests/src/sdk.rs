@@ -1,12 +1,14 @@
 //! Real SDKs against metasim: the toolchains the SDK tests need, installed by
-//! the tests themselves at pinned versions — pywa in a venv at
-//! `target/sdk/venv` (from `client-tests/sdk/python/requirements.txt`),
-//! whatsapp-api-js in `client-tests/sdk/node/node_modules` (`npm ci` from its
-//! package-lock.json) — idempotently and under a file lock, so a second run
-//! costs a file read; a scenario (a demo sandbox in which Alice wrote to the
-//! business, a PNG to upload) and the driver scripts' environment; running a
-//! driver, whose stdout is one JSON line per step; and the checks both SDK
-//! tests make of metasim's state.
+//! the tests themselves at pinned versions — Python SDKs in venvs under
+//! `target/sdk` (pywa in `venv` from `client-tests/sdk/python/requirements.txt`,
+//! the SDKs reached through the HTTPS proxy in `venv-proxied` from
+//! `client-tests/sdk/proxied/python`), Node SDKs by `npm ci` from a committed
+//! package-lock.json (`client-tests/sdk/node`, `client-tests/sdk/proxied/node`)
+//! — idempotently and under a file lock, so a second run costs a file read;
+//! a scenario (a demo sandbox in which Alice wrote to the business, a PNG to
+//! upload) and the driver scripts' environment; running a driver, whose
+//! stdout is one JSON line per step; and the checks the SDK tests make of
+//! metasim's state.
 
 use std::fs::{self, File};
 use std::io::ErrorKind;
@@ -92,16 +94,16 @@ fn run(command: &mut Command) {
     );
 }
 
-/// The venv's Python with pywa installed: `target/sdk/venv`, created with
-/// `python3 -m venv` and filled from requirements.txt unless it already holds
-/// exactly those requirements.
-pub fn pywa_python() -> PathBuf {
-    let requirements = scripts_dir().join("python/requirements.txt");
-    let wanted = fs::read_to_string(&requirements).expect("requirements.txt is readable");
-    let venv = work_dir().join("venv");
+/// The Python of a venv at `target/sdk/{name}`, created with `python3 -m
+/// venv` and filled from `requirements` unless it already holds exactly
+/// those requirements.
+pub fn venv_python(name: &str, requirements: &Path) -> PathBuf {
+    let wanted = fs::read_to_string(requirements)
+        .unwrap_or_else(|e| panic!("{}: {e}", requirements.display()));
+    let venv = work_dir().join(name);
     let python = venv.join("bin/python");
     let stamp = venv.join("metasim-requirements.txt");
-    with_lock("venv", || {
+    with_lock(name, || {
         let installed = fs::read_to_string(&stamp).ok();
         if python.exists() && installed.as_deref() == Some(wanted.as_str()) {
             return;
@@ -119,44 +121,114 @@ pub fn pywa_python() -> PathBuf {
                 "--disable-pip-version-check",
                 "-r",
             ])
-            .arg(&requirements));
+            .arg(requirements));
         fs::write(&stamp, &wanted).expect("the venv stamp can be written");
     });
     python
 }
 
-/// The version of `package` in `dir`'s `node_modules`, if any.
-fn installed_version(dir: &Path, package: &str) -> Option<String> {
-    let manifest = dir.join("node_modules").join(package).join("package.json");
+/// The venv's Python with pywa installed: `target/sdk/venv`, from
+/// `client-tests/sdk/python/requirements.txt`.
+pub fn pywa_python() -> PathBuf {
+    venv_python("venv", &scripts_dir().join("python/requirements.txt"))
+}
+
+/// The version of `package` installed in `node_dir/node_modules`, if any.
+fn installed_node_package(node_dir: &Path, package: &str) -> Option<String> {
+    let manifest = node_dir
+        .join("node_modules")
+        .join(package)
+        .join("package.json");
     let text = fs::read_to_string(manifest).ok()?;
     let manifest: Value = serde_json::from_str(&text).ok()?;
     manifest["version"].as_str().map(str::to_owned)
 }
 
-/// `dir` with `package` at `version` in its `node_modules`: `npm ci` from the
-/// committed lock file when it is missing or another version.
-pub fn npm_installed(dir: PathBuf, package: &str, version: &str) -> PathBuf {
-    with_lock(&format!("node_modules-{package}"), || {
-        if installed_version(&dir, package).as_deref() == Some(version) {
+/// `node_dir` with its `node_modules` installed by `npm ci` from the
+/// committed lock file, unless they were installed from this very lock file
+/// (a copy is kept in `node_modules`); `package` must then be at `version`.
+pub fn node_packages(node_dir: PathBuf, package: &str, version: &str) -> PathBuf {
+    let lock_file = node_dir.join("package-lock.json");
+    let wanted =
+        fs::read_to_string(&lock_file).unwrap_or_else(|e| panic!("{}: {e}", lock_file.display()));
+    let stamp = node_dir.join("node_modules/.metasim-package-lock.json");
+    let lock_name = format!(
+        "npm-{}",
+        node_dir
+            .strip_prefix(scripts_dir())
+            .unwrap_or(&node_dir)
+            .display()
+            .to_string()
+            .replace('/', "-")
+    );
+    with_lock(&lock_name, || {
+        let installed = fs::read_to_string(&stamp).ok();
+        if installed.as_deref() == Some(wanted.as_str())
+            && installed_node_package(&node_dir, package).as_deref() == Some(version)
+        {
             return;
         }
         require_tool("node");
         require_tool("npm");
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir));
+            .current_dir(&node_dir));
         assert_eq!(
-            installed_version(&dir, package).as_deref(),
+            installed_node_package(&node_dir, package).as_deref(),
             Some(version),
             "npm ci installed the pinned {package}"
         );
+        fs::write(&stamp, &wanted).expect("the node_modules stamp can be written");
     });
-    dir
+    node_dir
 }
 
-/// `client-tests/sdk/node` with whatsapp-api-js installed in its `node_modules`.
+/// Meta's own Node SDK: the registry's `whatsapp` 1.0.0 is an empty
+/// placeholder, the SDK is 0.0.5-Alpha.
+pub const META_WHATSAPP_VERSION: &str = "0.0.5-Alpha";
+
+/// The venv with the SDKs reached through the HTTPS proxy (heyoo,
+/// facebook-business): `target/sdk/venv-proxied`.
+pub fn proxied_python() -> PathBuf {
+    venv_python(
+        "venv-proxied",
+        &scripts_dir().join("proxied/python/requirements.txt"),
+    )
+}
+
+/// `client-tests/sdk/proxied/node` with Meta's `whatsapp` SDK, the
+/// global-agent preload and messaging-api-messenger installed.
+pub fn proxied_node_dir() -> PathBuf {
+    node_packages(
+        scripts_dir().join("proxied/node"),
+        "whatsapp",
+        META_WHATSAPP_VERSION,
+    )
+}
+
+/// A driver run with nothing but `exports` (what `metasim serve --https`
+/// prints) and `config` on top of a clean environment: no variable of the
+/// test's own can point the SDK elsewhere.
+pub fn proxied_command(
+    program: &Path,
+    exports: &[(&'static str, String)],
+    config: &[(&str, String)],
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command.env_clear();
+    for kept in ["PATH", "HOME", "LANG", "TMPDIR"] {
+        if let Some(value) = std::env::var_os(kept) {
+            command.env(kept, value);
+        }
+    }
+    command.envs(exports.iter().map(|(name, value)| (*name, value)));
+    command.envs(config.iter().map(|(name, value)| (*name, value)));
+    command
+}
+
+/// `client-tests/sdk/node` with whatsapp-api-js installed.
 pub fn whatsapp_api_js_dir() -> PathBuf {
-    npm_installed(
+    node_packages(
         scripts_dir().join("node"),
         "whatsapp-api-js",
         WHATSAPP_API_JS_VERSION,

@@ -197,6 +197,26 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
             .await,
     );
 
+    // Flows.
+    let flow = sim
+        .send(
+            send(Method::POST, format!("/{V}/{waba}/flows"))
+                .json(&json!({"name": "Conformance", "categories": ["OTHER"]})),
+        )
+        .await;
+    let flow_id = flow.json["id"].as_str().unwrap_or_default().to_owned();
+    record("/{Version}/{WABA-ID}/flows", "post", flow);
+    record(
+        "/{Version}/{WABA-ID}/flows",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/flows")).await,
+    );
+    record(
+        "/{Version}/{Flow-ID}",
+        "get",
+        sim.get_as(token, &format!("/{V}/{flow_id}")).await,
+    );
+
     // Business profile.
     record(
         "/{Version}/{Phone-Number-ID}/whatsapp_business_profile",

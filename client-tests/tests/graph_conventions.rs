@@ -676,3 +676,30 @@ async fn trailing_and_doubled_slashes_are_ignored() {
         assert_eq!(entry["path"], format!("/{V}/me/accounts"));
     }
 }
+
+#[tokio::test]
+async fn a_browser_at_the_root_gets_a_page_saying_where_things_are() {
+    let sim = Sim::start().await;
+    let page = sim
+        .send(
+            sim.request(reqwest::Method::GET, "/")
+                .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = page.text();
+    for link in [
+        "href=\"/_sim/ui\"",
+        "href=\"/_sim/sandboxes/default\"",
+        "/v23.0</code>",
+    ] {
+        assert!(html.contains(link), "{link} missing from {html}");
+    }
+    // SDKs and curl still get Meta's answer.
+    let api = sim.get("/").await;
+    api.assert_error(400, 104, None, "OAuthException");
+}

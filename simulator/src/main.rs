@@ -10,8 +10,10 @@ use std::path::PathBuf;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
-use metasim::api::state::{AppState, CreateSandbox, ServerConfig};
+use metasim::api::state::{AppState, CreateSandbox, SandboxInfo, ServerConfig, lock};
+use metasim::intercept::{self, Interception};
 use metasim::scenario::{self, runner, suite};
+use metasim::state_dir;
 use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
 
 #[derive(Parser)]
@@ -84,9 +86,24 @@ struct ServeArgs {
     /// What to do with paths that carry no version.
     #[arg(long, value_enum, default_value_t = UnversionedMode::Serve)]
     unversioned: UnversionedMode,
-    /// Print only the ready line (no handle listing).
+    /// Print no handle listing (the ready line, and the --https lines, still).
     #[arg(long)]
     quiet: bool,
+    /// Answer as Meta's hosts over HTTPS: this port becomes an HTTPS proxy
+    /// (CONNECT graph.facebook.com:443) and a TLS port opens, both with
+    /// certificates from a local CA (docs/https.md).
+    #[arg(long)]
+    https: bool,
+    /// The TLS port that answers as Meta's hosts (with --https; 0: any free one).
+    #[arg(long, default_value_t = 8443, requires = "https")]
+    https_port: u16,
+    /// Keep every sandbox here: restored at start, written on shutdown and on
+    /// POST /_sim/state/save (DIR/sandboxes/{id}.json).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// Where the local CA is kept (default: $XDG_DATA_HOME/metasim/ca or ~/.local/share/metasim/ca).
+    #[arg(long, value_name = "DIR", requires = "https")]
+    ca_dir: Option<PathBuf>,
 }
 
 fn parse_version(text: &str) -> Result<Version, String> {
@@ -154,10 +171,37 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             ..Default::default()
         })
         .map_err(|e| e.message.clone())?;
-    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let interception = match (args.https, &args.ca_dir) {
+        (false, _) => None,
+        (true, Some(dir)) => Some(Interception::prepare(dir)?),
+        (true, None) => Some(Interception::prepare(&intercept::default_ca_dir().ok_or(
+            "--https: no $XDG_DATA_HOME or $HOME to keep the CA in; give --ca-dir",
+        )?)?),
+    };
+    if let Some(dir) = &args.state_dir {
+        let restored = state_dir::restore_all(&state, dir)?;
+        for (path, reason) in &restored.skipped {
+            eprintln!("metasim: skipped {}: {reason}", path.display());
+        }
+        if !restored.sandboxes.is_empty() {
+            eprintln!(
+                "metasim: restored {} from {}",
+                restored.sandboxes.join(", "),
+                dir.display()
+            );
+        }
+    }
+    // The default sandbox as restored (or as created).
+    let info = state
+        .sandbox(DEFAULT_SANDBOX)
+        .map_or(info, |shared| SandboxInfo::of(&lock(&shared)));
+    let listener = bind(&args.host, args.port).await?;
+    let shutdown = shutdown_signal();
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let tls_listener = match interception {
+        Some(_) => Some(bind(&args.host, args.https_port).await?),
+        None => None,
+    };
     let base = format!("http://{address}");
     println!("metasim ready at {base}");
     if !args.quiet {
@@ -175,11 +219,44 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             println!("  {:<18}{secret}", format!("{handle} secret"));
         }
     }
+    let mut app = metasim::server::router(state.clone());
+    if let Some(dir) = &args.state_dir {
+        app = app.merge(state_dir::routes(state.clone(), dir.clone()));
+    }
+    let mut tls_port = None;
+    let app = match (&interception, tls_listener) {
+        (Some(interception), Some(tls_listener)) => {
+            let tls_address = tls_listener.local_addr().map_err(|e| e.to_string())?;
+            print!(
+                "{}",
+                intercept::banner::lines(address, &interception.ca_certificate(), tls_address)
+            );
+            let serving = interception.clone();
+            let plain = app.clone();
+            tls_port = Some(tokio::spawn(async move {
+                serving.serve_tls_port(tls_listener, plain).await;
+            }));
+            interception.proxy(app)
+        }
+        _ => app,
+    };
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    metasim::server::serve(listener, state, shutdown_signal())
+    let served = metasim::server::serve_app(listener, state.clone(), app, shutdown).await;
+    if let Some(task) = tls_port {
+        task.abort();
+    }
+    if let Some(dir) = &args.state_dir {
+        let saved = state_dir::save_all(&state, dir)?;
+        eprintln!("metasim: saved {} to {}", saved.join(", "), dir.display());
+    }
+    served.map_err(|e| e.to_string())
+}
+
+async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, String> {
+    tokio::net::TcpListener::bind((host, port))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))
 }
 
 async fn run(args: RunArgs) -> Result<(), String> {
@@ -235,24 +312,33 @@ async fn run(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
+/// called, not when it is first polled: call it before the ready line, so
+/// that a signal sent right after that line shuts down gracefully.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("metasim: shutting down");
     }
-    eprintln!("metasim: shutting down");
 }

@@ -21,10 +21,10 @@ use axum::routing::get;
 use crate::api::control;
 use crate::api::error::GraphError;
 use crate::api::http::graph_handler;
-use crate::api::media_download::download;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::kick;
 use crate::api::whatsapp::media::DOWNLOAD_PATH;
+use crate::api::whatsapp::media_download::download;
 
 async fn fallback(
     state: State<AppState>,
@@ -39,6 +39,9 @@ async fn fallback(
             uri.path()
         ))
         .into_response();
+    }
+    if method == Method::GET && uri.path() == "/" && crate::home::wants_page(&headers) {
+        return crate::home::page(&headers);
     }
     graph_handler(state, method, uri, headers, body).await
 }
@@ -109,8 +112,20 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let ticker = tokio::spawn(delivery_ticker(state.clone()));
-    let served = axum::serve(listener, router(state))
+    let app = router(state.clone());
+    serve_app(listener, state, app, shutdown).await
+}
+
+/// Serve `app` ([`router`], perhaps with layers around it) until `shutdown`
+/// resolves, with the delivery ticker of `state` running meanwhile.
+pub async fn serve_app(
+    listener: TcpListener,
+    state: AppState,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let ticker = tokio::spawn(delivery_ticker(state));
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     ticker.abort();

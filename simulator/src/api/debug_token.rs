@@ -48,6 +48,7 @@ fn token_data(sandbox: &Sandbox, token: &AccessToken) -> Map<String, Value> {
     data.insert("app_id".into(), json!(token.app_id));
     data.insert("type".into(), json!(token.kind.debug_name()));
     let application = sandbox
+        .accounts
         .apps
         .get(&token.app_id)
         .map(|app| app.name.clone())

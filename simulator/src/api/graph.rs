@@ -9,13 +9,13 @@ use super::batch;
 use super::debug_token;
 use super::error::GraphError;
 use super::fields::parse_fields;
-use super::operations;
 use super::paging::PageRequest;
-use super::render::{LinkBase, Renderer, edge_exists_anywhere};
+use super::render::{LinkBase, Renderer};
 use super::request::{GraphRequest, TokenSource};
+use super::routes;
 use super::versions::{Version, VersionPolicy};
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
-use crate::world::nodes::{NodeKind, Product};
+use crate::world::nodes::Product;
 use crate::world::sandbox::Sandbox;
 
 /// One request to run inside a sandbox.
@@ -120,7 +120,7 @@ fn admit(
     if let Some(problem) = token.problem(now) {
         return Err(GraphError::for_token_problem(product, problem, now));
     }
-    if let Some(app) = sandbox.apps.get(&token.app_id) {
+    if let Some(app) = sandbox.accounts.apps.get(&token.app_id) {
         match call.request.param_str("appsecret_proof") {
             Some(proof) if proof != appsecret_proof(call.token, &app.secret) => {
                 return Err(GraphError::bad_appsecret_proof());
@@ -172,14 +172,15 @@ fn dispatch(
         token,
         links: link_base(call),
     };
+    let read = method == "GET";
     match rest {
-        [] if method == "GET" && kind != NodeKind::Media => {
+        [] if read && routes::find(kind, None, method).is_none() => {
             renderer.check_visible(method, id)?;
             let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
             Ok(Value::Object(renderer.node(id, fields.as_deref())?))
         }
-        [] => operations::operate(sandbox, call, token, id, None),
-        [edge] if kind.edges().contains(&edge.as_str()) && method == "GET" => {
+        [] => routes::operate(sandbox, call.request, token, call.version, id, None),
+        [edge] if read && kind.list_edge(edge).is_some() => {
             renderer.check_visible(method, id)?;
             let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
             let page = PageRequest::parse(
@@ -189,13 +190,10 @@ fn dispatch(
             )?;
             renderer.edge(id, kind, edge, fields.as_deref(), &page)
         }
-        [edge]
-            if kind.edges().contains(&edge.as_str())
-                || kind.action_edges().contains(&edge.as_str()) =>
-        {
-            operations::operate(sandbox, call, token, id, Some(edge))
+        [edge] if kind.list_edge(edge).is_some() || routes::has_edge(kind, edge) => {
+            routes::operate(sandbox, call.request, token, call.version, id, Some(edge))
         }
-        [edge] if edge_exists_anywhere(edge) => {
+        [edge] if routes::edge_exists_anywhere(edge) => {
             Err(GraphError::nonexisting_field(edge, kind.type_name()))
         }
         [edge] => Err(GraphError::unknown_path(&format!("/{edge}"))),
@@ -259,13 +257,13 @@ fn usage_headers(
     product: Product,
     now: i64,
 ) -> Vec<(&'static str, String)> {
-    let business_object = target.and_then(|id| match sandbox.node_kind(id)? {
-        NodeKind::WhatsappBusinessAccount | NodeKind::PhoneNumber => {
-            Some(sandbox.permission_target(id).to_owned())
-        }
-        NodeKind::Page | NodeKind::InstagramUser => Some(id.to_owned()),
-        _ => None,
-    });
+    let business_object = target
+        .filter(|id| {
+            sandbox
+                .node_kind(id)
+                .is_some_and(|kind| kind.descriptor().access.business_usage)
+        })
+        .map(|id| sandbox.permission_target(id).to_owned());
     let (app_percent, object_percent) =
         sandbox
             .usage

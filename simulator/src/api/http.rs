@@ -175,7 +175,8 @@ pub async fn graph_handler(
         query,
         headers: header_list,
         body: parsed_body,
-        base_url: ["http://", host].concat(),
+        // Absolute (`https://graph.facebook.com/…`) when intercepted (src/intercept).
+        base_url: [uri.scheme_str().unwrap_or("http"), "://", host].concat(),
         files,
     };
     // JavaScript SDKs tunnel other verbs through GET with `method=`.

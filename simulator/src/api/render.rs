@@ -8,7 +8,7 @@ use super::error::GraphError;
 use super::fields::FieldSelection;
 use super::paging::{PageRequest, paging_object, slice};
 use crate::world::auth::AccessToken;
-use crate::world::nodes::{EdgeItem, FieldValue, NodeKind};
+use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind};
 use crate::world::sandbox::Sandbox;
 
 /// What `paging.next`/`previous` links are built from.
@@ -30,27 +30,6 @@ pub struct Renderer<'a> {
     pub links: LinkBase<'a>,
 }
 
-/// Scopes of which a token needs at least one to list an edge.
-fn edge_scopes(edge: &str) -> &'static [&'static str] {
-    match edge {
-        "accounts" => &["pages_show_list"],
-        "businesses" => &["business_management"],
-        "owned_whatsapp_business_accounts" | "client_whatsapp_business_accounts" => {
-            &["whatsapp_business_management", "business_management"]
-        }
-        "phone_numbers" | "message_templates" => &["whatsapp_business_management"],
-        _ => &[],
-    }
-}
-
-/// Whether any node kind has this edge (an edge on the wrong node is a
-/// "nonexisting field" rather than an unknown path).
-pub fn edge_exists_anywhere(edge: &str) -> bool {
-    NodeKind::ALL
-        .iter()
-        .any(|kind| kind.edges().contains(&edge) || kind.action_edges().contains(&edge))
-}
-
 /// May the token see this node? A missing scope is a permission error; a
 /// scope whose granular targets exclude the node looks like a missing node.
 pub fn check_visible(
@@ -62,12 +41,7 @@ pub fn check_visible(
     let kind = sandbox
         .node_kind(id)
         .ok_or_else(|| GraphError::unsupported(method, id))?;
-    if kind == NodeKind::InstagramUser
-        && sandbox
-            .instagram_accounts
-            .get(id)
-            .is_some_and(|ig| !ig.is_professional())
-    {
+    if !(kind.descriptor().access.reachable)(sandbox, id) {
         return Err(GraphError::unsupported(method, id));
     }
     if let Some(scope) = kind.read_scope() {
@@ -86,13 +60,13 @@ impl Renderer<'_> {
         check_visible(self.sandbox, self.token, method, id)
     }
 
-    fn check_edge_permission(&self, kind: NodeKind, edge: &str) -> Result<(), GraphError> {
-        let scopes = edge_scopes(edge);
+    fn check_edge_permission(&self, kind: NodeKind, edge: &ListEdge) -> Result<(), GraphError> {
+        let scopes = edge.scopes;
         if scopes.is_empty() || scopes.iter().any(|scope| self.token.has_scope(scope)) {
             Ok(())
         } else {
             Err(GraphError::missing_permission(
-                kind.product(Some(edge)),
+                kind.product(Some(edge.name)),
                 scopes[0],
             ))
         }
@@ -164,7 +138,7 @@ impl Renderer<'_> {
                         out.insert(field.key().to_owned(), value);
                     }
                 }
-            } else if kind.edges().contains(&name) {
+            } else if kind.list_edge(name).is_some() {
                 let page = PageRequest {
                     limit: field.limit,
                     ..PageRequest::default()
@@ -198,10 +172,15 @@ impl Renderer<'_> {
         selection: Option<&[FieldSelection]>,
         page: &PageRequest,
     ) -> Result<Value, GraphError> {
-        self.check_edge_permission(kind, edge)?;
-        let items: Vec<EdgeItem> = self
-            .sandbox
-            .edge_items(id, edge, self.token, self.links.query)
+        let list = kind
+            .list_edge(edge)
+            .ok_or_else(|| GraphError::nonexisting_field(edge, kind.type_name()))?;
+        self.check_edge_permission(kind, list)?;
+        let query = EdgeQuery {
+            token: self.token,
+            params: self.links.query,
+        };
+        let items: Vec<EdgeItem> = (list.items)(self.sandbox, id, &query)
             .into_iter()
             .filter(|item| self.item_visible(&item.id))
             .collect();
@@ -210,7 +189,9 @@ impl Renderer<'_> {
         let mut data = Vec::with_capacity(window.range.len());
         for item in &items[window.range.clone()] {
             let item_kind = self.sandbox.node_kind(&item.id).unwrap_or(kind);
-            let defaults = Sandbox::edge_default_fields(edge, item_kind);
+            let defaults = list
+                .item_default_fields
+                .unwrap_or(item_kind.default_fields());
             data.push(Value::Object(self.fields_of(
                 &item.id,
                 selection,

@@ -18,7 +18,7 @@ use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
 use crate::world::whatsapp::messaging::MessagingLimits;
-use crate::world::whatsapp::template_management::TemplateReview;
+use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
 /// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -206,7 +206,7 @@ impl AppState {
         };
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())
-            .map_err(|e| GraphError::sim_invalid(format!("fixture.{}", e.0)))?;
+            .map_err(|e| GraphError::sim_invalid(format!("fixture.{e}")))?;
         let info = SandboxInfo::of(&sandbox);
         let mut sandboxes = self
             .inner

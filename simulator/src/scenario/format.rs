@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::world::clock::ClockMode;
 use crate::world::sandbox::Delivery;
 use crate::world::whatsapp::messaging::MessagingLimits;
-use crate::world::whatsapp::template_management::TemplateReview;
+use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -398,6 +398,27 @@ pub fn describe_path(path: &str) -> String {
     }
 }
 
+/// A data error inside a step, placed at the field it names: serde_json's
+/// position is the end of the step, which was read whole first.
+fn in_step(text: &str, path: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let Some(bare) = message.strip_suffix(&position) else {
+        return message;
+    };
+    // `graph.methd: unknown field …`: the field's place inside the step.
+    let place = bare.split_once(": ").map_or("", |(place, _)| place);
+    let full = if place.is_empty() || place.contains(' ') {
+        path.to_owned()
+    } else {
+        format!("{path}.{place}")
+    };
+    match super::locate::segments(&full).and_then(|s| super::locate::locate(text, &s)) {
+        Some((line, column)) => format!("{bare} at line {line} column {column}"),
+        None => message,
+    }
+}
+
 /// Parse a scenario from JSON text; the error names the step and field.
 pub fn parse(text: &str) -> Result<Scenario, String> {
     // Some editors start UTF-8 files with a byte-order mark; JSON has no place for it.
@@ -407,10 +428,11 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
             let inner = error.into_inner();
-            if matches!(path.as_str(), "" | "." | "?") {
+            // A syntax error is about the text, not about a field.
+            if inner.is_syntax() || inner.is_eof() || matches!(path.as_str(), "" | "." | "?") {
                 inner.to_string()
             } else {
-                format!("{}: {inner}", describe_path(&path))
+                format!("{}: {}", describe_path(&path), in_step(text, &path, &inner))
             }
         })?;
     deserializer
@@ -518,6 +540,20 @@ mod tests {
         );
         let error = parse(r#"{"steps": []}"#).unwrap_err();
         assert!(error.starts_with("missing field `name`"), "{error}");
+    }
+
+    #[test]
+    fn errors_point_at_the_mistake_not_at_the_step_end() {
+        let text = "{\n  \"name\": \"t\",\n  \"steps\": [\n    {\"graph\": {\n      \"path\": \"/v23.0/me\",\n      \"methd\": \"GET\"\n    }}\n  ]\n}\n";
+        let error = parse(text).unwrap_err();
+        assert!(
+            error.starts_with("step 1: graph.methd: unknown field `methd`"),
+            "{error}"
+        );
+        assert!(error.ends_with(" at line 6 column 7"), "{error}");
+        let error = parse("{\"name\": \"t\", \"steps\": [{\"sim\": {\"path\": \"/\" \"x\": 1}}]}")
+            .unwrap_err();
+        assert_eq!(error, "expected `,` or `}` at line 1 column 46");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! run` runs them (see docs/scenarios.md); the client tests run the library
 //! under `scenarios/` and snapshot each transcript.
 //!
-//! - [`format`]: the file format (serde types, errors naming step and field)
-//! - [`load`]: finding files, reading fixtures
+//! - [`format`](mod@format): the file format (serde types, errors naming step and field)
+//! - [`load`](mod@load): finding files, reading fixtures
 //! - [`vars`]: `${…}` variables and captures
 //! - [`matching`]: subset matching with expected-vs-actual messages
 //! - [`runner`] and [`steps`]: running one scenario in its own sandbox
@@ -18,12 +18,14 @@
 pub mod format;
 pub mod junit;
 pub mod load;
+mod locate;
 pub mod matching;
 pub mod receiver;
 pub mod runner;
 pub mod server;
 pub mod steps;
 pub mod suite;
+mod token_handles;
 pub mod transcript;
 pub mod vars;
 

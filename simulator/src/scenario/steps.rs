@@ -205,7 +205,8 @@ impl<'a> Run<'a> {
         self.exchange(entry, call, step).await
     }
 
-    /// A token handle, an app handle (its app token), or the text itself.
+    /// A token handle, an app handle (its app token), or the text itself —
+    /// unless the text reads as a mistyped handle.
     fn token(&self, handle: &str) -> Result<String, String> {
         let text = self.vars.text(handle, "graph.token")?;
         for namespace in ["token", "app_token"] {
@@ -213,7 +214,13 @@ impl<'a> Run<'a> {
                 return Ok(token.clone());
             }
         }
-        Ok(text)
+        let mut known = self.vars.names_in("token");
+        known.extend(self.vars.names_in("app_token"));
+        known.sort_unstable();
+        match super::token_handles::mistyped(&text, &known) {
+            Some(error) => Err(error),
+            None => Ok(text),
+        }
     }
 
     async fn sim(

@@ -24,6 +24,14 @@ impl Vars {
         self.values.get(name)
     }
 
+    /// The names under `namespace.` (`token` gives the token handles).
+    pub fn names_in(&self, namespace: &str) -> Vec<&str> {
+        self.values
+            .keys()
+            .filter_map(|name| name.strip_prefix(namespace)?.strip_prefix('.'))
+            .collect()
+    }
+
     /// Every variable of a sandbox: handles, tokens, secrets and app tokens.
     pub fn of_sandbox(info: &Value) -> Self {
         let mut vars = Vars::default();

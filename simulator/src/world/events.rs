@@ -6,6 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::messaging::MessageStatus;
+
 /// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StatusError {
@@ -38,7 +41,7 @@ pub enum EventPayload {
         waba_id: String,
         phone_number_id: String,
         message_id: String,
-        status: String,
+        status: MessageStatus,
         /// The consumer's phone digits (`recipient_id`); absent when the message
         /// went to a BSUID and the phone may not be shown.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +80,7 @@ pub enum EventPayload {
     /// message, postback, read, reaction… from `sender_id` to the account.
     MessagingEvent {
         /// `page` or `instagram`.
-        object: String,
+        object: WebhookObject,
         /// The Page or Instagram professional account.
         account_id: String,
         /// The webhook field (`messages`, `messaging_postbacks`, `message_reads`, …).
@@ -92,7 +95,7 @@ pub enum EventPayload {
     /// A change on a Page or Instagram account (`entry[].changes[]`): feed,
     /// comments, mentions, business-info fields.
     AccountChange {
-        object: String,
+        object: WebhookObject,
         account_id: String,
         field: String,
         value: Value,

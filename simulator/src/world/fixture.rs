@@ -6,10 +6,22 @@
 //! they come from the sandbox's seeded generator. The full reference is
 //! `docs/fixtures.md`; `scenarios/fixtures/demo.json` is the demo fixture and is
 //! compiled into the binary.
+//!
+//! Each product declares and loads its own part (`world/<product>/fixture.rs`);
+//! this module holds the top-level shape, the load order, and what loading
+//! shares: handles, pinned ids, and the error that names the place.
 
-use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use super::accounts::fixture::{AppFixture, BusinessFixture, SystemUserFixture, UserFixture};
+use super::auth::tokens::TokenFixture;
+use super::instagram::fixture::InstagramFixture;
+use super::nodes::NodeKind;
+use super::pages::fixture::PageFixture;
+use super::sandbox::Sandbox;
+use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
 
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
 pub const DEMO_FIXTURE_JSON: &str = include_str!("../../../scenarios/fixtures/demo.json");
@@ -44,247 +56,134 @@ pub struct Fixture {
     pub tokens: Vec<TokenFixture>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct UserFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+/// A fixture that cannot be built: where (`pages[0].roles[1].user`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureError {
+    pub place: String,
+    pub problem: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct AppFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    /// Pin the app secret; generated from the seed and sandbox id otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// "Require App Secret": every call must carry a valid `appsecret_proof`.
-    #[serde(default)]
-    pub require_appsecret_proof: bool,
+impl FixtureError {
+    pub fn at(place: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            place: place.into(),
+            problem: problem.into(),
+        }
+    }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct BusinessFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    /// Handle of the Facebook user who owns the business portfolio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_status: Option<String>,
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.problem)
+    }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SystemUserFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    /// Handle of the business the system user belongs to.
-    pub business: String,
-}
+impl std::error::Error for FixtureError {}
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PageFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub about: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub hours: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub single_line_address: Option<String>,
-    /// Facebook users with a role on the Page (they see it in `/me/accounts`).
-    #[serde(default)]
-    pub roles: Vec<PageRoleFixture>,
-}
+impl Sandbox {
+    /// Build everything the fixture describes, in the order references need:
+    /// people and apps, businesses, Pages, Instagram, WhatsApp, then tokens.
+    pub(crate) fn load(&mut self, fixture: &Fixture) -> Result<(), FixtureError> {
+        self.load_users(&fixture.users)?;
+        self.load_apps(&fixture.apps)?;
+        self.load_businesses(&fixture.businesses)?;
+        self.load_system_users(&fixture.system_users)?;
+        self.load_pages(&fixture.pages)?;
+        self.load_instagram_accounts(&fixture.instagram_accounts)?;
+        self.load_wabas(&fixture.whatsapp_business_accounts)?;
+        self.load_consumers(&fixture.whatsapp_consumers)?;
+        for (i, token) in fixture.tokens.iter().enumerate() {
+            self.add_token(&format!("tokens[{i}]"), token)?;
+        }
+        Ok(())
+    }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PageRoleFixture {
-    pub user: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<String>>,
-}
+    /// A node id for a fixture entity: the pinned one (numeric, unused), or
+    /// a fresh one; registered as `kind`.
+    pub(crate) fn fixture_node(
+        &mut self,
+        kind: NodeKind,
+        pinned: Option<&str>,
+        place: &str,
+    ) -> Result<String, FixtureError> {
+        match pinned {
+            None => Ok(self.allocate_node(kind)),
+            Some(id) if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(FixtureError::at(
+                    format!("{place}.id"),
+                    format!("Graph ids are numeric strings, got {id:?}"),
+                ))
+            }
+            Some(id) if self.registry.contains_key(id) => Err(FixtureError::at(
+                format!("{place}.id"),
+                format!("{id} is already used"),
+            )),
+            Some(id) => {
+                self.registry.insert(id.to_owned(), kind);
+                Ok(id.to_owned())
+            }
+        }
+    }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct InstagramFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub username: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `BUSINESS`, `MEDIA_CREATOR` or `PERSONAL`.
-    #[serde(default = "default_account_type")]
-    pub account_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub biography: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
-    #[serde(default)]
-    pub followers_count: u64,
-    #[serde(default)]
-    pub follows_count: u64,
-    #[serde(default)]
-    pub media_count: u64,
-    /// Handle of the Facebook Page this professional account is linked to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<String>,
-    /// The phone number on the account (offered for the WhatsApp contact option).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Contact options already on the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactFixture>,
-}
+    /// Name `id` by the fixture author's handle.
+    pub(crate) fn name_handle(
+        &mut self,
+        handle: &str,
+        id: &str,
+        place: &str,
+    ) -> Result<(), FixtureError> {
+        if handle.is_empty() {
+            return Err(FixtureError::at(
+                format!("{place}.handle"),
+                "must not be empty",
+            ));
+        }
+        if self
+            .handles
+            .insert(handle.to_owned(), id.to_owned())
+            .is_some()
+        {
+            return Err(FixtureError::at(
+                format!("{place}.handle"),
+                format!("{handle:?} is used twice"),
+            ));
+        }
+        Ok(())
+    }
 
-/// Contact options a professional Instagram account starts with.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ContactFixture {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// A WhatsApp number already verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub whatsapp: Option<String>,
-}
+    /// The id behind a handle, if the handle names a node of one of `kinds`.
+    pub(crate) fn resolve_handle(
+        &self,
+        handle: &str,
+        kinds: &[NodeKind],
+        place: &str,
+    ) -> Result<String, FixtureError> {
+        let id = self.handles.get(handle);
+        match id.and_then(|id| self.registry.get(id).map(|kind| (id, kind))) {
+            Some((id, kind)) if kinds.contains(kind) => Ok(id.clone()),
+            _ => {
+                let mut wanted: Vec<&str> = kinds.iter().map(|k| k.type_name()).collect();
+                wanted.dedup();
+                Err(FixtureError::at(
+                    place,
+                    format!(
+                        "{handle:?} is not the handle of any {} in this fixture",
+                        wanted.join(" or ")
+                    ),
+                ))
+            }
+        }
+    }
 
-fn default_account_type() -> String {
-    "BUSINESS".to_owned()
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct WabaFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub name: String,
-    /// Handle of the owning business portfolio.
-    pub business: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub phone_numbers: Vec<PhoneNumberFixture>,
-    #[serde(default)]
-    pub templates: Vec<TemplateFixture>,
-}
-
-/// A message template that already exists in the WABA.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct TemplateFixture {
-    pub name: String,
-    #[serde(default = "default_language")]
-    pub language: String,
-    /// `MARKETING`, `UTILITY` or `AUTHENTICATION`.
-    pub category: String,
-    #[serde(default = "default_template_status")]
-    pub status: String,
-    /// Components as Meta's create call takes them.
-    pub components: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-fn default_language() -> String {
-    "en_US".to_owned()
-}
-
-fn default_template_status() -> String {
-    "APPROVED".to_owned()
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PhoneNumberFixture {
-    pub handle: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// As Meta shows it, e.g. `+1 555-010-0001`.
-    pub display_phone_number: String,
-    pub verified_name: String,
-    /// Verified by code and registered with the Cloud API (ready to send).
-    #[serde(default)]
-    pub registered: bool,
-    /// Two-step verification PIN (6 digits) when registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality_rating: Option<String>,
-    /// The WhatsApp business profile consumers see.
-    #[serde(default)]
-    pub profile: crate::world::whatsapp::profile::BusinessProfile,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ConsumerFixture {
-    pub handle: String,
-    /// E.164 digits without `+`.
-    pub phone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default = "yes")]
-    pub on_whatsapp: bool,
-    /// A WhatsApp username (3–35 of `a-z 0-9 . _`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct TokenFixture {
-    pub handle: String,
-    /// Handle of the user, system user or Page the token acts as.
-    pub subject: String,
-    /// Handle of the app that issued the token.
-    pub app: String,
-    #[serde(default)]
-    pub scopes: Vec<String>,
-    /// Granular scopes: scope -> handles of the objects it is limited to.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub targets: BTreeMap<String, Vec<String>>,
-    /// Seconds from the clock start until expiry; never expires when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<i64>,
-    /// Pin the token string; generated otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    /// The optional handle at `place`, resolved.
+    pub(crate) fn resolve_optional_handle(
+        &self,
+        handle: Option<&String>,
+        kinds: &[NodeKind],
+        place: &str,
+    ) -> Result<Option<String>, FixtureError> {
+        handle
+            .map(|handle| self.resolve_handle(handle, kinds, place))
+            .transpose()
+    }
 }

@@ -6,15 +6,14 @@
 //! would be journaled and counted against the app's usage.
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::instagram::visible;
 use super::pages::page_view;
-use super::{Answer, SimPath, find, ok};
-use crate::api::state::{AppState, lock};
+use super::{Answer, SimSandbox, ok};
+use crate::api::state::{AppState, SharedSandbox, lock};
 use crate::world::instagram::InstagramAccount;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::PhoneNumber;
@@ -32,9 +31,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Answer `{"data": [...]}` with `list` built from the sandbox.
-fn listing(state: &AppState, sid: &str, list: impl FnOnce(&Sandbox) -> Vec<Value>) -> Answer {
-    let shared = find(state, sid)?;
-    let sandbox = lock(&shared);
+fn listing(shared: &SharedSandbox, list: impl FnOnce(&Sandbox) -> Vec<Value>) -> Answer {
+    let sandbox = lock(shared);
     ok(StatusCode::OK, json!({ "data": list(&sandbox) }))
 }
 
@@ -54,9 +52,10 @@ fn number_view(sandbox: &Sandbox, number: &PhoneNumber) -> Value {
     })
 }
 
-async fn phone_numbers(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    listing(&state, &sid, |sandbox| {
+async fn phone_numbers(SimSandbox(shared): SimSandbox) -> Answer {
+    listing(&shared, |sandbox| {
         sandbox
+            .whatsapp
             .phone_numbers
             .values()
             .map(|number| number_view(sandbox, number))
@@ -64,17 +63,18 @@ async fn phone_numbers(State(state): State<AppState>, SimPath(sid): SimPath<Stri
     })
 }
 
-async fn templates(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    listing(&state, &sid, |sandbox| {
-        let mut templates: Vec<_> = sandbox.templates.values().collect();
+async fn templates(SimSandbox(shared): SimSandbox) -> Answer {
+    listing(&shared, |sandbox| {
+        let mut templates: Vec<_> = sandbox.whatsapp.templates.values().collect();
         templates.sort_by_key(|t| t.created_seq);
         templates.into_iter().map(|t| json!(t)).collect()
     })
 }
 
-async fn pages(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    listing(&state, &sid, |sandbox| {
+async fn pages(SimSandbox(shared): SimSandbox) -> Answer {
+    listing(&shared, |sandbox| {
         sandbox
+            .pages
             .pages
             .keys()
             .filter_map(|id| page_view(sandbox, id).ok())
@@ -105,18 +105,16 @@ fn instagram_view(account: &InstagramAccount) -> Value {
         "media_count": account.media_count,
         "page_id": account.page_id,
         "phone": account.phone.as_ref().map(|phone| format!("+{phone}")),
-        "contact": visible(&account.contact),
+        "contact": visible(&account.contact.public),
         "pending_whatsapp": pending,
     })
 }
 
-async fn instagram_accounts(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-) -> Answer {
-    listing(&state, &sid, |sandbox| {
+async fn instagram_accounts(SimSandbox(shared): SimSandbox) -> Answer {
+    listing(&shared, |sandbox| {
         sandbox
-            .instagram_accounts
+            .instagram
+            .accounts
             .values()
             .map(instagram_view)
             .collect()

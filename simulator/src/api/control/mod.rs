@@ -1,23 +1,23 @@
 //! The `/_sim` control plane: everything a test needs that Meta has no API
 //! for. JSON in and out; errors in Meta's envelope. Every route is documented
-//! in docs/control-plane.md. This module holds what all routes share (path and
-//! body extraction, answers); the routes live in one file per area.
+//! in docs/control-plane.md. This module holds what all routes share (the
+//! sandbox, path and body extractors, answers); the sandbox-wide routes live
+//! in one file per area, each product's in a folder of its own.
 
-mod business_app;
-mod chats;
-mod consumers;
 mod directory;
+mod events;
 mod instagram;
 mod pages;
-mod phones;
 mod sandboxes;
 mod stream;
-mod templates;
 mod webhooks;
+mod whatsapp;
+
+use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -47,16 +47,13 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for SimPath
 
 pub fn router() -> Router<AppState> {
     sandboxes::routes()
-        .merge(phones::routes())
-        .merge(consumers::routes())
-        .merge(pages::routes())
-        .merge(business_app::routes())
-        .merge(instagram::routes())
-        .merge(templates::routes())
+        .merge(events::routes())
         .merge(webhooks::routes())
         .merge(stream::routes())
-        .merge(chats::routes())
         .merge(directory::routes())
+        .merge(whatsapp::routes())
+        .merge(pages::routes())
+        .merge(instagram::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {
@@ -76,12 +73,7 @@ async fn json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, GraphError> {
-    let bytes = read_body(body, state.config().body_limit)
-        .await
-        .map_err(|mut error| {
-            error.error_type = "MetasimException";
-            error
-        })?;
+    let bytes = body_bytes(state, body).await?;
     let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -110,8 +102,44 @@ async fn json_body<T: DeserializeOwned>(
     })
 }
 
+/// A request body up to the server's limit (a Meta-shaped 413 beyond it).
+async fn body_bytes(state: &AppState, body: Body) -> Result<axum::body::Bytes, GraphError> {
+    read_body(body, state.config().body_limit)
+        .await
+        .map_err(|mut error| {
+            error.error_type = "MetasimException";
+            error
+        })
+}
+
 fn find(state: &AppState, sid: &str) -> Result<SharedSandbox, GraphError> {
     state
         .sandbox(sid)
         .ok_or_else(|| GraphError::sim_not_found(format!("No sandbox with id {sid:?}")))
+}
+
+/// The sandbox named by the route's `{sid}`, or the control plane's 404.
+struct SimSandbox(SharedSandbox);
+
+impl FromRequestParts<AppState> for SimSandbox {
+    type Rejection = GraphError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, GraphError> {
+        let SimPath(params) =
+            SimPath::<HashMap<String, String>>::from_request_parts(parts, state).await?;
+        let sid = params.get("sid").map_or("", String::as_str);
+        find(state, sid).map(SimSandbox)
+    }
+}
+
+/// A JSON body read as `T` (see [`json_body`]).
+struct SimJson<T>(T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for SimJson<T> {
+    type Rejection = GraphError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, GraphError> {
+        let (parts, body) = request.into_parts();
+        json_body(state, &parts.headers, body).await.map(SimJson)
+    }
 }

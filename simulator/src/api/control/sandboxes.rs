@@ -7,19 +7,19 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Answer, SimPath, find, json_body, ok};
+use super::{Answer, SimJson, SimPath, SimSandbox, body_bytes, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, CreateSandbox, SandboxInfo, lock, wall_now};
 use crate::world::auth::Invalidation;
+use crate::world::auth::tokens::TokenFixture;
 use crate::world::clock::iso8601;
 use crate::world::faults::FaultSpec;
-use crate::world::fixture::TokenFixture;
 use crate::world::journal::JournalFilter;
 use crate::world::sandbox::Sandbox;
 
@@ -76,8 +76,10 @@ async fn health(State(state): State<AppState>) -> Answer {
     )
 }
 
-async fn create_sandbox(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Answer {
-    let request: CreateSandbox = json_body(&state, &headers, body).await?;
+async fn create_sandbox(
+    State(state): State<AppState>,
+    SimJson(request): SimJson<CreateSandbox>,
+) -> Answer {
     let info = state.create_sandbox(request)?;
     ok(StatusCode::CREATED, json!(info))
 }
@@ -91,8 +93,7 @@ async fn list_sandboxes(State(state): State<AppState>) -> Answer {
     ok(StatusCode::OK, json!({ "data": data }))
 }
 
-async fn get_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn get_sandbox(SimSandbox(shared): SimSandbox) -> Answer {
     let sandbox = lock(&shared);
     ok(StatusCode::OK, describe(&sandbox))
 }
@@ -107,27 +108,24 @@ async fn delete_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<Str
     }
 }
 
-async fn reset_sandbox(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn reset_sandbox(State(state): State<AppState>, SimSandbox(shared): SimSandbox) -> Answer {
     let mut sandbox = lock(&shared);
     let fresh = sandbox
         .reset(wall_now())
-        .map_err(|e| GraphError::sim_invalid(e.0))?;
+        .map_err(|e| GraphError::sim_invalid(e.to_string()))?;
     *sandbox = fresh;
     state.reindex_tokens(&sandbox);
-    state.changes().replaced(&sid);
+    state.changes().replaced(&sandbox.id);
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
-async fn export_snapshot(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
-    let sandbox = lock(&shared);
-    let text =
-        serde_json::to_string(&*sandbox).map_err(|e| GraphError::sim_invalid(e.to_string()))?;
+async fn export_snapshot(SimSandbox(shared): SimSandbox) -> Answer {
+    // Copied under the lock, encoded outside it.
+    let sandbox = lock(&shared).clone();
     Ok((
         StatusCode::OK,
         [("content-type", "application/json; charset=UTF-8")],
-        text,
+        sandbox.export_snapshot(),
     )
         .into_response())
 }
@@ -135,22 +133,18 @@ async fn export_snapshot(State(state): State<AppState>, SimPath(sid): SimPath<St
 async fn import_snapshot(
     State(state): State<AppState>,
     SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
+    SimSandbox(shared): SimSandbox,
     body: Body,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let mut restored: Sandbox = json_body(&state, &headers, body).await?;
-    restored.id = sid;
-    state.check_token_conflicts(&restored)?;
-    let mut sandbox = lock(&shared);
-    *sandbox = restored;
-    state.reindex_tokens(&sandbox);
-    state.changes().replaced(&sandbox.id);
-    ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
+    let bytes = body_bytes(&state, body).await?;
+    let restored = Sandbox::import_snapshot(&bytes)
+        .map_err(|error| GraphError::sim_invalid(error.message()))?;
+    drop(shared);
+    let info = crate::snapshots::restore(&state, &sid, restored)?;
+    ok(StatusCode::OK, json!(info))
 }
 
-async fn get_clock(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn get_clock(SimSandbox(shared): SimSandbox) -> Answer {
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
     ok(StatusCode::OK, clock_json(&sandbox))
@@ -163,13 +157,9 @@ struct Advance {
 }
 
 async fn advance_clock(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimJson(advance): SimJson<Advance>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let advance: Advance = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
     let left = sandbox.clock.seconds_left();
@@ -187,11 +177,9 @@ async fn advance_clock(
 }
 
 async fn get_journal(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
+    SimSandbox(shared): SimSandbox,
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     if let Some(unknown) = query
         .keys()
         .find(|k| !matches!(k.as_str(), "method" | "path_prefix" | "limit"))
@@ -217,14 +205,7 @@ async fn get_journal(
     ok(StatusCode::OK, json!({ "data": data }))
 }
 
-async fn add_fault(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
-    let shared = find(&state, &sid)?;
-    let spec: FaultSpec = json_body(&state, &headers, body).await?;
+async fn add_fault(SimSandbox(shared): SimSandbox, SimJson(spec): SimJson<FaultSpec>) -> Answer {
     let mut sandbox = lock(&shared);
     let rule = sandbox
         .faults
@@ -233,17 +214,15 @@ async fn add_fault(
     ok(StatusCode::CREATED, json!(rule))
 }
 
-async fn list_faults(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn list_faults(SimSandbox(shared): SimSandbox) -> Answer {
     let sandbox = lock(&shared);
     ok(StatusCode::OK, json!({ "data": sandbox.faults.rules() }))
 }
 
 async fn remove_fault(
-    State(state): State<AppState>,
-    SimPath((sid, fault_id)): SimPath<(String, String)>,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, fault_id)): SimPath<(String, String)>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
     let mut sandbox = lock(&shared);
     if sandbox.faults.remove(&fault_id) {
         ok(StatusCode::OK, json!({ "success": true }))
@@ -256,16 +235,13 @@ async fn remove_fault(
 
 async fn add_token(
     State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimJson(fixture): SimJson<TokenFixture>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let fixture: TokenFixture = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     let token = sandbox
         .add_token("token", &fixture)
-        .map_err(|e| GraphError::sim_invalid(e.0))?;
+        .map_err(|e| GraphError::sim_invalid(e.to_string()))?;
     state.index_tokens(&sandbox);
     ok(
         StatusCode::CREATED,
@@ -280,13 +256,10 @@ struct Invalidate {
 }
 
 async fn invalidate_token(
-    State(state): State<AppState>,
-    SimPath((sid, handle)): SimPath<(String, String)>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, handle)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Invalidate>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Invalidate = json_body(&state, &headers, body).await?;
     let mut sandbox = lock(&shared);
     if sandbox.invalidate_token(&handle, request.reason) {
         ok(StatusCode::OK, json!({ "success": true }))

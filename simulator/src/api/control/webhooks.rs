@@ -3,18 +3,18 @@
 //! receiver faults (batching, duplicates, reordering, delay, timeout).
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Answer, SimPath, find, json_body, ok};
+use super::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::flush_exclusive;
 use crate::world::webhooks::outbox::{Delivery, DeliverySettings};
+use crate::world::webhooks::subscriptions::WebhookObject;
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/webhooks";
@@ -28,8 +28,11 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn deliver(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    find(&state, &sid)?;
+async fn deliver(
+    State(state): State<AppState>,
+    SimPath(sid): SimPath<String>,
+    _: SimSandbox,
+) -> Answer {
     let reports = flush_exclusive(&state, &sid).await;
     ok(StatusCode::OK, json!({ "data": reports }))
 }
@@ -44,8 +47,7 @@ pub(super) fn delivery_view(delivery: &Delivery) -> Value {
     value
 }
 
-async fn deliveries(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn deliveries(SimSandbox(shared): SimSandbox) -> Answer {
     let mut sandbox = lock(&shared);
     sandbox.route_events();
     let data: Vec<Value> = sandbox
@@ -66,29 +68,24 @@ struct Trigger {
     value: Option<Value>,
 }
 
-async fn trigger(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Answer {
-    let shared = find(&state, &sid)?;
-    let request: Trigger = json_body(&state, &headers, body).await?;
+async fn trigger(SimSandbox(shared): SimSandbox, SimJson(request): SimJson<Trigger>) -> Answer {
     if request.value.as_ref().is_some_and(|v| !v.is_object()) {
         return Err(GraphError::sim_invalid(
             "value must be an object (it is merged over the sample)",
         ));
     }
+    let object = WebhookObject::parse(&request.object).ok_or_else(|| {
+        GraphError::sim_invalid(format!(
+            "object must be one of {} - got {:?}",
+            WebhookObject::names(),
+            request.object
+        ))
+    })?;
     let mut sandbox = lock(&shared);
     sandbox.route_events();
     let change = sandbox
-        .sample_change(
-            &request.object,
-            &request.field,
-            request.entry_id,
-            request.value,
-        )
-        .map_err(GraphError::sim_invalid)?;
+        .sample_change(object, &request.field, request.entry_id, request.value)
+        .map_err(|error| GraphError::sim_invalid(error.message()))?;
     let ids = sandbox.enqueue_change(&change, None);
     ok(
         StatusCode::CREATED,
@@ -96,20 +93,15 @@ async fn trigger(
     )
 }
 
-async fn settings(State(state): State<AppState>, SimPath(sid): SimPath<String>) -> Answer {
-    let shared = find(&state, &sid)?;
+async fn settings(SimSandbox(shared): SimSandbox) -> Answer {
     let sandbox = lock(&shared);
     ok(StatusCode::OK, json!(sandbox.webhooks.settings))
 }
 
 async fn set_settings(
-    State(state): State<AppState>,
-    SimPath(sid): SimPath<String>,
-    headers: HeaderMap,
-    body: Body,
+    SimSandbox(shared): SimSandbox,
+    SimJson(settings): SimJson<DeliverySettings>,
 ) -> Answer {
-    let shared = find(&state, &sid)?;
-    let settings: DeliverySettings = json_body(&state, &headers, body).await?;
     if settings.batch_size == 0 || settings.batch_size > 1000 {
         return Err(GraphError::sim_invalid(
             "batch_size must be between 1 and 1000 (Meta batches up to 1000)",

@@ -6,33 +6,20 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::require_page_token;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
-use crate::world::auth::AccessToken;
-use crate::world::nodes::Product;
+use crate::api::routes::Operation;
+use crate::api::routes::success;
 use crate::world::pages::PageInfoUpdate;
-use crate::world::sandbox::Sandbox;
 
-const SCOPE: &str = "pages_manage_metadata";
-
-pub fn update(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    token: &AccessToken,
-    page_id: &str,
-) -> Result<Value, GraphError> {
-    require_page_token(token, page_id)?;
-    if !token.has_scope(SCOPE) {
-        return Err(GraphError::missing_permission(Product::Graph, SCOPE));
-    }
-    let update = read_update(request)?;
-    sandbox
-        .edit_page_info(page_id, update)
-        .map_err(|detail| GraphError::invalid_parameter(format!("Param {detail}")))?;
-    Ok(json!({ "success": true }))
+pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
+    let update = read_update(op.request)?;
+    op.sandbox
+        .edit_page_info(op.id, update)
+        .map_err(|invalid| GraphError::invalid_parameter(format!("Param {invalid}")))?;
+    Ok(success())
 }
 
 /// A structured parameter (JSON, or text holding JSON as forms send it) read
@@ -117,6 +104,8 @@ fn single_line_address(value: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

@@ -5,62 +5,40 @@
 
 use serde_json::{Value, json};
 
-use super::require_page_token;
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::auth::AccessToken;
-use crate::world::sandbox::Sandbox;
-use crate::world::webhooks::subscriptions::known_fields;
+use crate::api::routes::Operation;
+use crate::api::routes::success;
+use crate::world::accounts::App;
 
-pub fn install(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    token: &AccessToken,
-    page_id: &str,
-) -> Result<Value, GraphError> {
-    require_page_token(token, page_id)?;
-    let mut fields = request
+pub fn install(op: Operation<'_>) -> Result<Value, GraphError> {
+    let fields = op
+        .request
         .param_list("subscribed_fields")
         .filter(|f| !f.is_empty())
         .ok_or_else(|| {
             GraphError::invalid_parameter("The parameter subscribed_fields is required")
         })?;
-    let known = known_fields("page").unwrap_or_default();
-    if let Some(unknown) = fields.iter().find(|f| !known.contains(&f.as_str())) {
-        return Err(GraphError::invalid_parameter(format!(
-            "Param subscribed_fields[0] must be one of {{{}}} - got \"{unknown}\".",
-            known.join(", ")
-        )));
-    }
-    fields.sort();
-    fields.dedup();
-    let page = sandbox
-        .pages
-        .get_mut(page_id)
-        .ok_or_else(|| GraphError::unsupported("POST", page_id))?;
-    page.subscribed_apps.insert(token.app_id.clone(), fields);
-    Ok(json!({ "success": true }))
+    op.sandbox
+        .install_page_app(op.id, &op.token.app_id, fields)
+        .map_err(|invalid| GraphError::invalid_parameter(invalid.message))?;
+    Ok(success())
 }
 
-pub fn list(sandbox: &Sandbox, token: &AccessToken, page_id: &str) -> Result<Value, GraphError> {
-    require_page_token(token, page_id)?;
+pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
+    let sandbox = &*op.sandbox;
     let page = sandbox
         .pages
-        .get(page_id)
-        .ok_or_else(|| GraphError::unsupported("GET", page_id))?;
+        .pages
+        .get(op.id)
+        .ok_or_else(|| GraphError::unsupported("GET", op.id))?;
     let data: Vec<Value> = page
         .subscribed_apps
         .iter()
         .map(|(app_id, fields)| {
-            let name = sandbox
-                .apps
-                .get(app_id)
-                .map(|a| a.name.clone())
-                .unwrap_or_default();
             json!({
                 "category": "Business",
-                "link": format!("https://www.facebook.com/games/?app_id={app_id}"),
-                "name": name,
+                "link": App::link(app_id),
+                "name": sandbox.accounts.app_name(app_id),
                 "id": app_id,
                 "subscribed_fields": fields,
             })
@@ -69,16 +47,7 @@ pub fn list(sandbox: &Sandbox, token: &AccessToken, page_id: &str) -> Result<Val
     Ok(json!({ "data": data }))
 }
 
-pub fn uninstall(
-    sandbox: &mut Sandbox,
-    token: &AccessToken,
-    page_id: &str,
-) -> Result<Value, GraphError> {
-    require_page_token(token, page_id)?;
-    let page = sandbox
-        .pages
-        .get_mut(page_id)
-        .ok_or_else(|| GraphError::unsupported("DELETE", page_id))?;
-    page.subscribed_apps.remove(&token.app_id);
-    Ok(json!({ "success": true }))
+pub fn uninstall(op: Operation<'_>) -> Result<Value, GraphError> {
+    op.sandbox.uninstall_page_app(op.id, &op.token.app_id);
+    Ok(success())
 }

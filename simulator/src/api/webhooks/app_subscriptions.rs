@@ -5,40 +5,22 @@
 use serde_json::{Value, json};
 
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::auth::{AccessToken, TokenKind};
-use crate::world::sandbox::Sandbox;
+use crate::api::routes::{Operation, success};
 use crate::world::webhooks::handshakes::HandshakeTarget;
-use crate::world::webhooks::subscriptions::{AppSubscription, known_fields};
+use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject, known_fields};
 
-fn require_app_token(token: &AccessToken, app_id: &str) -> Result<(), GraphError> {
-    if token.kind == TokenKind::App && token.app_id == app_id {
-        Ok(())
-    } else {
-        Err(GraphError::new(
-            400,
-            "OAuthException",
-            15,
-            "(#15) This method must be called with an app access_token.",
-        ))
-    }
-}
-
-pub fn subscribe(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    token: &AccessToken,
-    app_id: &str,
-) -> Result<Value, GraphError> {
-    require_app_token(token, app_id)?;
-    let object = request
+pub fn subscribe(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, app_id) = (op.sandbox, op.request, op.id);
+    let name = request
         .param_str("object")
         .ok_or_else(|| GraphError::invalid_parameter("The parameter object is required"))?;
-    let known = known_fields(&object).ok_or_else(|| {
+    let object = WebhookObject::parse(&name).ok_or_else(|| {
         GraphError::invalid_parameter(format!(
-            "Param object must be one of {{whatsapp_business_account, page, instagram, user}} - got \"{object}\"."
+            "Param object must be one of {{{}}} - got \"{name}\".",
+            WebhookObject::names()
         ))
     })?;
+    let known = known_fields(object);
     let callback_url = request
         .param_str("callback_url")
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
@@ -62,7 +44,7 @@ pub fn subscribe(
     let previous = sandbox.save_subscription(
         app_id,
         AppSubscription {
-            object: object.clone(),
+            object,
             callback_url: callback_url.clone(),
             verify_token: verify_token.clone(),
             fields,
@@ -82,13 +64,9 @@ pub fn subscribe(
     Ok(json!({ "success": true }))
 }
 
-pub fn list(
-    sandbox: &Sandbox,
-    token: &AccessToken,
-    app_id: &str,
-    version: &str,
-) -> Result<Value, GraphError> {
-    require_app_token(token, app_id)?;
+pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, app_id, version) = (op.sandbox, op.id, op.version);
+    let version = version.to_string();
     let data: Vec<Value> = sandbox
         .webhooks
         .subscriptions
@@ -101,22 +79,24 @@ pub fn list(
                 "object": s.object,
                 "callback_url": s.callback_url,
                 "active": s.active,
-                "fields": s.fields.iter().map(|f| json!({ "name": f, "version": version })).collect::<Vec<_>>(),
+                "fields": s.fields.iter().map(|f| json!({ "name": f, "version": &version })).collect::<Vec<_>>(),
             })
         })
         .collect();
     Ok(json!({ "data": data }))
 }
 
-pub fn unsubscribe(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    token: &AccessToken,
-    app_id: &str,
-) -> Result<Value, GraphError> {
-    require_app_token(token, app_id)?;
-    let object = request.param_str("object");
+pub fn unsubscribe(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, app_id) = (op.sandbox, op.request, op.id);
     let fields = request.param_list("fields");
-    sandbox.remove_subscription(app_id, object.as_deref(), fields.as_deref());
-    Ok(json!({ "success": true }))
+    match request
+        .param_str("object")
+        .map(|name| WebhookObject::parse(&name))
+    {
+        // An object Meta has no webhooks for has nothing to remove.
+        Some(None) => {}
+        Some(Some(object)) => sandbox.remove_subscription(app_id, Some(object), fields.as_deref()),
+        None => sandbox.remove_subscription(app_id, None, fields.as_deref()),
+    }
+    Ok(success())
 }

@@ -4,4 +4,5 @@
 
 pub mod app_subscriptions;
 pub mod handshake;
+pub mod routes;
 pub mod sender;

@@ -5,15 +5,11 @@ use serde_json::{Value, json};
 
 use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::sandbox::Sandbox;
+use crate::api::routes::Operation;
 use crate::world::whatsapp::identity::ContactBookError;
 
-pub fn delete(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     let bsuid = required(request, "bsuid")?;
     let deleted = sandbox

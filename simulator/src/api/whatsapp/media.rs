@@ -3,24 +3,22 @@
 //! query; `type` defaults to the file part's content type), `GET /{media-id}`
 //! (with a 5-minute download URL), `DELETE /{media-id}`; both take an optional
 //! `phone_number_id` that must own the media. The download URL itself is served
-//! by [`crate::api::media_download`].
+//! by [`crate::api::whatsapp::media_download`].
 
 use serde_json::{Value, json};
 
-use super::{require_whatsapp_product, success};
+use super::require_whatsapp_product;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
+use crate::api::routes::{Operation, success};
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::media::MediaError;
 
 /// Where download URLs point (Meta's lookaside path, on metasim's own host).
 pub const DOWNLOAD_PATH: &str = "/whatsapp_business/attachments/";
 
-pub fn upload(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn upload(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     let file = request
         .files
@@ -86,11 +84,12 @@ fn owned<'a>(
     }
 }
 
-pub fn describe(sandbox: &Sandbox, request: &GraphRequest, id: &str) -> Result<Value, GraphError> {
+pub fn describe(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let media = owned(sandbox, request, "GET", id)?;
     let url = format!(
         "{}{DOWNLOAD_PATH}?{}",
-        request.base_url,
+        crate::intercept::media_base_url(&request.base_url),
         sandbox.media_url_query(id)
     );
     Ok(json!({
@@ -103,11 +102,8 @@ pub fn describe(sandbox: &Sandbox, request: &GraphRequest, id: &str) -> Result<V
     }))
 }
 
-pub fn delete(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    id: &str,
-) -> Result<Value, GraphError> {
+pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     owned(sandbox, request, "DELETE", id)?;
     sandbox.delete_media(id);
     Ok(success())

@@ -5,13 +5,14 @@
 
 use serde_json::{Value, json};
 
-use super::payload::{self, message_object};
-use super::{require_whatsapp_product, required, success};
+use super::message_checks::{self, message_object};
+use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
+use crate::api::routes::{Operation, success};
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::messaging::{Outbound, SendRefusal, TemplateSend};
-use crate::world::whatsapp::phone_digits;
 use crate::world::whatsapp::templates::TemplateRefusal;
 
 fn refusal(error: SendRefusal) -> GraphError {
@@ -83,13 +84,13 @@ fn resolve_to(sandbox: &Sandbox, sender_digits: &str, input: &str) -> Result<Str
             "Recipient phone number not valid",
         ));
     }
-    if input.trim_start().starts_with('+') || sandbox.consumers.contains_key(&digits) {
+    if input.trim_start().starts_with('+') || sandbox.whatsapp.consumers.contains_key(&digits) {
         return Ok(digits);
     }
     let with_country = (1..=3)
         .filter_map(|len| sender_digits.get(..len))
         .map(|cc| format!("{cc}{digits}"))
-        .find(|candidate| sandbox.consumers.contains_key(candidate));
+        .find(|candidate| sandbox.whatsapp.consumers.contains_key(candidate));
     Ok(with_country.unwrap_or(digits))
 }
 
@@ -103,6 +104,7 @@ fn resolve_recipient(
         .business_of_phone(phone_number_id)
         .unwrap_or_default();
     sandbox
+        .whatsapp
         .consumers
         .keys()
         .find(|phone| sandbox.bsuid(phone, &business) == bsuid)
@@ -116,11 +118,8 @@ fn resolve_recipient(
         })
 }
 
-pub fn post_messages(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn post_messages(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     if request.param("status").is_some() {
         return mark_read(sandbox, request, phone_number_id);
@@ -137,6 +136,7 @@ pub fn post_messages(
         .param_str("recipient")
         .filter(|r| !r.trim().is_empty());
     let sender_digits = sandbox
+        .whatsapp
         .phone_numbers
         .get(phone_number_id)
         .map(|p| p.digits.clone())
@@ -169,7 +169,7 @@ pub fn post_messages(
         Some(parsed) => Some(parsed?),
         None => None,
     };
-    let checked = payload::check(&kind, value.as_ref())?;
+    let checked = message_checks::check(&kind, value.as_ref())?;
     let context = match request.param_json("context") {
         Some(parsed) => {
             let context = parsed?;

@@ -3,24 +3,20 @@
 //! Meta's error codes.
 
 pub mod contact_book;
+pub mod flows;
 pub mod media;
+pub mod media_download;
+pub mod message_checks;
 pub mod messages;
-pub mod payload;
 pub mod profile;
 pub mod registration;
+pub mod routes;
 pub mod settings;
 pub mod subscriptions;
 pub mod templates;
 
-use serde_json::{Value, json};
-
 use super::error::GraphError;
 use super::request::GraphRequest;
-
-/// `{"success": true}`, Meta's answer to a successful update or action.
-pub fn success() -> Value {
-    json!({ "success": true })
-}
 
 /// A required text parameter, or `(#100) The parameter {name} is required`.
 pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError> {

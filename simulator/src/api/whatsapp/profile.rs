@@ -4,12 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{require_whatsapp_product, success};
+use super::require_whatsapp_product;
 use crate::api::error::GraphError;
 use crate::api::fields::parse_fields;
-use crate::api::request::GraphRequest;
+use crate::api::routes::{Operation, success};
 use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
-use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
 
 const PROFILE_FIELDS: [&str; 7] = [
@@ -22,11 +21,8 @@ const PROFILE_FIELDS: [&str; 7] = [
     "vertical",
 ];
 
-pub fn read(
-    sandbox: &Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     let selection = parse_fields(&request.param_str("fields").unwrap_or_default())?;
     if let Some(unknown) = selection
         .iter()
@@ -39,6 +35,7 @@ pub fn read(
         ));
     }
     let profile = sandbox
+        .whatsapp
         .phone_numbers
         .get(phone_number_id)
         .map(|p| p.profile.clone())
@@ -56,11 +53,8 @@ pub fn read(
     Ok(json!({ "data": [element] }))
 }
 
-pub fn update(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     let mut update = ProfileUpdate::default();
     for (field, _) in TEXT_FIELDS {

@@ -5,10 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::{require_whatsapp_product, required, success};
+use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::sandbox::Sandbox;
+use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::inbox::CodeMethod;
 use crate::world::whatsapp::registration::RegistrationError;
 
@@ -59,11 +58,8 @@ fn refusal(error: RegistrationError) -> GraphError {
     }
 }
 
-pub fn add_phone_number(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    waba_id: &str,
-) -> Result<Value, GraphError> {
+pub fn add_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, waba_id) = (op.sandbox, op.request, op.id);
     let cc = required(request, "cc")?;
     let number = required(request, "phone_number")?;
     let verified_name = required(request, "verified_name")?;
@@ -74,21 +70,15 @@ pub fn add_phone_number(
 }
 
 /// `POST /{phone-number-id}`: the only field Meta lets you set here is the PIN.
-pub fn update_phone_number(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    id: &str,
-) -> Result<Value, GraphError> {
+pub fn update_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let pin = required(request, "pin")?;
     sandbox.set_two_step_pin(id, &pin).map_err(refusal)?;
     Ok(success())
 }
 
-pub fn request_code(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    id: &str,
-) -> Result<Value, GraphError> {
+pub fn request_code(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let method_text = required(request, "code_method")?;
     let method = CodeMethod::parse(&method_text).ok_or_else(|| {
         GraphError::invalid_parameter(format!(
@@ -102,28 +92,23 @@ pub fn request_code(
     Ok(success())
 }
 
-pub fn verify_code(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    id: &str,
-) -> Result<Value, GraphError> {
+pub fn verify_code(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let code = required(request, "code")?;
     sandbox.verify_code(id, &code).map_err(refusal)?;
     Ok(success())
 }
 
-pub fn register(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    id: &str,
-) -> Result<Value, GraphError> {
+pub fn register(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     let pin = required(request, "pin")?;
     sandbox.register_number(id, &pin).map_err(refusal)?;
     Ok(success())
 }
 
-pub fn deregister(sandbox: &mut Sandbox, id: &str) -> Result<Value, GraphError> {
+pub fn deregister(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, id) = (op.sandbox, op.id);
     sandbox.deregister_number(id).map_err(refusal)?;
     Ok(success())
 }

@@ -2,25 +2,22 @@
 
 use serde_json::Value;
 
-use super::success;
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::sandbox::Sandbox;
+use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::settings::FEATURES;
 
-pub fn read(sandbox: &Sandbox, phone_number_id: &str) -> Result<Value, GraphError> {
+pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, phone_number_id) = (op.sandbox, op.id);
     Ok(sandbox
+        .whatsapp
         .phone_numbers
         .get(phone_number_id)
         .map(|p| p.settings.to_json())
         .unwrap_or_default())
 }
 
-pub fn update(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    phone_number_id: &str,
-) -> Result<Value, GraphError> {
+pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     let given: Vec<&str> = FEATURES
         .iter()
         .copied()
@@ -33,13 +30,8 @@ pub fn update(
         )));
     };
     let value = request.param_json(feature).expect("present")?;
-    let phone = sandbox
-        .phone_numbers
-        .get_mut(phone_number_id)
-        .ok_or_else(|| GraphError::unsupported("POST", phone_number_id))?;
-    phone
-        .settings
-        .update(feature, &value)
-        .map_err(GraphError::invalid_parameter)?;
+    sandbox
+        .update_phone_settings(phone_number_id, feature, &value)
+        .map_err(|invalid| GraphError::invalid_parameter(invalid.message))?;
     Ok(success())
 }

@@ -4,24 +4,20 @@
 
 use serde_json::{Value, json};
 
-use super::success;
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
-use crate::world::auth::AccessToken;
-use crate::world::sandbox::Sandbox;
-use crate::world::webhooks::handshakes::HandshakeTarget;
-use crate::world::whatsapp::accounts::WabaSubscription;
+use crate::api::routes::{Operation, success};
+use crate::world::accounts::App;
+use crate::world::whatsapp::waba::WabaSubscription;
 
-pub fn subscribe(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    token: &AccessToken,
-    waba_id: &str,
-) -> Result<Value, GraphError> {
-    let override_callback_uri = request
+pub fn subscribe(op: Operation<'_>) -> Result<Value, GraphError> {
+    let override_callback_uri = op
+        .request
         .param_str("override_callback_uri")
         .filter(|u| !u.is_empty());
-    let verify_token = request.param_str("verify_token").filter(|t| !t.is_empty());
+    let verify_token = op
+        .request
+        .param_str("verify_token")
+        .filter(|t| !t.is_empty());
     if let Some(uri) = &override_callback_uri {
         if !(uri.starts_with("https://") || uri.starts_with("http://")) {
             return Err(GraphError::invalid_parameter(
@@ -34,59 +30,31 @@ pub fn subscribe(
             ));
         }
     }
-    if let (Some(uri), Some(verify)) = (&override_callback_uri, &verify_token) {
-        let previous = sandbox.wabas.get(waba_id).and_then(|w| {
-            w.subscribed_apps
-                .iter()
-                .find(|s| s.app_id == token.app_id)
-                .cloned()
-        });
-        let target = HandshakeTarget::WabaOverride {
-            waba_id: waba_id.to_owned(),
-            app_id: token.app_id.clone(),
-            previous,
-        };
-        let (uri, verify) = (uri.clone(), verify.clone());
-        sandbox.request_handshake(target, &uri, &verify);
-    }
-    let waba = sandbox
-        .wabas
-        .get_mut(waba_id)
-        .ok_or_else(|| GraphError::unsupported("POST", waba_id))?;
     let subscription = WabaSubscription {
-        app_id: token.app_id.clone(),
+        app_id: op.token.app_id.clone(),
         override_callback_uri,
         verify_token,
     };
-    match waba
-        .subscribed_apps
-        .iter_mut()
-        .find(|s| s.app_id == token.app_id)
-    {
-        Some(existing) => *existing = subscription,
-        None => waba.subscribed_apps.push(subscription),
-    }
+    op.sandbox.subscribe_app_to_waba(op.id, subscription);
     Ok(success())
 }
 
-pub fn list(sandbox: &Sandbox, waba_id: &str) -> Result<Value, GraphError> {
+pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
+    let sandbox = &*op.sandbox;
     let waba = sandbox
+        .whatsapp
         .wabas
-        .get(waba_id)
-        .ok_or_else(|| GraphError::unsupported("GET", waba_id))?;
+        .get(op.id)
+        .ok_or_else(|| GraphError::unsupported("GET", op.id))?;
     let data: Vec<Value> = waba
         .subscribed_apps
         .iter()
         .map(|subscription| {
-            let name = sandbox
-                .apps
-                .get(&subscription.app_id)
-                .map(|a| a.name.clone())
-                .unwrap_or_default();
+            let app_id = &subscription.app_id;
             let mut item = json!({ "whatsapp_business_api_data": {
-                "id": subscription.app_id,
-                "link": format!("https://www.facebook.com/games/?app_id={}", subscription.app_id),
-                "name": name,
+                "id": app_id,
+                "link": App::link(app_id),
+                "name": sandbox.accounts.app_name(app_id),
             }});
             if let Some(uri) = &subscription.override_callback_uri {
                 item["override_callback_uri"] = json!(uri);
@@ -97,15 +65,8 @@ pub fn list(sandbox: &Sandbox, waba_id: &str) -> Result<Value, GraphError> {
     Ok(json!({ "data": data }))
 }
 
-pub fn unsubscribe(
-    sandbox: &mut Sandbox,
-    token: &AccessToken,
-    waba_id: &str,
-) -> Result<Value, GraphError> {
-    let waba = sandbox
-        .wabas
-        .get_mut(waba_id)
-        .ok_or_else(|| GraphError::unsupported("DELETE", waba_id))?;
-    waba.subscribed_apps.retain(|s| s.app_id != token.app_id);
+pub fn unsubscribe(op: Operation<'_>) -> Result<Value, GraphError> {
+    op.sandbox
+        .unsubscribe_app_from_waba(op.id, &op.token.app_id);
     Ok(success())
 }

@@ -4,11 +4,11 @@
 
 use serde_json::{Value, json};
 
-use super::{required, success};
+use super::required;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
-use crate::world::sandbox::Sandbox;
-use crate::world::whatsapp::template_management::{NewTemplate, TemplateError};
+use crate::api::routes::{Operation, success};
+use crate::world::whatsapp::templates::lifecycle::{NewTemplate, TemplateError};
 
 fn refusal(error: TemplateError) -> GraphError {
     match error {
@@ -38,11 +38,8 @@ fn components(request: &GraphRequest) -> Result<Option<Value>, GraphError> {
     request.param_json("components").transpose()
 }
 
-pub fn create(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    waba_id: &str,
-) -> Result<Value, GraphError> {
+pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, waba_id) = (op.sandbox, op.request, op.id);
     let new = NewTemplate {
         name: required(request, "name")?,
         language: required(request, "language")?,
@@ -54,11 +51,8 @@ pub fn create(
     Ok(json!({ "id": template.id, "status": template.status, "category": template.category }))
 }
 
-pub fn delete(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    waba_id: &str,
-) -> Result<Value, GraphError> {
+pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, waba_id) = (op.sandbox, op.request, op.id);
     let name = required(request, "name")?;
     let id = request.param_str("hsm_id");
     sandbox
@@ -67,11 +61,8 @@ pub fn delete(
     Ok(success())
 }
 
-pub fn edit(
-    sandbox: &mut Sandbox,
-    request: &GraphRequest,
-    template_id: &str,
-) -> Result<Value, GraphError> {
+pub fn edit(op: Operation<'_>) -> Result<Value, GraphError> {
+    let (sandbox, request, template_id) = (op.sandbox, op.request, op.id);
     let components = components(request)?;
     let category = request.param_str("category");
     if components.is_none() && category.is_none() {

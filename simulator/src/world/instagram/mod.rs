@@ -1,11 +1,23 @@
-//! Instagram accounts: personal, business or creator, and the contact
-//! options a professional account shows to visitors.
+//! Instagram accounts: personal, business or creator, with the contact
+//! options a professional account shows to visitors. Their Graph view is in
+//! `nodes.rs`, their fixture part in `fixture.rs`.
 
 pub mod contact_options;
+pub mod fixture;
+pub mod nodes;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use contact_options::ContactOptions;
+
+/// Every Instagram account of a sandbox.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct InstagramState {
+    /// Instagram account id -> account.
+    pub accounts: BTreeMap<String, InstagramAccount>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct InstagramAccount {

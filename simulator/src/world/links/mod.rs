@@ -1,9 +1,15 @@
-//! Links between products that people make in Meta's apps rather than
-//! through an API: a WhatsApp Business number connected to a Facebook Page,
-//! with the optional one-way sync of the Page's business info to the
-//! WhatsApp profile. The control plane performs the app steps; the effects
-//! show on Graph fields and on the WhatsApp business profile.
+//! Where products meet: links people make in Meta's apps rather than through
+//! an API, and flows that cross products. A WhatsApp Business number
+//! connected to a Facebook Page, with the optional one-way sync of the Page's
+//! business info to the WhatsApp profile; an Instagram professional account
+//! connected to a Page; a WhatsApp number verified by code as an Instagram
+//! contact option. The control plane performs the app steps; the effects
+//! show on Graph fields, profiles and inboxes. No product module imports
+//! another: they meet here.
 
+pub mod instagram_page;
+pub mod instagram_whatsapp;
+pub mod listings;
 pub mod whatsapp_page;
 
 use std::collections::BTreeMap;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::world::pages::{ALL_PAGE_TASKS, Page, PageInfoUpdate};
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 use crate::world::whatsapp::profile::{
     BusinessProfile, ProfileUpdate, TEXT_FIELDS, WEBSITE_MAX, check_update,
 };
@@ -139,7 +140,7 @@ pub enum ProfileEditor {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileEditError {
     UnknownPhone(String),
-    Invalid(String),
+    Invalid(Invalid),
     /// The app warns before an edit that would stop the sync with a Page.
     WouldStopSync {
         page_id: String,
@@ -165,31 +166,41 @@ fn clamp(field: &str, text: &str) -> String {
 /// whole (an email or website too long to keep, an empty about) is not
 /// copied, and the WhatsApp field keeps its value.
 fn copy_page_to_profile(page: &Page, profile: &mut BusinessProfile) {
-    if let Some(about) = &page.about {
+    let info = &page.info;
+    if let Some(about) = &info.about {
         profile.about = Some(clamp("about", about));
     }
-    profile.description = page.description.as_deref().map(|t| clamp("description", t));
-    profile.address = page
+    profile.description = info.description.as_deref().map(|t| clamp("description", t));
+    profile.address = info
         .single_line_address
         .as_deref()
         .map(|t| clamp("address", t));
-    match page.emails.first() {
+    match info.emails.first() {
         None => profile.email = None,
         Some(email) if email.chars().count() <= limit("email") => {
             profile.email = Some(email.clone());
         }
         Some(_) => {}
     }
-    match &page.website {
+    match &info.website {
         None => profile.websites.clear(),
         Some(website) if website.len() <= WEBSITE_MAX => profile.websites = vec![website.clone()],
         Some(_) => {}
     }
-    profile.hours = page.hours.clone();
+    profile.hours = info.hours.clone();
     profile.category = Some(page.category.clone());
 }
 
 impl Sandbox {
+    /// The digits of the WhatsApp number connected to a Page, if any.
+    pub fn linked_whatsapp_number(&self, page_id: &str) -> Option<&str> {
+        let link = self.links.whatsapp_pages.get(page_id)?;
+        self.whatsapp
+            .phone_numbers
+            .get(&link.phone_number_id)
+            .map(|phone| phone.digits.as_str())
+    }
+
     /// The Page link of a WhatsApp number, if it has one.
     pub fn whatsapp_link_of_phone(&self, phone_number_id: &str) -> Option<&WhatsappPageLink> {
         self.links
@@ -208,18 +219,26 @@ impl Sandbox {
     ) -> Result<&WhatsappPageLink, LinkError> {
         let page = self
             .pages
+            .pages
             .get(page_id)
             .ok_or_else(|| LinkError::UnknownPage(page_id.to_owned()))?;
         let phone = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .ok_or_else(|| LinkError::UnknownPhone(phone_number_id.to_owned()))?;
         let user = match user_id {
-            Some(user) if self.users.contains_key(user) => user.to_owned(),
+            Some(user) if self.accounts.users.contains_key(user) => user.to_owned(),
             Some(user) => return Err(LinkError::UnknownUser(user.to_owned())),
             None => self
                 .business_of_phone(phone_number_id)
-                .and_then(|business| self.businesses.get(&business)?.owner_user_id.clone())
+                .and_then(|business| {
+                    self.accounts
+                        .businesses
+                        .get(&business)?
+                        .owner_user_id
+                        .clone()
+                })
                 .ok_or(LinkError::NoActingUser)?,
         };
         if !page
@@ -262,7 +281,7 @@ impl Sandbox {
     }
 
     fn require_page(&self, page_id: &str) -> Result<(), LinkError> {
-        if self.pages.contains_key(page_id) {
+        if self.pages.pages.contains_key(page_id) {
             Ok(())
         } else {
             Err(LinkError::UnknownPage(page_id.to_owned()))
@@ -326,12 +345,13 @@ impl Sandbox {
     }
 
     /// Edit a Page's business info; a synced WhatsApp profile follows.
-    pub fn edit_page_info(&mut self, page_id: &str, update: PageInfoUpdate) -> Result<(), String> {
+    pub fn edit_page_info(&mut self, page_id: &str, update: PageInfoUpdate) -> Result<(), Invalid> {
         update.check()?;
         let page = self
             .pages
+            .pages
             .get_mut(page_id)
-            .ok_or_else(|| format!("unknown Page {page_id}"))?;
+            .ok_or_else(|| Invalid::new("page_id", format!("unknown Page {page_id}")))?;
         if page.apply(update) {
             self.copy_synced_page(page_id);
         }
@@ -347,8 +367,8 @@ impl Sandbox {
             return;
         }
         if let (Some(page), Some(phone)) = (
-            self.pages.get(page_id),
-            self.phone_numbers.get_mut(&link.phone_number_id),
+            self.pages.pages.get(page_id),
+            self.whatsapp.phone_numbers.get_mut(&link.phone_number_id),
         ) {
             copy_page_to_profile(page, &mut phone.profile);
         }
@@ -362,7 +382,7 @@ impl Sandbox {
         update: ProfileUpdate,
         editor: ProfileEditor,
     ) -> Result<Option<SyncStop>, ProfileEditError> {
-        if !self.phone_numbers.contains_key(phone_number_id) {
+        if !self.whatsapp.phone_numbers.contains_key(phone_number_id) {
             return Err(ProfileEditError::UnknownPhone(phone_number_id.to_owned()));
         }
         // A broken edit is refused before the app would warn about the sync.
@@ -437,7 +457,7 @@ mod tests {
     }
 
     fn profile_hours(sandbox: &Sandbox, phone: &str) -> Option<String> {
-        sandbox.phone_numbers[phone]
+        sandbox.whatsapp.phone_numbers[phone]
             .profile
             .hours
             .get("mon_1_open")
@@ -479,7 +499,7 @@ mod tests {
             .unwrap();
         assert_eq!(stop.reason, SyncStopReason::WhatsappAppEdit);
         assert_eq!(profile_hours(&sandbox, &phone).as_deref(), Some("11:00"));
-        assert_eq!(sandbox.pages[&page].hours["mon_1_open"], "09:00");
+        assert_eq!(sandbox.pages.pages[&page].info.hours["mon_1_open"], "09:00");
         sandbox.edit_page_info(&page, hours_edit("06:00")).unwrap();
         assert_eq!(profile_hours(&sandbox, &phone).as_deref(), Some("11:00"));
         sandbox.set_profile_sync(&page, true).unwrap();
@@ -528,6 +548,7 @@ mod tests {
         ));
         let owner = sandbox.handles["owner"].clone();
         sandbox
+            .pages
             .pages
             .get_mut(&page)
             .unwrap()

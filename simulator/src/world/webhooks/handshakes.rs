@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::world::sandbox::Sandbox;
-use crate::world::webhooks::subscriptions::AppSubscription;
-use crate::world::whatsapp::accounts::WabaSubscription;
+use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject};
+use crate::world::whatsapp::waba::WabaSubscription;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum HandshakeTarget {
@@ -14,7 +14,7 @@ pub enum HandshakeTarget {
     /// replaced (if any) comes back.
     AppSubscription {
         app_id: String,
-        object: String,
+        object: WebhookObject,
         previous: Option<AppSubscription>,
     },
     /// `override_callback_uri` of `/{waba-id}/subscribed_apps`; on failure the
@@ -57,13 +57,13 @@ impl Sandbox {
                 app_id,
                 object,
                 previous,
-            } => self.settle_subscription(app_id, object, verified, previous.clone()),
+            } => self.settle_subscription(app_id, *object, verified, previous.clone()),
             HandshakeTarget::WabaOverride {
                 waba_id,
                 app_id,
                 previous,
             } => {
-                if !verified && let Some(waba) = self.wabas.get_mut(waba_id) {
+                if !verified && let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
                     waba.subscribed_apps.retain(|s| &s.app_id != app_id);
                     waba.subscribed_apps.extend(previous.clone());
                 }

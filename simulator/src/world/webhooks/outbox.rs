@@ -10,7 +10,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 
 use super::payloads::{Change, envelope};
-use super::subscriptions::Subscriptions;
+use super::subscriptions::{Subscriptions, WebhookObject};
 use crate::world::encode::meta_json;
 use crate::world::sandbox::Sandbox;
 
@@ -20,8 +20,8 @@ pub const RETRY_OFFSETS: [i64; 16] = [
     604800,
 ];
 /// How long Meta keeps retrying: WhatsApp 7 days, other objects 36 hours.
-pub fn retry_window(object: &str) -> i64 {
-    if object == "whatsapp_business_account" {
+pub fn retry_window(object: WebhookObject) -> i64 {
+    if object == WebhookObject::WhatsappBusinessAccount {
         7 * 24 * 3600
     } else {
         36 * 3600
@@ -32,7 +32,7 @@ pub fn retry_window(object: &str) -> i64 {
 /// the delivery was first due: the next slot still ahead — slots a clock jump
 /// skipped collapse into the attempt just made instead of piling up at once —
 /// or none when the window is over.
-fn next_offset(object: &str, made: usize, elapsed: i64) -> Option<i64> {
+fn next_offset(object: WebhookObject, made: usize, elapsed: i64) -> Option<i64> {
     RETRY_OFFSETS
         .iter()
         .skip(made)
@@ -116,7 +116,7 @@ pub struct Attempt {
 pub struct Delivery {
     pub id: u64,
     pub app_id: String,
-    pub object: String,
+    pub object: WebhookObject,
     pub url: String,
     /// Domain events (seq) this delivery carries; empty for triggered samples.
     pub events: Vec<u64>,
@@ -191,7 +191,8 @@ impl Delivery {
 
 impl Sandbox {
     fn app_secret_of(&self, app_id: &str) -> String {
-        self.apps
+        self.accounts
+            .apps
             .get(app_id)
             .map(|a| a.secret.clone())
             .unwrap_or_default()
@@ -200,15 +201,15 @@ impl Sandbox {
     /// (app, callback URL) pairs that receive a change: subscribed at the app
     /// level to the object and field, and — for WhatsApp — to the WABA.
     fn targets(&self, change: &Change) -> Vec<(String, String)> {
-        if change.object == "whatsapp_business_account" {
-            let Some(waba) = self.wabas.get(&change.entry_id) else {
+        if change.object == WebhookObject::WhatsappBusinessAccount {
+            let Some(waba) = self.whatsapp.wabas.get(&change.entry_id) else {
                 return vec![];
             };
             return waba
                 .subscribed_apps
                 .iter()
                 .filter_map(|s| {
-                    let app = self.subscription_for(&s.app_id, &change.object, &change.field)?;
+                    let app = self.subscription_for(&s.app_id, change.object, &change.field)?;
                     Some((
                         s.app_id.clone(),
                         s.override_callback_uri
@@ -219,22 +220,22 @@ impl Sandbox {
                 .collect();
         }
         // Page changes go to apps installed on the Page with that field too.
-        let installed =
-            |app_id: &str| match (change.object.as_str(), self.pages.get(&change.entry_id)) {
-                ("page", Some(page)) => page
-                    .subscribed_apps
-                    .get(app_id)
-                    .is_some_and(|f| f.contains(&change.field)),
-                ("page", None) => false,
-                _ => true,
-            };
+        let installed = |app_id: &str| match (change.object, self.pages.pages.get(&change.entry_id))
+        {
+            (WebhookObject::Page, Some(page)) => page
+                .subscribed_apps
+                .get(app_id)
+                .is_some_and(|f| f.contains(&change.field)),
+            (WebhookObject::Page, None) => false,
+            _ => true,
+        };
         self.webhooks
             .subscriptions
             .0
             .keys()
             .filter(|app_id| installed(app_id))
             .filter_map(|app_id| {
-                let app = self.subscription_for(app_id, &change.object, &change.field)?;
+                let app = self.subscription_for(app_id, change.object, &change.field)?;
                 Some((app_id.clone(), app.callback_url.clone()))
             })
             .collect()
@@ -274,7 +275,7 @@ impl Sandbox {
             let mut delivery = Delivery {
                 id: self.webhooks.next_id,
                 app_id,
-                object: change.object.clone(),
+                object: change.object,
                 url,
                 events: event_seq.into_iter().collect(),
                 fields: vec![change.field.clone()],
@@ -390,7 +391,7 @@ impl Sandbox {
             return;
         }
         let elapsed = now - delivery.first_due_at;
-        match next_offset(&delivery.object, number as usize, elapsed) {
+        match next_offset(delivery.object, number as usize, elapsed) {
             Some(offset) => delivery.next_attempt_at = Some(delivery.first_due_at + offset),
             None => {
                 delivery.state = DeliveryState::GivenUp;
@@ -406,26 +407,29 @@ mod tests {
 
     #[test]
     fn retry_schedule_fits_the_windows() {
-        assert_eq!(retry_window("whatsapp_business_account"), 604_800);
-        assert_eq!(retry_window("page"), 129_600);
+        assert_eq!(
+            retry_window(WebhookObject::WhatsappBusinessAccount),
+            604_800
+        );
+        assert_eq!(retry_window(WebhookObject::Page), 129_600);
         assert!(RETRY_OFFSETS.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(
             *RETRY_OFFSETS.last().unwrap(),
-            retry_window("whatsapp_business_account")
+            retry_window(WebhookObject::WhatsappBusinessAccount)
         );
     }
 
     #[test]
     fn skipped_retry_slots_collapse_into_one_attempt() {
-        let whatsapp = "whatsapp_business_account";
+        let whatsapp = WebhookObject::WhatsappBusinessAccount;
         assert_eq!(next_offset(whatsapp, 1, 0), Some(15));
         assert_eq!(next_offset(whatsapp, 3, 60), Some(300));
         // Two hours late: the next slot is +3 h, not "now" again and again.
         assert_eq!(next_offset(whatsapp, 2, 7200), Some(10800));
         assert_eq!(next_offset(whatsapp, 15, 518_400), Some(604_800));
         assert_eq!(next_offset(whatsapp, 2, 604_800), None);
-        assert_eq!(next_offset("page", 9, 43_200), Some(86_400));
-        assert_eq!(next_offset("page", 10, 86_400), None);
+        assert_eq!(next_offset(WebhookObject::Page, 9, 43_200), Some(86_400));
+        assert_eq!(next_offset(WebhookObject::Page, 10, 86_400), None);
     }
 
     #[test]

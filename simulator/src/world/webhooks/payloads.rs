@@ -10,11 +10,13 @@ use serde_json::{Map, Value, json};
 
 use crate::world::events::{Event, EventPayload, StatusError};
 use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::messaging::MessageStatus;
 
 /// One change for one entry: what a delivery carries (possibly batched).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    pub object: String,
+    pub object: WebhookObject,
     /// `entry[].id`: the WABA, Page or Instagram account.
     pub entry_id: String,
     pub field: String,
@@ -30,10 +32,7 @@ const ERROR_HREF: &str =
 
 /// `{"object", "entry": [...]}` for changes of one object, in order.
 pub fn envelope(changes: &[Change]) -> Value {
-    let object = changes
-        .first()
-        .map(|c| c.object.clone())
-        .unwrap_or_default();
+    let object = changes.first().map_or("", |c| c.object.name());
     let entries: Vec<Value> = changes
         .iter()
         .map(|change| {
@@ -69,6 +68,7 @@ fn status_errors(error: &StatusError) -> Value {
 impl Sandbox {
     fn metadata(&self, phone_number_id: &str) -> Value {
         let digits = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .map(|p| p.digits.clone())
@@ -83,7 +83,8 @@ impl Sandbox {
         user_id: &str,
     ) -> Option<&crate::world::whatsapp::Consumer> {
         let business = self.business_of_phone(phone_number_id)?;
-        self.consumers
+        self.whatsapp
+            .consumers
             .values()
             .find(|c| self.bsuid(&c.phone, &business) == user_id)
     }
@@ -144,7 +145,7 @@ impl Sandbox {
                 }
                 value["messages"] = json!([item]);
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "messages".into(),
                     value,
@@ -164,7 +165,7 @@ impl Sandbox {
                 error,
                 biz_opaque_callback_data,
             } => {
-                let failed = status == "failed";
+                let failed = *status == MessageStatus::Failed;
                 let mut item = Map::new();
                 item.insert("id".into(), json!(message_id));
                 item.insert("status".into(), json!(status));
@@ -190,7 +191,7 @@ impl Sandbox {
                     let name = person.and_then(|p| p.name.clone());
                     let username = person
                         .and_then(|p| p.username.clone())
-                        .filter(|_| status != "sent");
+                        .filter(|_| *status != MessageStatus::Sent);
                     value["contacts"] = json!([self.whatsapp_contact(
                         name,
                         username,
@@ -200,7 +201,7 @@ impl Sandbox {
                 }
                 value["statuses"] = json!([item]);
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "messages".into(),
                     value,
@@ -226,7 +227,7 @@ impl Sandbox {
                     }
                 }
                 Some(Change {
-                    object: object.clone(),
+                    object: *object,
                     entry_id: account_id.clone(),
                     field: field.clone(),
                     value: Value::Object(item),
@@ -240,7 +241,7 @@ impl Sandbox {
                 field,
                 value,
             } => Some(Change {
-                object: object.clone(),
+                object: *object,
                 entry_id: account_id.clone(),
                 field: field.clone(),
                 value: value.clone(),
@@ -265,7 +266,7 @@ impl Sandbox {
                     "reason": reason,
                 });
                 Some(Change {
-                    object: "whatsapp_business_account".into(),
+                    object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
                     field: "message_template_status_update".into(),
                     value,
@@ -284,7 +285,7 @@ mod tests {
     #[test]
     fn envelopes_put_value_before_field_and_time_only_when_given() {
         let change = Change {
-            object: "whatsapp_business_account".into(),
+            object: WebhookObject::WhatsappBusinessAccount,
             entry_id: "31".into(),
             field: "messages".into(),
             value: json!({"a": 1}),

@@ -5,14 +5,37 @@
 use serde_json::{Value, json};
 
 use super::payloads::Change;
-use super::subscriptions::known_fields;
+use super::subscriptions::{WebhookObject, known_fields};
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
 
 /// Fields delivered as `entry[].messaging` events on Messenger and Instagram.
-fn is_messaging_field(object: &str, field: &str) -> bool {
-    matches!(object, "page" | "instagram")
+fn is_messaging_field(object: WebhookObject, field: &str) -> bool {
+    matches!(object, WebhookObject::Page | WebhookObject::Instagram)
         && (field.starts_with("messag") || matches!(field, "standby" | "message_reactions"))
+}
+
+/// Why a sample cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SampleError {
+    UnknownField {
+        object: WebhookObject,
+        field: String,
+    },
+    NoAccount,
+    NoPayload,
+}
+
+impl SampleError {
+    pub fn message(&self) -> String {
+        match self {
+            SampleError::UnknownField { object, field } => {
+                format!("{field:?} is not a webhook field of {object}")
+            }
+            SampleError::NoAccount => "the sandbox has no account of that object".to_owned(),
+            SampleError::NoPayload => "no payload for that object and field".to_owned(),
+        }
+    }
 }
 
 fn merge(mut base: Value, overrides: Option<Value>) -> Value {
@@ -25,23 +48,24 @@ fn merge(mut base: Value, overrides: Option<Value>) -> Value {
 }
 
 impl Sandbox {
-    fn sample_entry_id(&self, object: &str) -> Option<String> {
+    fn sample_entry_id(&self, object: WebhookObject) -> Option<String> {
         match object {
-            "whatsapp_business_account" => self.wabas.keys().next().cloned(),
-            "page" => self.pages.keys().next().cloned(),
-            "instagram" => self.instagram_accounts.keys().next().cloned(),
-            _ => self.users.keys().next().cloned(),
+            WebhookObject::WhatsappBusinessAccount => self.whatsapp.wabas.keys().next().cloned(),
+            WebhookObject::Page => self.pages.pages.keys().next().cloned(),
+            WebhookObject::Instagram => self.instagram.accounts.keys().next().cloned(),
+            WebhookObject::User => self.accounts.users.keys().next().cloned(),
         }
     }
 
     /// An inbound text from the first consumer to the WABA's first registered number.
     fn sample_whatsapp_message(&mut self, waba_id: &str) -> Option<Value> {
         let phone = self
+            .whatsapp
             .phone_numbers
             .values()
             .find(|p| p.waba_id == waba_id && p.is_registered())?
             .clone();
-        let consumer = self.consumers.values().next()?.clone();
+        let consumer = self.whatsapp.consumers.values().next()?.clone();
         let business = self.business_of_phone(&phone.id).unwrap_or_default();
         let event = Event {
             seq: 0,
@@ -63,9 +87,14 @@ impl Sandbox {
     /// A realistic value for the other WhatsApp fields, from the WABA's own
     /// number and templates (Meta's shapes, research §3.5.3).
     fn sample_whatsapp_field(&self, waba_id: &str, field: &str) -> Value {
-        let phone = self.phone_numbers.values().find(|p| p.waba_id == waba_id);
+        let phone = self
+            .whatsapp
+            .phone_numbers
+            .values()
+            .find(|p| p.waba_id == waba_id);
         let digits = phone.map(|p| p.digits.clone()).unwrap_or_default();
         let template = self
+            .whatsapp
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id)
@@ -124,20 +153,22 @@ impl Sandbox {
     /// Build a sample change; the error says what is wrong with the request.
     pub fn sample_change(
         &mut self,
-        object: &str,
+        object: WebhookObject,
         field: &str,
         entry_id: Option<String>,
         overrides: Option<Value>,
-    ) -> Result<Change, String> {
-        let fields = known_fields(object).ok_or_else(|| format!("object must be one of whatsapp_business_account, page, instagram, user - got {object:?}"))?;
-        if !fields.contains(&field) {
-            return Err(format!("{field:?} is not a webhook field of {object}"));
+    ) -> Result<Change, SampleError> {
+        if !known_fields(object).contains(&field) {
+            return Err(SampleError::UnknownField {
+                object,
+                field: field.to_owned(),
+            });
         }
         let entry_id = entry_id
             .or_else(|| self.sample_entry_id(object))
-            .ok_or("the sandbox has no account of that object")?;
+            .ok_or(SampleError::NoAccount)?;
         let now = self.clock.now();
-        if object == "whatsapp_business_account" {
+        if object == WebhookObject::WhatsappBusinessAccount {
             let base = match field {
                 "messages" => self
                     .sample_whatsapp_message(&entry_id)
@@ -145,7 +176,7 @@ impl Sandbox {
                 _ => self.sample_whatsapp_field(&entry_id, field),
             };
             return Ok(Change {
-                object: object.to_owned(),
+                object,
                 entry_id,
                 field: field.to_owned(),
                 value: merge(base, overrides),
@@ -156,7 +187,7 @@ impl Sandbox {
         let payload = if is_messaging_field(object, field) {
             let mid = format!("m_{}", self.ids.trace_id());
             EventPayload::MessagingEvent {
-                object: object.to_owned(),
+                object,
                 account_id: entry_id,
                 field: field.to_owned(),
                 sender_id: "7000000000000001".to_owned(),
@@ -165,7 +196,7 @@ impl Sandbox {
             }
         } else {
             EventPayload::AccountChange {
-                object: object.to_owned(),
+                object,
                 account_id: entry_id,
                 field: field.to_owned(),
                 value: json!({}),
@@ -177,7 +208,7 @@ impl Sandbox {
                 time: now,
                 payload,
             })
-            .ok_or("no payload for that object and field")?;
+            .ok_or(SampleError::NoPayload)?;
         change.value = merge(change.value, overrides);
         Ok(change)
     }
@@ -195,7 +226,7 @@ mod tests {
             Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
         let quality = sandbox
             .sample_change(
-                "whatsapp_business_account",
+                WebhookObject::WhatsappBusinessAccount,
                 "phone_number_quality_update",
                 None,
                 None,
@@ -205,7 +236,7 @@ mod tests {
         assert_eq!(quality.entry_time, Some(sandbox.clock.now()));
         let template = sandbox
             .sample_change(
-                "whatsapp_business_account",
+                WebhookObject::WhatsappBusinessAccount,
                 "message_template_status_update",
                 None,
                 Some(json!({"event": "PAUSED"})),
@@ -216,12 +247,7 @@ mod tests {
         assert_eq!(template.value["event"], "PAUSED");
         assert!(
             sandbox
-                .sample_change("whatsapp_business_account", "nope", None, None)
-                .is_err()
-        );
-        assert!(
-            sandbox
-                .sample_change("fax", "messages", None, None)
+                .sample_change(WebhookObject::WhatsappBusinessAccount, "nope", None, None)
                 .is_err()
         );
     }

@@ -8,10 +8,55 @@ use serde::{Deserialize, Serialize};
 
 use crate::world::sandbox::Sandbox;
 
+/// The objects Meta sends webhooks for. Declared in alphabetical order, so
+/// maps keyed by object list them as they always have.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookObject {
+    Instagram,
+    Page,
+    User,
+    WhatsappBusinessAccount,
+}
+
+impl WebhookObject {
+    pub const ALL: [WebhookObject; 4] = [
+        WebhookObject::WhatsappBusinessAccount,
+        WebhookObject::Page,
+        WebhookObject::Instagram,
+        WebhookObject::User,
+    ];
+
+    /// The name in payloads and subscriptions (`whatsapp_business_account`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookObject::Instagram => "instagram",
+            WebhookObject::Page => "page",
+            WebhookObject::User => "user",
+            WebhookObject::WhatsappBusinessAccount => "whatsapp_business_account",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<WebhookObject> {
+        Self::ALL.into_iter().find(|object| object.name() == name)
+    }
+
+    /// `whatsapp_business_account, page, instagram, user`, for error messages.
+    pub fn names() -> String {
+        Self::ALL.map(WebhookObject::name).join(", ")
+    }
+}
+
+impl std::fmt::Display for WebhookObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Fields an app may subscribe to, per object.
-pub fn known_fields(object: &str) -> Option<&'static [&'static str]> {
+pub fn known_fields(object: WebhookObject) -> &'static [&'static str] {
     match object {
-        "whatsapp_business_account" => Some(&[
+        WebhookObject::WhatsappBusinessAccount => &[
             "messages",
             "message_template_status_update",
             "message_template_quality_update",
@@ -34,8 +79,8 @@ pub fn known_fields(object: &str) -> Option<&'static [&'static str]> {
             "group_settings_update",
             "calls",
             "business_username_update",
-        ]),
-        "page" => Some(&[
+        ],
+        WebhookObject::Page => &[
             "messages",
             "messaging_postbacks",
             "messaging_optins",
@@ -56,8 +101,8 @@ pub fn known_fields(object: &str) -> Option<&'static [&'static str]> {
             "website",
             "location",
             "category",
-        ]),
-        "instagram" => Some(&[
+        ],
+        WebhookObject::Instagram => &[
             "messages",
             "messaging_postbacks",
             "messaging_seen",
@@ -69,15 +114,14 @@ pub fn known_fields(object: &str) -> Option<&'static [&'static str]> {
             "live_comments",
             "mentions",
             "story_insights",
-        ]),
-        "user" => Some(&["name", "email", "picture", "feed", "photos"]),
-        _ => None,
+        ],
+        WebhookObject::User => &["name", "email", "picture", "feed", "photos"],
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AppSubscription {
-    pub object: String,
+    pub object: WebhookObject,
     pub callback_url: String,
     pub verify_token: String,
     pub fields: Vec<String>,
@@ -88,7 +132,7 @@ pub struct AppSubscription {
 
 /// app id -> object -> subscription.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Subscriptions(pub BTreeMap<String, BTreeMap<String, AppSubscription>>);
+pub struct Subscriptions(pub BTreeMap<String, BTreeMap<WebhookObject, AppSubscription>>);
 
 impl Sandbox {
     /// Save (or replace) an app's subscription to an object; the new fields are
@@ -115,7 +159,7 @@ impl Sandbox {
         }
         subscription.fields.sort();
         subscription.fields.dedup();
-        existing.insert(subscription.object.clone(), subscription);
+        existing.insert(subscription.object, subscription);
         previous
     }
 
@@ -123,7 +167,7 @@ impl Sandbox {
     pub fn settle_subscription(
         &mut self,
         app_id: &str,
-        object: &str,
+        object: WebhookObject,
         verified: bool,
         previous: Option<AppSubscription>,
     ) {
@@ -132,15 +176,15 @@ impl Sandbox {
         };
         match (verified, previous) {
             (true, _) => {
-                if let Some(subscription) = objects.get_mut(object) {
+                if let Some(subscription) = objects.get_mut(&object) {
                     subscription.active = true;
                 }
             }
             (false, Some(previous)) => {
-                objects.insert(object.to_owned(), previous);
+                objects.insert(object, previous);
             }
             (false, None) => {
-                objects.remove(object);
+                objects.remove(&object);
             }
         }
     }
@@ -149,7 +193,7 @@ impl Sandbox {
     pub fn remove_subscription(
         &mut self,
         app_id: &str,
-        object: Option<&str>,
+        object: Option<WebhookObject>,
         fields: Option<&[String]>,
     ) {
         let Some(objects) = self.webhooks.subscriptions.0.get_mut(app_id) else {
@@ -158,13 +202,13 @@ impl Sandbox {
         match (object, fields) {
             (None, _) => objects.clear(),
             (Some(object), None) => {
-                objects.remove(object);
+                objects.remove(&object);
             }
             (Some(object), Some(fields)) => {
-                if let Some(subscription) = objects.get_mut(object) {
+                if let Some(subscription) = objects.get_mut(&object) {
                     subscription.fields.retain(|f| !fields.contains(f));
                     if subscription.fields.is_empty() {
-                        objects.remove(object);
+                        objects.remove(&object);
                     }
                 }
             }
@@ -175,14 +219,14 @@ impl Sandbox {
     pub fn subscription_for(
         &self,
         app_id: &str,
-        object: &str,
+        object: WebhookObject,
         field: &str,
     ) -> Option<&AppSubscription> {
         self.webhooks
             .subscriptions
             .0
             .get(app_id)?
-            .get(object)
+            .get(&object)
             .filter(|s| s.active && s.fields.iter().any(|f| f == field))
     }
 }

@@ -6,42 +6,26 @@ use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
-use super::accounts::{Consumer, phone_digits};
-use crate::world::sandbox::Sandbox;
+use serde::{Deserialize, Serialize};
 
-/// The calling code and ISO 3166 country of a phone number, when known.
-pub fn calling_code(digits: &str) -> Option<(&'static str, &'static str)> {
-    const CODES: [(&str, &str); 24] = [
-        ("1", "US"),
-        ("7", "RU"),
-        ("20", "EG"),
-        ("27", "ZA"),
-        ("33", "FR"),
-        ("34", "ES"),
-        ("39", "IT"),
-        ("44", "GB"),
-        ("49", "DE"),
-        ("52", "MX"),
-        ("54", "AR"),
-        ("55", "BR"),
-        ("57", "CO"),
-        ("60", "MY"),
-        ("62", "ID"),
-        ("63", "PH"),
-        ("65", "SG"),
-        ("81", "JP"),
-        ("90", "TR"),
-        ("91", "IN"),
-        ("234", "NG"),
-        ("254", "KE"),
-        ("880", "BD"),
-        ("971", "AE"),
-    ];
-    CODES
-        .iter()
-        .filter(|(code, _)| digits.starts_with(code))
-        .max_by_key(|(code, _)| code.len())
-        .copied()
+use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::{calling_code, phone_digits};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Consumer {
+    /// E.164 digits without `+`; also the consumer's `wa_id`.
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub on_whatsapp: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Business phone number ids this consumer has blocked.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub blocked: BTreeSet<String>,
+    /// Business portfolio ids whose marketing messages this consumer stopped.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub marketing_opt_out: BTreeSet<String>,
 }
 
 /// ISO 3166 country of a phone number's calling code (the BSUID prefix).
@@ -83,7 +67,7 @@ impl Sandbox {
         if !(8..=15).contains(&digits.len()) {
             return Err(ConsumerError::InvalidPhone(phone.to_owned()));
         }
-        if self.consumers.contains_key(&digits) {
+        if self.whatsapp.consumers.contains_key(&digits) {
             return Err(ConsumerError::Exists(digits));
         }
         if let Some(username) = &username
@@ -99,7 +83,7 @@ impl Sandbox {
             blocked: BTreeSet::new(),
             marketing_opt_out: BTreeSet::new(),
         };
-        self.consumers.insert(digits, consumer.clone());
+        self.whatsapp.consumers.insert(digits, consumer.clone());
         Ok(consumer)
     }
 
@@ -120,10 +104,10 @@ impl Sandbox {
 
     /// The consumer blocks (or unblocks) a business number. False when either is unknown.
     pub fn set_blocked(&mut self, consumer: &str, phone_number_id: &str, blocked: bool) -> bool {
-        if !self.phone_numbers.contains_key(phone_number_id) {
+        if !self.whatsapp.phone_numbers.contains_key(phone_number_id) {
             return false;
         }
-        let Some(person) = self.consumers.get_mut(consumer) else {
+        let Some(person) = self.whatsapp.consumers.get_mut(consumer) else {
             return false;
         };
         if blocked {
@@ -145,7 +129,7 @@ impl Sandbox {
         let Some(business) = self.business_of_phone(phone_number_id) else {
             return false;
         };
-        let Some(person) = self.consumers.get_mut(consumer) else {
+        let Some(person) = self.whatsapp.consumers.get_mut(consumer) else {
             return false;
         };
         if opt_out {
@@ -158,8 +142,8 @@ impl Sandbox {
 
     /// The business portfolio a phone number belongs to.
     pub fn business_of_phone(&self, phone_number_id: &str) -> Option<String> {
-        let phone = self.phone_numbers.get(phone_number_id)?;
-        Some(self.wabas.get(&phone.waba_id)?.business_id.clone())
+        let phone = self.whatsapp.phone_numbers.get(phone_number_id)?;
+        Some(self.whatsapp.wabas.get(&phone.waba_id)?.business_id.clone())
     }
 }
 

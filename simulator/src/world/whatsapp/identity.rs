@@ -44,6 +44,13 @@ pub struct IdentityState {
     pub contact_books: BTreeMap<String, ContactBook>,
 }
 
+impl IdentityState {
+    /// A business portfolio's contact book (on, and empty, until changed).
+    pub fn book_mut(&mut self, business_id: String) -> &mut ContactBook {
+        self.contact_books.entry(business_id).or_default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactBookError {
     /// The BSUID is not one of this portfolio's.
@@ -58,7 +65,7 @@ fn key(phone_number_id: &str, consumer: &str) -> String {
 impl Sandbox {
     /// May this business number see the consumer's phone number right now?
     pub fn phone_visible(&self, phone_number_id: &str, consumer: &str) -> bool {
-        let Some(person) = self.consumers.get(consumer) else {
+        let Some(person) = self.whatsapp.consumers.get(consumer) else {
             return true;
         };
         if person.username.is_none() {
@@ -66,17 +73,20 @@ impl Sandbox {
         }
         let now = self.clock.now();
         let recent = self
+            .whatsapp
             .identity
             .exchanges
             .get(&key(phone_number_id, consumer))
             .is_some_and(|at| now - at < VISIBILITY_SECONDS);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let in_book = self
+            .whatsapp
             .identity
             .contact_books
             .get(&business)
             .is_none_or(|book| book.enabled)
             && self
+                .whatsapp
                 .identity
                 .contact_books
                 .get(&business)
@@ -88,11 +98,12 @@ impl Sandbox {
     /// for 30 days, and the portfolio's contact book (if on) stores the pair.
     pub fn record_exchange(&mut self, phone_number_id: &str, consumer: &str) {
         let now = self.clock.now();
-        self.identity
+        self.whatsapp
+            .identity
             .exchanges
             .insert(key(phone_number_id, consumer), now);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
-        let book = self.identity.contact_books.entry(business).or_default();
+        let book = self.whatsapp.identity.book_mut(business);
         if book.enabled {
             book.phones.insert(consumer.to_owned());
         }
@@ -100,10 +111,11 @@ impl Sandbox {
 
     /// Switch a portfolio's contact book on or off (off deletes its entries).
     pub fn set_contact_book(&mut self, business_id: &str, enabled: bool) -> bool {
-        if !self.businesses.contains_key(business_id) {
+        if !self.accounts.businesses.contains_key(business_id) {
             return false;
         }
         let book = self
+            .whatsapp
             .identity
             .contact_books
             .entry(business_id.to_owned())
@@ -123,12 +135,13 @@ impl Sandbox {
     ) -> Result<bool, ContactBookError> {
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let phone = self
+            .whatsapp
             .consumers
             .keys()
             .find(|phone| self.bsuid(phone, &business) == bsuid)
             .cloned()
             .ok_or(ContactBookError::UnknownUserId)?;
-        let book = self.identity.contact_books.entry(business).or_default();
+        let book = self.whatsapp.identity.book_mut(business);
         if !book.enabled {
             return Err(ContactBookError::BookDisabled);
         }
@@ -143,6 +156,7 @@ impl Sandbox {
         phone_number_id: &str,
     ) -> Result<String, InboundRefusal> {
         let person = self
+            .whatsapp
             .consumers
             .get(consumer)
             .ok_or(InboundRefusal::UnknownConsumer)?
@@ -158,10 +172,9 @@ impl Sandbox {
         }]});
         let id = self.receive_message(consumer, phone_number_id, message)?;
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
-        self.identity
-            .contact_books
-            .entry(business)
-            .or_default()
+        self.whatsapp
+            .identity
+            .book_mut(business)
             .phones
             .insert(consumer.to_owned());
         Ok(id)
@@ -171,19 +184,23 @@ impl Sandbox {
     /// `user_changed_number` system message to every business number they
     /// exchanged messages with.
     pub fn change_number(&mut self, old: &str, new: &str) -> Result<(), ConsumerError> {
-        if self.consumers.contains_key(new) {
+        if self.whatsapp.consumers.contains_key(new) {
             return Err(ConsumerError::Exists(new.to_owned()));
         }
         if !(8..=15).contains(&new.len()) || !new.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ConsumerError::InvalidPhone(new.to_owned()));
         }
         let mut person = self
+            .whatsapp
             .consumers
             .remove(old)
             .ok_or_else(|| ConsumerError::InvalidPhone(old.to_owned()))?;
         person.phone = new.to_owned();
-        self.consumers.insert(new.to_owned(), person.clone());
+        self.whatsapp
+            .consumers
+            .insert(new.to_owned(), person.clone());
         let talked_to: Vec<String> = self
+            .whatsapp
             .identity
             .exchanges
             .keys()
@@ -192,6 +209,7 @@ impl Sandbox {
         let now = self.clock.now();
         for phone_number_id in talked_to {
             let Some(waba_id) = self
+                .whatsapp
                 .phone_numbers
                 .get(&phone_number_id)
                 .map(|p| p.waba_id.clone())

@@ -93,9 +93,7 @@ impl Sandbox {
         lifetime: i64,
     ) -> Media {
         let now = self.clock.now();
-        let id = self
-            .allocate_node(NodeKind::Media, None, "media")
-            .expect("generated ids never collide with the registry");
+        let id = self.allocate_node(NodeKind::Media);
         let media = Media {
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
@@ -106,7 +104,7 @@ impl Sandbox {
             created_at: now,
             expires_at: now + lifetime,
         };
-        self.media.insert(id, media.clone());
+        self.whatsapp.media.insert(id, media.clone());
         media
     }
 
@@ -130,19 +128,23 @@ impl Sandbox {
 
     /// A file a consumer sends: synthetic bytes of the declared type, kept 7 days.
     pub fn receive_media(&mut self, phone_number_id: &str, mime_type: &str) -> Media {
-        let bytes = format!("metasim inbound {mime_type} #{}", self.media.len() + 1).into_bytes();
+        let bytes = format!(
+            "metasim inbound {mime_type} #{}",
+            self.whatsapp.media.len() + 1
+        )
+        .into_bytes();
         self.store_media(phone_number_id, mime_type, &bytes, INBOUND_LIFETIME)
     }
 
     /// Media that exists and has not expired.
     pub fn live_media(&self, id: &str) -> Option<&Media> {
         let now = self.clock.now();
-        self.media.get(id).filter(|m| now < m.expires_at)
+        self.whatsapp.media.get(id).filter(|m| now < m.expires_at)
     }
 
     pub fn delete_media(&mut self, id: &str) -> bool {
         self.registry.remove(id);
-        self.media.remove(id).is_some()
+        self.whatsapp.media.remove(id).is_some()
     }
 
     /// The signature of a download URL: only this sandbox's URLs verify.

@@ -60,6 +60,20 @@ pub enum Direction {
     Inbound,
 }
 
+/// Where a message is: Meta's status names, as webhooks and inboxes show them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageStatus {
+    /// Outbound, taken by the API and not yet sent.
+    Accepted,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+    /// Inbound, not yet read by the business.
+    Received,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct WaMessage {
     pub seq: u64,
@@ -75,7 +89,7 @@ pub struct WaMessage {
     pub rendered: Option<String>,
     pub time: i64,
     /// Outbound: `sent`, `delivered`, `read` or `failed`. Inbound: `received` or `read`.
-    pub status: String,
+    pub status: MessageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<StatusError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,14 +199,16 @@ impl Sandbox {
     /// Is the 24-hour window between this number and consumer open?
     pub fn window_open(&self, phone_number_id: &str, consumer: &str) -> bool {
         let now = self.clock.now();
-        self.messaging
+        self.whatsapp
+            .messaging
             .windows
             .get(&pair_key(phone_number_id, consumer))
             .is_some_and(|last| now < last + SERVICE_WINDOW_SECONDS)
     }
 
     pub fn find_template(&self, waba_id: &str, name: &str, language: &str) -> Option<&Template> {
-        self.templates
+        self.whatsapp
+            .templates
             .values()
             .find(|t| t.waba_id == waba_id && t.name == name && t.language == language)
     }
@@ -206,6 +222,7 @@ impl Sandbox {
         let limits = self.options.messaging_limits;
         if limits.throughput_per_second > 0 {
             let second = self
+                .whatsapp
                 .messaging
                 .throughput
                 .entry(phone_number_id.to_owned())
@@ -220,6 +237,7 @@ impl Sandbox {
         }
         if limits.pair_burst > 0 {
             let bucket = self
+                .whatsapp
                 .messaging
                 .pairs
                 .entry(pair_key(phone_number_id, consumer))
@@ -258,6 +276,7 @@ impl Sandbox {
         outbound: Outbound,
     ) -> Result<String, SendRefusal> {
         let phone = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .ok_or(SendRefusal::NotRegistered)?;
@@ -289,7 +308,7 @@ impl Sandbox {
         let id = self.ids.wamid(&outbound.to, false);
         let now = self.clock.now();
         let mut message = WaMessage {
-            seq: self.messaging.next_seq(),
+            seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: outbound.to.clone(),
@@ -297,7 +316,7 @@ impl Sandbox {
             message: outbound.message,
             rendered,
             time: now,
-            status: "accepted".to_owned(),
+            status: MessageStatus::Accepted,
             error: None,
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
@@ -313,7 +332,7 @@ impl Sandbox {
         });
         match failure {
             Some(error) => {
-                message.status = "failed".to_owned();
+                message.status = MessageStatus::Failed;
                 message.error = Some(error);
                 self.emit_status(&waba_id, &message);
             }
@@ -331,14 +350,14 @@ impl Sandbox {
                     .to_owned(),
                     category,
                 });
-                for status in ["sent", "delivered"] {
-                    message.status = status.to_owned();
+                for status in [MessageStatus::Sent, MessageStatus::Delivered] {
+                    message.status = status;
                     self.emit_status(&waba_id, &message);
                 }
                 self.record_exchange(phone_number_id, &outbound.to);
             }
         }
-        self.messaging.messages.insert(id.clone(), message);
+        self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
     }
 
@@ -367,7 +386,7 @@ impl Sandbox {
         category: &str,
     ) -> Option<StatusError> {
         let undeliverable = failure(131026, "Message undeliverable", "Message Undeliverable.");
-        let Some(consumer) = self.consumers.get(to) else {
+        let Some(consumer) = self.whatsapp.consumers.get(to) else {
             return Some(undeliverable);
         };
         if !consumer.on_whatsapp || consumer.blocked.contains(phone_number_id) {
@@ -399,13 +418,13 @@ impl Sandbox {
             waba_id: waba_id.to_owned(),
             phone_number_id: message.phone_number_id.clone(),
             message_id: message.id.clone(),
-            status: message.status.clone(),
+            status: message.status,
             recipient: (!message.addressed_by_user_id
                 || self.phone_visible(&message.phone_number_id, &message.consumer))
             .then(|| message.consumer.clone()),
             addressed_by_user_id: message.addressed_by_user_id,
             recipient_user_id: self.bsuid(&message.consumer, &business),
-            pricing: if message.status == "failed" {
+            pricing: if message.status == MessageStatus::Failed {
                 None
             } else {
                 message.pricing.clone()
@@ -426,6 +445,7 @@ impl Sandbox {
         mut message: Value,
     ) -> Result<String, InboundRefusal> {
         let person = self
+            .whatsapp
             .consumers
             .get(consumer)
             .ok_or(InboundRefusal::UnknownConsumer)?
@@ -434,6 +454,7 @@ impl Sandbox {
             return Err(InboundRefusal::NotOnWhatsapp);
         }
         let phone = self
+            .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .ok_or(InboundRefusal::UnknownBusinessNumber)?
@@ -456,11 +477,12 @@ impl Sandbox {
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
-        self.messaging
+        self.whatsapp
+            .messaging
             .windows
             .insert(pair_key(phone_number_id, consumer), now);
         let record = WaMessage {
-            seq: self.messaging.next_seq(),
+            seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
             consumer: consumer.to_owned(),
@@ -468,13 +490,13 @@ impl Sandbox {
             message: message.clone(),
             rendered: None,
             time: now,
-            status: "received".to_owned(),
+            status: MessageStatus::Received,
             error: None,
             pricing: None,
             biz_opaque_callback_data: None,
             addressed_by_user_id: false,
         };
-        self.messaging.messages.insert(id.clone(), record);
+        self.whatsapp.messaging.messages.insert(id.clone(), record);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let payload = EventPayload::WhatsappInbound {
             waba_id: phone.waba_id.clone(),
@@ -524,24 +546,26 @@ impl Sandbox {
     /// delivered message becomes `read`. Returns how many changed.
     pub fn consumer_reads(&mut self, consumer: &str, ids: Option<&[String]>) -> usize {
         let targets: Vec<String> = self
+            .whatsapp
             .messaging
             .in_order()
             .into_iter()
             .filter(|m| {
                 m.direction == Direction::Outbound
                     && m.consumer == consumer
-                    && m.status == "delivered"
+                    && m.status == MessageStatus::Delivered
             })
             .filter(|m| ids.is_none_or(|ids| ids.contains(&m.id)))
             .map(|m| m.id.clone())
             .collect();
         for id in &targets {
-            let Some(message) = self.messaging.messages.get_mut(id) else {
+            let Some(message) = self.whatsapp.messaging.messages.get_mut(id) else {
                 continue;
             };
-            message.status = "read".to_owned();
+            message.status = MessageStatus::Read;
             let message = message.clone();
             let waba_id = self
+                .whatsapp
                 .phone_numbers
                 .get(&message.phone_number_id)
                 .map(|p| p.waba_id.clone())
@@ -554,19 +578,19 @@ impl Sandbox {
     /// The business marks an inbound message read (and, as Meta does, the
     /// earlier messages of that conversation). False when no such message.
     pub fn business_reads(&mut self, phone_number_id: &str, message_id: &str) -> bool {
-        let Some(target) = self.messaging.messages.get(message_id).cloned() else {
+        let Some(target) = self.whatsapp.messaging.messages.get(message_id).cloned() else {
             return false;
         };
         if target.direction != Direction::Inbound || target.phone_number_id != phone_number_id {
             return false;
         }
-        for message in self.messaging.messages.values_mut() {
+        for message in self.whatsapp.messaging.messages.values_mut() {
             if message.direction == Direction::Inbound
                 && message.phone_number_id == phone_number_id
                 && message.consumer == target.consumer
                 && message.seq <= target.seq
             {
-                message.status = "read".to_owned();
+                message.status = MessageStatus::Read;
             }
         }
         true

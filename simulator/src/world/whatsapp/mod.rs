@@ -2,19 +2,61 @@
 //! business phone numbers and the number lifecycle (add, verify by code,
 //! register, deregister), the phones' SMS/voice inboxes, message templates,
 //! messaging with its window, limits and statuses, and the consumers on the
-//! other end.
+//! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
 
-pub mod accounts;
 pub mod consumers;
+pub mod fixture;
+pub mod flows;
 pub mod identity;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
+pub mod nodes;
 pub mod official;
 pub mod profile;
 pub mod registration;
 pub mod settings;
-pub mod template_management;
 pub mod templates;
+pub mod waba;
 
-pub use accounts::{Consumer, PhoneNumber, Waba, phone_digits};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use consumers::Consumer;
+pub use waba::{PhoneNumber, Waba};
+
+use flows::Flow;
+use identity::IdentityState;
+use inbox::PhoneInboxes;
+use media::Media;
+use messaging::Messaging;
+use templates::Template;
+
+/// Everything WhatsApp of a sandbox.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct WhatsappState {
+    /// WABA id -> WABA.
+    pub wabas: BTreeMap<String, Waba>,
+    /// Phone number id -> business phone number.
+    pub phone_numbers: BTreeMap<String, PhoneNumber>,
+    /// Phone digits -> consumer.
+    pub consumers: BTreeMap<String, Consumer>,
+    /// What every phone received by SMS or voice call (verification codes).
+    #[serde(default)]
+    pub phone_inboxes: PhoneInboxes,
+    /// Template id -> template.
+    #[serde(default)]
+    pub templates: BTreeMap<String, Template>,
+    #[serde(default)]
+    pub messaging: Messaging,
+    /// Media id -> uploaded or received media.
+    #[serde(default)]
+    pub media: BTreeMap<String, Media>,
+    /// Exchanges and contact books: who may see a consumer's phone number.
+    #[serde(default)]
+    pub identity: IdentityState,
+    /// Flow id -> WhatsApp Flow.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flows: BTreeMap<String, Flow>,
+}

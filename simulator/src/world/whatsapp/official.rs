@@ -37,7 +37,7 @@ impl Sandbox {
     ) {
         let id = self.ids.wamid(consumer, false);
         let message = OfficialMessage {
-            seq: self.messaging.next_seq(),
+            seq: self.whatsapp.messaging.next_seq(),
             id,
             consumer: consumer.to_owned(),
             sender: sender.to_owned(),
@@ -45,6 +45,6 @@ impl Sandbox {
             code,
             time: self.clock.now(),
         };
-        self.messaging.official.push(message);
+        self.whatsapp.messaging.official.push(message);
     }
 }

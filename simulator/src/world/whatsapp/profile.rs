@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 
 /// Meta's business verticals.
 pub const VERTICALS: [&str; 23] = [
@@ -156,46 +157,55 @@ impl BusinessProfile {
 }
 
 /// Check an update against Meta's limits; the error names the field.
-pub fn check_update(update: &ProfileUpdate) -> Result<(), String> {
+pub fn check_update(update: &ProfileUpdate) -> Result<(), Invalid> {
     for (field, value) in &update.texts {
         let max = TEXT_FIELDS
             .iter()
             .find(|(name, _)| name == field)
             .map_or(0, |(_, max)| *max);
         if value.chars().count() > max {
-            return Err(format!("{field} must be at most {max} characters long"));
+            return Err(Invalid::new(
+                field,
+                format!("{field} must be at most {max} characters long"),
+            ));
         }
         if field == "about" && value.is_empty() {
-            return Err("about cannot be empty".into());
+            return Err(Invalid::new("about", "about cannot be empty"));
         }
         if field == "email" && !value.is_empty() && !(value.contains('@') && value.contains('.')) {
-            return Err("email must be a valid email address".into());
+            return Err(Invalid::new("email", "email must be a valid email address"));
         }
     }
     if let Some(websites) = &update.websites {
         if websites.len() > 2 {
-            return Err("websites takes at most 2 URLs".into());
+            return Err(Invalid::new("websites", "websites takes at most 2 URLs"));
         }
         if let Some(bad) = websites.iter().find(|w| {
             w.len() > WEBSITE_MAX || !(w.starts_with("http://") || w.starts_with("https://"))
         }) {
-            return Err(format!(
-                "websites: {bad:?} must start with http:// or https:// (at most 256 characters)"
+            return Err(Invalid::new(
+                "websites",
+                format!(
+                    "websites: {bad:?} must start with http:// or https:// (at most 256 characters)"
+                ),
             ));
         }
     }
     if let Some(hours) = &update.hours {
-        crate::world::pages::check_hours(hours)?;
+        crate::world::shared::business_info::check_hours(hours)?;
     }
     if update.category.as_deref() == Some("") {
-        return Err("category cannot be empty".into());
+        return Err(Invalid::new("category", "category cannot be empty"));
     }
     if let Some(vertical) = &update.vertical
         && !VERTICALS.contains(&vertical.as_str())
     {
-        return Err(format!(
-            "vertical must be one of {{{}}} - got {vertical:?}",
-            VERTICALS.join(", ")
+        return Err(Invalid::new(
+            "vertical",
+            format!(
+                "vertical must be one of {{{}}} - got {vertical:?}",
+                VERTICALS.join(", ")
+            ),
         ));
     }
     Ok(())
@@ -207,11 +217,11 @@ impl Sandbox {
         &mut self,
         phone_number_id: &str,
         update: ProfileUpdate,
-    ) -> Result<(), String> {
+    ) -> Result<(), Invalid> {
         check_update(&update)?;
         let seed = self.seed;
-        let Some(phone) = self.phone_numbers.get_mut(phone_number_id) else {
-            return Err("unknown phone number".into());
+        let Some(phone) = self.whatsapp.phone_numbers.get_mut(phone_number_id) else {
+            return Err(Invalid::new("phone_number_id", "unknown phone number"));
         };
         let profile = &mut phone.profile;
         for (field, value) in update.texts {

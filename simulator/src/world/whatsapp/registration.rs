@@ -5,11 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::accounts::{PhoneNumber, phone_digits};
+use super::PhoneNumber;
 use super::inbox::{CodeMethod, PhoneMessage};
 use super::profile::BusinessProfile;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::phone_digits;
 
 /// How long a one-time code stays valid.
 pub const CODE_TTL_SECONDS: i64 = 10 * 60;
@@ -84,7 +85,8 @@ pub fn display_number(cc: &str, number: &str) -> String {
 
 impl Sandbox {
     fn phone_mut(&mut self, id: &str) -> &mut PhoneNumber {
-        self.phone_numbers
+        self.whatsapp
+            .phone_numbers
             .get_mut(id)
             .expect("callers pass a phone number id from the registry")
     }
@@ -113,13 +115,16 @@ impl Sandbox {
                 "The parameter verified_name is required".into(),
             ));
         }
-        if self.phone_numbers.values().any(|p| p.digits == digits) {
+        if self
+            .whatsapp
+            .phone_numbers
+            .values()
+            .any(|p| p.digits == digits)
+        {
             return Err(RegistrationError::NumberInUse(digits));
         }
-        let id = self
-            .allocate_node(NodeKind::PhoneNumber, None, "phone_number")
-            .map_err(|e| RegistrationError::InvalidParameter(e.0))?;
-        self.phone_numbers.insert(
+        let id = self.allocate_node(NodeKind::PhoneNumber);
+        self.whatsapp.phone_numbers.insert(
             id.clone(),
             PhoneNumber {
                 id: id.clone(),
@@ -166,7 +171,7 @@ impl Sandbox {
             expires_at: now + CODE_TTL_SECONDS,
         });
         let digits = phone.digits.clone();
-        self.phone_inboxes.deliver(
+        self.whatsapp.phone_inboxes.deliver(
             &digits,
             PhoneMessage::verification_code(now, method, &code, language),
         );
@@ -291,8 +296,9 @@ mod tests {
     }
 
     fn last_code(sandbox: &Sandbox, id: &str) -> String {
-        let digits = &sandbox.phone_numbers[id].digits;
+        let digits = &sandbox.whatsapp.phone_numbers[id].digits;
         sandbox
+            .whatsapp
             .phone_inboxes
             .messages(digits)
             .last()
@@ -305,7 +311,7 @@ mod tests {
     fn full_lifecycle() {
         let (mut sandbox, id) = sandbox_with_new_number();
         assert_eq!(
-            sandbox.phone_numbers[&id].display_phone_number,
+            sandbox.whatsapp.phone_numbers[&id].display_phone_number,
             "+1 555-010-0002"
         );
         assert_eq!(
@@ -325,13 +331,13 @@ mod tests {
             "single use"
         );
         sandbox.register_number(&id, "111111").unwrap();
-        assert!(sandbox.phone_numbers[&id].is_registered());
+        assert!(sandbox.whatsapp.phone_numbers[&id].is_registered());
         assert_eq!(
             sandbox.register_number(&id, "222222"),
             Err(RegistrationError::PinMismatch)
         );
         sandbox.deregister_number(&id).unwrap();
-        assert_eq!(sandbox.phone_numbers[&id].status, "DISCONNECTED");
+        assert_eq!(sandbox.whatsapp.phone_numbers[&id].status, "DISCONNECTED");
         assert_eq!(
             sandbox.deregister_number(&id),
             Err(RegistrationError::NotRegistered)
@@ -349,7 +355,7 @@ mod tests {
             Err(RegistrationError::CodeNotVerified)
         );
         assert_eq!(
-            sandbox.phone_numbers[&id].code_verification_status,
+            sandbox.whatsapp.phone_numbers[&id].code_verification_status,
             "EXPIRED"
         );
     }

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PhoneSettings {
     pub calling: String,
@@ -36,20 +39,27 @@ pub const FEATURES: [&str; 4] = [
     "storage_configuration",
 ];
 
-fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, String> {
+fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, Invalid> {
     match value.and_then(Value::as_str) {
         Some(v @ ("enabled" | "disabled")) => Ok(v.to_owned()),
-        Some(other) => Err(format!(
-            "Param {path} must be one of {{enabled, disabled}} - got \"{other}\"."
+        Some(other) => Err(Invalid::new(
+            path,
+            format!("Param {path} must be one of {{enabled, disabled}} - got \"{other}\"."),
         )),
-        None => Err(format!("The parameter {path} is required.")),
+        None => Err(Invalid::new(
+            path,
+            format!("The parameter {path} is required."),
+        )),
     }
 }
 
-fn flag(value: Option<&Value>, path: &str) -> Result<bool, String> {
-    value
-        .and_then(Value::as_bool)
-        .ok_or_else(|| format!("The parameter {path} is required and must be a boolean."))
+fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
+    value.and_then(Value::as_bool).ok_or_else(|| {
+        Invalid::new(
+            path,
+            format!("The parameter {path} is required and must be a boolean."),
+        )
+    })
 }
 
 impl PhoneSettings {
@@ -75,14 +85,21 @@ impl PhoneSettings {
     }
 
     /// Apply one feature's update; the error is Meta's parameter message.
-    pub fn update(&mut self, feature: &str, value: &Value) -> Result<(), String> {
+    pub fn update(&mut self, feature: &str, value: &Value) -> Result<(), Invalid> {
         match feature {
             "calling" => {
                 self.calling = enabled_or_disabled(value.get("status"), "calling['status']")?;
                 if let Some(visibility) = value.get("call_icon_visibility") {
                     match visibility.as_str() {
-                        Some(v @ ("visible" | "hidden")) => self.call_icon_visibility = v.to_owned(),
-                        _ => return Err("Param calling['call_icon_visibility'] must be one of {visible, hidden}.".into()),
+                        Some(v @ ("visible" | "hidden")) => {
+                            self.call_icon_visibility = v.to_owned()
+                        }
+                        _ => {
+                            return Err(Invalid::new(
+                                "calling['call_icon_visibility']",
+                                "Param calling['call_icon_visibility'] must be one of {visible, hidden}.",
+                            ));
+                        }
                     }
                 }
             }
@@ -101,14 +118,38 @@ impl PhoneSettings {
                         .get("region")
                         .and_then(Value::as_str)
                         .filter(|r| r.len() == 2);
-                    Some(region.ok_or("Param storage_configuration['region'] must be a two-letter region code.")?.to_owned())
+                    let region = region.ok_or_else(|| {
+                        Invalid::new(
+                            "storage_configuration['region']",
+                            "Param storage_configuration['region'] must be a two-letter region code.",
+                        )
+                    })?;
+                    Some(region.to_owned())
                 } else {
                     None
                 };
             }
-            other => return Err(format!("Unknown setting {other}")),
+            other => return Err(Invalid::new(other, format!("Unknown setting {other}"))),
         }
         Ok(())
+    }
+}
+
+impl Sandbox {
+    /// Change one feature of a number's settings.
+    pub fn update_phone_settings(
+        &mut self,
+        phone_number_id: &str,
+        feature: &str,
+        value: &Value,
+    ) -> Result<(), Invalid> {
+        match self.whatsapp.phone_numbers.get_mut(phone_number_id) {
+            Some(phone) => phone.settings.update(feature, value),
+            None => Err(Invalid::new(
+                "phone_number_id",
+                format!("unknown phone number {phone_number_id}"),
+            )),
+        }
     }
 }
 

@@ -183,7 +183,7 @@ mod tests {
     use crate::world::journal::EncodedJson;
     use crate::world::sandbox::SandboxOptions;
     use crate::world::webhooks::payloads::Change;
-    use crate::world::webhooks::subscriptions::AppSubscription;
+    use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject};
     use serde_json::{Value, json};
 
     fn demo() -> Sandbox {
@@ -209,7 +209,7 @@ mod tests {
         sandbox.events.emit(
             now,
             EventPayload::AccountChange {
-                object: "page".into(),
+                object: WebhookObject::Page,
                 account_id: "1".into(),
                 field: "feed".into(),
                 value: json!({ "text": text }),
@@ -222,7 +222,7 @@ mod tests {
         let mut sandbox = demo();
         let app = sandbox.handles["app"].clone();
         let subscription = AppSubscription {
-            object: "instagram".into(),
+            object: WebhookObject::Instagram,
             callback_url: "http://127.0.0.1:9/hook".into(),
             verify_token: "token".into(),
             fields: vec!["comments".into()],
@@ -230,13 +230,13 @@ mod tests {
             active: false,
         };
         sandbox.save_subscription(&app, subscription);
-        sandbox.settle_subscription(&app, "instagram", true, None);
+        sandbox.settle_subscription(&app, WebhookObject::Instagram, true, None);
         sandbox
     }
 
     fn queue(sandbox: &mut Sandbox) -> u64 {
         let change = Change {
-            object: "instagram".into(),
+            object: WebhookObject::Instagram,
             entry_id: "1".into(),
             field: "comments".into(),
             value: json!({}),

@@ -1,0 +1,468 @@
+//! WhatsApp consumer routes: create consumers, act as them (send a message to a
+//! business number, read what they received, block a number, stop marketing),
+//! and read their inbox; a business portfolio's contact book.
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
+use crate::api::error::GraphError;
+use crate::api::state::{AppState, lock};
+use crate::world::clock::iso8601;
+use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::Consumer;
+use crate::world::whatsapp::consumers::ConsumerError;
+use crate::world::whatsapp::messaging::{Direction, InboundRefusal, MessageStatus};
+
+pub fn routes() -> Router<AppState> {
+    let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
+    Router::new()
+        .route(base, post(create_consumer).get(list_consumers))
+        .route(&format!("{base}/{{digits}}"), get(get_consumer))
+        .route(&format!("{base}/{{digits}}/messages"), post(send_inbound))
+        .route(&format!("{base}/{{digits}}/inbox"), get(inbox))
+        .route(&format!("{base}/{{digits}}/read"), post(read))
+        .route(&format!("{base}/{{digits}}/block"), post(block))
+        .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
+        .route(&format!("{base}/{{digits}}/share_phone"), post(share_phone))
+        .route(
+            &format!("{base}/{{digits}}/change_number"),
+            post(change_number),
+        )
+        .route(
+            "/_sim/sandboxes/{sid}/whatsapp/businesses/{business_id}/contact_book",
+            get(contact_book).post(set_contact_book),
+        )
+}
+
+fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
+    let user_ids: Map<String, Value> = sandbox
+        .accounts
+        .businesses
+        .keys()
+        .map(|business| {
+            (
+                business.clone(),
+                json!(sandbox.bsuid(&consumer.phone, business)),
+            )
+        })
+        .collect();
+    json!({
+        "phone": consumer.phone,
+        "wa_id": consumer.phone,
+        "name": consumer.name,
+        "username": consumer.username,
+        "on_whatsapp": consumer.on_whatsapp,
+        "user_ids": user_ids,
+        "blocked_phone_numbers": consumer.blocked,
+        "marketing_opt_out_businesses": consumer.marketing_opt_out,
+    })
+}
+
+pub(super) fn no_consumer(digits: &str) -> GraphError {
+    GraphError::sim_not_found(format!("No WhatsApp consumer with phone {digits:?}"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewConsumer {
+    phone: String,
+    name: Option<String>,
+    #[serde(default = "yes")]
+    on_whatsapp: bool,
+    username: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn create_consumer(
+    SimSandbox(shared): SimSandbox,
+    SimJson(request): SimJson<NewConsumer>,
+) -> Answer {
+    let mut sandbox = lock(&shared);
+    let consumer = sandbox
+        .create_consumer(
+            &request.phone,
+            request.name,
+            request.on_whatsapp,
+            request.username,
+        )
+        .map_err(|error| match error {
+            ConsumerError::InvalidPhone(phone) => GraphError::sim_invalid(format!(
+                "phone: {phone:?} is not an E.164 number (8 to 15 digits)"
+            )),
+            ConsumerError::Exists(phone) => {
+                GraphError::sim_conflict(format!("A consumer with phone {phone} already exists"))
+            }
+            ConsumerError::InvalidUsername(name) => GraphError::sim_invalid(format!(
+                "username: {name:?} is not a WhatsApp username (3-35 of a-z 0-9 . _, with a letter)"
+            )),
+        })?;
+    ok(StatusCode::CREATED, consumer_json(&sandbox, &consumer))
+}
+
+async fn list_consumers(SimSandbox(shared): SimSandbox) -> Answer {
+    let sandbox = lock(&shared);
+    let data: Vec<Value> = sandbox
+        .whatsapp
+        .consumers
+        .values()
+        .map(|c| consumer_json(&sandbox, c))
+        .collect();
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+async fn get_consumer(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+) -> Answer {
+    let sandbox = lock(&shared);
+    let consumer = sandbox
+        .whatsapp
+        .consumers
+        .get(&phone_digits(&digits))
+        .ok_or_else(|| no_consumer(&digits))?;
+    ok(StatusCode::OK, consumer_json(&sandbox, consumer))
+}
+
+/// Check an inbound message body (Cloud API webhook shape) and return the
+/// message object: `{"type", <type>: {...}, "context"?}`.
+fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::sim_invalid("type is required"))?;
+    let content = body.get(kind).cloned().ok_or_else(|| {
+        GraphError::sim_invalid(format!("{kind} is required for a {kind} message"))
+    })?;
+    let need = |keys: &[&str]| -> Result<(), GraphError> {
+        for key in keys {
+            if content.get(key).is_none_or(Value::is_null) {
+                return Err(GraphError::sim_invalid(format!("{kind}.{key} is required")));
+            }
+        }
+        Ok(())
+    };
+    match kind {
+        "text" => need(&["body"])?,
+        "button" => need(&["payload", "text"])?,
+        "location" => need(&["latitude", "longitude"])?,
+        "reaction" => need(&["message_id", "emoji"])?,
+        "interactive" => match content.get("type").and_then(Value::as_str) {
+            Some("button_reply") => need(&["button_reply"])?,
+            Some("list_reply") => need(&["list_reply"])?,
+            _ => {
+                return Err(GraphError::sim_invalid(
+                    "interactive.type must be button_reply or list_reply",
+                ));
+            }
+        },
+        "contacts" if content.as_array().is_some_and(|a| !a.is_empty()) => {}
+        "contacts" => {
+            return Err(GraphError::sim_invalid(
+                "contacts must be a non-empty array of contacts",
+            ));
+        }
+        // What Meta fills in (id, mime_type, sha256) is completed on delivery.
+        "image" | "video" | "audio" | "document" | "sticker" if content.is_object() => {}
+        "image" | "video" | "audio" | "document" | "sticker" => {
+            return Err(GraphError::sim_invalid(format!("{kind} must be an object")));
+        }
+        _ => {
+            return Err(GraphError::sim_invalid(format!(
+                "type {kind:?}: use text, button, interactive, image, video, audio, document, sticker, location, reaction or contacts"
+            )));
+        }
+    }
+    let mut message = json!({ "type": kind });
+    message[kind] = content;
+    if let Some(context) = body.get("context") {
+        message["context"] = context.clone();
+    }
+    Ok(message)
+}
+
+fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
+    match refusal {
+        InboundRefusal::UnknownConsumer => no_consumer(digits),
+        InboundRefusal::NotOnWhatsapp => {
+            GraphError::sim_invalid(format!("{digits} is not on WhatsApp"))
+        }
+        InboundRefusal::UnknownBusinessNumber => {
+            GraphError::sim_not_found(format!("No business phone number with id {to:?}"))
+        }
+        InboundRefusal::NumberNotRegistered => GraphError::sim_invalid(format!(
+            "The business number {to} is not registered with the Cloud API, so Meta would not deliver this message to it"
+        )),
+        InboundRefusal::Blocked => {
+            GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first"))
+        }
+    }
+}
+
+async fn send_inbound(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<Map<String, Value>>,
+) -> Answer {
+    let to = request
+        .get("to")
+        .and_then(Value::as_str)
+        .ok_or_else(|| GraphError::sim_invalid("to (a business phone number id) is required"))?
+        .to_owned();
+    let digits = phone_digits(&digits);
+    let message = inbound_message(&request)?;
+    let mut sandbox = lock(&shared);
+    let id = sandbox
+        .receive_message(&digits, &to, message)
+        .map_err(|refusal| inbound_refusal(refusal, &digits, &to))?;
+    ok(StatusCode::CREATED, json!({ "id": id }))
+}
+
+async fn inbox(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+) -> Answer {
+    let sandbox = lock(&shared);
+    let digits = phone_digits(&digits);
+    if !sandbox.whatsapp.consumers.contains_key(&digits) {
+        return Err(no_consumer(&digits));
+    }
+    let business = sandbox
+        .whatsapp
+        .messaging
+        .in_order()
+        .into_iter()
+        .filter(|m| {
+            m.direction == Direction::Outbound
+                && m.consumer == digits
+                && m.status != MessageStatus::Failed
+        })
+        .map(|m| {
+            let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
+            let kind = m.message["type"].as_str().unwrap_or_default();
+            let text = m
+                .rendered
+                .clone()
+                .or_else(|| m.message["text"]["body"].as_str().map(str::to_owned));
+            let entry = json!({
+                "id": m.id,
+                "from": phone.map(|p| p.digits.clone()),
+                "from_name": phone.map(|p| p.verified_name.clone()),
+                "verified": phone.is_some_and(|p| p.is_official_business_account),
+                "phone_number_id": m.phone_number_id,
+                "type": kind,
+                "text": text,
+                "message": m.message,
+                "time": m.time,
+                "iso": iso8601(m.time),
+                "status": m.status,
+            });
+            (m.seq, entry)
+        });
+    // Meta's own senders show a verified name and no number.
+    let official = sandbox
+        .whatsapp
+        .messaging
+        .official
+        .iter()
+        .filter(|m| m.consumer == digits)
+        .map(|m| {
+            let mut entry = json!({
+                "id": m.id,
+                "from": null,
+                "from_name": m.sender,
+                "verified": true,
+                "official": true,
+                "type": "text",
+                "text": m.text,
+                "message": { "type": "text", "text": { "body": m.text } },
+                "time": m.time,
+                "iso": iso8601(m.time),
+                "status": "delivered",
+            });
+            if let Some(code) = &m.code {
+                entry["code"] = json!(code);
+            }
+            (m.seq, entry)
+        });
+    let mut entries: Vec<(u64, Value)> = business.chain(official).collect();
+    entries.sort_by_key(|(seq, _)| *seq);
+    let data: Vec<Value> = entries.into_iter().map(|(_, entry)| entry).collect();
+    ok(StatusCode::OK, json!({ "data": data }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReadRequest {
+    message_ids: Option<Vec<String>>,
+}
+
+async fn read(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ReadRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let mut sandbox = lock(&shared);
+    if !sandbox.whatsapp.consumers.contains_key(&digits) {
+        return Err(no_consumer(&digits));
+    }
+    let count = sandbox.consumer_reads(&digits, request.message_ids.as_deref());
+    ok(StatusCode::OK, json!({ "success": true, "read": count }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockRequest {
+    phone_number_id: String,
+    /// `false` unblocks.
+    #[serde(default = "yes")]
+    blocked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarketingRequest {
+    phone_number_id: String,
+    opt_out: bool,
+}
+
+fn consumer_action(changed: bool, digits: &str, phone_number_id: &str) -> Answer {
+    if changed {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No consumer {digits:?} or no business phone number {phone_number_id:?}"
+        )))
+    }
+}
+
+async fn block(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<BlockRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let changed = lock(&shared).set_blocked(&digits, &request.phone_number_id, request.blocked);
+    consumer_action(changed, &digits, &request.phone_number_id)
+}
+
+async fn marketing(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<MarketingRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let changed =
+        lock(&shared).set_marketing_opt_out(&digits, &request.phone_number_id, request.opt_out);
+    consumer_action(changed, &digits, &request.phone_number_id)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareRequest {
+    to: String,
+}
+
+async fn share_phone(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ShareRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let id = lock(&shared)
+        .share_phone(&digits, &request.to)
+        .map_err(|refusal| inbound_refusal(refusal, &digits, &request.to))?;
+    ok(StatusCode::CREATED, json!({ "id": id }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeNumberRequest {
+    new_phone: String,
+}
+
+async fn change_number(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ChangeNumberRequest>,
+) -> Answer {
+    let (old, new) = (phone_digits(&digits), phone_digits(&request.new_phone));
+    let mut sandbox = lock(&shared);
+    if !sandbox.whatsapp.consumers.contains_key(&old) {
+        return Err(no_consumer(&old));
+    }
+    sandbox
+        .change_number(&old, &new)
+        .map_err(|error| match error {
+            ConsumerError::Exists(phone) => {
+                GraphError::sim_conflict(format!("A consumer with phone {phone} already exists"))
+            }
+            _ => GraphError::sim_invalid(format!(
+                "new_phone: {:?} is not an E.164 number (8 to 15 digits)",
+                request.new_phone
+            )),
+        })?;
+    let consumer = sandbox
+        .whatsapp
+        .consumers
+        .get(&new)
+        .cloned()
+        .ok_or_else(|| no_consumer(&new))?;
+    ok(StatusCode::OK, consumer_json(&sandbox, &consumer))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactBookRequest {
+    enabled: bool,
+}
+
+async fn contact_book(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, business_id)): SimPath<(String, String)>,
+) -> Answer {
+    let sandbox = lock(&shared);
+    if !sandbox.accounts.businesses.contains_key(&business_id) {
+        return Err(GraphError::sim_not_found(format!(
+            "No business with id {business_id:?}"
+        )));
+    }
+    let book = sandbox
+        .whatsapp
+        .identity
+        .contact_books
+        .get(&business_id)
+        .cloned()
+        .unwrap_or_default();
+    let entries: Vec<Value> = book
+        .phones
+        .iter()
+        .map(|phone| json!({ "phone": phone, "user_id": sandbox.bsuid(phone, &business_id) }))
+        .collect();
+    ok(
+        StatusCode::OK,
+        json!({ "enabled": book.enabled, "entries": entries }),
+    )
+}
+
+async fn set_contact_book(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, business_id)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ContactBookRequest>,
+) -> Answer {
+    if lock(&shared).set_contact_book(&business_id, request.enabled) {
+        ok(StatusCode::OK, json!({ "success": true }))
+    } else {
+        Err(GraphError::sim_not_found(format!(
+            "No business with id {business_id:?}"
+        )))
+    }
+}

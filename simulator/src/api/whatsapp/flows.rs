@@ -1,0 +1,43 @@
+//! `POST /{waba-id}/flows`: create a WhatsApp Flow as a draft (or clone one of
+//! the WABA's Flows). Reading them is the generic node and edge rendering of
+//! the Flow descriptor.
+
+use serde_json::{Value, json};
+
+use super::required;
+use crate::api::error::GraphError;
+use crate::api::routes::Operation;
+use crate::world::whatsapp::flows::{CATEGORIES, FlowError, NewFlow};
+
+pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
+    let request = op.request;
+    let new = NewFlow {
+        name: required(request, "name")?,
+        categories: request.param_list("categories").unwrap_or_default(),
+        endpoint_uri: request.param_str("endpoint_uri").filter(|u| !u.is_empty()),
+        clone_flow_id: request
+            .param_str("clone_flow_id")
+            .filter(|id| !id.is_empty()),
+        app_id: op.token.app_id.clone(),
+    };
+    if let Some(uri) = &new.endpoint_uri
+        && !uri.starts_with("https://")
+    {
+        return Err(GraphError::invalid_parameter(
+            "Param endpoint_uri must be an https URL",
+        ));
+    }
+    let id = op.sandbox.create_flow(op.id, new).map_err(|error| match error {
+        FlowError::NoCategories => {
+            GraphError::invalid_parameter("The parameter categories is required")
+        }
+        FlowError::UnknownCategory(category) => GraphError::invalid_parameter(format!(
+            "Param categories[0] must be one of {{{}}} - got \"{category}\".",
+            CATEGORIES.join(", ")
+        )),
+        FlowError::UnknownSource(id) => GraphError::invalid_parameter(format!(
+            "Param clone_flow_id must be the id of a Flow of this WhatsApp Business Account - got \"{id}\"."
+        )),
+    })?;
+    Ok(json!({ "id": id }))
+}

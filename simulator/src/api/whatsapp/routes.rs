@@ -1,0 +1,67 @@
+//! The WhatsApp route table: the Cloud API and Business Management API calls
+//! on WABAs, phone numbers, templates and media beyond reading them.
+//! Sending and uploading media need the messaging scope alone: a token that
+//! may send from a number need not be able to manage it.
+
+use super::{
+    contact_book, flows, media, messages, profile, registration, settings, subscriptions, templates,
+};
+use crate::api::routes::{Access, Method, Route};
+use crate::world::nodes::NodeKind;
+
+const MESSAGING: Access = Access::Scope("whatsapp_business_messaging");
+const WABA: NodeKind = NodeKind::WhatsappBusinessAccount;
+const PHONE: NodeKind = NodeKind::PhoneNumber;
+const TEMPLATE: NodeKind = NodeKind::MessageTemplate;
+const MEDIA: NodeKind = NodeKind::Media;
+use Method::{Delete, Get, Post};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(
+        WABA,
+        Some("phone_numbers"),
+        Post,
+        registration::add_phone_number,
+    ),
+    Route::new(PHONE, None, Post, registration::update_phone_number),
+    Route::new(
+        PHONE,
+        Some("request_code"),
+        Post,
+        registration::request_code,
+    ),
+    Route::new(PHONE, Some("verify_code"), Post, registration::verify_code),
+    Route::new(PHONE, Some("register"), Post, registration::register),
+    Route::new(PHONE, Some("deregister"), Post, registration::deregister),
+    Route::new(WABA, Some("message_templates"), Post, templates::create),
+    Route::new(WABA, Some("message_templates"), Delete, templates::delete),
+    Route::new(TEMPLATE, None, Post, templates::edit),
+    Route::new(PHONE, Some("whatsapp_business_profile"), Get, profile::read),
+    Route::new(
+        PHONE,
+        Some("whatsapp_business_profile"),
+        Post,
+        profile::update,
+    ),
+    Route::new(PHONE, Some("media"), Post, media::upload).access(MESSAGING),
+    Route::new(MEDIA, None, Get, media::describe),
+    Route::new(MEDIA, None, Delete, media::delete),
+    Route::new(PHONE, Some("settings"), Get, settings::read),
+    Route::new(PHONE, Some("settings"), Post, settings::update),
+    Route::new(
+        WABA,
+        Some("subscribed_apps"),
+        Post,
+        subscriptions::subscribe,
+    ),
+    Route::new(WABA, Some("subscribed_apps"), Get, subscriptions::list),
+    Route::new(
+        WABA,
+        Some("subscribed_apps"),
+        Delete,
+        subscriptions::unsubscribe,
+    ),
+    Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
+    Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
+    Route::new(WABA, Some("flows"), Post, flows::create),
+];

@@ -1,0 +1,38 @@
+//! List edges on one product's nodes whose items are another product's:
+//! the Pages a Facebook user has a role on (`/me/accounts`), and the
+//! WhatsApp Business Accounts a business portfolio owns.
+
+use serde_json::json;
+
+use crate::world::nodes::{EdgeItem, EdgeQuery, items_where};
+use crate::world::sandbox::Sandbox;
+
+/// `/me/accounts`: the Pages the user has a role on, each with the Page token
+/// derived from the calling token and the user's tasks.
+pub fn user_pages(sandbox: &Sandbox, user_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    sandbox
+        .pages
+        .pages
+        .values()
+        .filter_map(|page| {
+            let tasks = page.roles.get(user_id)?;
+            let page_token = sandbox.tokens.values().find(|t| {
+                t.subject_id == page.id && t.derived_from.as_ref() == Some(&query.token.token)
+            })?;
+            Some(EdgeItem {
+                id: page.id.clone(),
+                extra: vec![
+                    ("access_token", json!(page_token.token)),
+                    ("tasks", json!(tasks)),
+                ],
+            })
+        })
+        .collect()
+}
+
+/// `/{business-id}/owned_whatsapp_business_accounts`.
+pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    items_where(&sandbox.whatsapp.wabas, |waba| {
+        waba.business_id == business_id
+    })
+}

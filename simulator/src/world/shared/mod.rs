@@ -1,0 +1,35 @@
+//! Helpers more than one product needs: phone numbers as people type them,
+//! business info checks (opening hours, email addresses), and the typed
+//! refusal of an invalid input. Products share these instead of importing
+//! each other.
+
+pub mod business_info;
+pub mod phone;
+
+use std::fmt;
+
+/// An input a check refused: the field it concerns and a message, for a
+/// person, that names the field and says what it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub message: String,
+}
+
+impl Invalid {
+    /// `field` is the input's name; `message` the whole sentence.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Invalid {}

@@ -1,0 +1,66 @@
+//! Phone numbers as people type them (`+1 555-010-0001`) and what their
+//! digits tell: the E.164 digits, the calling code and the country.
+
+/// The digits of a phone number as typed: `+1 555-010-0001` -> `15550100001`.
+pub fn phone_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// E.164 numbers have 8 to 15 digits (country code included).
+pub fn is_e164_length(digits: &str) -> bool {
+    (8..=15).contains(&digits.len())
+}
+
+/// The calling code and ISO 3166 country of a phone number, when known.
+pub fn calling_code(digits: &str) -> Option<(&'static str, &'static str)> {
+    const CODES: [(&str, &str); 24] = [
+        ("1", "US"),
+        ("7", "RU"),
+        ("20", "EG"),
+        ("27", "ZA"),
+        ("33", "FR"),
+        ("34", "ES"),
+        ("39", "IT"),
+        ("44", "GB"),
+        ("49", "DE"),
+        ("52", "MX"),
+        ("54", "AR"),
+        ("55", "BR"),
+        ("57", "CO"),
+        ("60", "MY"),
+        ("62", "ID"),
+        ("63", "PH"),
+        ("65", "SG"),
+        ("81", "JP"),
+        ("90", "TR"),
+        ("91", "IN"),
+        ("234", "NG"),
+        ("254", "KE"),
+        ("880", "BD"),
+        ("971", "AE"),
+    ];
+    CODES
+        .iter()
+        .filter(|(code, _)| digits.starts_with(code))
+        .max_by_key(|(code, _)| code.len())
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_drop_formatting() {
+        assert_eq!(phone_digits("+1 555-010-0001"), "15550100001");
+        assert!(is_e164_length("15550100001"));
+        assert!(!is_e164_length("1234567"));
+    }
+
+    #[test]
+    fn the_longest_calling_code_wins() {
+        assert_eq!(calling_code("8801711000000"), Some(("880", "BD")));
+        assert_eq!(calling_code("15550100001"), Some(("1", "US")));
+        assert_eq!(calling_code("999"), None);
+    }
+}

@@ -1,0 +1,474 @@
+//! Managing message templates: create (into review), edit (back into review),
+//! delete by name or id, and the review itself — automatic after a virtual
+//! delay by default, or decided through the control plane. Every decision is a
+//! `message_template_status_update` event.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Template, placeholders};
+use crate::world::events::EventPayload;
+use crate::world::nodes::NodeKind;
+use crate::world::sandbox::Sandbox;
+
+/// How templates get reviewed in a sandbox.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateReview {
+    /// `true`: a pending template is approved `delay_seconds` after it was
+    /// submitted. `false`: it stays pending until the control plane decides.
+    #[serde(default = "yes")]
+    pub auto_approve: bool,
+    #[serde(default = "default_delay")]
+    pub delay_seconds: i64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_delay() -> i64 {
+    60
+}
+
+impl Default for TemplateReview {
+    fn default() -> Self {
+        Self {
+            auto_approve: true,
+            delay_seconds: default_delay(),
+        }
+    }
+}
+
+/// Most templates a WABA may hold (Meta: 250 for an unverified business).
+pub const TEMPLATES_PER_WABA: usize = 250;
+/// Most templates a WABA may create per hour (Meta: 100).
+pub const CREATIONS_PER_HOUR: usize = 100;
+
+/// What a create call asks for, after the API layer read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTemplate {
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    pub components: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateError {
+    Invalid(String),
+    /// Same name and language exist already.
+    Duplicate {
+        name: String,
+        language: String,
+    },
+    TooMany,
+    /// Over the creations-per-hour limit.
+    CreationRate,
+    NotFound,
+}
+
+/// `NAMED` when any placeholder is a name rather than a number.
+pub fn parameter_format(components: &Value) -> String {
+    let named = components
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("text").and_then(Value::as_str))
+        .flat_map(placeholders)
+        .any(|p| !p.bytes().all(|b| b.is_ascii_digit()));
+    if named { "NAMED" } else { "POSITIONAL" }.to_owned()
+}
+
+fn check_components(components: &Value) -> Result<(), TemplateError> {
+    let list = components
+        .as_array()
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| TemplateError::Invalid("components must be a non-empty array".into()))?;
+    let mut has_body = false;
+    for (i, component) in list.iter().enumerate() {
+        let kind = component
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let text_len = component
+            .get("text")
+            .and_then(Value::as_str)
+            .map_or(0, |t| t.chars().count());
+        let limit = match kind.as_str() {
+            "BODY" => {
+                has_body = true;
+                1024
+            }
+            "HEADER" | "FOOTER" => 60,
+            "BUTTONS" => usize::MAX,
+            other => {
+                return Err(TemplateError::Invalid(format!(
+                    "components[{i}].type must be one of HEADER, BODY, FOOTER, BUTTONS - got {other:?}"
+                )));
+            }
+        };
+        if text_len > limit {
+            return Err(TemplateError::Invalid(format!(
+                "components[{i}] ({kind}) text is longer than {limit} characters"
+            )));
+        }
+    }
+    if has_body {
+        Ok(())
+    } else {
+        Err(TemplateError::Invalid(
+            "a template needs a BODY component".into(),
+        ))
+    }
+}
+
+impl Sandbox {
+    fn review_due(&self) -> Option<i64> {
+        let review = self.options.template_review;
+        review
+            .auto_approve
+            .then(|| self.clock.now() + review.delay_seconds.max(0))
+    }
+
+    /// `POST /{waba-id}/message_templates`: a new template, pending review.
+    pub fn create_template(
+        &mut self,
+        waba_id: &str,
+        new: NewTemplate,
+    ) -> Result<Template, TemplateError> {
+        let name_ok = !new.name.is_empty()
+            && new.name.len() <= 512
+            && new
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !name_ok {
+            return Err(TemplateError::Invalid(
+                "name may contain only lowercase letters, digits and underscores (at most 512)"
+                    .into(),
+            ));
+        }
+        let category = new.category.to_ascii_uppercase();
+        if !matches!(
+            category.as_str(),
+            "MARKETING" | "UTILITY" | "AUTHENTICATION"
+        ) {
+            return Err(TemplateError::Invalid(format!(
+                "category must be one of MARKETING, UTILITY, AUTHENTICATION - got {:?}",
+                new.category
+            )));
+        }
+        check_components(&new.components)?;
+        if self
+            .find_template(waba_id, &new.name, &new.language)
+            .is_some()
+        {
+            return Err(TemplateError::Duplicate {
+                name: new.name,
+                language: new.language,
+            });
+        }
+        if self
+            .whatsapp
+            .templates
+            .values()
+            .filter(|t| t.waba_id == waba_id)
+            .count()
+            >= TEMPLATES_PER_WABA
+        {
+            return Err(TemplateError::TooMany);
+        }
+        let now = self.clock.now();
+        let recent = self
+            .whatsapp
+            .templates
+            .values()
+            .filter(|t| t.waba_id == waba_id && t.created_at > 0 && now - t.created_at < 3600)
+            .count();
+        if recent >= CREATIONS_PER_HOUR {
+            return Err(TemplateError::CreationRate);
+        }
+        let id = self.allocate_node(NodeKind::MessageTemplate);
+        let template = Template {
+            id: id.clone(),
+            waba_id: waba_id.to_owned(),
+            name: new.name,
+            language: new.language,
+            category,
+            status: "PENDING".to_owned(),
+            parameter_format: parameter_format(&new.components),
+            components: new.components,
+            rejected_reason: None,
+            review_due: self.review_due(),
+            created_seq: self
+                .whatsapp
+                .templates
+                .values()
+                .map(|t| t.created_seq)
+                .max()
+                .unwrap_or(0)
+                + 1,
+            created_at: now,
+        };
+        self.whatsapp.templates.insert(id, template.clone());
+        Ok(template)
+    }
+
+    /// `POST /{template-id}`: new components and/or category; back into review.
+    pub fn edit_template(
+        &mut self,
+        id: &str,
+        components: Option<Value>,
+        category: Option<String>,
+    ) -> Result<(), TemplateError> {
+        if let Some(components) = &components {
+            check_components(components)?;
+        }
+        let category = match category.map(|c| c.to_ascii_uppercase()) {
+            Some(c) if !matches!(c.as_str(), "MARKETING" | "UTILITY" | "AUTHENTICATION") => {
+                return Err(TemplateError::Invalid(format!(
+                    "category must be one of MARKETING, UTILITY, AUTHENTICATION - got {c:?}"
+                )));
+            }
+            other => other,
+        };
+        let due = self.review_due();
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or(TemplateError::NotFound)?;
+        if let Some(components) = components {
+            template.parameter_format = parameter_format(&components);
+            template.components = components;
+        }
+        if let Some(category) = category {
+            template.category = category;
+        }
+        template.status = "PENDING".to_owned();
+        template.rejected_reason = None;
+        template.review_due = due;
+        Ok(())
+    }
+
+    /// `DELETE /{waba-id}/message_templates?name=…[&hsm_id=…]`: every language of
+    /// the name, or just the one id, in creation order. Returns how many were deleted.
+    pub fn delete_templates(
+        &mut self,
+        waba_id: &str,
+        name: &str,
+        id: Option<&str>,
+    ) -> Result<usize, TemplateError> {
+        let mut doomed: Vec<Template> = self
+            .whatsapp
+            .templates
+            .values()
+            .filter(|t| t.waba_id == waba_id && t.name == name && id.is_none_or(|id| t.id == id))
+            .cloned()
+            .collect();
+        doomed.sort_by_key(|t| t.created_seq);
+        if doomed.is_empty() {
+            return Err(TemplateError::NotFound);
+        }
+        for template in &doomed {
+            self.whatsapp.templates.remove(&template.id);
+            self.registry.remove(&template.id);
+            self.emit_template_status(template, "DELETED", None, self.clock.now());
+        }
+        Ok(doomed.len())
+    }
+
+    /// Decide a template's review (control plane): APPROVED, REJECTED, PAUSED or DISABLED.
+    pub fn review_template(
+        &mut self,
+        id: &str,
+        status: &str,
+        reason: Option<String>,
+    ) -> Result<Template, TemplateError> {
+        if !matches!(status, "APPROVED" | "REJECTED" | "PAUSED" | "DISABLED") {
+            return Err(TemplateError::Invalid(format!(
+                "status must be one of APPROVED, REJECTED, PAUSED, DISABLED - got {status:?}"
+            )));
+        }
+        let now = self.clock.now();
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or(TemplateError::NotFound)?;
+        template.status = status.to_owned();
+        template.review_due = None;
+        template.rejected_reason = (status == "REJECTED").then(|| {
+            reason
+                .clone()
+                .unwrap_or_else(|| "INVALID_FORMAT".to_owned())
+        });
+        let template = template.clone();
+        let reason = if status == "REJECTED" {
+            template.rejected_reason.clone()
+        } else {
+            reason.or(Some("NONE".to_owned()))
+        };
+        self.emit_template_status(&template, status, reason, now);
+        Ok(template)
+    }
+
+    /// Approve every pending template whose automatic review is due, at the
+    /// virtual time it was due.
+    pub fn run_due_reviews(&mut self) {
+        let now = self.clock.now();
+        let mut due: Vec<(i64, u64, String)> = self
+            .whatsapp
+            .templates
+            .values()
+            .filter_map(|t| {
+                t.review_due
+                    .filter(|at| *at <= now)
+                    .map(|at| (at, t.created_seq, t.id.clone()))
+            })
+            .collect();
+        due.sort();
+        for (at, _, id) in due {
+            let Some(template) = self.whatsapp.templates.get_mut(&id) else {
+                continue;
+            };
+            template.status = "APPROVED".to_owned();
+            template.review_due = None;
+            let template = template.clone();
+            self.emit_template_status(&template, "APPROVED", Some("NONE".to_owned()), at);
+        }
+    }
+
+    fn emit_template_status(
+        &mut self,
+        template: &Template,
+        event: &str,
+        reason: Option<String>,
+        at: i64,
+    ) {
+        self.events.emit(
+            at,
+            EventPayload::WhatsappTemplateStatus {
+                waba_id: template.waba_id.clone(),
+                template_id: template.id.clone(),
+                name: template.name.clone(),
+                language: template.language.clone(),
+                category: template.category.clone(),
+                event: event.to_owned(),
+                reason,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::fixture::demo_fixture;
+    use crate::world::sandbox::SandboxOptions;
+    use serde_json::json;
+
+    fn setup() -> (Sandbox, String) {
+        let sandbox =
+            Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
+        let waba = sandbox.handles["waba"].clone();
+        (sandbox, waba)
+    }
+
+    fn new(name: &str) -> NewTemplate {
+        NewTemplate {
+            name: name.into(),
+            language: "en_US".into(),
+            category: "marketing".into(),
+            components: json!([{"type": "BODY", "text": "Hi {{first_name}}"}]),
+        }
+    }
+
+    #[test]
+    fn created_templates_are_approved_after_the_delay() {
+        let (mut sandbox, waba) = setup();
+        let template = sandbox.create_template(&waba, new("welcome")).unwrap();
+        assert_eq!(
+            (template.status.as_str(), template.category.as_str()),
+            ("PENDING", "MARKETING")
+        );
+        assert_eq!(template.parameter_format, "NAMED");
+        sandbox.clock.advance(59);
+        sandbox.run_due_reviews();
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
+        sandbox.clock.advance(1);
+        sandbox.run_due_reviews();
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "APPROVED");
+        assert_eq!(sandbox.events.all().len(), 1);
+    }
+
+    #[test]
+    fn manual_review_and_edits() {
+        let (mut sandbox, waba) = setup();
+        sandbox.options.template_review.auto_approve = false;
+        let template = sandbox.create_template(&waba, new("welcome")).unwrap();
+        sandbox.clock.advance(3600);
+        sandbox.run_due_reviews();
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
+        let rejected = sandbox
+            .review_template(&template.id, "REJECTED", None)
+            .unwrap();
+        assert_eq!(rejected.rejected_reason.as_deref(), Some("INVALID_FORMAT"));
+        sandbox
+            .edit_template(&template.id, None, Some("utility".into()))
+            .unwrap();
+        assert_eq!(sandbox.whatsapp.templates[&template.id].status, "PENDING");
+        assert_eq!(sandbox.whatsapp.templates[&template.id].category, "UTILITY");
+        assert_eq!(
+            sandbox.review_template(&template.id, "MAYBE", None),
+            Err(TemplateError::Invalid(
+                "status must be one of APPROVED, REJECTED, PAUSED, DISABLED - got \"MAYBE\"".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn at_most_100_creations_an_hour() {
+        let (mut sandbox, waba) = setup();
+        for n in 0..CREATIONS_PER_HOUR {
+            sandbox
+                .create_template(&waba, new(&format!("t{n}")))
+                .unwrap();
+        }
+        assert_eq!(
+            sandbox.create_template(&waba, new("one_more")),
+            Err(TemplateError::CreationRate)
+        );
+        sandbox.clock.advance(3600);
+        sandbox.create_template(&waba, new("one_more")).unwrap();
+    }
+
+    #[test]
+    fn validation_duplicates_and_deletion() {
+        let (mut sandbox, waba) = setup();
+        assert!(matches!(
+            sandbox.create_template(&waba, new("Bad Name")),
+            Err(TemplateError::Invalid(_))
+        ));
+        let mut no_body = new("x");
+        no_body.components = json!([{"type": "FOOTER", "text": "f"}]);
+        assert!(matches!(
+            sandbox.create_template(&waba, no_body),
+            Err(TemplateError::Invalid(_))
+        ));
+        assert!(matches!(
+            sandbox.create_template(&waba, new("hello_world")),
+            Err(TemplateError::Duplicate { .. })
+        ));
+        let mut spanish = new("hello_world");
+        spanish.language = "es".into();
+        sandbox.create_template(&waba, spanish).unwrap();
+        assert_eq!(sandbox.delete_templates(&waba, "hello_world", None), Ok(2));
+        assert_eq!(
+            sandbox.delete_templates(&waba, "hello_world", None),
+            Err(TemplateError::NotFound)
+        );
+    }
+}

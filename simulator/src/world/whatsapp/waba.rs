@@ -1,0 +1,123 @@
+//! WhatsApp Business Accounts (WABAs), the apps subscribed to their
+//! webhooks, and their business phone numbers: plain data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::handshakes::HandshakeTarget;
+
+use super::profile::BusinessProfile;
+use super::registration::Verification;
+use super::settings::PhoneSettings;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Waba {
+    pub id: String,
+    pub name: String,
+    pub business_id: String,
+    pub currency: String,
+    pub timezone_id: String,
+    pub country: String,
+    pub message_template_namespace: String,
+    pub account_review_status: String,
+    pub ownership_type: String,
+    /// Apps subscribed to this WABA's webhooks, in subscription order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscribed_apps: Vec<WabaSubscription>,
+}
+
+/// An app's subscription to a WABA's webhooks, with the WABA-level callback
+/// override Meta allows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WabaSubscription {
+    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_callback_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PhoneNumber {
+    pub id: String,
+    pub waba_id: String,
+    /// As shown to people, e.g. `+1 555-010-0001`.
+    pub display_phone_number: String,
+    /// E.164 digits without `+`, e.g. `15550100001`.
+    pub digits: String,
+    pub verified_name: String,
+    pub code_verification_status: String,
+    pub name_status: String,
+    pub quality_rating: String,
+    pub platform_type: String,
+    pub status: String,
+    pub throughput_level: String,
+    pub messaging_limit_tier: String,
+    pub account_mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    pub is_official_business_account: bool,
+    /// Codes, limits and PIN guesses of the verification and registration steps.
+    #[serde(default)]
+    pub verification: Verification,
+    /// What consumers see about the business.
+    #[serde(default)]
+    pub profile: BusinessProfile,
+    #[serde(default)]
+    pub settings: PhoneSettings,
+}
+
+impl PhoneNumber {
+    pub fn is_registered(&self) -> bool {
+        self.platform_type == "CLOUD_API"
+    }
+}
+
+impl Sandbox {
+    /// The app's subscription to a WABA's webhooks, if any.
+    pub fn waba_subscription(&self, waba_id: &str, app_id: &str) -> Option<&WabaSubscription> {
+        self.whatsapp
+            .wabas
+            .get(waba_id)?
+            .subscribed_apps
+            .iter()
+            .find(|s| s.app_id == app_id)
+    }
+
+    /// Subscribe the app to the WABA's webhooks (replacing its previous
+    /// subscription). A callback override is checked by Meta's handshake
+    /// first: until it answers, and if it fails, the previous one stays.
+    pub fn subscribe_app_to_waba(&mut self, waba_id: &str, subscription: WabaSubscription) {
+        if let (Some(uri), Some(verify)) = (
+            subscription.override_callback_uri.clone(),
+            subscription.verify_token.clone(),
+        ) {
+            let target = HandshakeTarget::WabaOverride {
+                waba_id: waba_id.to_owned(),
+                app_id: subscription.app_id.clone(),
+                previous: self
+                    .waba_subscription(waba_id, &subscription.app_id)
+                    .cloned(),
+            };
+            self.request_handshake(target, &uri, &verify);
+        }
+        let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) else {
+            return;
+        };
+        match waba
+            .subscribed_apps
+            .iter_mut()
+            .find(|s| s.app_id == subscription.app_id)
+        {
+            Some(existing) => *existing = subscription,
+            None => waba.subscribed_apps.push(subscription),
+        }
+    }
+
+    /// The app leaves the WABA's webhooks.
+    pub fn unsubscribe_app_from_waba(&mut self, waba_id: &str, app_id: &str) {
+        if let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
+            waba.subscribed_apps.retain(|s| s.app_id != app_id);
+        }
+    }
+}
