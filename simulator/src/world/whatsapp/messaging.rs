@@ -130,6 +130,11 @@ impl Messaging {
         self.next_seq
     }
 
+    /// The place of the newest message so far (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq
+    }
+
     /// Messages in the order they happened.
     pub fn in_order(&self) -> Vec<&WaMessage> {
         let mut all: Vec<&WaMessage> = self.messages.values().collect();
