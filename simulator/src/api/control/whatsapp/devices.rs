@@ -1,7 +1,7 @@
 //! A WhatsApp account's devices, played from the control plane: list them;
 //! a new device asks to link (a QR code or a link code to show) and the
 //! primary scans or types it; the primary unlinks a companion; a companion
-//! logs itself out. `{digits}` is the account's E.164 number without `+`: a
+//! logs itself out; the number is registered on another phone. `{digits}` is the account's E.164 number without `+`: a
 //! consumer, or a number used in the WhatsApp Business app.
 
 use axum::Router;
@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/link-code/confirm"), post(confirm_code))
         .route(&format!("{base}/{{device_id}}"), delete(unlink))
         .route(&format!("{base}/{{device_id}}/logout"), post(logout))
+        .route(
+            "/_sim/sandboxes/{sid}/whatsapp/accounts/{digits}/register",
+            post(register),
+        )
 }
 
 /// A device as the control plane shows it.
@@ -231,4 +235,16 @@ async fn logout(
     SimPath((_, digits, device_id)): SimPath<(String, String, String)>,
 ) -> Answer {
     on_device(&shared, &digits, &device_id, Sandbox::log_out_device)
+}
+
+async fn register(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(body): SimJson<DeviceBody>,
+) -> Answer {
+    let phone = body.into_new_device()?;
+    let primary = lock(&shared)
+        .register_new_primary(&phone_digits(&digits), phone)
+        .map_err(device_refusal)?;
+    ok(StatusCode::OK, device_json(&primary))
 }

@@ -9,8 +9,8 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    COMPANION_HISTORY_SECONDS, Device, DeviceError, DeviceKind, DeviceRole, DeviceState,
-    MAX_COMPANIONS, device_name,
+    COMPANION_HISTORY_SECONDS, Device, DeviceError, DeviceKind, DeviceRole, MAX_COMPANIONS,
+    NewActive, device_name,
 };
 use crate::world::ids::IdGenerator;
 use crate::world::sandbox::Sandbox;
@@ -181,6 +181,7 @@ impl Sandbox {
             LinkMethod::Qr => given.trim().to_owned(),
             LinkMethod::Code => normalize_code(given)?,
         };
+        self.run_due_devices();
         let now = self.clock.now();
         let last_seq = self.whatsapp.messaging.last_seq();
         let account = self.devices_of(digits)?;
@@ -200,20 +201,14 @@ impl Sandbox {
         if account.active_companions().count() >= MAX_COMPANIONS {
             return Err(DeviceError::CompanionLimit);
         }
-        let device = Device {
-            id: request.device_id.clone(),
+        let companion = NewActive {
             role: DeviceRole::Companion,
             kind: request.kind,
             name: request.name.clone(),
-            state: DeviceState::Active,
-            linked_at: now,
-            last_active_at: now,
-            logout_reason: None,
-            logged_out_at: None,
             receives_after_seq: last_seq,
-            received_until_seq: None,
             history_since: Some(now.saturating_sub(COMPANION_HISTORY_SECONDS)),
         };
+        let device = Device::active(request.device_id.clone(), companion, now);
         let account = self.devices_mut(digits)?;
         if let Some(request) = account
             .link_requests

@@ -129,7 +129,36 @@ pub struct Device {
     pub history_since: Option<i64>,
 }
 
+/// What a new device is, before it is active.
+pub(crate) struct NewActive {
+    pub role: DeviceRole,
+    pub kind: DeviceKind,
+    pub name: String,
+    /// Messages after this place reach it as they are sent.
+    pub receives_after_seq: u64,
+    /// It also holds the account's messages sent since this time.
+    pub history_since: Option<i64>,
+}
+
 impl Device {
+    /// A device linked or registered at `at` as `id`.
+    pub(crate) fn active(id: String, new: NewActive, at: i64) -> Self {
+        Self {
+            id,
+            role: new.role,
+            kind: new.kind,
+            name: new.name,
+            state: DeviceState::Active,
+            linked_at: at,
+            last_active_at: at,
+            logout_reason: None,
+            logged_out_at: None,
+            receives_after_seq: new.receives_after_seq,
+            received_until_seq: None,
+            history_since: new.history_since,
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.state == DeviceState::Active
     }
@@ -163,20 +192,14 @@ impl AccountDevices {
             link_requests: Vec::new(),
         };
         let id = account.next_device_id(digits);
-        account.devices.push(Device {
-            id,
+        let phone = NewActive {
             role: DeviceRole::Primary,
             kind: DeviceKind::Phone,
             name: DeviceKind::Phone.default_name().to_owned(),
-            state: DeviceState::Active,
-            linked_at: at,
-            last_active_at: at,
-            logout_reason: None,
-            logged_out_at: None,
             receives_after_seq: 0,
-            received_until_seq: None,
             history_since: None,
-        });
+        };
+        account.devices.push(Device::active(id, phone, at));
         account
     }
 
