@@ -4,7 +4,8 @@
 //! conversation in order, what each bubble reads, its ticks, the
 //! customer-service window, and what every button, list row or template
 //! quick reply sends when tapped (a control-plane request ready to make).
-//! Failed messages never reached the phone and are not in it.
+//! Failed messages never reached the phone and are not in it. The same view
+//! of one linked device holds only what reached that device.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::devices::Device;
 use crate::world::whatsapp::messaging::{
     Direction, MessageStatus, SERVICE_WINDOW_SECONDS, WaMessage,
 };
@@ -44,8 +46,20 @@ async fn chats(
         sandbox: &sandbox,
         consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
         digits: &digits,
+        device: None,
     };
     ok(StatusCode::OK, json!({ "data": phone.chats() }))
+}
+
+/// The chats as one of the consumer's devices holds them (its inbox).
+pub(super) fn device_chats(sandbox: &Sandbox, sid: &str, digits: &str, device: &Device) -> Value {
+    let phone = Phone {
+        sandbox,
+        consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
+        digits,
+        device: Some(device),
+    };
+    json!(phone.chats())
 }
 
 /// One consumer's phone in one sandbox.
@@ -54,6 +68,8 @@ struct Phone<'a> {
     digits: &'a str,
     /// The consumer's control-plane path, where taps are sent.
     consumer_path: String,
+    /// Only what this device holds (every message of the consumer when `None`).
+    device: Option<&'a Device>,
 }
 
 /// A chat being assembled: its place in the list (newest message last), its
@@ -106,6 +122,11 @@ fn same_index(given: &Value, index: usize) -> bool {
 }
 
 impl Phone<'_> {
+    /// Whether the phone shows the message with this place and time.
+    fn shows(&self, seq: u64, time: i64) -> bool {
+        self.device.is_none_or(|device| device.holds(seq, time))
+    }
+
     /// A tap that sends `message` to the business number, as a reply to `to_id`.
     fn reply(&self, message: &WaMessage, mut reply: Value) -> Value {
         reply["to"] = json!(message.phone_number_id);
@@ -313,7 +334,8 @@ impl Phone<'_> {
         for message in self.sandbox.whatsapp.messaging.in_order() {
             let arrived =
                 message.direction == Direction::Inbound || message.status != MessageStatus::Failed;
-            if message.consumer != self.digits || !arrived {
+            if message.consumer != self.digits || !arrived || !self.shows(message.seq, message.time)
+            {
                 continue;
             }
             let chat = chats
@@ -331,7 +353,7 @@ impl Phone<'_> {
             chat.bubbles.push(self.bubble(message));
         }
         for message in &self.sandbox.whatsapp.messaging.official {
-            if message.consumer != self.digits {
+            if message.consumer != self.digits || !self.shows(message.seq, message.time) {
                 continue;
             }
             let chat = chats

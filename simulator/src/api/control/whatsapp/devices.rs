@@ -1,7 +1,8 @@
 //! A WhatsApp account's devices, played from the control plane: list them;
 //! a new device asks to link (a QR code or a link code to show) and the
 //! primary scans or types it; the primary unlinks a companion; a companion
-//! logs itself out; the number is registered on another phone. `{digits}` is the account's E.164 number without `+`: a
+//! logs itself out; the number is registered on another phone; and what one
+//! device holds (its inbox). `{digits}` is the account's E.164 number without `+`: a
 //! consumer, or a number used in the WhatsApp Business app.
 
 use axum::Router;
@@ -10,6 +11,7 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::chats::device_chats;
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, SharedSandbox, lock};
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/link-code/confirm"), post(confirm_code))
         .route(&format!("{base}/{{device_id}}"), delete(unlink))
         .route(&format!("{base}/{{device_id}}/logout"), post(logout))
+        .route(&format!("{base}/{{device_id}}/inbox"), get(inbox))
         .route(
             "/_sim/sandboxes/{sid}/whatsapp/accounts/{digits}/register",
             post(register),
@@ -247,4 +250,31 @@ async fn register(
         .register_new_primary(&phone_digits(&digits), phone)
         .map_err(device_refusal)?;
     ok(StatusCode::OK, device_json(&primary))
+}
+
+/// One device's view: the device, its chats, and the account's block list.
+async fn inbox(
+    SimSandbox(shared): SimSandbox,
+    SimPath((sid, digits, device_id)): SimPath<(String, String, String)>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let sandbox = lock(&shared);
+    let account = sandbox.devices_of(&digits).map_err(device_refusal)?;
+    let device = account
+        .device(&device_id)
+        .ok_or_else(|| device_refusal(DeviceError::UnknownDevice(device_id.clone())))?;
+    let blocked = sandbox
+        .whatsapp
+        .consumers
+        .get(&digits)
+        .map(|consumer| json!(consumer.blocked))
+        .unwrap_or_else(|| json!([]));
+    ok(
+        StatusCode::OK,
+        json!({
+            "device": device_json(device),
+            "chats": device_chats(&sandbox, &sid, &digits, device),
+            "blocked_phone_numbers": blocked,
+        }),
+    )
 }

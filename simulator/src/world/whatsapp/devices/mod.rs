@@ -3,8 +3,9 @@
 //! number is registered on) and up to four linked companions. This module
 //! holds each account's devices, the sandbox settings for inactivity, and the
 //! refusals; linking by QR code or link code is in `linking.rs`; unlinking,
-//! logging out, re-registering and inactivity in `lifecycle.rs`; which
-//! messages each device holds in `views.rs`.
+//! logging out, re-registering and inactivity in `lifecycle.rs`; sending
+//! from a device in `sending.rs`; which messages each device holds in
+//! `views.rs`.
 //!
 //! Device ids are `{digits}:{n}`, WhatsApp's own device addressing: `:0` is
 //! the phone the account was first registered on, later devices count up.
@@ -13,6 +14,8 @@
 
 pub mod lifecycle;
 pub mod linking;
+pub mod sending;
+pub mod views;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
