@@ -200,8 +200,9 @@ impl Sandbox {
     }
 
     /// Do whatever has come due on the clock (automatic template reviews,
-    /// devices logged out for inactivity). Called before every Graph call
-    /// and after the clock moves.
+    /// devices logged out for inactivity, WhatsApp Business app numbers
+    /// offboarded for not synchronizing). Called before every Graph call and
+    /// after the clock moves.
     pub fn run_due(&mut self) {
         self.run_due_reviews();
         self.run_due_devices();

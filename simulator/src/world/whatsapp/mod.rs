@@ -2,9 +2,11 @@
 //! business phone numbers and the number lifecycle (add, verify by code,
 //! register, deregister), the phones' SMS/voice inboxes, message templates,
 //! messaging with its window, limits and statuses, the consumers on the
-//! other end, and every account's devices. Graph views in `nodes.rs`, the
-//! fixture part in `fixture.rs`.
+//! other end, every account's devices, and numbers used in the WhatsApp
+//! Business app (coexistence with the Cloud API). Graph views in `nodes.rs`,
+//! the fixture part in `fixture.rs`.
 
+pub mod business_app;
 pub mod consumers;
 pub mod devices;
 pub mod fixture;
@@ -28,6 +30,7 @@ use serde::{Deserialize, Serialize};
 pub use consumers::Consumer;
 pub use waba::{PhoneNumber, Waba};
 
+use business_app::BusinessAppState;
 use devices::DevicesState;
 use flows::Flow;
 use identity::IdentityState;
@@ -65,4 +68,8 @@ pub struct WhatsappState {
     /// Every account's primary and linked companion devices.
     #[serde(default, skip_serializing_if = "DevicesState::is_empty")]
     pub devices: DevicesState,
+    /// Numbers used in the WhatsApp Business app, and their coexistence
+    /// with the Cloud API.
+    #[serde(default, skip_serializing_if = "BusinessAppState::is_empty")]
+    pub business_app: BusinessAppState,
 }

@@ -114,6 +114,20 @@ fn bubble_text(message: &Value, rendered: Option<&str>) -> Option<String> {
     }
 }
 
+/// A message as a chat shows it: what it reads, when, its status.
+pub(super) fn message_bubble(message: &WaMessage, from_me: bool) -> Value {
+    json!({
+        "id": message.id,
+        "from_me": from_me,
+        "type": message.message["type"],
+        "text": bubble_text(&message.message, message.rendered.as_deref()),
+        "message": message.message,
+        "time": message.time,
+        "iso": iso8601(message.time),
+        "status": message.status,
+    })
+}
+
 fn same_index(given: &Value, index: usize) -> bool {
     match given {
         Value::String(text) => text.parse::<usize>().ok() == Some(index),
@@ -283,16 +297,7 @@ impl Phone<'_> {
 
     fn bubble(&self, message: &WaMessage) -> Value {
         let from_me = message.direction == Direction::Inbound;
-        let mut bubble = json!({
-            "id": message.id,
-            "from_me": from_me,
-            "type": message.message["type"],
-            "text": bubble_text(&message.message, message.rendered.as_deref()),
-            "message": message.message,
-            "time": message.time,
-            "iso": iso8601(message.time),
-            "status": message.status,
-        });
+        let mut bubble = message_bubble(message, from_me);
         if !from_me {
             match message.message["type"].as_str() {
                 Some("interactive") => self.interactive_taps(message, &mut bubble),

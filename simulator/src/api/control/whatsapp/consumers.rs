@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::devices::device_refusal;
+use super::devices::{device_id_of, device_refusal};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -136,7 +136,7 @@ async fn get_consumer(
 
 /// Check an inbound message body (Cloud API webhook shape) and return the
 /// message object: `{"type", <type>: {...}, "context"?}`.
-fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
+pub(super) fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     let kind = body
         .get("type")
         .and_then(Value::as_str)
@@ -191,7 +191,7 @@ fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     Ok(message)
 }
 
-fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
+pub(super) fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
     match refusal {
         InboundRefusal::UnknownConsumer => no_consumer(digits),
         InboundRefusal::NotOnWhatsapp => {
@@ -219,17 +219,13 @@ async fn send_inbound(
         .and_then(Value::as_str)
         .ok_or_else(|| GraphError::sim_invalid("to (a business phone number id) is required"))?
         .to_owned();
-    let device_id = match request.get("device_id") {
-        None => None,
-        Some(Value::String(id)) => Some(id.clone()),
-        Some(_) => return Err(GraphError::sim_invalid("device_id must be a string")),
-    };
+    let device_id = device_id_of(&request)?;
     let digits = phone_digits(&digits);
     let message = inbound_message(&request)?;
     let mut sandbox = lock(&shared);
     let id = sandbox
-        .send_from_device(&digits, device_id.as_deref(), |sandbox| {
-            sandbox.receive_message(&digits, &to, message)
+        .send_from_device(&digits, device_id.as_deref(), |sandbox, _| {
+            sandbox.consumer_writes(&digits, &to, message)
         })
         .map_err(|refusal| match refusal {
             FromDevice::Device(error) => device_refusal(error),

@@ -2,15 +2,16 @@
 //! a new device asks to link (a QR code or a link code to show) and the
 //! primary scans or types it; the primary unlinks a companion; a companion
 //! logs itself out; the number is registered on another phone; and what one
-//! device holds (its inbox). `{digits}` is the account's E.164 number without `+`: a
-//! consumer, or a number used in the WhatsApp Business app.
+//! device holds (its inbox). `{digits}` is the account's E.164 number without
+//! `+`: a consumer, or a number used in the WhatsApp Business app.
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use super::business_chats::business_device_chats;
 use super::chats::device_chats;
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
@@ -21,7 +22,9 @@ use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::devices::linking::{
     LINK_CODE_ALPHABET, LinkMethod, NewDevice, PendingLink,
 };
-use crate::world::whatsapp::devices::{Device, DeviceError, DeviceKind, MAX_COMPANIONS};
+use crate::world::whatsapp::devices::{
+    AccountKind, Device, DeviceError, DeviceKind, MAX_COMPANIONS,
+};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/accounts/{digits}/devices";
@@ -102,6 +105,15 @@ pub(super) fn device_refusal(error: DeviceError) -> GraphError {
         DeviceError::AlreadyUsed => {
             GraphError::sim_conflict("This code was used already: each links one device once")
         }
+    }
+}
+
+/// The optional `device_id` of a message body: which device sends it.
+pub(super) fn device_id_of(body: &Map<String, Value>) -> Result<Option<String>, GraphError> {
+    match body.get("device_id") {
+        None => Ok(None),
+        Some(Value::String(id)) => Ok(Some(id.clone())),
+        Some(_) => Err(GraphError::sim_invalid("device_id must be a string")),
     }
 }
 
@@ -252,29 +264,40 @@ async fn register(
     ok(StatusCode::OK, device_json(&primary))
 }
 
-/// One device's view: the device, its chats, and the account's block list.
+/// One device's view: the device and its chats — for a consumer with the
+/// account's block list, for a WhatsApp Business app number one chat per
+/// consumer.
 async fn inbox(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, digits, device_id)): SimPath<(String, String, String)>,
 ) -> Answer {
     let digits = phone_digits(&digits);
     let sandbox = lock(&shared);
+    let kind = sandbox.whatsapp_account(&digits).map_err(device_refusal)?;
     let account = sandbox.devices_of(&digits).map_err(device_refusal)?;
     let device = account
         .device(&device_id)
         .ok_or_else(|| device_refusal(DeviceError::UnknownDevice(device_id.clone())))?;
-    let blocked = sandbox
-        .whatsapp
-        .consumers
-        .get(&digits)
-        .map(|consumer| json!(consumer.blocked))
-        .unwrap_or_else(|| json!([]));
-    ok(
-        StatusCode::OK,
-        json!({
-            "device": device_json(device),
-            "chats": device_chats(&sandbox, &sid, &digits, device),
-            "blocked_phone_numbers": blocked,
-        }),
-    )
+    let view = match kind {
+        AccountKind::Consumer => {
+            let blocked = sandbox
+                .whatsapp
+                .consumers
+                .get(&digits)
+                .map(|consumer| json!(consumer.blocked));
+            json!({
+                "device": device_json(device),
+                "chats": device_chats(&sandbox, &sid, &digits, device),
+                "blocked_phone_numbers": blocked,
+            })
+        }
+        AccountKind::BusinessApp => {
+            let phone_number_id = sandbox.app_phone_number_id(&digits).unwrap_or_default();
+            json!({
+                "device": device_json(device),
+                "chats": business_device_chats(&sandbox, phone_number_id, device),
+            })
+        }
+    };
+    ok(StatusCode::OK, view)
 }

@@ -101,6 +101,7 @@ impl Sandbox {
         let primary = Device::active(account.next_device_id(digits), phone, now);
         account.devices.push(primary.clone());
         account.forget_old_logged_out();
+        self.after_device_logouts(digits, LogoutReason::Reregistered, now);
         Ok(primary)
     }
 
@@ -109,7 +110,9 @@ impl Sandbox {
         let settings = self.options.devices;
         let primary = account.primary()?;
         let mut due = Vec::new();
-        if account.active_companions().next().is_some()
+        let primary_matters =
+            account.active_companions().next().is_some() || self.coexistence_connected(digits);
+        if primary_matters
             && let Some(at) =
                 inactive_after(primary.last_active_at, settings.primary_inactivity_seconds)
         {
@@ -135,43 +138,57 @@ impl Sandbox {
     }
 
     /// Log out, at the instant it was due, every device the clock has made
-    /// inactive for too long, earliest first (the primary's rule before a
-    /// companion's at the same instant). Called when the clock moves and
-    /// before device actions.
+    /// inactive for too long, and offboard the WhatsApp Business app numbers
+    /// whose synchronization deadline passed — earliest first (at the same
+    /// instant: a deadline, then the primary's rule, then a companion's).
+    /// Called when the clock moves and before device actions.
     pub fn run_due_devices(&mut self) {
         let now = self.clock.now();
         loop {
-            let next = self
+            let logout = self
                 .whatsapp
                 .devices
                 .accounts()
                 .filter_map(|(digits, account)| self.next_logout(digits, account))
-                .min();
-            let Some(due) = next.filter(|due| due.at <= now) else {
-                return;
-            };
-            let last_seq = self.whatsapp.messaging.last_seq();
-            let Some(account) = self.whatsapp.devices.accounts.get_mut(&due.digits) else {
-                return;
-            };
-            match &due.companion {
-                None => {
-                    for companion in account
-                        .devices
-                        .iter_mut()
-                        .filter(|d| d.is_companion() && d.is_active())
-                    {
-                        log_out(companion, LogoutReason::PrimaryInactive, due.at, last_seq);
-                    }
+                .min()
+                .filter(|due| due.at <= now);
+            let offboarding = self.next_offboarding().filter(|(at, _)| *at <= now);
+            match (offboarding, logout) {
+                (Some((at, digits)), logout) if logout.as_ref().is_none_or(|l| at <= l.at) => {
+                    self.offboard(&digits, at);
                 }
-                Some(id) => {
-                    if let Some(companion) = account.device_mut(id) {
-                        log_out(companion, LogoutReason::CompanionInactive, due.at, last_seq);
-                    }
-                }
+                (_, Some(due)) => self.log_out_inactive(&due),
+                (_, None) => return,
             }
-            account.forget_old_logged_out();
         }
+    }
+
+    /// Apply one inactivity logout, and what it means for a number on the Cloud API.
+    fn log_out_inactive(&mut self, due: &DueLogout) {
+        let last_seq = self.whatsapp.messaging.last_seq();
+        let Some(account) = self.whatsapp.devices.accounts.get_mut(&due.digits) else {
+            return;
+        };
+        let reason = match &due.companion {
+            None => {
+                for companion in account
+                    .devices
+                    .iter_mut()
+                    .filter(|d| d.is_companion() && d.is_active())
+                {
+                    log_out(companion, LogoutReason::PrimaryInactive, due.at, last_seq);
+                }
+                LogoutReason::PrimaryInactive
+            }
+            Some(id) => {
+                if let Some(companion) = account.device_mut(id) {
+                    log_out(companion, LogoutReason::CompanionInactive, due.at, last_seq);
+                }
+                LogoutReason::CompanionInactive
+            }
+        };
+        account.forget_old_logged_out();
+        self.after_device_logouts(&due.digits, reason, due.at);
     }
 }
 

@@ -344,6 +344,8 @@ pub enum DeviceError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountKind {
     Consumer,
+    /// A number used in the WhatsApp Business app.
+    BusinessApp,
 }
 
 impl Sandbox {
@@ -355,6 +357,9 @@ impl Sandbox {
             } else {
                 Err(DeviceError::NotOnWhatsapp(digits.to_owned()))
             };
+        }
+        if self.whatsapp.business_app.numbers.contains_key(digits) {
+            return Ok(AccountKind::BusinessApp);
         }
         Err(DeviceError::UnknownAccount(digits.to_owned()))
     }

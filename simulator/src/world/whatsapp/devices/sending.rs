@@ -14,14 +14,15 @@ pub enum FromDevice<E> {
 
 impl Sandbox {
     /// Send from `device_id` of the account `digits` (its primary when
-    /// `None`): `send` runs only when the device may send; on success the
-    /// device was used now. Without a device id an account that has no
-    /// devices sends as before (and `send` refuses it in its own words).
+    /// `None`): `send` runs, told which device sends, only when the device
+    /// may send; on success the device was used now. Without a device id an
+    /// account that has no devices sends as before (and `send` refuses it in
+    /// its own words).
     pub fn send_from_device<T, E>(
         &mut self,
         digits: &str,
         device_id: Option<&str>,
-        send: impl FnOnce(&mut Sandbox) -> Result<T, E>,
+        send: impl FnOnce(&mut Sandbox, Option<&str>) -> Result<T, E>,
     ) -> Result<T, FromDevice<E>> {
         self.run_due_devices();
         let sender = match device_id {
@@ -35,7 +36,7 @@ impl Sandbox {
                 .ok()
                 .and_then(|account| account.primary().map(|p| p.id.clone())),
         };
-        let sent = send(self).map_err(FromDevice::Send)?;
+        let sent = send(self, sender.as_deref()).map_err(FromDevice::Send)?;
         let now = self.clock.now();
         if let Some(id) = sender
             && let Ok(account) = self.devices_mut(digits)
