@@ -89,7 +89,7 @@ impl Run<'_> {
             .collect()
     }
 
-    fn nth<'d>(list: &'d [Value], n: usize) -> &'d str {
+    fn nth(list: &[Value], n: usize) -> &str {
         list[n % list.len()]["id"].as_str().expect("id")
     }
 
