@@ -384,6 +384,25 @@ const scenarios = {
     });
   },
 
+  /** Alice links WhatsApp Web from her phone's linked devices, then logs it out. */
+  async devices() {
+    const { id } = sandbox();
+    await browse('devices', async (page, _context, shot) => {
+      await open(page, `#/s/${id}/phones`);
+      const panel = page.getByRole('region', { name: "Alice Rivera's linked devices" });
+      await see(panel.locator('li'), 'primary');
+      await panel.getByRole('button', { name: 'Link WhatsApp Web' }).click();
+      await see(page.locator('.toast'), 'WhatsApp Web linked');
+      const web = await see(panel.locator('li'), 'WhatsApp Web');
+      step('linked', { device: await web.innerText() });
+      await panel.scrollIntoViewIfNeeded();
+      await shot('devices-phones');
+      await panel.getByRole('button', { name: 'Log out WhatsApp Web' }).click();
+      const out = await see(panel.locator('li.muted'), 'logged out');
+      step('logged out', { device: await out.innerText() });
+    });
+  },
+
   /** Instagram's WhatsApp contact option by code, and the Page ↔ WhatsApp link. */
   async linking() {
     const { id } = sandbox();

@@ -15,6 +15,8 @@ pub use serde_json::{Value, json};
 
 pub mod browser;
 pub mod business;
+pub mod coexistence;
+pub mod devices;
 pub mod receiver;
 pub mod sdk;
 pub mod whatsapp;

@@ -240,6 +240,7 @@ async fn list_and_get_describe_every_sandbox() {
             "delivery": "auto", "clock": "virtual", "journal_limit": 7,
             "messaging_limits": {"throughput_per_second": 80, "pair_burst": 20, "pair_interval_seconds": 6},
             "template_review": {"auto_approve": true, "delay_seconds": 60},
+            "devices": {"primary_inactivity_seconds": 1_209_600, "companion_inactivity_seconds": 2_592_000},
         })
     );
     assert_eq!(

@@ -6,11 +6,12 @@
 //! fails once, retried on the clock and delivered now; approve and reject
 //! templates; advance the clock a day and see the window close; add a fault
 //! and see the next call fail; verify Instagram's WhatsApp contact by code and
-//! link the Page. Each test checks metasim's state afterwards through the
+//! link the Page; link WhatsApp Web to Alice's account and log it out. Each test checks metasim's state afterwards through the
 //! control plane, so the page really did what it showed. Screenshots land in
 //! target/dashboard/.
 
 use client_tests::browser::run_scenario;
+use client_tests::devices::devices;
 use client_tests::sdk::Steps;
 use client_tests::whatsapp::{ALICE, MANAGER, phone};
 use client_tests::{Sandbox, Sim, Value, json};
@@ -306,4 +307,25 @@ async fn instagram_contact_by_code_and_the_page_link() {
     let link = reply.ok();
     assert_eq!(link["phone_number_id"], json!(phone(&sandbox)));
     assert_eq!(link["sync"]["enabled"], true);
+}
+
+#[tokio::test]
+async fn alice_links_whatsapp_web_from_her_phone_and_logs_it_out() {
+    let (sim, sandbox, steps) = run("devices", json!({})).await;
+    let linked = steps.result("linked")["device"].as_str().expect("a row");
+    assert!(
+        linked.contains("WhatsApp Web") && linked.contains("active"),
+        "{linked}"
+    );
+    let out = steps.result("logged out")["device"]
+        .as_str()
+        .expect("a row");
+    assert!(
+        out.contains("logged out") && out.contains("(user)"),
+        "{out}"
+    );
+    let web = &devices(&sim, &sandbox, ALICE).await[1];
+    assert_eq!(web["kind"], "web");
+    assert_eq!(web["state"], "logged_out");
+    assert_eq!(web["logout_reason"], "user");
 }

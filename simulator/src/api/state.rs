@@ -17,6 +17,7 @@ use super::versions::VersionPolicy;
 use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
+use crate::world::whatsapp::devices::DeviceSettings;
 use crate::world::whatsapp::messaging::MessagingLimits;
 use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
@@ -94,6 +95,9 @@ pub struct CreateSandbox {
     pub messaging_limits: Option<MessagingLimits>,
     /// How templates are reviewed (default: approved 60 virtual seconds after submission).
     pub template_review: Option<TemplateReview>,
+    /// How long WhatsApp devices may stay unused (defaults: 14 days for the
+    /// primary, 30 for a companion).
+    pub devices: Option<DeviceSettings>,
 }
 
 /// What a test needs to use a sandbox.
@@ -203,6 +207,7 @@ impl AppState {
                 .messaging_limits
                 .unwrap_or(defaults.messaging_limits),
             template_review: request.template_review.unwrap_or(defaults.template_review),
+            devices: request.devices.unwrap_or(defaults.devices),
         };
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())

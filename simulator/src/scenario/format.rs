@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::world::clock::ClockMode;
 use crate::world::sandbox::Delivery;
+use crate::world::whatsapp::devices::DeviceSettings;
 use crate::world::whatsapp::messaging::MessagingLimits;
 use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
@@ -68,6 +69,8 @@ pub struct SandboxSettings {
     pub template_review: Option<TemplateReview>,
     #[serde(default)]
     pub messaging_limits: Option<MessagingLimits>,
+    #[serde(default)]
+    pub devices: Option<DeviceSettings>,
 }
 
 /// The app under test: which fixture app the runner subscribes at the

@@ -207,6 +207,7 @@ impl Runner {
             ("journal_limit", json!(settings.journal_limit)),
             ("template_review", json!(settings.template_review)),
             ("messaging_limits", json!(settings.messaging_limits)),
+            ("devices", json!(settings.devices)),
         ];
         for (key, value) in optional {
             if !value.is_null() {

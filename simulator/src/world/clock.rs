@@ -50,6 +50,12 @@ impl Clock {
         self.mode
     }
 
+    /// When the clock started (the fixture's `clock_start`, or the wall
+    /// clock at creation for a realtime clock).
+    pub fn start(&self) -> i64 {
+        self.start
+    }
+
     /// Current time in unix seconds.
     pub fn now(&self) -> i64 {
         match self.mode {

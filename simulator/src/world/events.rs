@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::business_app::onboarding::Disconnection;
+use crate::world::whatsapp::business_app::sync::{HistoryPart, SyncedContact};
 use crate::world::whatsapp::messaging::MessageStatus;
 
 /// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
@@ -112,6 +114,44 @@ pub enum EventPayload {
         event: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+    },
+    /// A message a business onboarded from the WhatsApp Business app sent
+    /// from the app or a companion (`smb_message_echoes`).
+    WhatsappMessageEcho {
+        waba_id: String,
+        phone_number_id: String,
+        message_id: String,
+        /// The consumer's phone digits.
+        to: String,
+        to_user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        /// Meta's message object: `{"type": "text", "text": {…}}`.
+        message: Value,
+    },
+    /// The business's WhatsApp Business app contacts (`smb_app_state_sync`).
+    WhatsappAppStateSync {
+        waba_id: String,
+        phone_number_id: String,
+        contacts: Vec<SyncedContact>,
+    },
+    /// One webhook of the business's chat history (`history`).
+    WhatsappHistory {
+        waba_id: String,
+        phone_number_id: String,
+        part: HistoryPart,
+    },
+    /// A change of the WABA's connection (`account_update`): a coexistence
+    /// number disconnected (`PARTNER_REMOVED` with `disconnection_info`) or
+    /// offboarded (`ACCOUNT_OFFBOARDED`).
+    WhatsappAccountUpdate {
+        waba_id: String,
+        /// The business number's digits, on the events that carry it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone_number: Option<String>,
+        event: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        disconnection: Option<Disconnection>,
     },
 }
 

@@ -123,6 +123,12 @@ impl IdGenerator {
     pub fn code(&mut self, len: usize) -> String {
         self.digits(len)
     }
+
+    /// 32 seeded random bytes for secrets made of raw bytes (a linking QR
+    /// code's keys, a link code's 40 bits), unique to `scope`.
+    pub fn secret_bytes(&mut self, scope: &str) -> [u8; 32] {
+        self.draw(scope)
+    }
 }
 
 /// Deterministic 23-character trace id for a request that reached no sandbox

@@ -29,6 +29,7 @@ use super::usage::Usage;
 use super::webhooks::handshakes::PendingHandshake;
 use super::webhooks::outbox::WebhookState;
 use super::whatsapp::WhatsappState;
+use super::whatsapp::devices::DeviceSettings;
 use super::whatsapp::messaging::MessagingLimits;
 use super::whatsapp::templates::lifecycle::TemplateReview;
 
@@ -54,6 +55,9 @@ pub struct SandboxOptions {
     pub messaging_limits: MessagingLimits,
     #[serde(default)]
     pub template_review: TemplateReview,
+    /// How long WhatsApp devices may stay unused.
+    #[serde(default)]
+    pub devices: DeviceSettings,
 }
 
 fn default_journal_limit() -> usize {
@@ -68,6 +72,7 @@ impl Default for SandboxOptions {
             journal_limit: DEFAULT_JOURNAL_LIMIT,
             messaging_limits: MessagingLimits::default(),
             template_review: TemplateReview::default(),
+            devices: DeviceSettings::default(),
         }
     }
 }
@@ -194,10 +199,13 @@ impl Sandbox {
         id
     }
 
-    /// Do whatever has come due on the clock (automatic template reviews).
-    /// Called before every Graph call and after the clock moves.
+    /// Do whatever has come due on the clock (automatic template reviews,
+    /// devices logged out for inactivity, WhatsApp Business app numbers
+    /// offboarded for not synchronizing). Called before every Graph call and
+    /// after the clock moves.
     pub fn run_due(&mut self) {
         self.run_due_reviews();
+        self.run_due_devices();
         self.route_events();
     }
 

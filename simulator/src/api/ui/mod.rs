@@ -45,6 +45,7 @@ const ASSETS: &[Asset] = &[
     asset!("js/main.js", JS),
     asset!("js/session.js", JS),
     asset!("js/views/bubble.js", JS),
+    asset!("js/views/devices.js", JS),
     asset!("js/views/events.js", JS),
     asset!("js/views/faults.js", JS),
     asset!("js/views/instagram.js", JS),

@@ -12,6 +12,7 @@ pub mod profile;
 pub mod registration;
 pub mod routes;
 pub mod settings;
+pub mod smb_app_data;
 pub mod subscriptions;
 pub mod templates;
 

@@ -55,6 +55,9 @@ fn refusal(error: RegistrationError) -> GraphError {
             "Phone number not registered on the WhatsApp Business Platform.",
         )
         .with_subcode(2207051),
+        E::OnBusinessApp => GraphError::invalid_parameter(
+            "This phone number is in use with both the WhatsApp Business app and Cloud API and cannot be deregistered. The business disconnects it in the WhatsApp Business app (Settings > Account > Business Platform).",
+        ),
     }
 }
 

@@ -5,6 +5,7 @@
 //! `api::webhooks`; this module only decides what to send, when, and records
 //! what happened.
 
+mod coexistence;
 pub mod handshakes;
 pub mod outbox;
 pub mod payloads;

@@ -2,9 +2,10 @@
 //! `webhooks/trigger`): the object envelope, WhatsApp `messages` changes for
 //! inbound messages and statuses in the late-2026 shape (business-scoped user
 //! ids, phone numbers only where they may be shown, failed statuses without
-//! `contacts`), `message_template_status_update`, and Messenger/Instagram
+//! `contacts`), `message_template_status_update`, Messenger/Instagram
 //! messaging events (`entry[].messaging[]`, millisecond times) and account
-//! changes (`entry[].changes[]`).
+//! changes (`entry[].changes[]`); the coexistence fields are built in
+//! `coexistence.rs`.
 
 use serde_json::{Map, Value, json};
 
@@ -66,7 +67,7 @@ fn status_errors(error: &StatusError) -> Value {
 }
 
 impl Sandbox {
-    fn metadata(&self, phone_number_id: &str) -> Value {
+    pub(super) fn metadata(&self, phone_number_id: &str) -> Value {
         let digits = self
             .whatsapp
             .phone_numbers
@@ -274,6 +275,10 @@ impl Sandbox {
                     messaging: false,
                 })
             }
+            EventPayload::WhatsappMessageEcho { .. }
+            | EventPayload::WhatsappAppStateSync { .. }
+            | EventPayload::WhatsappHistory { .. }
+            | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_change(event),
         }
     }
 }

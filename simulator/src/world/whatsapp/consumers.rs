@@ -83,6 +83,7 @@ impl Sandbox {
             blocked: BTreeSet::new(),
             marketing_opt_out: BTreeSet::new(),
         };
+        self.register_first_phone(&digits);
         self.whatsapp.consumers.insert(digits, consumer.clone());
         Ok(consumer)
     }

@@ -199,6 +199,7 @@ impl Sandbox {
         self.whatsapp
             .consumers
             .insert(new.to_owned(), person.clone());
+        self.move_devices_to_new_number(old, new);
         let talked_to: Vec<String> = self
             .whatsapp
             .identity

@@ -130,6 +130,11 @@ impl Messaging {
         self.next_seq
     }
 
+    /// The place of the newest message so far (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq
+    }
+
     /// Messages in the order they happened.
     pub fn in_order(&self) -> Vec<&WaMessage> {
         let mut all: Vec<&WaMessage> = self.messages.values().collect();
@@ -220,7 +225,8 @@ impl Sandbox {
     ) -> Result<(), SendRefusal> {
         let now = self.clock.now();
         let limits = self.options.messaging_limits;
-        if limits.throughput_per_second > 0 {
+        let per_second = self.throughput_limit(phone_number_id);
+        if per_second > 0 {
             let second = self
                 .whatsapp
                 .messaging
@@ -230,7 +236,7 @@ impl Sandbox {
             if second.0 != now {
                 *second = (now, 0);
             }
-            if second.1 >= limits.throughput_per_second {
+            if second.1 >= per_second {
                 return Err(SendRefusal::Throughput);
             }
             second.1 += 1;
@@ -411,6 +417,11 @@ impl Sandbox {
     }
 
     fn emit_status(&mut self, waba_id: &str, message: &WaMessage) {
+        // What a business sends in the WhatsApp Business app has no Cloud
+        // API statuses (an integration hears of it as an echo).
+        if self.sent_from_business_app(&message.id) {
+            return;
+        }
         let business = self
             .business_of_phone(&message.phone_number_id)
             .unwrap_or_default();

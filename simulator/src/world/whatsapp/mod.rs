@@ -1,10 +1,14 @@
 //! The WhatsApp Business Platform: WhatsApp Business Accounts (WABAs), their
 //! business phone numbers and the number lifecycle (add, verify by code,
 //! register, deregister), the phones' SMS/voice inboxes, message templates,
-//! messaging with its window, limits and statuses, and the consumers on the
-//! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
+//! messaging with its window, limits and statuses, the consumers on the
+//! other end, every account's devices, and numbers used in the WhatsApp
+//! Business app (coexistence with the Cloud API). Graph views in `nodes.rs`,
+//! the fixture part in `fixture.rs`.
 
+pub mod business_app;
 pub mod consumers;
+pub mod devices;
 pub mod fixture;
 pub mod flows;
 pub mod identity;
@@ -26,6 +30,8 @@ use serde::{Deserialize, Serialize};
 pub use consumers::Consumer;
 pub use waba::{PhoneNumber, Waba};
 
+use business_app::BusinessAppState;
+use devices::DevicesState;
 use flows::Flow;
 use identity::IdentityState;
 use inbox::PhoneInboxes;
@@ -59,4 +65,11 @@ pub struct WhatsappState {
     /// Flow id -> WhatsApp Flow.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub flows: BTreeMap<String, Flow>,
+    /// Every account's primary and linked companion devices.
+    #[serde(default, skip_serializing_if = "DevicesState::is_empty")]
+    pub devices: DevicesState,
+    /// Numbers used in the WhatsApp Business app, and their coexistence
+    /// with the Cloud API.
+    #[serde(default, skip_serializing_if = "BusinessAppState::is_empty")]
+    pub business_app: BusinessAppState,
 }

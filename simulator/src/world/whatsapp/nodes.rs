@@ -187,6 +187,8 @@ pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
     edges: &[],
     access: NodeAccess {
         business_usage: true,
+        // A WhatsApp Business app number is not on the API before onboarding.
+        reachable: Sandbox::phone_number_in_a_waba,
         ..under_waba(|sandbox, id| owner(&sandbox.whatsapp.phone_numbers, id, |p| &p.waba_id))
     },
     view: phone_number_view,
@@ -226,7 +228,7 @@ fn phone_number_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fie
         .put_opt("country_dial_code", || {
             calling_code(&phone.digits).map(|(code, _)| code)
         })
-        .put("is_on_biz_app", || false)
+        .put("is_on_biz_app", || sandbox.is_on_biz_app(id))
         .put("is_preverified_number", || false)
         .put("health_status", || {
             json!({

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::PhoneNumber;
 use super::inbox::{CodeMethod, PhoneMessage};
-use super::profile::BusinessProfile;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
@@ -68,6 +67,9 @@ pub enum RegistrationError {
     RegistrationLimit,
     /// `deregister` of a number that is not registered.
     NotRegistered,
+    /// `deregister` of a number used with both the WhatsApp Business app
+    /// and the Cloud API (the business disconnects it in the app instead).
+    OnBusinessApp,
 }
 
 fn valid_pin(pin: &str) -> bool {
@@ -124,28 +126,10 @@ impl Sandbox {
             return Err(RegistrationError::NumberInUse(digits));
         }
         let id = self.allocate_node(NodeKind::PhoneNumber);
+        let display = display_number(&cc, &local);
         self.whatsapp.phone_numbers.insert(
             id.clone(),
-            PhoneNumber {
-                id: id.clone(),
-                waba_id: waba_id.to_owned(),
-                display_phone_number: display_number(&cc, &local),
-                digits,
-                verified_name: verified_name.to_owned(),
-                code_verification_status: "NOT_VERIFIED".into(),
-                name_status: "AVAILABLE_WITHOUT_REVIEW".into(),
-                quality_rating: "UNKNOWN".into(),
-                platform_type: "NOT_APPLICABLE".into(),
-                status: "PENDING".into(),
-                throughput_level: "NOT_APPLICABLE".into(),
-                messaging_limit_tier: "TIER_NOT_SET".into(),
-                account_mode: "LIVE".into(),
-                pin: None,
-                is_official_business_account: false,
-                verification: Verification::default(),
-                profile: BusinessProfile::default(),
-                settings: Default::default(),
-            },
+            PhoneNumber::added(id.clone(), waba_id, display, digits, verified_name),
         );
         Ok(id)
     }
@@ -254,6 +238,9 @@ impl Sandbox {
     /// `POST /{phone-number-id}/deregister`: the number can no longer send.
     pub fn deregister_number(&mut self, id: &str) -> Result<(), RegistrationError> {
         let now = self.clock.now();
+        if self.is_on_biz_app(id) && self.phone_mut(id).is_registered() {
+            return Err(RegistrationError::OnBusinessApp);
+        }
         let phone = self.phone_mut(id);
         if !phone.is_registered() {
             return Err(RegistrationError::NotRegistered);

@@ -68,6 +68,36 @@ pub struct PhoneNumber {
 }
 
 impl PhoneNumber {
+    /// A number as it is first added: unverified, pending, not on the Cloud API.
+    pub fn added(
+        id: String,
+        waba_id: &str,
+        display_phone_number: String,
+        digits: String,
+        verified_name: &str,
+    ) -> Self {
+        Self {
+            id,
+            waba_id: waba_id.to_owned(),
+            display_phone_number,
+            digits,
+            verified_name: verified_name.to_owned(),
+            code_verification_status: "NOT_VERIFIED".into(),
+            name_status: "AVAILABLE_WITHOUT_REVIEW".into(),
+            quality_rating: "UNKNOWN".into(),
+            platform_type: "NOT_APPLICABLE".into(),
+            status: "PENDING".into(),
+            throughput_level: "NOT_APPLICABLE".into(),
+            messaging_limit_tier: "TIER_NOT_SET".into(),
+            account_mode: "LIVE".into(),
+            pin: None,
+            is_official_business_account: false,
+            verification: Verification::default(),
+            profile: BusinessProfile::default(),
+            settings: PhoneSettings::default(),
+        }
+    }
+
     pub fn is_registered(&self) -> bool {
         self.platform_type == "CLOUD_API"
     }

@@ -4,7 +4,8 @@
 //! conversation in order, what each bubble reads, its ticks, the
 //! customer-service window, and what every button, list row or template
 //! quick reply sends when tapped (a control-plane request ready to make).
-//! Failed messages never reached the phone and are not in it.
+//! Failed messages never reached the phone and are not in it. The same view
+//! of one linked device holds only what reached that device.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::devices::Device;
 use crate::world::whatsapp::messaging::{
     Direction, MessageStatus, SERVICE_WINDOW_SECONDS, WaMessage,
 };
@@ -44,8 +46,20 @@ async fn chats(
         sandbox: &sandbox,
         consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
         digits: &digits,
+        device: None,
     };
     ok(StatusCode::OK, json!({ "data": phone.chats() }))
+}
+
+/// The chats as one of the consumer's devices holds them (its inbox).
+pub(super) fn device_chats(sandbox: &Sandbox, sid: &str, digits: &str, device: &Device) -> Value {
+    let phone = Phone {
+        sandbox,
+        consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
+        digits,
+        device: Some(device),
+    };
+    json!(phone.chats())
 }
 
 /// One consumer's phone in one sandbox.
@@ -54,6 +68,8 @@ struct Phone<'a> {
     digits: &'a str,
     /// The consumer's control-plane path, where taps are sent.
     consumer_path: String,
+    /// Only what this device holds (every message of the consumer when `None`).
+    device: Option<&'a Device>,
 }
 
 /// A chat being assembled: its place in the list (newest message last), its
@@ -98,6 +114,20 @@ fn bubble_text(message: &Value, rendered: Option<&str>) -> Option<String> {
     }
 }
 
+/// A message as a chat shows it: what it reads, when, its status.
+pub(super) fn message_bubble(message: &WaMessage, from_me: bool) -> Value {
+    json!({
+        "id": message.id,
+        "from_me": from_me,
+        "type": message.message["type"],
+        "text": bubble_text(&message.message, message.rendered.as_deref()),
+        "message": message.message,
+        "time": message.time,
+        "iso": iso8601(message.time),
+        "status": message.status,
+    })
+}
+
 fn same_index(given: &Value, index: usize) -> bool {
     match given {
         Value::String(text) => text.parse::<usize>().ok() == Some(index),
@@ -106,6 +136,11 @@ fn same_index(given: &Value, index: usize) -> bool {
 }
 
 impl Phone<'_> {
+    /// Whether the phone shows the message with this place and time.
+    fn shows(&self, seq: u64, time: i64) -> bool {
+        self.device.is_none_or(|device| device.holds(seq, time))
+    }
+
     /// A tap that sends `message` to the business number, as a reply to `to_id`.
     fn reply(&self, message: &WaMessage, mut reply: Value) -> Value {
         reply["to"] = json!(message.phone_number_id);
@@ -262,16 +297,7 @@ impl Phone<'_> {
 
     fn bubble(&self, message: &WaMessage) -> Value {
         let from_me = message.direction == Direction::Inbound;
-        let mut bubble = json!({
-            "id": message.id,
-            "from_me": from_me,
-            "type": message.message["type"],
-            "text": bubble_text(&message.message, message.rendered.as_deref()),
-            "message": message.message,
-            "time": message.time,
-            "iso": iso8601(message.time),
-            "status": message.status,
-        });
+        let mut bubble = message_bubble(message, from_me);
         if !from_me {
             match message.message["type"].as_str() {
                 Some("interactive") => self.interactive_taps(message, &mut bubble),
@@ -313,7 +339,8 @@ impl Phone<'_> {
         for message in self.sandbox.whatsapp.messaging.in_order() {
             let arrived =
                 message.direction == Direction::Inbound || message.status != MessageStatus::Failed;
-            if message.consumer != self.digits || !arrived {
+            if message.consumer != self.digits || !arrived || !self.shows(message.seq, message.time)
+            {
                 continue;
             }
             let chat = chats
@@ -331,7 +358,7 @@ impl Phone<'_> {
             chat.bubbles.push(self.bubble(message));
         }
         for message in &self.sandbox.whatsapp.messaging.official {
-            if message.consumer != self.digits {
+            if message.consumer != self.digits || !self.shows(message.seq, message.time) {
                 continue;
             }
             let chat = chats

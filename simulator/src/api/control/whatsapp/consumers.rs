@@ -1,6 +1,7 @@
 //! WhatsApp consumer routes: create consumers, act as them (send a message to a
-//! business number, read what they received, block a number, stop marketing),
-//! and read their inbox; a business portfolio's contact book.
+//! business number, from their phone or a linked device; read what they
+//! received, block a number, stop marketing), and read their inbox; a
+//! business portfolio's contact book.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -8,6 +9,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::devices::{device_id_of, device_refusal};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -16,6 +18,7 @@ use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::Consumer;
 use crate::world::whatsapp::consumers::ConsumerError;
+use crate::world::whatsapp::devices::sending::FromDevice;
 use crate::world::whatsapp::messaging::{Direction, InboundRefusal, MessageStatus};
 
 pub fn routes() -> Router<AppState> {
@@ -133,7 +136,7 @@ async fn get_consumer(
 
 /// Check an inbound message body (Cloud API webhook shape) and return the
 /// message object: `{"type", <type>: {...}, "context"?}`.
-fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
+pub(super) fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     let kind = body
         .get("type")
         .and_then(Value::as_str)
@@ -188,7 +191,7 @@ fn inbound_message(body: &Map<String, Value>) -> Result<Value, GraphError> {
     Ok(message)
 }
 
-fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
+pub(super) fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphError {
     match refusal {
         InboundRefusal::UnknownConsumer => no_consumer(digits),
         InboundRefusal::NotOnWhatsapp => {
@@ -216,12 +219,18 @@ async fn send_inbound(
         .and_then(Value::as_str)
         .ok_or_else(|| GraphError::sim_invalid("to (a business phone number id) is required"))?
         .to_owned();
+    let device_id = device_id_of(&request)?;
     let digits = phone_digits(&digits);
     let message = inbound_message(&request)?;
     let mut sandbox = lock(&shared);
     let id = sandbox
-        .receive_message(&digits, &to, message)
-        .map_err(|refusal| inbound_refusal(refusal, &digits, &to))?;
+        .send_from_device(&digits, device_id.as_deref(), |sandbox, _| {
+            sandbox.consumer_writes(&digits, &to, message)
+        })
+        .map_err(|refusal| match refusal {
+            FromDevice::Device(error) => device_refusal(error),
+            FromDevice::Send(refusal) => inbound_refusal(refusal, &digits, &to),
+        })?;
     ok(StatusCode::CREATED, json!({ "id": id }))
 }
 

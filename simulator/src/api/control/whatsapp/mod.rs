@@ -1,10 +1,15 @@
 //! WhatsApp's control routes: consumers and what they do, a consumer's
-//! chats as their phone shows them, the phones' SMS inboxes, the WhatsApp
-//! Business app's profile screen, template review.
+//! chats as their phone shows them, every account's linked devices, the
+//! phones' SMS inboxes, the WhatsApp Business app (its numbers, their
+//! onboarding to the Cloud API, its messages, its profile screen), template
+//! review.
 
 mod business_app;
+mod business_app_numbers;
+mod business_chats;
 mod chats;
 mod consumers;
+mod devices;
 mod phones;
 mod templates;
 
@@ -18,4 +23,6 @@ pub fn routes() -> Router<AppState> {
         .merge(business_app::routes())
         .merge(templates::routes())
         .merge(chats::routes())
+        .merge(devices::routes())
+        .merge(business_app_numbers::routes())
 }

@@ -1,9 +1,11 @@
-// Phones: every WhatsApp consumer of the sandbox as a phone, the SMS and
-// voice inbox of every business number (where verification codes land),
-// and a form to add a consumer. Re-read whenever the sandbox changes.
+// Phones: every WhatsApp consumer of the sandbox as a phone with its linked
+// devices, the SMS and voice inbox of every business number (where
+// verification codes land), and a form to add a consumer. Re-read whenever
+// the sandbox changes.
 
 import { api, sim } from '../api.js';
 import { attempt, coalesce, copyButton, empty, fill, h, hhmm, viewHead } from '../dom.js';
+import { DevicesPanel } from './devices.js';
 import { Phone, formatPhone } from './phone.js';
 
 function smsInbox(number, messages) {
@@ -39,6 +41,7 @@ function consumerForm(session, reload) {
 
 export default {
   mount(root, session) {
+    // digits -> { phone, devices (its linked devices panel), el (both) }
     const phones = new Map();
     const grid = h('div', { class: 'phones' });
     const inboxes = h('div', { class: 'phones' });
@@ -51,13 +54,19 @@ export default {
       const chats = await Promise.all(consumers.map((c) =>
         api.get(sim(session.sid, `/whatsapp/consumers/${c.phone}/chats`))));
       const sms = await Promise.all(numbers.map((n) => api.get(sim(session.sid, `/phones/${n.digits}/sms`))));
+      const devices = await Promise.all(consumers.map((c) => (c.on_whatsapp
+        ? api.get(sim(session.sid, `/whatsapp/accounts/${c.phone}/devices`)) : null)));
       consumers.forEach((consumer, i) => {
-        let phone = phones.get(consumer.phone);
-        if (!phone) {
-          phone = new Phone(session, consumer, reload);
-          phones.set(consumer.phone, phone);
+        let entry = phones.get(consumer.phone);
+        if (!entry) {
+          const phone = new Phone(session, consumer, reload);
+          const panel = new DevicesPanel(session, consumer, phone.name, reload);
+          entry = { phone, devices: panel, el: h('div', { class: 'phone-stack' }, phone.el, panel.el) };
+          phones.set(consumer.phone, entry);
         }
-        phone.update(chats[i].data, numbers);
+        entry.phone.update(chats[i].data, numbers);
+        entry.devices.el.hidden = !devices[i];
+        if (devices[i]) entry.devices.update(devices[i].data);
       });
       for (const [digits] of phones) {
         if (!consumers.some((c) => c.phone === digits)) phones.delete(digits);
