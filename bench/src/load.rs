@@ -1,27 +1,30 @@
 //! The HTTP load: keep-alive HTTP/1.1 connections, one task each, that send
-//! the same GET back to back for a fixed time and count the answers that match
-//! the expected status and body. Raw hyper client connections keep the load
-//! side's own cost per request small.
+//! the same request (a GET, or a POST with a JSON body) back to back for a
+//! fixed time and count the answers that match what is expected. Raw hyper
+//! client connections keep the load side's own cost per request small.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::http::HeaderValue;
-use hyper::{Request, StatusCode, Uri};
+use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-/// One GET to send over and over: where, what and with which token.
+/// One request to send over and over: where, what and with which token.
 #[derive(Clone)]
 pub struct Target {
     address: SocketAddr,
     host: HeaderValue,
+    method: Method,
     path_and_query: Uri,
-    authorization: HeaderValue,
+    authorization: Option<HeaderValue>,
+    /// A JSON body (POST), sent with `content-type: application/json`.
+    body: Option<Bytes>,
 }
 
 impl Target {
@@ -31,10 +34,30 @@ impl Target {
         Ok(Target {
             address,
             host: HeaderValue::try_from(address.to_string()).map_err(|_| invalid("host"))?,
+            method: Method::GET,
             path_and_query: Uri::try_from(path_and_query).map_err(|_| invalid("path"))?,
-            authorization: HeaderValue::try_from(format!("Bearer {token}"))
-                .map_err(|_| invalid("token"))?,
+            authorization: Some(
+                HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| invalid("token"))?,
+            ),
+            body: None,
         })
+    }
+
+    /// The same target as a POST of the JSON `body`.
+    pub fn post_json(mut self, body: &str) -> Target {
+        self.method = Method::POST;
+        self.body = Some(Bytes::from(body.to_owned()));
+        self
+    }
+
+    /// The same target without an `Authorization` header (control-plane calls).
+    pub fn without_token(mut self) -> Target {
+        self.authorization = None;
+        self
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
     }
 }
 
@@ -44,6 +67,26 @@ pub struct Answer {
     pub status: StatusCode,
     pub content_type: Option<HeaderValue>,
     pub body: Bytes,
+}
+
+/// Which answers count as right: exactly one answer, or a status and the
+/// first bytes of the body (for answers that differ per request, like a
+/// new message id).
+#[derive(Clone)]
+pub enum Expected {
+    Exactly(Answer),
+    StartsWith { status: StatusCode, prefix: Bytes },
+}
+
+impl Expected {
+    pub fn matches(&self, answer: &Answer) -> bool {
+        match self {
+            Expected::Exactly(expected) => answer == expected,
+            Expected::StartsWith { status, prefix } => {
+                answer.status == *status && answer.body.starts_with(prefix)
+            }
+        }
+    }
 }
 
 /// Requests answered as expected and otherwise, within the measured window.
@@ -69,7 +112,7 @@ pub struct Window {
     pub until: Instant,
 }
 
-type Connection = SendRequest<Empty<Bytes>>;
+type Connection = SendRequest<Full<Bytes>>;
 
 async fn connect(address: SocketAddr) -> Result<Connection, String> {
     let stream = TcpStream::connect(address)
@@ -85,12 +128,19 @@ async fn connect(address: SocketAddr) -> Result<Connection, String> {
     Ok(sender)
 }
 
-fn request(target: &Target) -> Request<Empty<Bytes>> {
-    let mut request = Request::new(Empty::new());
+fn request(target: &Target) -> Request<Full<Bytes>> {
+    let body = target.body.clone().unwrap_or_default();
+    let mut request = Request::new(Full::new(body));
+    *request.method_mut() = target.method.clone();
     *request.uri_mut() = target.path_and_query.clone();
     let headers = request.headers_mut();
     headers.insert(HOST, target.host.clone());
-    headers.insert(AUTHORIZATION, target.authorization.clone());
+    if let Some(authorization) = &target.authorization {
+        headers.insert(AUTHORIZATION, authorization.clone());
+    }
+    if target.body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
     request
 }
 
@@ -124,7 +174,11 @@ pub async fn fetch_once(target: &Target) -> Result<Answer, String> {
     send(&mut connection, target).await
 }
 
-async fn one_connection(target: Target, expected: Answer, window: Window) -> Result<Tally, String> {
+async fn one_connection(
+    target: Target,
+    expected: Expected,
+    window: Window,
+) -> Result<Tally, String> {
     let mut connection = connect(target.address).await?;
     let mut tally = Tally::default();
     loop {
@@ -136,7 +190,7 @@ async fn one_connection(target: Target, expected: Answer, window: Window) -> Res
         if now < window.counted_from {
             continue;
         }
-        if answer == expected {
+        if expected.matches(&answer) {
             tally.matched += 1;
         } else {
             tally.mismatched += 1;
@@ -148,7 +202,7 @@ async fn one_connection(target: Target, expected: Answer, window: Window) -> Res
 /// current runtime until the window closes; any connection error fails the run.
 pub async fn drive(
     target: &Target,
-    expected: &Answer,
+    expected: &Expected,
     connections: usize,
     window: Window,
 ) -> Result<Tally, String> {
@@ -161,6 +215,27 @@ pub async fn drive(
         total = total.add(tally);
     }
     Ok(total)
+}
+
+/// Send the request `count` times, one after another on one connection, and
+/// return each round trip's time; any unexpected answer fails.
+pub async fn round_trips(
+    target: &Target,
+    expected: &Expected,
+    count: usize,
+) -> Result<Vec<Duration>, String> {
+    let mut connection = connect(target.address).await?;
+    let mut times = Vec::with_capacity(count);
+    for _ in 0..count {
+        let started = Instant::now();
+        let answer = send(&mut connection, target).await?;
+        times.push(started.elapsed());
+        if !expected.matches(&answer) {
+            let body = String::from_utf8_lossy(&answer.body);
+            return Err(format!("unexpected answer {}: {body}", answer.status));
+        }
+    }
+    Ok(times)
 }
 
 /// A window that starts counting after `warmup` and lasts `length`.

@@ -1,13 +1,18 @@
 //! `metasim-bench`: measures metasim against a bare axum baseline in the same
 //! run, with the same load, and prints the ratios metasim/baseline for GET a
-//! node with `?fields=`, for process start-to-ready time, and for webhook
-//! deliveries per second. Not a pass/fail
-//! test: it exits non-zero only when a measurement could not run at all.
-//! See BENCHMARKS.md at the workspace root.
+//! node with `?fields=` and for sending a message, throughput by number of
+//! connections, cost as a sandbox grows to a million messages (and memory per
+//! stored message), process start-to-ready time, webhook deliveries per
+//! second, many sandboxes, the scenario library, and GET node driven by an
+//! external load generator. Not a pass/fail test: it exits non-zero only when
+//! a measurement could not run at all. See BENCHMARKS.md at the workspace root.
 
 mod baseline;
+mod connections;
 mod cpu;
+mod growth;
 mod load;
+mod processes;
 mod report;
 mod startup;
 mod throughput;
@@ -38,9 +43,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The bare baseline server process of the start-to-ready comparison.
+    /// The bare baseline server process (start-to-ready, external load).
     #[command(hide = true)]
-    BaselineServer,
+    BaselineServer {
+        /// The body to answer GETs with.
+        #[arg(long)]
+        body: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -66,6 +75,15 @@ struct BenchArgs {
     /// Webhook deliveries to measure.
     #[arg(long, default_value = "20000", value_parser = parse_count)]
     webhooks: usize,
+    /// Sandboxes to create in one process.
+    #[arg(long, default_value = "10000", value_parser = parse_count)]
+    sandboxes: usize,
+    /// The scenario library `metasim run` is timed on.
+    #[arg(long, default_value = "scenarios")]
+    scenarios: PathBuf,
+    /// Skip the sizes of 100,000 and 1,000,000 stored messages.
+    #[arg(long)]
+    quick: bool,
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {
@@ -144,19 +162,42 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         warmup: args.warmup,
         window: args.seconds,
     };
-    let measured = throughput::measure(&settings)?;
-    report::print_throughput(&measured, &load_line(&args));
+    let bench = throughput::Bench::start()?;
+    report::print_throughput(
+        &bench.measure(bench.get_pair(), settings)?,
+        &load_line(&args),
+    );
+    println!();
+    let send = bench.send_pair()?;
+    report::print_throughput(&bench.measure(&send, settings)?, &load_line(&args));
+    println!();
+    report::print_connections(&connections::measure(&bench, &send)?);
+    println!();
+    let (phone, token) = send.sandbox_handles();
+    let sizes = if args.quick {
+        &growth::SIZES[..1]
+    } else {
+        &growth::SIZES[..]
+    };
+    report::print_growth(&growth::measure(&bench, &send, &phone, &token, sizes)?);
+    drop(bench);
     println!();
     report::print_startup(&startup::measure(&metasim, args.starts)?);
     println!();
     webhooks::print(&webhooks::measure(args.webhooks)?);
+    println!();
+    report::print_sandboxes(&processes::sandboxes(&metasim, args.sandboxes)?);
+    println!();
+    report::print_scenarios(processes::scenario_library(&metasim, &args.scenarios)?);
+    println!();
+    report::print_external(processes::external_get(&metasim, 3)?.as_ref());
     Ok(())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::BaselineServer) => baseline::serve_process(),
+        Some(Command::BaselineServer { body }) => baseline::serve_process(body),
         None => bench(cli.bench),
     };
     match result {
