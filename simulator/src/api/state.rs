@@ -22,11 +22,16 @@ use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
 /// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Largest snapshot metasim exports, and so imports (`PUT …/snapshot`).
+pub const DEFAULT_SNAPSHOT_LIMIT: usize = 1024 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub versions: VersionPolicy,
     pub body_limit: usize,
+    /// The largest snapshot exported and imported: an export that would be
+    /// larger is refused, so whatever was exported can be imported back.
+    pub snapshot_limit: usize,
 }
 
 impl Default for ServerConfig {
@@ -34,6 +39,7 @@ impl Default for ServerConfig {
         Self {
             versions: VersionPolicy::default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            snapshot_limit: DEFAULT_SNAPSHOT_LIMIT,
         }
     }
 }
@@ -204,6 +210,9 @@ impl AppState {
                 .unwrap_or(defaults.messaging_limits),
             template_review: request.template_review.unwrap_or(defaults.template_review),
         };
+        options
+            .check()
+            .map_err(|refused| GraphError::sim_invalid(refused.message))?;
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())
             .map_err(|e| GraphError::sim_invalid(format!("fixture.{e}")))?;

@@ -6,9 +6,13 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::bounds::{MAX_COUNTER, ascending, in_range};
 use super::encode::meta_json;
+use super::shared::Invalid;
 
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
+/// The most entries a journal may be asked to keep.
+pub const MAX_JOURNAL_LIMIT: usize = 100_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct JournalEntry {
@@ -136,10 +140,20 @@ impl Journal {
         }
     }
 
+    /// Refuse a journal (from a snapshot) whose numbers are out of range or
+    /// whose entries are not in order below its next sequence number.
+    pub fn check(&self) -> Result<(), Invalid> {
+        in_range("journal.limit", self.limit, 1, MAX_JOURNAL_LIMIT)?;
+        in_range("journal.next_seq", self.next_seq, 1, MAX_COUNTER)?;
+        in_range("journal.entries (count)", self.entries.len(), 0, self.limit)?;
+        let seqs = self.entries.iter().map(|entry| entry.seq);
+        ascending("journal.entries", seqs, self.last_seq())
+    }
+
     /// Append an entry; returns its sequence number.
     pub fn record(&mut self, mut entry: JournalEntry) -> u64 {
         entry.seq = self.next_seq;
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.saturating_add(1);
         if self.entries.len() == self.limit {
             self.entries.pop_front();
         }

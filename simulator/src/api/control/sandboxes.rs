@@ -13,7 +13,7 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Answer, SimJson, SimPath, SimSandbox, body_bytes, ok};
+use super::{Answer, SimJson, SimPath, SimSandbox, body_bytes_within, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, CreateSandbox, SandboxInfo, lock, wall_now};
 use crate::world::auth::Invalidation;
@@ -119,13 +119,24 @@ async fn reset_sandbox(State(state): State<AppState>, SimSandbox(shared): SimSan
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
-async fn export_snapshot(SimSandbox(shared): SimSandbox) -> Answer {
+async fn export_snapshot(State(state): State<AppState>, SimSandbox(shared): SimSandbox) -> Answer {
     // Copied under the lock, encoded outside it.
     let sandbox = lock(&shared).clone();
+    let snapshot = sandbox.export_snapshot();
+    let limit = state.config().snapshot_limit;
+    if snapshot.len() > limit {
+        return Err(GraphError::sim_refused(
+            413,
+            format!(
+                "The snapshot would be {} bytes, more than the {limit} bytes PUT …/snapshot accepts; lower the sandbox's journal_limit or reset it",
+                snapshot.len()
+            ),
+        ));
+    }
     Ok((
         StatusCode::OK,
         [("content-type", "application/json; charset=UTF-8")],
-        sandbox.export_snapshot(),
+        snapshot,
     )
         .into_response())
 }
@@ -136,7 +147,8 @@ async fn import_snapshot(
     SimSandbox(shared): SimSandbox,
     body: Body,
 ) -> Answer {
-    let bytes = body_bytes(&state, body).await?;
+    // Up to the export's own limit: whatever was exported comes back in.
+    let bytes = body_bytes_within(body, state.config().snapshot_limit).await?;
     let restored = Sandbox::import_snapshot(&bytes)
         .map_err(|error| GraphError::sim_invalid(error.message()))?;
     drop(shared);

@@ -102,16 +102,9 @@ async fn set_settings(
     SimSandbox(shared): SimSandbox,
     SimJson(settings): SimJson<DeliverySettings>,
 ) -> Answer {
-    if settings.batch_size == 0 || settings.batch_size > 1000 {
-        return Err(GraphError::sim_invalid(
-            "batch_size must be between 1 and 1000 (Meta batches up to 1000)",
-        ));
-    }
-    if settings.delay_seconds < 0 {
-        return Err(GraphError::sim_invalid(
-            "delay_seconds must not be negative",
-        ));
-    }
+    settings
+        .check()
+        .map_err(|refused| GraphError::sim_invalid(refused.message))?;
     let mut sandbox = lock(&shared);
     sandbox.webhooks.settings = settings;
     ok(StatusCode::OK, json!(sandbox.webhooks.settings))

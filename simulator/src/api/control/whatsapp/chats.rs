@@ -364,7 +364,9 @@ impl Phone<'_> {
     fn finish(&self, key: &str, chat: Chat) -> Value {
         let mut out = chat.head;
         if out["official"] == json!(false) {
-            let closes_at = chat.last_inbound.map(|t| t + SERVICE_WINDOW_SECONDS);
+            let closes_at = chat
+                .last_inbound
+                .map(|t| t.saturating_add(SERVICE_WINDOW_SECONDS));
             out["window"] = json!({
                 "open": self.sandbox.window_open(key, self.digits),
                 "closes_at": closes_at,
