@@ -253,6 +253,17 @@ impl AppState {
             .collect()
     }
 
+    /// Every sandbox with its id, by id.
+    pub fn sandboxes_by_id(&self) -> Vec<(String, SharedSandbox)> {
+        self.inner
+            .sandboxes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(id, sandbox)| (id.clone(), sandbox.clone()))
+            .collect()
+    }
+
     pub fn delete_sandbox(&self, id: &str) -> bool {
         let removed = self
             .inner

@@ -52,6 +52,11 @@ impl EncodedJson {
         Self::from_encoded(&meta_json(value))
     }
 
+    /// How many bytes the encoded text has.
+    pub fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The value, parsed back (`null` if the text is not JSON).
     pub fn to_value(&self) -> Value {
         serde_json::from_str(&self.0).unwrap_or(Value::Null)
@@ -127,8 +132,6 @@ pub struct Journal {
 pub struct JournalFilter<'a> {
     pub method: Option<&'a str>,
     pub path_prefix: Option<&'a str>,
-    /// Keep only the newest `limit` matches (still oldest first).
-    pub limit: Option<usize>,
 }
 
 impl Journal {
@@ -190,9 +193,9 @@ impl Journal {
         self.entries.is_empty()
     }
 
+    /// The entries that match, oldest first.
     pub fn select(&self, filter: &JournalFilter<'_>) -> Vec<&JournalEntry> {
-        let matching: Vec<&JournalEntry> = self
-            .entries
+        self.entries
             .iter()
             .filter(|e| {
                 filter
@@ -200,11 +203,7 @@ impl Journal {
                     .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
             })
             .filter(|e| filter.path_prefix.is_none_or(|p| e.path.starts_with(p)))
-            .collect();
-        let skip = filter
-            .limit
-            .map_or(0, |limit| matching.len().saturating_sub(limit));
-        matching.into_iter().skip(skip).collect()
+            .collect()
     }
 }
 
@@ -273,14 +272,6 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(posts.len(), 1);
-        let newest = journal.select(&JournalFilter {
-            limit: Some(2),
-            ..Default::default()
-        });
-        assert_eq!(
-            newest.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
-            ["/v23.0/d", "/v23.0/d"]
-        );
         assert_eq!(journal.last_seq(), 5);
         let after: Vec<u64> = journal.after(3).map(|e| e.seq).collect();
         assert_eq!(after, [4, 5]);

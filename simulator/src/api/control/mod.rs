@@ -7,6 +7,7 @@
 mod directory;
 mod events;
 mod instagram;
+mod listing;
 mod pages;
 mod sandboxes;
 mod stream;

@@ -1,8 +1,10 @@
 //! Sending the outbox: due deliveries are POSTed in order, signed, over the
 //! shared client; each answer (or transport error, or timeout) is recorded in
-//! the sandbox, which schedules retries. One flush per sandbox at a time.
+//! the sandbox, which schedules retries. One flush per sandbox at a time; a
+//! flush stops when its sandbox is deleted.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -63,6 +65,13 @@ pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
             return reports;
         }
         for outgoing in due {
+            // A deleted sandbox sends nothing more, even from a flush under way.
+            if !state
+                .sandbox(sid)
+                .is_some_and(|now| Arc::ptr_eq(&now, &shared))
+            {
+                return reports;
+            }
             attempted.insert(outgoing.delivery_id);
             let (status, error, latency_ms) = post(state.http(), &outgoing, timeout_ms).await;
             let mut sandbox = lock(&shared);

@@ -5,6 +5,7 @@
 mod business_app;
 mod chats;
 mod consumers;
+mod inbox;
 mod phones;
 mod templates;
 
@@ -18,4 +19,5 @@ pub fn routes() -> Router<AppState> {
         .merge(business_app::routes())
         .merge(templates::routes())
         .merge(chats::routes())
+        .merge(inbox::routes())
 }

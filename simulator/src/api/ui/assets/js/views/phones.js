@@ -44,12 +44,12 @@ export default {
     const inboxes = h('div', { class: 'phones' });
     const load = async () => {
       const [{ data: everyone }, { data: numbers }] = await Promise.all([
-        api.get(sim(session.sid, '/whatsapp/consumers')),
-        api.get(sim(session.sid, '/whatsapp/phone_numbers')),
+        api.list(sim(session.sid, '/whatsapp/consumers')),
+        api.list(sim(session.sid, '/whatsapp/phone_numbers')),
       ]);
       const consumers = everyone.slice().sort((a, b) => (a.name || a.phone).localeCompare(b.name || b.phone));
       const chats = await Promise.all(consumers.map((c) =>
-        api.get(sim(session.sid, `/whatsapp/consumers/${c.phone}/chats`))));
+        api.list(sim(session.sid, `/whatsapp/consumers/${c.phone}/chats`))));
       const sms = await Promise.all(numbers.map((n) => api.get(sim(session.sid, `/phones/${n.digits}/sms`))));
       consumers.forEach((consumer, i) => {
         let phone = phones.get(consumer.phone);
