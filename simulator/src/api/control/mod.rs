@@ -105,15 +105,21 @@ async fn json_body<T: DeserializeOwned>(
 
 /// A request body up to the server's limit (a Meta-shaped 413 beyond it).
 async fn body_bytes(state: &AppState, body: Body) -> Result<axum::body::Bytes, GraphError> {
-    body_bytes_within(body, state.config().body_limit).await
+    body_bytes_within(state, body, state.config().body_limit).await
 }
 
 /// A request body up to `limit` bytes (a Meta-shaped 413 beyond it).
-async fn body_bytes_within(body: Body, limit: usize) -> Result<axum::body::Bytes, GraphError> {
-    read_body(body, limit).await.map_err(|mut error| {
-        error.error_type = "MetasimException";
-        error
-    })
+async fn body_bytes_within(
+    state: &AppState,
+    body: Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, GraphError> {
+    read_body(body, limit, state.config().body_timeout)
+        .await
+        .map_err(|mut error| {
+            error.error_type = "MetasimException";
+            error
+        })
 }
 
 fn find(state: &AppState, sid: &str) -> Result<SharedSandbox, GraphError> {

@@ -151,7 +151,7 @@ async fn import_snapshot(
     body: Body,
 ) -> Answer {
     // Up to the export's own limit: whatever was exported comes back in.
-    let bytes = body_bytes_within(body, state.config().snapshot_limit).await?;
+    let bytes = body_bytes_within(&state, body, state.config().snapshot_limit).await?;
     let restored = Sandbox::import_snapshot(&bytes)
         .map_err(|error| GraphError::sim_invalid(error.message()))?;
     drop(shared);

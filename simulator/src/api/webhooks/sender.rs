@@ -9,15 +9,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::reach;
 use crate::api::state::{AppState, lock, wall_now};
 use crate::world::sandbox::Delivery as DeliveryMode;
 use crate::world::webhooks::outbox::Outgoing;
 
 async fn post(
-    client: &reqwest::Client,
+    state: &AppState,
     outgoing: &Outgoing,
     timeout_ms: u64,
 ) -> (Option<u16>, Option<String>, u64) {
+    if let Some(refused) = reach::refusal(state.config().webhook_hosts.as_deref(), &outgoing.url) {
+        return (None, Some(refused), 0);
+    }
+    let client = state.http();
     let started = Instant::now();
     let result = client
         .post(&outgoing.url)
@@ -73,7 +78,7 @@ pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
                 return reports;
             }
             attempted.insert(outgoing.delivery_id);
-            let (status, error, latency_ms) = post(state.http(), &outgoing, timeout_ms).await;
+            let (status, error, latency_ms) = post(state, &outgoing, timeout_ms).await;
             let mut sandbox = lock(&shared);
             sandbox.record_attempt(outgoing.delivery_id, status, error.clone(), latency_ms);
             let delivery = sandbox
