@@ -341,6 +341,28 @@ impl Sim {
         self.create_sandbox(json!({ "seed": seed })).await
     }
 
+    /// Every item of a control-plane list: the page at `path`, then each
+    /// `paging.next` (give `after=0` to read a log from its start). Asserts
+    /// that the answers hold only `data` and `paging`.
+    pub async fn all(&self, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(path) = next {
+            let reply = self.get(&path).await;
+            let body = reply.ok();
+            let members = body.as_object().expect("a list answer").keys();
+            for member in members {
+                assert!(
+                    member == "data" || member == "paging",
+                    "only data and paging: {body}"
+                );
+            }
+            items.extend(body["data"].as_array().expect("data").iter().cloned());
+            next = body["paging"]["next"].as_str().map(str::to_owned);
+        }
+        items
+    }
+
     /// A sandbox's journal (`query` like `method=GET&limit=2`, or empty).
     pub async fn journal(&self, sandbox: &Sandbox, query: &str) -> Vec<Value> {
         let reply = self.get(&sandbox.sim(&format!("/journal?{query}"))).await;

@@ -449,8 +449,7 @@ impl Sim {
 
     /// `GET …/webhooks/deliveries`: every delivery with every attempt.
     pub async fn deliveries(&self, sandbox: &Sandbox) -> Vec<Value> {
-        let reply = self.get(&sandbox.sim("/webhooks/deliveries")).await;
-        reply.ok()["data"].as_array().expect("deliveries").clone()
+        self.all(&sandbox.sim("/webhooks/deliveries?after=0")).await
     }
 
     /// `POST …/webhooks/settings`; returns the settings now in force.

@@ -281,14 +281,7 @@ pub async fn upload_media(sim: &Sim, sandbox: &Sandbox, mime_type: &str, bytes: 
 impl Sim {
     /// `GET /_sim/sandboxes/{sid}/events`: every domain event, oldest first.
     pub async fn events(&self, sandbox: &Sandbox) -> Vec<Value> {
-        let reply = self.get(&sandbox.sim("/events")).await;
-        let body = reply.ok();
-        assert_eq!(
-            body.as_object().map(|o| o.len()),
-            Some(1),
-            "only data: {body}"
-        );
-        body["data"].as_array().expect("events data").clone()
+        self.all(&sandbox.sim("/events?after=0")).await
     }
 
     /// The consumer `digits` sends `message` (`{"type", <type>: {…}}`) to the
@@ -316,9 +309,7 @@ impl Sim {
 
     /// What the consumer `digits` received, oldest first.
     pub async fn inbox(&self, sandbox: &Sandbox, digits: &str) -> Vec<Value> {
-        let reply = self
-            .get(&sandbox.sim(&format!("/whatsapp/consumers/{digits}/inbox")))
-            .await;
-        reply.ok()["data"].as_array().expect("inbox data").clone()
+        let path = format!("/whatsapp/consumers/{digits}/inbox?after=0");
+        self.all(&sandbox.sim(&path)).await
     }
 }

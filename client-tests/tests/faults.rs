@@ -460,3 +460,38 @@ async fn invalid_rules_are_refused() {
         .await
         .assert_sim_error(404, Some(33));
 }
+
+#[tokio::test]
+async fn latency_applies_to_each_operation_of_a_batch() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(12).await;
+    sim.add_fault(
+        &sandbox,
+        json!({ "match": { "path": "/me" }, "latency_ms": 200, "times": 2 }),
+    )
+    .await;
+    let started = Instant::now();
+    let batch = sim
+        .post_form(
+            &format!("/{V}"),
+            &[
+                ("access_token", sandbox.token("user_token")),
+                (
+                    "batch",
+                    r#"[{"relative_url":"me"},{"relative_url":"me"},{"relative_url":"app"}]"#,
+                ),
+            ],
+        )
+        .await;
+    let took = started.elapsed();
+    let results = batch.ok().as_array().unwrap().clone();
+    assert!(results.iter().all(|r| r["code"] == 200), "{results:?}");
+    // Two operations matched: each was held back, as a call of its own would be.
+    assert!(took >= Duration::from_millis(400), "{took:?}");
+    let rules = sim.get(&sandbox.sim("/faults")).await;
+    assert_eq!(rules.ok()["data"][0]["hits"], 2);
+    // The budget is spent: the next call is not held back.
+    let started = Instant::now();
+    get(&sim, &sandbox, "/me").await.ok();
+    assert!(started.elapsed() < Duration::from_millis(200));
+}

@@ -480,7 +480,15 @@ async fn settings_have_defaults_and_are_checked() {
         ),
         (
             json!({ "delay_seconds": -5 }),
-            "delay_seconds must not be negative",
+            "delay_seconds must be between 0 and 315360000, got -5",
+        ),
+        (
+            json!({ "duplicates": 1_000_000 }),
+            "duplicates must be between 0 and 10, got 1000000",
+        ),
+        (
+            json!({ "timeout_ms": 0 }),
+            "timeout_ms must be between 1 and 300000, got 0",
         ),
     ] {
         let reply = sim

@@ -35,6 +35,7 @@
 //! layout may change, the re-exports stay.
 
 pub mod api;
+pub mod connections;
 mod errors;
 pub mod home;
 pub mod intercept;

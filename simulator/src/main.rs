@@ -104,6 +104,21 @@ struct ServeArgs {
     /// Where the local CA is kept (default: $XDG_DATA_HOME/metasim/ca or ~/.local/share/metasim/ca).
     #[arg(long, value_name = "DIR", requires = "https")]
     ca_dir: Option<PathBuf>,
+    /// Lock the control plane (/_sim, the dashboard) with this token: requests
+    /// send `Authorization: Bearer TOKEN`, the dashboard asks for it once.
+    /// Default: $METASIM_ADMIN_TOKEN. Required when --host is not a loopback
+    /// address (docs/security.md).
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
+    /// A host name the control plane answers besides loopback ones (repeat
+    /// for more; `*` for any). Needed without --admin-token when clients
+    /// reach metasim by another name (a container's, a hosts-file entry's).
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
+    /// Webhooks and verification handshakes may reach only this host (repeat
+    /// for more; `*.example.com` for a domain). Default: any host.
+    #[arg(long = "webhook-host", value_name = "HOST")]
+    webhook_hosts: Vec<String>,
 }
 
 fn parse_version(text: &str) -> Result<Version, String> {
@@ -154,14 +169,27 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         None => None,
     };
+    let admin_token = match args.admin_token.clone() {
+        Some(token) => Some(token),
+        None => std::env::var("METASIM_ADMIN_TOKEN")
+            .ok()
+            .filter(|token| !token.is_empty()),
+    };
+    if let Some(token) = &admin_token {
+        metasim::api::guard::valid_admin_token(token).map_err(|e| format!("--admin-token: {e}"))?;
+    }
     let config = ServerConfig {
         versions: VersionPolicy {
             oldest: args.oldest_version,
             newest: args.newest_version,
             unversioned: args.unversioned,
         },
+        admin_token,
+        allowed_hosts: args.allowed_hosts.clone(),
+        webhook_hosts: (!args.webhook_hosts.is_empty()).then(|| args.webhook_hosts.clone()),
         ..ServerConfig::default()
     };
+    let locked = config.admin_token.is_some();
     let state = AppState::new(config);
     let info = state
         .create_sandbox(CreateSandbox {
@@ -196,8 +224,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .sandbox(DEFAULT_SANDBOX)
         .map_or(info, |shared| SandboxInfo::of(&lock(&shared)));
     let listener = bind(&args.host, args.port).await?;
-    let shutdown = shutdown_signal();
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    if !address.ip().is_loopback() && !locked {
+        return Err(format!(
+            "--host {} is reachable from other machines: give --admin-token TOKEN (or set METASIM_ADMIN_TOKEN) to lock the control plane (docs/security.md)",
+            args.host
+        ));
+    }
+    let shutdown = shutdown_signal();
     let tls_listener = match interception {
         Some(_) => Some(bind(&args.host, args.https_port).await?),
         None => None,
@@ -205,7 +239,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let base = format!("http://{address}");
     println!("metasim ready at {base}");
     if !args.quiet {
-        println!("  dashboard:        {base}{}", metasim::api::ui::UI_PATH);
+        let sign_in = if locked {
+            " (sign in with the admin token)"
+        } else {
+            ""
+        };
+        println!(
+            "  dashboard:        {base}{}{sign_in}",
+            metasim::api::ui::UI_PATH
+        );
         println!("  Graph base URL:   {base}/{}", args.newest_version);
         println!("  control plane:    {base}/_sim/sandboxes/{DEFAULT_SANDBOX}");
         println!("  sandbox:          {} (seed {})", info.id, info.seed);

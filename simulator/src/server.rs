@@ -20,6 +20,7 @@ use axum::routing::get;
 
 use crate::api::control;
 use crate::api::error::GraphError;
+use crate::api::guard::guard;
 use crate::api::http::graph_handler;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::kick;
@@ -87,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
         .method_not_allowed_fallback(wrong_method)
         .fallback(fallback)
+        // What the control plane trusts (docs/security.md), before any of it runs.
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
 
@@ -124,10 +127,9 @@ pub async fn serve_app(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let header_timeout = state.config().header_timeout;
     let ticker = tokio::spawn(delivery_ticker(state));
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = crate::connections::serve(listener, app, header_timeout, shutdown).await;
     ticker.abort();
     served
 }

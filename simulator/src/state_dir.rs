@@ -16,6 +16,7 @@ use axum::routing::post;
 use serde_json::json;
 
 use crate::api::error::GraphError;
+use crate::api::guard::guard;
 use crate::api::state::{AppState, CreateSandbox, lock};
 use crate::snapshots;
 use crate::world::sandbox::Sandbox;
@@ -122,13 +123,16 @@ pub fn save_all(state: &AppState, dir: &Path) -> Result<Vec<String>, String> {
 
 /// `POST /_sim/state/save`: write every snapshot now.
 pub fn routes(state: AppState, dir: PathBuf) -> Router {
-    Router::new().route(
-        "/_sim/state/save",
-        post(move || {
-            let (state, dir) = (state.clone(), dir.clone());
-            async move { save_answer(&state, &dir) }
-        }),
-    )
+    let guarded = state.clone();
+    Router::new()
+        .route(
+            "/_sim/state/save",
+            post(move || {
+                let (state, dir) = (state.clone(), dir.clone());
+                async move { save_answer(&state, &dir) }
+            }),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(guarded, guard))
 }
 
 fn save_answer(state: &AppState, dir: &Path) -> Response {

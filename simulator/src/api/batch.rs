@@ -13,6 +13,7 @@ use super::graph::{Call, execute};
 use super::request::{GraphRequest, TokenSource, parse_body, parse_query, split_path};
 use super::versions::{VersionOutcome, looks_like_version};
 use crate::world::encode::meta_json;
+use crate::world::faults::MAX_LATENCY_MS;
 use crate::world::sandbox::Sandbox;
 
 pub const MAX_BATCH: usize = 50;
@@ -23,7 +24,13 @@ struct Named {
     body: Value,
 }
 
-pub fn run(sandbox: &mut Sandbox, outer: &Call<'_>) -> Result<Value, GraphError> {
+/// Run a batch; the latency faults its operations hit add up in `latency_ms`
+/// (at most [`MAX_LATENCY_MS`] in all), held back as for a single call.
+pub fn run(
+    sandbox: &mut Sandbox,
+    outer: &Call<'_>,
+    latency_ms: &mut u64,
+) -> Result<Value, GraphError> {
     let operations = match outer.request.param_json("batch") {
         None => {
             return Err(GraphError::invalid_parameter(
@@ -55,13 +62,10 @@ pub fn run(sandbox: &mut Sandbox, outer: &Call<'_>) -> Result<Value, GraphError>
     let mut results = Vec::with_capacity(operations.len());
     for (index, operation) in operations.iter().enumerate() {
         let asked_before = sandbox.pending_handshakes.len();
-        results.push(run_operation(
-            sandbox,
-            outer,
-            operation,
-            include_headers,
-            &mut named,
-        ));
+        let (result, latency) =
+            run_operation(sandbox, outer, operation, include_headers, &mut named);
+        results.push(result);
+        *latency_ms = latency_ms.saturating_add(latency).min(MAX_LATENCY_MS);
         for handshake in &mut sandbox.pending_handshakes[asked_before..] {
             handshake.batch_index = Some(index);
         }
@@ -69,13 +73,14 @@ pub fn run(sandbox: &mut Sandbox, outer: &Call<'_>) -> Result<Value, GraphError>
     Ok(Value::Array(results))
 }
 
+/// One operation's result element and the latency its faults asked for.
 fn run_operation(
     sandbox: &mut Sandbox,
     outer: &Call<'_>,
     operation: &Value,
     include_headers: bool,
     named: &mut BTreeMap<String, Named>,
-) -> Value {
+) -> (Value, u64) {
     let text = |key: &str| {
         operation
             .get(key)
@@ -85,8 +90,9 @@ fn run_operation(
     if let Some(dependency) = text("depends_on")
         && !named.get(&dependency).is_some_and(|n| n.ok)
     {
-        return Value::Null;
+        return (Value::Null, 0);
     }
+    let mut latency = 0;
     let prepared = prepare(operation, outer, named);
     let (status, body, headers) = match prepared {
         Err(error) => {
@@ -125,6 +131,7 @@ fn run_operation(
                         in_batch: true,
                     };
                     let executed = execute(sandbox, &call);
+                    latency = executed.latency_ms;
                     let status = executed.status();
                     (
                         status,
@@ -151,7 +158,7 @@ fn run_operation(
             .and_then(Value::as_bool)
             == Some(true)
     {
-        return Value::Null;
+        return (Value::Null, latency);
     }
     let mut element = serde_json::Map::new();
     element.insert("code".into(), json!(status));
@@ -167,7 +174,7 @@ fn run_operation(
     }
     let encoded = String::from_utf8(meta_json(&body)).unwrap_or_default();
     element.insert("body".into(), json!(encoded));
-    Value::Object(element)
+    (Value::Object(element), latency)
 }
 
 /// Build the operation's request, with JSONPath references filled in.

@@ -56,7 +56,7 @@ fn token_data(sandbox: &Sandbox, token: &AccessToken) -> Map<String, Value> {
     data.insert("application".into(), json!(application));
     if token.kind != TokenKind::App {
         let data_access = match token.kind {
-            TokenKind::User => token.issued_at + DATA_ACCESS_SECONDS,
+            TokenKind::User => token.issued_at.saturating_add(DATA_ACCESS_SECONDS),
             _ => 0,
         };
         data.insert("data_access_expires_at".into(), json!(data_access));

@@ -103,7 +103,7 @@ pub fn execute(sandbox: &mut Sandbox, call: &Call<'_>) -> Executed {
         now,
         &mut executed.latency_ms,
     )
-    .and_then(|()| dispatch(sandbox, call, &token));
+    .and_then(|()| dispatch(sandbox, call, &token, &mut executed.latency_ms));
     executed.headers = usage_headers(sandbox, &token, target.as_deref(), product, now);
     executed
 }
@@ -147,14 +147,16 @@ fn admit(
     Ok(())
 }
 
+/// Run the call; `latency_ms` grows by the latency faults of a batch's operations.
 fn dispatch(
     sandbox: &mut Sandbox,
     call: &Call<'_>,
     token: &AccessToken,
+    latency_ms: &mut u64,
 ) -> Result<Value, GraphError> {
     let method = call.request.method.as_str();
     let Some((node, rest)) = call.rest.split_first() else {
-        return root(sandbox, call);
+        return root(sandbox, call, latency_ms);
     };
     if node == "debug_token" {
         return match rest {
@@ -224,7 +226,7 @@ fn resolve_node<'a>(
     }
 }
 
-fn root(sandbox: &mut Sandbox, call: &Call<'_>) -> Result<Value, GraphError> {
+fn root(sandbox: &mut Sandbox, call: &Call<'_>, latency_ms: &mut u64) -> Result<Value, GraphError> {
     if call.request.method != "POST" {
         return Err(GraphError::invalid_parameter(format!(
             "Unsupported {} request to the API root: only POST with a batch parameter is accepted",
@@ -236,7 +238,7 @@ fn root(sandbox: &mut Sandbox, call: &Call<'_>) -> Result<Value, GraphError> {
             "A batch request cannot contain another batch",
         ));
     }
-    batch::run(sandbox, call)
+    batch::run(sandbox, call, latency_ms)
 }
 
 fn link_base<'a>(call: &Call<'a>) -> LinkBase<'a> {

@@ -3,6 +3,7 @@
 //! and write Meta's JSON. Also renders [`GraphError`] for the control plane.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
@@ -95,7 +96,8 @@ fn fail_batch_operation(answer: &mut Value, index: usize, status: u16, body: &Va
 /// into Meta's 2200 error where one failed.
 async fn complete_handshakes(state: &AppState, followup: &Followup, response: &mut GraphResponse) {
     for handshake in &followup.handshakes {
-        let outcome = handshake::verify(state.http(), handshake).await;
+        let allowed = state.config().webhook_hosts.as_deref();
+        let outcome = handshake::verify(state.http(), allowed, handshake).await;
         let Some(shared) = state.sandbox(&followup.sandbox_id) else {
             return;
         };
@@ -125,11 +127,22 @@ async fn complete_handshakes(state: &AppState, followup: &Followup, response: &m
     }
 }
 
-/// Read a body up to `limit` bytes; a bigger one is Meta-shaped 413.
-pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, GraphError> {
-    to_bytes(body, limit)
-        .await
-        .map_err(|_| GraphError::body_too_large(limit))
+/// Read a body up to `limit` bytes within `timeout`; a bigger one is a
+/// Meta-shaped 413, a slower one (a lying `Content-Length`, a stalled
+/// client) a Meta-shaped 408.
+pub async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, GraphError> {
+    match tokio::time::timeout(timeout, to_bytes(body, limit)).await {
+        Ok(read) => read.map_err(|_| GraphError::body_too_large(limit)),
+        Err(_) => Err(GraphError::new(
+            408,
+            "OAuthException",
+            100,
+            format!(
+                "(#100) The request body did not arrive within the {} seconds metasim waits",
+                timeout.as_secs()
+            ),
+        )),
+    }
 }
 
 /// Every request that is not for the control plane.
@@ -146,7 +159,7 @@ pub async fn graph_handler(
     } else {
         state.config().body_limit
     };
-    let bytes = match read_body(body, limit).await {
+    let bytes = match read_body(body, limit, state.config().body_timeout).await {
         Ok(bytes) => bytes,
         Err(error) => return error.into_response(),
     };

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::error::GraphError;
 use super::graph::{Call, execute};
+use super::redact;
 use super::request::GraphRequest;
 use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
@@ -40,8 +41,6 @@ pub struct Followup {
     pub trace_id: String,
 }
 
-/// Parameters whose values never reach the journal.
-const SECRET_PARAMS: [&str; 3] = ["access_token", "appsecret_proof", "input_token"];
 /// Headers left out of the journal: transport details and cookies.
 const DROPPED_HEADERS: [&str; 6] = [
     "host",
@@ -188,14 +187,6 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     }
 }
 
-fn redacted(name: &str, value: Value) -> Value {
-    if SECRET_PARAMS.contains(&name) {
-        Value::String("[redacted]".to_owned())
-    } else {
-        value
-    }
-}
-
 /// The journal's record of a call; takes the request, whose strings it keeps.
 fn journal_entry(
     request: GraphRequest,
@@ -212,11 +203,7 @@ fn journal_entry(
         .query
         .into_iter()
         .map(|(name, value)| {
-            let value = if SECRET_PARAMS.contains(&name.as_str()) {
-                "[redacted]".to_owned()
-            } else {
-                value
-            };
+            let value = redact::param(&name, value);
             (name, value)
         })
         .collect();
@@ -225,28 +212,14 @@ fn journal_entry(
         .into_iter()
         .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
         .map(|(name, value)| {
-            let value = if name == "authorization" {
-                let scheme = value.split(' ').next().unwrap_or_default();
-                [scheme, " [redacted]"].concat()
-            } else {
-                value
-            };
+            let value = redact::header(&name, value);
             (name, value)
         })
         .collect();
     let body = if request.body.is_empty() {
         Value::Null
     } else {
-        Value::Object(
-            request
-                .body
-                .into_iter()
-                .map(|(name, value)| {
-                    let value = redacted(&name, value);
-                    (name, value)
-                })
-                .collect(),
-        )
+        redact::body(Value::Object(request.body))
     };
     JournalEntry {
         seq: 0,

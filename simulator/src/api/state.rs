@@ -7,13 +7,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::changes::Changes;
 use super::error::GraphError;
 use super::versions::VersionPolicy;
+use super::webhooks::reach;
 use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
@@ -23,11 +24,30 @@ use crate::world::whatsapp::templates::lifecycle::TemplateReview;
 
 /// Largest request body metasim reads (bigger ones get a Meta-shaped 413).
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// How long a client has to send a request's headers (unless configured).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest snapshot metasim exports, and so imports (`PUT …/snapshot`).
+pub const DEFAULT_SNAPSHOT_LIMIT: usize = 1024 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub versions: VersionPolicy,
     pub body_limit: usize,
+    /// The largest snapshot exported and imported: an export that would be
+    /// larger is refused, so whatever was exported can be imported back.
+    pub snapshot_limit: usize,
+    /// The token every control-plane request must carry (`--admin-token`);
+    /// none: the control plane answers loopback host names only.
+    pub admin_token: Option<String>,
+    /// Host names the control plane answers besides loopback ones (`*`: any).
+    pub allowed_hosts: Vec<String>,
+    /// The only hosts webhooks and handshakes may reach (`--webhook-host`);
+    /// none: any host.
+    pub webhook_hosts: Option<Vec<String>>,
+    /// How long a client has to send a request's headers.
+    pub header_timeout: Duration,
+    /// How long a client has to send a request's body.
+    pub body_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +55,12 @@ impl Default for ServerConfig {
         Self {
             versions: VersionPolicy::default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            snapshot_limit: DEFAULT_SNAPSHOT_LIMIT,
+            admin_token: None,
+            allowed_hosts: Vec::new(),
+            webhook_hosts: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -155,9 +181,20 @@ impl AppState {
 
     pub fn http(&self) -> &reqwest::Client {
         self.inner.http.get_or_init(|| {
+            // A redirect may lead only where a webhook may go.
+            let allowed = self.inner.config.webhook_hosts.clone();
+            let redirects =
+                reqwest::redirect::Policy::custom(move |attempt| {
+                    match reach::refusal(allowed.as_deref(), attempt.url().as_str()) {
+                        Some(refused) => attempt.error(refused),
+                        None if attempt.previous().len() >= 10 => attempt.stop(),
+                        None => attempt.follow(),
+                    }
+                });
             reqwest::Client::builder()
                 .no_proxy()
                 .pool_max_idle_per_host(32)
+                .redirect(redirects)
                 .build()
                 .unwrap_or_default()
         })
@@ -209,6 +246,9 @@ impl AppState {
             template_review: request.template_review.unwrap_or(defaults.template_review),
             devices: request.devices.unwrap_or(defaults.devices),
         };
+        options
+            .check()
+            .map_err(|refused| GraphError::sim_invalid(refused.message))?;
         let fixture = request.fixture.unwrap_or_else(demo_fixture);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())
             .map_err(|e| GraphError::sim_invalid(format!("fixture.{e}")))?;
@@ -246,6 +286,17 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .values()
             .cloned()
+            .collect()
+    }
+
+    /// Every sandbox with its id, by id.
+    pub fn sandboxes_by_id(&self) -> Vec<(String, SharedSandbox)> {
+        self.inner
+            .sandboxes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(id, sandbox)| (id.clone(), sandbox.clone()))
             .collect()
     }
 

@@ -17,6 +17,8 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::META_HOSTS;
+use crate::api::state::DEFAULT_HEADER_TIMEOUT;
+use crate::connections::{MetaErrors, http1};
 
 /// Make an origin-form request URI absolute: `https://{Host header}{path}`.
 /// A missing or malformed Host (HTTP/1.1 requires one) reads as Meta's
@@ -55,8 +57,8 @@ where
     };
     let app = app.layer(axum::middleware::map_request(absolute_https));
     let service = TowerToHyperService::new(app);
-    if let Err(error) = hyper::server::conn::http1::Builder::new()
-        .serve_connection(TokioIo::new(stream), service)
+    if let Err(error) = http1(DEFAULT_HEADER_TIMEOUT)
+        .serve_connection(TokioIo::new(MetaErrors::new(stream)), service)
         .await
     {
         tracing::debug!("TLS connection ended: {error}");

@@ -271,6 +271,9 @@ pub struct ListExpectation {
     pub within_ms: Option<u64>,
 }
 
+/// The longest a step may wait for webhooks or calls (ten minutes of real time).
+pub const MAX_WAIT_MS: u64 = 600_000;
+
 impl ListExpectation {
     pub fn expected_count(&self) -> usize {
         self.count.unwrap_or(self.patterns.len())
@@ -452,6 +455,15 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
         {
             return Err(format!("step {number}: graph: give body or form, not both"));
         }
+        if let Action::ExpectWebhooks(expectation) | Action::ExpectAppCalls(expectation) =
+            &step.action
+            && expectation.within_ms.is_some_and(|ms| ms > MAX_WAIT_MS)
+        {
+            return Err(format!(
+                "step {number}: {}: within_ms must be between 0 and {MAX_WAIT_MS}",
+                step.action.kind()
+            ));
+        }
         let needs_receiver = matches!(step.action, Action::Receiver(_) | Action::ExpectWebhooks(_));
         if scenario.app_webhook.is_some() && needs_receiver {
             return Err(format!(
@@ -483,6 +495,19 @@ mod tests {
         assert_eq!(step.action.kind(), "graph");
         assert_eq!(step.expect.as_ref().unwrap().status, Some(200));
         assert_eq!(step.capture["wamid"], "/messages/0/id");
+    }
+
+    #[test]
+    fn waits_are_bounded() {
+        let error = parse(&minimal(
+            r#"{"expect_app_calls": {"count": 1, "within_ms": 18446744073709551615}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            error,
+            "step 1: expect_app_calls: within_ms must be between 0 and 600000"
+        );
+        assert!(parse(&minimal(r#"{"expect_webhooks": {"within_ms": 600000}}"#)).is_ok());
     }
 
     #[test]

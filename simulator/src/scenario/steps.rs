@@ -457,12 +457,8 @@ impl<'a> Run<'a> {
             .within_ms
             .unwrap_or(if want == 0 { 0 } else { DEFAULT_WAIT_MS });
         let deadline = Instant::now() + Duration::from_millis(wait);
-        let path = format!("/_sim/sandboxes/{}/journal", self.sid);
         let (calls, last) = loop {
-            let answer = self
-                .send(Call::new(Method::GET, path.clone(), Body::None))
-                .await?;
-            let entries = answer.body["data"].as_array().cloned().unwrap_or_default();
+            let entries = self.journal_after(self.journal_seen).await?;
             let last = entries
                 .iter()
                 .filter_map(|e| e["seq"].as_u64())
@@ -482,6 +478,23 @@ impl<'a> Run<'a> {
         entry["expect_app_calls"] = json!({ "calls": calls });
         self.transcript.push(entry);
         self.check_items(&calls, expectation, "app calls", step)
+    }
+
+    /// Every journal entry after `seq`, following the pages.
+    async fn journal_after(&self, seq: u64) -> Result<Vec<Value>, String> {
+        let mut path = format!(
+            "/_sim/sandboxes/{}/journal?after={seq}&limit=1000",
+            self.sid
+        );
+        let mut entries = Vec::new();
+        loop {
+            let answer = self.send(Call::new(Method::GET, path, Body::None)).await?;
+            entries.extend(answer.body["data"].as_array().cloned().unwrap_or_default());
+            match answer.body["paging"]["next"].as_str() {
+                Some(next) => path = next.to_owned(),
+                None => return Ok(entries),
+            }
+        }
     }
 
     fn check_items(

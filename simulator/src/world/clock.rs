@@ -8,6 +8,9 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
+use super::bounds::in_range;
+use super::shared::Invalid;
+
 /// 2026-01-01T00:00:00Z: where a virtual clock starts unless the fixture says otherwise.
 pub const DEFAULT_START: i64 = 1_767_225_600;
 
@@ -73,6 +76,14 @@ impl Clock {
     /// How far the clock may still move before it reaches [`LATEST`].
     pub fn seconds_left(&self) -> i64 {
         LATEST.saturating_sub(self.now()).max(0)
+    }
+
+    /// Refuse a clock (from a snapshot) outside 1970 to [`LATEST`].
+    pub fn check(&self) -> Result<(), Invalid> {
+        in_range("clock.start", self.start, 0, LATEST)?;
+        in_range("clock.advanced", self.advanced, 0, LATEST)?;
+        in_range("clock.wall", self.wall, 0, LATEST)?;
+        in_range("clock (start + advanced)", self.now(), 0, LATEST).map(drop)
     }
 
     /// Hand in the wall clock; only a realtime clock keeps it, so a virtual

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::world::bounds::{ascending, counter};
+use crate::world::shared::Invalid;
 use crate::world::webhooks::subscriptions::WebhookObject;
 use crate::world::whatsapp::business_app::onboarding::Disconnection;
 use crate::world::whatsapp::business_app::sync::{HistoryPart, SyncedContact};
@@ -170,8 +172,24 @@ pub struct EventLog {
 }
 
 impl EventLog {
+    /// Refuse a log (from a snapshot) whose events are not in order up to its
+    /// next sequence number, or whose counter is out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        counter("events.next_seq", self.next_seq)?;
+        ascending(
+            "events",
+            self.events.iter().map(|event| event.seq),
+            self.next_seq,
+        )
+    }
+
+    /// The seq of the newest event ever emitted (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq
+    }
+
     pub fn emit(&mut self, time: i64, payload: EventPayload) {
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.saturating_add(1);
         self.events.push(Event {
             seq: self.next_seq,
             time,

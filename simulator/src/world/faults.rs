@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bounds::{MAX_COUNTER, in_range};
+use super::clock::LATEST;
 use super::nodes::Product;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -119,31 +121,108 @@ pub struct Faults {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvalidFault(pub String);
 
-impl Faults {
-    pub fn add(&mut self, spec: FaultSpec) -> Result<&FaultRule, InvalidFault> {
-        if spec.error.is_none() && spec.latency_ms.is_none() {
+/// The longest an injected latency may hold an answer back: five minutes.
+pub const MAX_LATENCY_MS: u64 = 300_000;
+
+/// The largest error code or subcode a rule may name (Meta's are 32-bit).
+const MAX_CODE: i64 = i32::MAX as i64;
+
+impl FaultSpec {
+    /// Refuse a rule that does nothing or names a value out of range.
+    pub fn check(&self) -> Result<(), InvalidFault> {
+        if self.error.is_none() && self.latency_ms.is_none() {
             return Err(InvalidFault(
                 "a fault needs an \"error\", a \"latency_ms\" or both".into(),
             ));
         }
-        if let Some(glob) = &spec.matcher.path {
+        if let Some(glob) = &self.matcher.path {
             glob::Pattern::new(glob)
                 .map_err(|e| InvalidFault(format!("match.path is not a valid glob: {e}")))?;
+            if let Some((low, high)) = reversed_range(glob) {
+                return Err(InvalidFault(format!(
+                    "match.path is not a valid glob: the range [{low}-{high}] is reversed (write [{high}-{low}])"
+                )));
+            }
         }
-        if let Some(error) = &spec.error
-            && !(400..=599).contains(&error.http_status)
-        {
-            return Err(InvalidFault(
-                "error.http_status must be between 400 and 599".into(),
-            ));
+        let out_of_range = |refused: crate::world::shared::Invalid| InvalidFault(refused.message);
+        if let Some(error) = &self.error {
+            if !(400..=599).contains(&error.http_status) {
+                return Err(InvalidFault(
+                    "error.http_status must be between 400 and 599".into(),
+                ));
+            }
+            in_range("error.code", error.code, 1, MAX_CODE).map_err(out_of_range)?;
+            if let Some(subcode) = error.error_subcode {
+                in_range("error.error_subcode", subcode, 1, MAX_CODE).map_err(out_of_range)?;
+            }
         }
-        self.next_id += 1;
+        if let Some(latency) = self.latency_ms {
+            in_range("latency_ms", latency, 0, MAX_LATENCY_MS).map_err(out_of_range)?;
+        }
+        if let Some(times) = self.times {
+            in_range("times", times, 1, MAX_COUNTER).map_err(out_of_range)?;
+        }
+        if let Some(until) = self.until {
+            in_range("until", until, 0, LATEST).map_err(out_of_range)?;
+        }
+        Ok(())
+    }
+}
+
+/// The first character range of a glob's `[…]` classes whose ends are
+/// reversed (`[z-a]` matches nothing: a mistake, not a rule).
+fn reversed_range(glob: &str) -> Option<(char, char)> {
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '[' {
+            i += 1;
+            continue;
+        }
+        // A class: `[`, an optional `!`, a first member that may be `]`, up to `]`.
+        let mut j = i + 1;
+        if chars.get(j) == Some(&'!') {
+            j += 1;
+        }
+        let start = j;
+        while j < chars.len() && (chars[j] != ']' || j == start) {
+            if j + 2 < chars.len()
+                && chars[j + 1] == '-'
+                && chars[j + 2] != ']'
+                && chars[j] > chars[j + 2]
+            {
+                return Some((chars[j], chars[j + 2]));
+            }
+            j += 1;
+        }
+        i = j + 1;
+    }
+    None
+}
+
+impl Faults {
+    pub fn add(&mut self, spec: FaultSpec) -> Result<&FaultRule, InvalidFault> {
+        spec.check()?;
+        self.next_id = self.next_id.saturating_add(1);
         self.rules.push(FaultRule {
             id: self.next_id.to_string(),
             spec,
             hits: 0,
         });
         Ok(self.rules.last().expect("just pushed"))
+    }
+
+    /// Refuse rules (from a snapshot) that `add` would refuse, or a counter
+    /// out of range.
+    pub fn check_all(&self) -> Result<(), InvalidFault> {
+        in_range("faults.next_id", self.next_id, 0, MAX_COUNTER)
+            .map_err(|refused| InvalidFault(refused.message))?;
+        for rule in &self.rules {
+            rule.spec.check().map_err(|refused| {
+                InvalidFault(format!("faults rule {}: {}", rule.id, refused.0))
+            })?;
+        }
+        Ok(())
     }
 
     pub fn remove(&mut self, id: &str) -> bool {
@@ -168,7 +247,7 @@ impl Faults {
             .rules
             .iter_mut()
             .find(|rule| rule.active(now) && rule.matches(method, path, product))?;
-        rule.hits += 1;
+        rule.hits = rule.hits.saturating_add(1);
         Some(FaultHit {
             error: rule.spec.error.clone(),
             latency_ms: rule.spec.latency_ms.unwrap_or(0),
@@ -252,5 +331,41 @@ mod tests {
                 .is_err()
         );
         assert!(faults.remove("nope").eq(&false));
+    }
+
+    #[test]
+    fn refuses_numbers_out_of_range_and_reversed_globs() {
+        let mut faults = Faults::default();
+        for (rule, message) in [
+            (
+                serde_json::json!({"error": {"code": -1, "http_status": 500}}),
+                "error.code must be between 1 and 2147483647, got -1",
+            ),
+            (
+                serde_json::json!({"error": {"code": 1, "error_subcode": 0, "http_status": 500}}),
+                "error.error_subcode must be between 1 and 2147483647, got 0",
+            ),
+            (
+                serde_json::json!({"latency_ms": 300_001}),
+                "latency_ms must be between 0 and 300000, got 300001",
+            ),
+            (
+                serde_json::json!({"latency_ms": 1, "times": 0}),
+                "times must be between 1 and 9007199254740992, got 0",
+            ),
+            (
+                serde_json::json!({"latency_ms": 1, "until": i64::MAX}),
+                "until must be between 0 and 253402300799, got 9223372036854775807",
+            ),
+            (
+                serde_json::json!({"match": {"path": "/[z-a]"}, "latency_ms": 1}),
+                "match.path is not a valid glob: the range [z-a] is reversed (write [a-z])",
+            ),
+        ] {
+            assert_eq!(faults.add(spec(rule)).unwrap_err().0, message);
+        }
+        assert!(faults.rules().is_empty());
+        assert_eq!(reversed_range("/[!a-z]/[]-a]/x-a"), None);
+        assert_eq!(reversed_range("/[a-c9-0]"), Some(('9', '0')));
     }
 }

@@ -9,6 +9,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::bounds::counter;
+use super::shared::Invalid;
+
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// Seeded, counter-based generator of deterministic identifiers.
@@ -23,10 +26,15 @@ impl IdGenerator {
         Self { seed, counter: 0 }
     }
 
+    /// Refuse a position (from a snapshot) beyond [`MAX_COUNTER`](super::bounds::MAX_COUNTER).
+    pub fn check(&self) -> Result<(), Invalid> {
+        counter("ids.counter", self.counter).map(drop)
+    }
+
     /// 32 pseudo-random bytes for the next draw; `salt` mixes in a scope (e.g. the
     /// sandbox id for tokens, so that two sandboxes never share a token).
     fn draw(&mut self, salt: &str) -> [u8; 32] {
-        self.counter += 1;
+        self.counter = self.counter.saturating_add(1);
         let mut hasher = Sha256::new();
         hasher.update(self.seed.to_le_bytes());
         hasher.update(self.counter.to_le_bytes());
@@ -77,7 +85,7 @@ impl IdGenerator {
     /// An `fbtrace_id`-style opaque trace id. Drawn on every call, so it uses
     /// a cheap mixer (SplitMix64) rather than SHA-256; it only has to look random.
     pub fn trace_id(&mut self) -> String {
-        self.counter += 1;
+        self.counter = self.counter.saturating_add(1);
         let mut state = self.seed ^ self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut out = String::with_capacity(23);
         while out.len() < 23 {

@@ -6,9 +6,13 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::bounds::{MAX_COUNTER, ascending, in_range};
 use super::encode::meta_json;
+use super::shared::Invalid;
 
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
+/// The most entries a journal may be asked to keep.
+pub const MAX_JOURNAL_LIMIT: usize = 100_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct JournalEntry {
@@ -46,6 +50,11 @@ impl EncodedJson {
 
     pub fn from_value(value: &Value) -> Self {
         Self::from_encoded(&meta_json(value))
+    }
+
+    /// How many bytes the encoded text has.
+    pub fn encoded_len(&self) -> usize {
+        self.0.len()
     }
 
     /// The value, parsed back (`null` if the text is not JSON).
@@ -123,8 +132,6 @@ pub struct Journal {
 pub struct JournalFilter<'a> {
     pub method: Option<&'a str>,
     pub path_prefix: Option<&'a str>,
-    /// Keep only the newest `limit` matches (still oldest first).
-    pub limit: Option<usize>,
 }
 
 impl Journal {
@@ -136,10 +143,20 @@ impl Journal {
         }
     }
 
+    /// Refuse a journal (from a snapshot) whose numbers are out of range or
+    /// whose entries are not in order below its next sequence number.
+    pub fn check(&self) -> Result<(), Invalid> {
+        in_range("journal.limit", self.limit, 1, MAX_JOURNAL_LIMIT)?;
+        in_range("journal.next_seq", self.next_seq, 1, MAX_COUNTER)?;
+        in_range("journal.entries (count)", self.entries.len(), 0, self.limit)?;
+        let seqs = self.entries.iter().map(|entry| entry.seq);
+        ascending("journal.entries", seqs, self.last_seq())
+    }
+
     /// Append an entry; returns its sequence number.
     pub fn record(&mut self, mut entry: JournalEntry) -> u64 {
         entry.seq = self.next_seq;
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.saturating_add(1);
         if self.entries.len() == self.limit {
             self.entries.pop_front();
         }
@@ -176,9 +193,9 @@ impl Journal {
         self.entries.is_empty()
     }
 
+    /// The entries that match, oldest first.
     pub fn select(&self, filter: &JournalFilter<'_>) -> Vec<&JournalEntry> {
-        let matching: Vec<&JournalEntry> = self
-            .entries
+        self.entries
             .iter()
             .filter(|e| {
                 filter
@@ -186,11 +203,7 @@ impl Journal {
                     .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
             })
             .filter(|e| filter.path_prefix.is_none_or(|p| e.path.starts_with(p)))
-            .collect();
-        let skip = filter
-            .limit
-            .map_or(0, |limit| matching.len().saturating_sub(limit));
-        matching.into_iter().skip(skip).collect()
+            .collect()
     }
 }
 
@@ -259,14 +272,6 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(posts.len(), 1);
-        let newest = journal.select(&JournalFilter {
-            limit: Some(2),
-            ..Default::default()
-        });
-        assert_eq!(
-            newest.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
-            ["/v23.0/d", "/v23.0/d"]
-        );
         assert_eq!(journal.last_seq(), 5);
         let after: Vec<u64> = journal.after(3).map(|e| e.seq).collect();
         assert_eq!(after, [4, 5]);

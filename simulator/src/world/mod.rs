@@ -11,7 +11,9 @@ pub mod accounts;
 #[cfg(test)]
 mod architecture;
 pub mod auth;
+pub mod bounds;
 pub mod clock;
+mod consistency;
 pub mod encode;
 pub mod events;
 pub mod faults;

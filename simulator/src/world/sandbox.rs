@@ -15,16 +15,18 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::AccountsState;
 use super::auth::AccessToken;
+use super::bounds::in_range;
 use super::clock::{Clock, ClockMode, DEFAULT_START, parse_instant};
 use super::events::EventLog;
 use super::faults::Faults;
 use super::fixture::{Fixture, FixtureError};
 use super::ids::IdGenerator;
 use super::instagram::InstagramState;
-use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal};
+use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal, MAX_JOURNAL_LIMIT};
 use super::links::Links;
 use super::nodes::NodeKind;
 use super::pages::PagesState;
+use super::shared::Invalid;
 use super::usage::Usage;
 use super::webhooks::handshakes::PendingHandshake;
 use super::webhooks::outbox::WebhookState;
@@ -62,6 +64,15 @@ pub struct SandboxOptions {
 
 fn default_journal_limit() -> usize {
     DEFAULT_JOURNAL_LIMIT
+}
+
+impl SandboxOptions {
+    /// Refuse options out of range; the message names the field and its bounds.
+    pub fn check(&self) -> Result<(), Invalid> {
+        in_range("journal_limit", self.journal_limit, 1, MAX_JOURNAL_LIMIT)?;
+        self.messaging_limits.check()?;
+        self.template_review.check()
+    }
 }
 
 impl Default for SandboxOptions {

@@ -13,6 +13,8 @@ pub enum SnapshotError {
     OtherFormat(Option<u64>),
     /// Not a snapshot of this format: the JSON error, with its place.
     Invalid(String),
+    /// Well-formed, but a number is out of range or a reference dangles.
+    Inconsistent(String),
 }
 
 impl SnapshotError {
@@ -29,6 +31,9 @@ impl SnapshotError {
                 "Invalid JSON body at snapshot_format: this snapshot has format {found}; {advice}"
             ),
             SnapshotError::Invalid(detail) => format!("Invalid JSON body{detail}"),
+            SnapshotError::Inconsistent(detail) => {
+                format!("Invalid snapshot: {detail}; nothing was changed")
+            }
         }
     }
 }
@@ -45,7 +50,8 @@ impl Sandbox {
         serde_json::to_string(self).expect("a sandbox always serializes")
     }
 
-    /// A sandbox from snapshot JSON (its id is the caller's to set).
+    /// A sandbox from snapshot JSON (its id is the caller's to set), checked
+    /// for bounds and dangling references before anyone uses it.
     pub fn import_snapshot(bytes: &[u8]) -> Result<Sandbox, SnapshotError> {
         let probe: FormatProbe =
             serde_json::from_slice(bytes).map_err(|e| SnapshotError::Invalid(format!(": {e}")))?;
@@ -58,16 +64,21 @@ impl Sandbox {
             _ => return Err(SnapshotError::OtherFormat(None)),
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            // `?` and `.` are serde_path_to_error's names for the root.
-            let place = if matches!(path.as_str(), "" | "." | "?") {
-                String::new()
-            } else {
-                format!(" at {path}")
-            };
-            SnapshotError::Invalid(format!("{place}: {}", error.into_inner()))
-        })
+        let sandbox: Sandbox =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let path = error.path().to_string();
+                // `?` and `.` are serde_path_to_error's names for the root.
+                let place = if matches!(path.as_str(), "" | "." | "?") {
+                    String::new()
+                } else {
+                    format!(" at {path}")
+                };
+                SnapshotError::Invalid(format!("{place}: {}", error.into_inner()))
+            })?;
+        sandbox
+            .check_consistency()
+            .map_err(|refused| SnapshotError::Inconsistent(refused.message))?;
+        Ok(sandbox)
     }
 }
 

@@ -24,7 +24,7 @@ impl HourCounter {
         if self.hour != hour {
             *self = HourCounter { hour, calls: 0 };
         }
-        self.calls += 1;
+        self.calls = self.calls.saturating_add(1);
         self.calls
     }
 }
@@ -45,7 +45,7 @@ fn bump(counters: &mut BTreeMap<String, HourCounter>, key: &str, now: i64) -> u6
 
 /// Percent of the hourly limit used, capped at 100.
 pub fn percent(calls: u64, limit: u64) -> u64 {
-    (calls * 100 / limit.max(1)).min(100)
+    (calls.saturating_mul(100) / limit.max(1)).min(100)
 }
 
 impl Usage {

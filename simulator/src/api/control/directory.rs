@@ -6,14 +6,14 @@
 //! would be journaled and counted against the app's usage.
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::instagram::visible;
+use super::listing::{Listing, views};
 use super::pages::page_view;
-use super::{Answer, SimSandbox, ok};
-use crate::api::state::{AppState, SharedSandbox, lock};
+use super::{Answer, SimSandbox};
+use crate::api::state::AppState;
 use crate::world::instagram::InstagramAccount;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::PhoneNumber;
@@ -28,12 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/whatsapp/templates"), get(templates))
         .route(&format!("{base}/pages"), get(pages))
         .route(&format!("{base}/instagram"), get(instagram_accounts))
-}
-
-/// Answer `{"data": [...]}` with `list` built from the sandbox.
-fn listing(shared: &SharedSandbox, list: impl FnOnce(&Sandbox) -> Vec<Value>) -> Answer {
-    let sandbox = lock(shared);
-    ok(StatusCode::OK, json!({ "data": list(&sandbox) }))
 }
 
 fn number_view(sandbox: &Sandbox, number: &PhoneNumber) -> Value {
@@ -52,34 +46,62 @@ fn number_view(sandbox: &Sandbox, number: &PhoneNumber) -> Value {
     })
 }
 
-async fn phone_numbers(SimSandbox(shared): SimSandbox) -> Answer {
-    listing(&shared, |sandbox| {
-        sandbox
-            .whatsapp
-            .phone_numbers
-            .values()
-            .map(|number| number_view(sandbox, number))
-            .collect()
-    })
+async fn phone_numbers(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| keys(&sandbox.whatsapp.phone_numbers),
+        |sandbox, id| {
+            sandbox
+                .whatsapp
+                .phone_numbers
+                .get(id)
+                .map_or(Value::Null, |number| number_view(sandbox, number))
+        },
+    )
 }
 
-async fn templates(SimSandbox(shared): SimSandbox) -> Answer {
-    listing(&shared, |sandbox| {
-        let mut templates: Vec<_> = sandbox.whatsapp.templates.values().collect();
-        templates.sort_by_key(|t| t.created_seq);
-        templates.into_iter().map(|t| json!(t)).collect()
-    })
+/// Templates in creation order, keyed by it.
+async fn templates(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| {
+            let mut seqs: Vec<u64> = sandbox
+                .whatsapp
+                .templates
+                .values()
+                .map(|t| t.created_seq)
+                .collect();
+            seqs.sort_unstable();
+            seqs
+        },
+        |sandbox, seq| {
+            sandbox
+                .whatsapp
+                .templates
+                .values()
+                .find(|t| t.created_seq == *seq)
+                .map_or(Value::Null, |t| json!(t))
+        },
+    )
 }
 
-async fn pages(SimSandbox(shared): SimSandbox) -> Answer {
-    listing(&shared, |sandbox| {
-        sandbox
-            .pages
-            .pages
-            .keys()
-            .filter_map(|id| page_view(sandbox, id).ok())
-            .collect()
-    })
+async fn pages(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| keys(&sandbox.pages.pages),
+        |sandbox, id| page_view(sandbox, id).unwrap_or(Value::Null),
+    )
+}
+
+/// The keys of a map, in its order.
+fn keys<V>(map: &std::collections::BTreeMap<String, V>) -> Vec<String> {
+    map.keys().cloned().collect()
 }
 
 fn instagram_view(account: &InstagramAccount) -> Value {
@@ -110,13 +132,18 @@ fn instagram_view(account: &InstagramAccount) -> Value {
     })
 }
 
-async fn instagram_accounts(SimSandbox(shared): SimSandbox) -> Answer {
-    listing(&shared, |sandbox| {
-        sandbox
-            .instagram
-            .accounts
-            .values()
-            .map(instagram_view)
-            .collect()
-    })
+async fn instagram_accounts(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| keys(&sandbox.instagram.accounts),
+        |sandbox, id| {
+            sandbox
+                .instagram
+                .accounts
+                .get(id)
+                .map_or(Value::Null, instagram_view)
+        },
+    )
 }

@@ -7,6 +7,7 @@
 mod directory;
 mod events;
 mod instagram;
+mod listing;
 mod pages;
 mod sandboxes;
 mod stream;
@@ -104,7 +105,16 @@ async fn json_body<T: DeserializeOwned>(
 
 /// A request body up to the server's limit (a Meta-shaped 413 beyond it).
 async fn body_bytes(state: &AppState, body: Body) -> Result<axum::body::Bytes, GraphError> {
-    read_body(body, state.config().body_limit)
+    body_bytes_within(state, body, state.config().body_limit).await
+}
+
+/// A request body up to `limit` bytes (a Meta-shaped 413 beyond it).
+async fn body_bytes_within(
+    state: &AppState,
+    body: Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, GraphError> {
+    read_body(body, limit, state.config().body_timeout)
         .await
         .map_err(|mut error| {
             error.error_type = "MetasimException";

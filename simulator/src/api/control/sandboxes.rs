@@ -2,25 +2,24 @@
 //! sandboxes; read and move the clock; read the request journal; add and
 //! remove fault rules; issue and invalidate tokens.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Answer, SimJson, SimPath, SimSandbox, body_bytes, ok};
+use super::listing::{Listing, Start, cursors, weight};
+use super::{Answer, SimJson, SimPath, SimSandbox, body_bytes_within, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, CreateSandbox, SandboxInfo, lock, wall_now};
 use crate::world::auth::Invalidation;
 use crate::world::auth::tokens::TokenFixture;
 use crate::world::clock::iso8601;
 use crate::world::faults::FaultSpec;
-use crate::world::journal::JournalFilter;
+use crate::world::journal::{JournalEntry, JournalFilter};
 use crate::world::sandbox::Sandbox;
 
 pub fn routes() -> Router<AppState> {
@@ -84,13 +83,17 @@ async fn create_sandbox(
     ok(StatusCode::CREATED, json!(info))
 }
 
-async fn list_sandboxes(State(state): State<AppState>) -> Answer {
-    let data: Vec<Value> = state
-        .sandboxes()
+async fn list_sandboxes(State(state): State<AppState>, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    let all = state.sandboxes_by_id();
+    let window = listing.window(all.len(), |i| all[i].0.clone(), Start::First)?;
+    let data: Vec<Value> = all[window.range.clone()]
         .iter()
-        .map(|s| describe(&lock(s)))
+        .map(|(_, shared)| describe(&lock(shared)))
         .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+    let page = &all[window.range.clone()];
+    let keys = cursors(page.first().map(|s| &s.0), page.last().map(|s| &s.0));
+    listing.answer(&data, &window, keys)
 }
 
 async fn get_sandbox(SimSandbox(shared): SimSandbox) -> Answer {
@@ -119,13 +122,24 @@ async fn reset_sandbox(State(state): State<AppState>, SimSandbox(shared): SimSan
     ok(StatusCode::OK, json!(SandboxInfo::of(&sandbox)))
 }
 
-async fn export_snapshot(SimSandbox(shared): SimSandbox) -> Answer {
+async fn export_snapshot(State(state): State<AppState>, SimSandbox(shared): SimSandbox) -> Answer {
     // Copied under the lock, encoded outside it.
     let sandbox = lock(&shared).clone();
+    let snapshot = sandbox.export_snapshot();
+    let limit = state.config().snapshot_limit;
+    if snapshot.len() > limit {
+        return Err(GraphError::sim_refused(
+            413,
+            format!(
+                "The snapshot would be {} bytes, more than the {limit} bytes PUT …/snapshot accepts; lower the sandbox's journal_limit or reset it",
+                snapshot.len()
+            ),
+        ));
+    }
     Ok((
         StatusCode::OK,
         [("content-type", "application/json; charset=UTF-8")],
-        sandbox.export_snapshot(),
+        snapshot,
     )
         .into_response())
 }
@@ -136,7 +150,8 @@ async fn import_snapshot(
     SimSandbox(shared): SimSandbox,
     body: Body,
 ) -> Answer {
-    let bytes = body_bytes(&state, body).await?;
+    // Up to the export's own limit: whatever was exported comes back in.
+    let bytes = body_bytes_within(&state, body, state.config().snapshot_limit).await?;
     let restored = Sandbox::import_snapshot(&bytes)
         .map_err(|error| GraphError::sim_invalid(error.message()))?;
     drop(shared);
@@ -176,33 +191,47 @@ async fn advance_clock(
     ok(StatusCode::OK, clock_json(&sandbox))
 }
 
-async fn get_journal(
-    SimSandbox(shared): SimSandbox,
-    Query(query): Query<HashMap<String, String>>,
-) -> Answer {
-    if let Some(unknown) = query
-        .keys()
-        .find(|k| !matches!(k.as_str(), "method" | "path_prefix" | "limit"))
-    {
-        return Err(GraphError::sim_invalid(format!(
-            "Unknown journal parameter {unknown:?}"
-        )));
-    }
-    let limit = match query.get("limit") {
-        Some(text) => Some(
-            text.parse::<usize>()
-                .map_err(|_| GraphError::sim_invalid("limit must be a non-negative integer"))?,
-        ),
-        None => None,
-    };
+async fn get_journal(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&["method", "path_prefix"])?;
     let filter = JournalFilter {
-        method: query.get("method").map(String::as_str),
-        path_prefix: query.get("path_prefix").map(String::as_str),
-        limit,
+        method: listing.param("method"),
+        path_prefix: listing.param("path_prefix"),
     };
-    let sandbox = lock(&shared);
-    let data = sandbox.journal.select(&filter);
-    ok(StatusCode::OK, json!({ "data": data }))
+    // Copied under the lock, encoded outside it.
+    let (entries, window) = {
+        let sandbox = lock(&shared);
+        let matching = sandbox.journal.select(&filter);
+        let window = listing
+            .window(matching.len(), |i| matching[i].seq, Start::Newest)?
+            .fit(|i| entry_weight(matching[i]));
+        let entries: Vec<JournalEntry> = matching[window.range.clone()]
+            .iter()
+            .map(|entry| (*entry).clone())
+            .collect();
+        (entries, window)
+    };
+    let keys = cursors(
+        entries.first().map(|e| e.seq),
+        entries.last().map(|e| e.seq),
+    );
+    listing.answer(&entries, &window, keys)
+}
+
+/// About how many bytes a journal entry takes as JSON (its answer is kept
+/// encoded; reading it back would cost more than the estimate is worth).
+fn entry_weight(entry: &JournalEntry) -> usize {
+    let pairs = |pairs: &[(String, String)]| -> usize {
+        pairs
+            .iter()
+            .map(|(name, value)| name.len() + value.len() + 6)
+            .sum()
+    };
+    entry.response.encoded_len()
+        + weight(&entry.body)
+        + pairs(&entry.query)
+        + pairs(&entry.headers)
+        + entry.path.len()
+        + 128
 }
 
 async fn add_fault(SimSandbox(shared): SimSandbox, SimJson(spec): SimJson<FaultSpec>) -> Answer {
@@ -214,9 +243,18 @@ async fn add_fault(SimSandbox(shared): SimSandbox, SimJson(spec): SimJson<FaultS
     ok(StatusCode::CREATED, json!(rule))
 }
 
-async fn list_faults(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    ok(StatusCode::OK, json!({ "data": sandbox.faults.rules() }))
+async fn list_faults(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    let (rules, window) = {
+        let sandbox = lock(&shared);
+        let all = sandbox.faults.rules();
+        // Rule ids are numbers handed out in order.
+        let id = |i: usize| all[i].id.parse::<u64>().unwrap_or(u64::MAX);
+        let window = listing.window(all.len(), id, Start::First)?;
+        (all[window.range.clone()].to_vec(), window)
+    };
+    let keys = cursors(rules.first().map(|r| &r.id), rules.last().map(|r| &r.id));
+    listing.answer(&rules, &window, keys)
 }
 
 async fn remove_fault(

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::listing::{Listing, Start, cursors};
 use super::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -47,16 +48,22 @@ pub(super) fn delivery_view(delivery: &Delivery) -> Value {
     value
 }
 
-async fn deliveries(SimSandbox(shared): SimSandbox) -> Answer {
-    let mut sandbox = lock(&shared);
-    sandbox.route_events();
-    let data: Vec<Value> = sandbox
-        .webhooks
-        .deliveries
-        .iter()
-        .map(delivery_view)
-        .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+/// A page of deliveries, newest first by default (`after=0` from the start).
+async fn deliveries(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    // Copied under the lock, encoded outside it.
+    let (page, window) = {
+        let mut sandbox = lock(&shared);
+        sandbox.route_events();
+        let all = &sandbox.webhooks.deliveries;
+        let window = listing
+            .window(all.len(), |i| all[i].id, Start::Newest)?
+            .fit(|i| all[i].body.len().saturating_mul(2).saturating_add(512));
+        (all[window.range.clone()].to_vec(), window)
+    };
+    let data: Vec<Value> = page.iter().map(delivery_view).collect();
+    let keys = cursors(page.first().map(|d| d.id), page.last().map(|d| d.id));
+    listing.answer(&data, &window, keys)
 }
 
 #[derive(Deserialize)]
@@ -102,16 +109,9 @@ async fn set_settings(
     SimSandbox(shared): SimSandbox,
     SimJson(settings): SimJson<DeliverySettings>,
 ) -> Answer {
-    if settings.batch_size == 0 || settings.batch_size > 1000 {
-        return Err(GraphError::sim_invalid(
-            "batch_size must be between 1 and 1000 (Meta batches up to 1000)",
-        ));
-    }
-    if settings.delay_seconds < 0 {
-        return Err(GraphError::sim_invalid(
-            "delay_seconds must not be negative",
-        ));
-    }
+    settings
+        .check()
+        .map_err(|refused| GraphError::sim_invalid(refused.message))?;
     let mut sandbox = lock(&shared);
     sandbox.webhooks.settings = settings;
     ok(StatusCode::OK, json!(sandbox.webhooks.settings))

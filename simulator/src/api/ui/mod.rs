@@ -5,14 +5,17 @@
 //! (docs/control-plane.md, docs/dashboard.md), so it sees what any tool sees
 //! and changes only what a control-plane call would.
 
+mod sign_in;
+
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use super::error::GraphError;
 use super::state::AppState;
+pub use sign_in::SIGN_IN_PATH;
 
 /// Where the dashboard lives.
 pub const UI_PATH: &str = "/_sim/ui";
@@ -70,6 +73,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(UI_PATH, get(index))
         .route("/_sim/ui/", get(index))
+        .route(SIGN_IN_PATH, post(sign_in::sign_in))
         .route("/_sim/ui/{*path}", get(file))
 }
 
@@ -89,8 +93,12 @@ fn answer(content_type: &'static str, body: impl IntoResponse) -> Response {
     response
 }
 
-/// The page, told which Graph API version to show in the base URL.
-async fn index(State(state): State<AppState>) -> Response {
+/// The page, told which Graph API version to show in the base URL (or, on
+/// a control plane locked with an admin token, the sign-in page first).
+async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if sign_in::needed(&state, &headers) {
+        return sign_in::page(StatusCode::OK, None);
+    }
     let version = state.config().versions.newest.label();
     let page = INDEX.replace("{{graph_version}}", &version);
     answer("text/html; charset=utf-8", (StatusCode::OK, page))

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use super::reach;
 use crate::api::error::GraphError;
 use crate::world::webhooks::handshakes::PendingHandshake;
 
@@ -13,6 +14,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Perform the GET; `Err` is the 2200 error the subscribing call answers with.
 pub async fn verify(
     client: &reqwest::Client,
+    allowed: Option<&[String]>,
     handshake: &PendingHandshake,
 ) -> Result<(), GraphError> {
     let failed = |detail: String| {
@@ -23,6 +25,9 @@ pub async fn verify(
             format!("(#2200) callback verification failed: {detail}"),
         )
     };
+    if let Some(refused) = reach::refusal(allowed, &handshake.url) {
+        return Err(failed(refused));
+    }
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("hub.mode", "subscribe")
         .append_pair("hub.challenge", &handshake.challenge)

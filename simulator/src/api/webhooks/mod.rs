@@ -4,5 +4,6 @@
 
 pub mod app_subscriptions;
 pub mod handshake;
+pub mod reach;
 pub mod routes;
 pub mod sender;

@@ -1,21 +1,28 @@
 //! Sending the outbox: due deliveries are POSTed in order, signed, over the
 //! shared client; each answer (or transport error, or timeout) is recorded in
-//! the sandbox, which schedules retries. One flush per sandbox at a time.
+//! the sandbox, which schedules retries. One flush per sandbox at a time; a
+//! flush stops when its sandbox is deleted.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::reach;
 use crate::api::state::{AppState, lock, wall_now};
 use crate::world::sandbox::Delivery as DeliveryMode;
 use crate::world::webhooks::outbox::Outgoing;
 
 async fn post(
-    client: &reqwest::Client,
+    state: &AppState,
     outgoing: &Outgoing,
     timeout_ms: u64,
 ) -> (Option<u16>, Option<String>, u64) {
+    if let Some(refused) = reach::refusal(state.config().webhook_hosts.as_deref(), &outgoing.url) {
+        return (None, Some(refused), 0);
+    }
+    let client = state.http();
     let started = Instant::now();
     let result = client
         .post(&outgoing.url)
@@ -63,8 +70,15 @@ pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
             return reports;
         }
         for outgoing in due {
+            // A deleted sandbox sends nothing more, even from a flush under way.
+            if !state
+                .sandbox(sid)
+                .is_some_and(|now| Arc::ptr_eq(&now, &shared))
+            {
+                return reports;
+            }
             attempted.insert(outgoing.delivery_id);
-            let (status, error, latency_ms) = post(state.http(), &outgoing, timeout_ms).await;
+            let (status, error, latency_ms) = post(state, &outgoing, timeout_ms).await;
             let mut sandbox = lock(&shared);
             sandbox.record_attempt(outgoing.delivery_id, status, error.clone(), latency_ms);
             let delivery = sandbox

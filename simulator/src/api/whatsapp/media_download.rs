@@ -66,10 +66,17 @@ fn serve(
         return Err(not_found());
     };
     let expires: i64 = expires.parse().map_err(|_| not_found())?;
+    // Copied under the lock (up to 100 MB of base64), decoded after it.
     let media = sandbox
         .media_for_url(id, expires, hash)
-        .ok_or_else(not_found)?;
-    let mime = media.mime_type.clone();
+        .ok_or_else(not_found)?
+        .clone();
+    drop(sandbox);
     let bytes = media.bytes();
-    Ok((StatusCode::OK, [("content-type", mime)], Body::from(bytes)).into_response())
+    Ok((
+        StatusCode::OK,
+        [("content-type", media.mime_type)],
+        Body::from(bytes),
+    )
+        .into_response())
 }

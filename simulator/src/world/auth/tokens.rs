@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{AccessToken, Invalidation, TokenKind};
+use crate::world::bounds::{MAX_DURATION_SECONDS, in_range};
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -25,7 +26,8 @@ pub struct TokenFixture {
     /// Granular scopes: scope -> handles of the objects it is limited to.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub targets: BTreeMap<String, Vec<String>>,
-    /// Seconds from the clock start until expiry; never expires when absent.
+    /// Seconds from the clock start until expiry (negative: expired already;
+    /// at most ten years either way); never expires when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Pin the token string; generated otherwise.
@@ -69,7 +71,18 @@ impl Sandbox {
             _ => TokenKind::Page,
         };
         let issued_at = self.clock.now();
-        let expires_at = token.expires_in.map(|secs| issued_at + secs);
+        if let Some(seconds) = token.expires_in {
+            in_range(
+                "expires_in",
+                seconds,
+                -MAX_DURATION_SECONDS,
+                MAX_DURATION_SECONDS,
+            )
+            .map_err(|refused| FixtureError::at(format!("{place}.expires_in"), refused.message))?;
+        }
+        let expires_at = token
+            .expires_in
+            .map(|seconds| issued_at.saturating_add(seconds));
         let string = match &token.token {
             Some(pinned) => pinned.clone(),
             None => self.ids.access_token(&self.id.clone()),

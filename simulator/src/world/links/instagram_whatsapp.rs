@@ -127,7 +127,10 @@ impl Sandbox {
             return Err(ContactError::InvalidPhone(typed));
         }
         if let Some(pending) = &account.contact.pending_whatsapp {
-            let wait = pending.sent_at + RESEND_AFTER_SECONDS - now;
+            let wait = pending
+                .sent_at
+                .saturating_add(RESEND_AFTER_SECONDS)
+                .saturating_sub(now);
             if wait > 0 {
                 return Err(ContactError::ResendTooSoon { retry_after: wait });
             }
@@ -149,13 +152,13 @@ impl Sandbox {
             phone: digits.clone(),
             code,
             sent_at: now,
-            expires_at: now + CODE_TTL_SECONDS,
+            expires_at: now.saturating_add(CODE_TTL_SECONDS),
             wrong_attempts: 0,
         };
         let sent = SentCode {
             phone: digits,
             expires_at: pending.expires_at,
-            resend_after: now + RESEND_AFTER_SECONDS,
+            resend_after: now.saturating_add(RESEND_AFTER_SECONDS),
         };
         self.professional_mut(ig_id)?.contact.pending_whatsapp = Some(pending);
         Ok(sent)
@@ -180,7 +183,7 @@ impl Sandbox {
             return Err(ContactError::CodeExpired);
         }
         if pending.code != code.trim() {
-            pending.wrong_attempts += 1;
+            pending.wrong_attempts = pending.wrong_attempts.saturating_add(1);
             return Err(match MAX_WRONG_ATTEMPTS - pending.wrong_attempts {
                 0 => ContactError::TooManyAttempts,
                 attempts_left => ContactError::WrongCode { attempts_left },

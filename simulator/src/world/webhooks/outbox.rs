@@ -11,8 +11,10 @@ use sha2::Sha256;
 
 use super::payloads::{Change, envelope};
 use super::subscriptions::{Subscriptions, WebhookObject};
+use crate::world::bounds::{counter, duration, in_range};
 use crate::world::encode::meta_json;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 
 /// Seconds after a delivery was first due at which each attempt happens.
 pub const RETRY_OFFSETS: [i64; 16] = [
@@ -75,6 +77,28 @@ fn one() -> usize {
 
 fn default_timeout() -> u64 {
     20_000
+}
+
+/// Most copies of a delivery `duplicates` may ask for.
+pub const MAX_DUPLICATES: u32 = 10;
+/// Most a receiver may be given to answer, in milliseconds (5 minutes).
+pub const MAX_TIMEOUT_MS: u64 = 300_000;
+
+impl DeliverySettings {
+    /// Refuse settings out of range; the message names the field and its bounds.
+    pub fn check(&self) -> Result<(), Invalid> {
+        if !(1..=1000).contains(&self.batch_size) {
+            return Err(Invalid::new(
+                "batch_size",
+                "batch_size must be between 1 and 1000 (Meta batches up to 1000)",
+            ));
+        }
+        in_range("duplicates", self.duplicates, 0, MAX_DUPLICATES)?;
+        in_range("reorder_window", self.reorder_window, 0, 1000)?;
+        duration("delay_seconds", self.delay_seconds)?;
+        in_range("timeout_ms", self.timeout_ms, 1, MAX_TIMEOUT_MS)?;
+        Ok(())
+    }
 }
 
 impl Default for DeliverySettings {
@@ -168,6 +192,31 @@ fn hex_hmac_1(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body);
     hex::encode(mac.finalize().into_bytes())
+}
+
+impl WebhookState {
+    /// Refuse webhook state (from a snapshot) whose settings or counters are
+    /// out of range, whose deliveries are not numbered 1, 2, 3… in order, or
+    /// that routed events past `last_event`.
+    pub fn check(&self, last_event: u64) -> Result<(), Invalid> {
+        self.settings.check()?;
+        counter("webhooks.next_id", self.next_id)?;
+        in_range("webhooks.routed_upto", self.routed_upto, 0, last_event)?;
+        for (index, delivery) in self.deliveries.iter().enumerate() {
+            if delivery.id != index as u64 + 1 || delivery.id > self.next_id {
+                return Err(Invalid::new(
+                    "webhooks.deliveries",
+                    format!(
+                        "webhooks.deliveries[{index}]: id {} should be {} (deliveries are numbered in order up to next_id {})",
+                        delivery.id,
+                        index + 1,
+                        self.next_id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Delivery {
@@ -270,8 +319,8 @@ impl Sandbox {
                 used.push(delivery.id);
                 continue;
             }
-            self.webhooks.next_id += 1;
-            let due = now + settings.delay_seconds.max(0);
+            self.webhooks.next_id = self.webhooks.next_id.saturating_add(1);
+            let due = now.saturating_add(settings.delay_seconds.max(0));
             let mut delivery = Delivery {
                 id: self.webhooks.next_id,
                 app_id,
@@ -378,7 +427,7 @@ impl Sandbox {
             if delivery.duplicate_of.is_none() {
                 let copy = delivery.clone();
                 for _ in 0..duplicates {
-                    self.webhooks.next_id += 1;
+                    self.webhooks.next_id = self.webhooks.next_id.saturating_add(1);
                     let mut duplicate = copy.clone();
                     duplicate.id = self.webhooks.next_id;
                     duplicate.duplicate_of = Some(copy.id);
@@ -390,9 +439,11 @@ impl Sandbox {
             }
             return;
         }
-        let elapsed = now - delivery.first_due_at;
+        let elapsed = now.saturating_sub(delivery.first_due_at);
         match next_offset(delivery.object, number as usize, elapsed) {
-            Some(offset) => delivery.next_attempt_at = Some(delivery.first_due_at + offset),
+            Some(offset) => {
+                delivery.next_attempt_at = Some(delivery.first_due_at.saturating_add(offset));
+            }
             None => {
                 delivery.state = DeliveryState::GivenUp;
                 delivery.next_attempt_at = None;

@@ -191,7 +191,7 @@ impl Sandbox {
                 account_id: entry_id,
                 field: field.to_owned(),
                 sender_id: "7000000000000001".to_owned(),
-                time_ms: now * 1000,
+                time_ms: now.saturating_mul(1000),
                 event: json!({ "message": { "mid": mid, "text": "Hello from metasim trigger" } }),
             }
         } else {

@@ -77,7 +77,7 @@ impl Sandbox {
             .identity
             .exchanges
             .get(&key(phone_number_id, consumer))
-            .is_some_and(|at| now - at < VISIBILITY_SECONDS);
+            .is_some_and(|at| now.saturating_sub(*at) < VISIBILITY_SECONDS);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let in_book = self
             .whatsapp

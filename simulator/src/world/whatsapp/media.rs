@@ -102,7 +102,7 @@ impl Sandbox {
             file_size: bytes.len(),
             data: STANDARD.encode(bytes),
             created_at: now,
-            expires_at: now + lifetime,
+            expires_at: now.saturating_add(lifetime),
         };
         self.whatsapp.media.insert(id, media.clone());
         media

@@ -12,8 +12,10 @@ use super::official::OfficialMessage;
 use serde_json::{Value, json};
 
 use super::templates::{Template, TemplateRefusal};
+use crate::world::bounds::{counter, in_range};
 use crate::world::events::{EventPayload, Pricing, StatusError};
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 
 /// The customer-service window: 24 hours from the consumer's last message.
 pub const SERVICE_WINDOW_SECONDS: i64 = 24 * 3600;
@@ -41,6 +43,19 @@ fn default_pair_burst() -> u32 {
 }
 fn default_pair_interval() -> i64 {
     6
+}
+
+impl MessagingLimits {
+    /// Refuse limits out of range (Meta's highest throughput is 1,000 messages
+    /// a second; an interval is at most a day).
+    pub fn check(&self) -> Result<(), Invalid> {
+        let field = "messaging_limits.throughput_per_second";
+        in_range(field, self.throughput_per_second, 0, 100_000)?;
+        in_range("messaging_limits.pair_burst", self.pair_burst, 0, 100_000)?;
+        let field = "messaging_limits.pair_interval_seconds";
+        in_range(field, self.pair_interval_seconds, 0, 86_400)?;
+        Ok(())
+    }
 }
 
 impl Default for MessagingLimits {
@@ -124,9 +139,14 @@ pub struct Messaging {
 }
 
 impl Messaging {
+    /// Refuse a counter (from a snapshot) out of range.
+    pub fn check(&self) -> Result<(), Invalid> {
+        counter("whatsapp.messaging.next_seq", self.next_seq).map(drop)
+    }
+
     /// The place of the next message (business or official) in the order of events.
     pub fn next_seq(&mut self) -> u64 {
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.saturating_add(1);
         self.next_seq
     }
 
@@ -208,7 +228,7 @@ impl Sandbox {
             .messaging
             .windows
             .get(&pair_key(phone_number_id, consumer))
-            .is_some_and(|last| now < last + SERVICE_WINDOW_SECONDS)
+            .is_some_and(|last| now < last.saturating_add(SERVICE_WINDOW_SECONDS))
     }
 
     pub fn find_template(&self, waba_id: &str, name: &str, language: &str) -> Option<&Template> {
@@ -239,7 +259,7 @@ impl Sandbox {
             if second.1 >= per_second {
                 return Err(SendRefusal::Throughput);
             }
-            second.1 += 1;
+            second.1 = second.1.saturating_add(1);
         }
         if limits.pair_burst > 0 {
             let bucket = self
@@ -252,7 +272,7 @@ impl Sandbox {
                     updated: now,
                 });
             if limits.pair_interval_seconds > 0 {
-                let earned = (now - bucket.updated) / limits.pair_interval_seconds;
+                let earned = now.saturating_sub(bucket.updated) / limits.pair_interval_seconds;
                 if earned > 0 {
                     bucket.tokens = bucket
                         .tokens
@@ -262,7 +282,9 @@ impl Sandbox {
                     bucket.updated = if bucket.tokens == limits.pair_burst {
                         now
                     } else {
-                        bucket.updated + earned * limits.pair_interval_seconds
+                        bucket
+                            .updated
+                            .saturating_add(earned.saturating_mul(limits.pair_interval_seconds))
                     };
                 }
             }

@@ -373,7 +373,7 @@ fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
             // A preview link lasts 30 days from the Flow's creation.
             json!({
                 "preview_url": format!("https://business.facebook.com/wa/manage/flows/{id}/preview/?token={}", preview_token(id)),
-                "expires_at": graph_time(flow.created_at + 30 * 86_400),
+                "expires_at": graph_time(flow.created_at.saturating_add(30 * 86_400)),
             })
         })
         .node("whatsapp_business_account", Some(&flow.waba_id))

@@ -143,7 +143,7 @@ impl Sandbox {
     ) -> Result<(), RegistrationError> {
         let now = self.clock.now();
         let requests = &mut self.phone_mut(id).verification.code_requests;
-        requests.retain(|t| now - t < DAY);
+        requests.retain(|t| now.saturating_sub(*t) < DAY);
         if requests.len() >= CODE_REQUESTS_PER_DAY {
             return Err(RegistrationError::TooManyCodeRequests);
         }
@@ -152,7 +152,7 @@ impl Sandbox {
         let phone = self.phone_mut(id);
         phone.verification.pending_code = Some(PendingCode {
             code: code.clone(),
-            expires_at: now + CODE_TTL_SECONDS,
+            expires_at: now.saturating_add(CODE_TTL_SECONDS),
         });
         let digits = phone.digits.clone();
         self.whatsapp.phone_inboxes.deliver(
@@ -195,9 +195,9 @@ impl Sandbox {
         }
         verification
             .registration_calls
-            .retain(|t| now - t < SEVENTY_TWO_HOURS);
+            .retain(|t| now.saturating_sub(*t) < SEVENTY_TWO_HOURS);
         if verification.registration_calls.len() >= REGISTRATIONS_PER_72_HOURS {
-            verification.registration_blocked_until = Some(now + SEVENTY_TWO_HOURS);
+            verification.registration_blocked_until = Some(now.saturating_add(SEVENTY_TWO_HOURS));
             return Err(RegistrationError::RegistrationLimit);
         }
         verification.registration_calls.push(now);
@@ -221,7 +221,7 @@ impl Sandbox {
             return Err(RegistrationError::TooManyPinGuesses);
         }
         if phone.pin.as_deref().is_some_and(|existing| existing != pin) {
-            phone.verification.wrong_pins += 1;
+            phone.verification.wrong_pins = phone.verification.wrong_pins.saturating_add(1);
             return Err(RegistrationError::PinMismatch);
         }
         phone.verification.wrong_pins = 0;

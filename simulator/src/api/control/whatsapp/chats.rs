@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::consumers::no_consumer;
-use crate::api::control::{Answer, SimPath, SimSandbox, ok};
+use crate::api::control::listing::{Listing, MAX_LIMIT, Start, cursors};
+use crate::api::control::{Answer, SimPath, SimSandbox};
+use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::sandbox::Sandbox;
@@ -33,25 +34,90 @@ pub fn routes() -> Router<AppState> {
     )
 }
 
+/// Messages shown per chat unless `messages_limit` says otherwise.
+const MESSAGES_PER_CHAT: usize = 100;
+
 async fn chats(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, digits)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
-    let digits = phone_digits(&digits);
-    let sandbox = lock(&shared);
-    if !sandbox.whatsapp.consumers.contains_key(&digits) {
-        return Err(no_consumer(&digits));
-    }
-    let phone = Phone {
-        sandbox: &sandbox,
-        consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
-        digits: &digits,
-        device: None,
+    listing.only(&["messages_limit"])?;
+    let per_chat = match listing.param("messages_limit") {
+        None => MESSAGES_PER_CHAT,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                GraphError::sim_invalid(format!(
+                    "messages_limit must be between 1 and {MAX_LIMIT}, got {text:?}"
+                ))
+            })?,
     };
-    ok(StatusCode::OK, json!({ "data": phone.chats() }))
+    let digits = phone_digits(&digits);
+    // Views of the page's chats only, built under the lock; encoded outside it.
+    let (window, data, keys) = {
+        let sandbox = lock(&shared);
+        if !sandbox.whatsapp.consumers.contains_key(&digits) {
+            return Err(no_consumer(&digits));
+        }
+        let phone = Phone {
+            sandbox: &sandbox,
+            consumer_path: format!("/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}"),
+            digits: &digits,
+            device: None,
+        };
+        let chats = phone.chats();
+        let window = listing.window(chats.len(), |i| Newer(chats[i].1.last_seq), Start::First)?;
+        let data: Vec<Value> = chats[window.range.clone()]
+            .iter()
+            .map(|(key, chat)| phone.finish(key, chat, per_chat))
+            .collect();
+        let (window, data) = window.fit_items(data);
+        let page = &chats[window.range.clone()];
+        let keys = cursors(
+            page.first().map(|(_, chat)| Newer(chat.last_seq)),
+            page.last().map(|(_, chat)| Newer(chat.last_seq)),
+        );
+        (window, data, keys)
+    };
+    listing.answer(&data, &window, keys)
 }
 
-/// The chats as one of the consumer's devices holds them (its inbox).
+/// A chat's cursor: the seq of its newest message. Chats are listed newest
+/// first, so a later chat in the list has a smaller one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Newer(u64);
+
+impl Ord for Newer {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.cmp(&self.0)
+    }
+}
+
+impl PartialOrd for Newer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::str::FromStr for Newer {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Newer)
+    }
+}
+
+impl std::fmt::Display for Newer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The chats as one of the consumer's devices holds them (its inbox), every
+/// message of each.
 pub(super) fn device_chats(sandbox: &Sandbox, sid: &str, digits: &str, device: &Device) -> Value {
     let phone = Phone {
         sandbox,
@@ -59,7 +125,12 @@ pub(super) fn device_chats(sandbox: &Sandbox, sid: &str, digits: &str, device: &
         digits,
         device: Some(device),
     };
-    json!(phone.chats())
+    let chats: Vec<Value> = phone
+        .chats()
+        .iter()
+        .map(|(key, chat)| phone.finish(key, chat, usize::MAX))
+        .collect();
+    Value::Array(chats)
 }
 
 /// One consumer's phone in one sandbox.
@@ -73,17 +144,38 @@ struct Phone<'a> {
 }
 
 /// A chat being assembled: its place in the list (newest message last), its
-/// header and bubbles.
-struct Chat {
+/// header and its messages (bubbles are made only for the chats shown).
+struct Chat<'a> {
     last_seq: u64,
     head: Value,
     /// The newest message the consumer sent in it (opens the window).
     last_inbound: Option<i64>,
-    bubbles: Vec<Value>,
+    messages: Vec<Said<'a>>,
+}
+
+/// A message in a chat: the consumer's or a business number's, or an
+/// official sender's.
+enum Said<'a> {
+    Message(&'a WaMessage),
+    Official(&'a OfficialMessage),
 }
 
 fn text_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
     value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// A message as a chat shows it: what it reads, when, its status.
+pub(super) fn message_bubble(message: &WaMessage, from_me: bool) -> Value {
+    json!({
+        "id": message.id,
+        "from_me": from_me,
+        "type": message.message["type"],
+        "text": bubble_text(&message.message, message.rendered.as_deref()),
+        "message": message.message,
+        "time": message.time,
+        "iso": iso8601(message.time),
+        "status": message.status,
+    })
 }
 
 /// What a bubble reads: the text, the caption, the title that was tapped…
@@ -114,20 +206,6 @@ fn bubble_text(message: &Value, rendered: Option<&str>) -> Option<String> {
     }
 }
 
-/// A message as a chat shows it: what it reads, when, its status.
-pub(super) fn message_bubble(message: &WaMessage, from_me: bool) -> Value {
-    json!({
-        "id": message.id,
-        "from_me": from_me,
-        "type": message.message["type"],
-        "text": bubble_text(&message.message, message.rendered.as_deref()),
-        "message": message.message,
-        "time": message.time,
-        "iso": iso8601(message.time),
-        "status": message.status,
-    })
-}
-
 fn same_index(given: &Value, index: usize) -> bool {
     match given {
         Value::String(text) => text.parse::<usize>().ok() == Some(index),
@@ -135,12 +213,7 @@ fn same_index(given: &Value, index: usize) -> bool {
     }
 }
 
-impl Phone<'_> {
-    /// Whether the phone shows the message with this place and time.
-    fn shows(&self, seq: u64, time: i64) -> bool {
-        self.device.is_none_or(|device| device.holds(seq, time))
-    }
-
+impl<'a> Phone<'a> {
     /// A tap that sends `message` to the business number, as a reply to `to_id`.
     fn reply(&self, message: &WaMessage, mut reply: Value) -> Value {
         reply["to"] = json!(message.phone_number_id);
@@ -334,8 +407,14 @@ impl Phone<'_> {
         })
     }
 
-    fn chats(&self) -> Vec<Value> {
-        let mut chats: BTreeMap<String, Chat> = BTreeMap::new();
+    /// Whether the phone shows the message with this place and time.
+    fn shows(&self, seq: u64, time: i64) -> bool {
+        self.device.is_none_or(|device| device.holds(seq, time))
+    }
+
+    /// Every chat with its key, the chat with the newest message first.
+    fn chats(&self) -> Vec<(String, Chat<'a>)> {
+        let mut chats: BTreeMap<String, Chat<'a>> = BTreeMap::new();
         for message in self.sandbox.whatsapp.messaging.in_order() {
             let arrived =
                 message.direction == Direction::Inbound || message.status != MessageStatus::Failed;
@@ -349,13 +428,13 @@ impl Phone<'_> {
                     last_seq: 0,
                     head: self.business_head(&message.phone_number_id),
                     last_inbound: None,
-                    bubbles: Vec::new(),
+                    messages: Vec::new(),
                 });
             chat.last_seq = message.seq;
             if message.direction == Direction::Inbound {
                 chat.last_inbound = Some(message.time);
             }
-            chat.bubbles.push(self.bubble(message));
+            chat.messages.push(Said::Message(message));
         }
         for message in &self.sandbox.whatsapp.messaging.official {
             if message.consumer != self.digits || !self.shows(message.seq, message.time) {
@@ -374,37 +453,52 @@ impl Phone<'_> {
                         "official": true,
                     }),
                     last_inbound: None,
-                    bubbles: Vec::new(),
+                    messages: Vec::new(),
                 });
             chat.last_seq = message.seq;
-            chat.bubbles.push(Self::official_bubble(message));
+            chat.messages.push(Said::Official(message));
         }
-        let mut list: Vec<(String, Chat)> = chats.into_iter().collect();
+        let mut list: Vec<(String, Chat<'a>)> = chats.into_iter().collect();
         list.sort_by_key(|(_, chat)| std::cmp::Reverse(chat.last_seq));
-        list.into_iter()
-            .map(|(key, chat)| self.finish(&key, chat))
-            .collect()
+        list
     }
 
     /// A chat as the answer shows it, with its window and unread count
-    /// (business chats only: an official sender is never answered).
-    fn finish(&self, key: &str, chat: Chat) -> Value {
-        let mut out = chat.head;
+    /// (business chats only: an official sender is never answered) and its
+    /// newest `per_chat` messages (`earlier_messages` counts the others).
+    fn finish(&self, key: &str, chat: &Chat<'_>, per_chat: usize) -> Value {
+        let mut out = chat.head.clone();
         if out["official"] == json!(false) {
-            let closes_at = chat.last_inbound.map(|t| t + SERVICE_WINDOW_SECONDS);
+            let closes_at = chat
+                .last_inbound
+                .map(|t| t.saturating_add(SERVICE_WINDOW_SECONDS));
             out["window"] = json!({
                 "open": self.sandbox.window_open(key, self.digits),
                 "closes_at": closes_at,
                 "closes_iso": closes_at.map(iso8601),
             });
             let unread = chat
-                .bubbles
+                .messages
                 .iter()
-                .filter(|b| b["from_me"] == json!(false) && b["status"] == json!("delivered"))
+                .filter(|said| {
+                    matches!(said, Said::Message(m)
+                        if m.direction == Direction::Outbound && m.status == MessageStatus::Delivered)
+                })
                 .count();
             out["unread"] = json!(unread);
         }
-        out["messages"] = json!(chat.bubbles);
+        let earlier = chat.messages.len().saturating_sub(per_chat);
+        let bubbles: Vec<Value> = chat.messages[earlier..]
+            .iter()
+            .map(|said| match said {
+                Said::Message(message) => self.bubble(message),
+                Said::Official(message) => Self::official_bubble(message),
+            })
+            .collect();
+        out["messages"] = json!(bubbles);
+        if earlier > 0 {
+            out["earlier_messages"] = json!(earlier);
+        }
         out
     }
 }

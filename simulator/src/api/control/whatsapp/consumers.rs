@@ -10,16 +10,16 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::devices::{device_id_of, device_refusal};
+use crate::api::control::listing::{Listing, views};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
-use crate::world::clock::iso8601;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::Consumer;
 use crate::world::whatsapp::consumers::ConsumerError;
 use crate::world::whatsapp::devices::sending::FromDevice;
-use crate::world::whatsapp::messaging::{Direction, InboundRefusal, MessageStatus};
+use crate::world::whatsapp::messaging::InboundRefusal;
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
@@ -27,7 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route(base, post(create_consumer).get(list_consumers))
         .route(&format!("{base}/{{digits}}"), get(get_consumer))
         .route(&format!("{base}/{{digits}}/messages"), post(send_inbound))
-        .route(&format!("{base}/{{digits}}/inbox"), get(inbox))
         .route(&format!("{base}/{{digits}}/read"), post(read))
         .route(&format!("{base}/{{digits}}/block"), post(block))
         .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
@@ -110,15 +109,20 @@ async fn create_consumer(
     ok(StatusCode::CREATED, consumer_json(&sandbox, &consumer))
 }
 
-async fn list_consumers(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    let data: Vec<Value> = sandbox
-        .whatsapp
-        .consumers
-        .values()
-        .map(|c| consumer_json(&sandbox, c))
-        .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+async fn list_consumers(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| sandbox.whatsapp.consumers.keys().cloned().collect(),
+        |sandbox, phone| {
+            sandbox
+                .whatsapp
+                .consumers
+                .get(phone)
+                .map_or(Value::Null, |c| consumer_json(sandbox, c))
+        },
+    )
 }
 
 async fn get_consumer(
@@ -232,79 +236,6 @@ async fn send_inbound(
             FromDevice::Send(refusal) => inbound_refusal(refusal, &digits, &to),
         })?;
     ok(StatusCode::CREATED, json!({ "id": id }))
-}
-
-async fn inbox(
-    SimSandbox(shared): SimSandbox,
-    SimPath((_, digits)): SimPath<(String, String)>,
-) -> Answer {
-    let sandbox = lock(&shared);
-    let digits = phone_digits(&digits);
-    if !sandbox.whatsapp.consumers.contains_key(&digits) {
-        return Err(no_consumer(&digits));
-    }
-    let business = sandbox
-        .whatsapp
-        .messaging
-        .in_order()
-        .into_iter()
-        .filter(|m| {
-            m.direction == Direction::Outbound
-                && m.consumer == digits
-                && m.status != MessageStatus::Failed
-        })
-        .map(|m| {
-            let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
-            let kind = m.message["type"].as_str().unwrap_or_default();
-            let text = m
-                .rendered
-                .clone()
-                .or_else(|| m.message["text"]["body"].as_str().map(str::to_owned));
-            let entry = json!({
-                "id": m.id,
-                "from": phone.map(|p| p.digits.clone()),
-                "from_name": phone.map(|p| p.verified_name.clone()),
-                "verified": phone.is_some_and(|p| p.is_official_business_account),
-                "phone_number_id": m.phone_number_id,
-                "type": kind,
-                "text": text,
-                "message": m.message,
-                "time": m.time,
-                "iso": iso8601(m.time),
-                "status": m.status,
-            });
-            (m.seq, entry)
-        });
-    // Meta's own senders show a verified name and no number.
-    let official = sandbox
-        .whatsapp
-        .messaging
-        .official
-        .iter()
-        .filter(|m| m.consumer == digits)
-        .map(|m| {
-            let mut entry = json!({
-                "id": m.id,
-                "from": null,
-                "from_name": m.sender,
-                "verified": true,
-                "official": true,
-                "type": "text",
-                "text": m.text,
-                "message": { "type": "text", "text": { "body": m.text } },
-                "time": m.time,
-                "iso": iso8601(m.time),
-                "status": "delivered",
-            });
-            if let Some(code) = &m.code {
-                entry["code"] = json!(code);
-            }
-            (m.seq, entry)
-        });
-    let mut entries: Vec<(u64, Value)> = business.chain(official).collect();
-    entries.sort_by_key(|(seq, _)| *seq);
-    let data: Vec<Value> = entries.into_iter().map(|(_, entry)| entry).collect();
-    ok(StatusCode::OK, json!({ "data": data }))
 }
 
 #[derive(Deserialize, Default)]

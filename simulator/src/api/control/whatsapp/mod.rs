@@ -10,6 +10,7 @@ mod business_chats;
 mod chats;
 mod consumers;
 mod devices;
+mod inbox;
 mod phones;
 mod templates;
 
@@ -25,4 +26,5 @@ pub fn routes() -> Router<AppState> {
         .merge(chats::routes())
         .merge(devices::routes())
         .merge(business_app_numbers::routes())
+        .merge(inbox::routes())
 }

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Template, placeholders};
+use crate::world::bounds::duration;
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 
 /// How templates get reviewed in a sandbox.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -29,6 +31,13 @@ fn yes() -> bool {
 
 fn default_delay() -> i64 {
     60
+}
+
+impl TemplateReview {
+    /// Refuse a delay out of range (0 to ten years).
+    pub fn check(&self) -> Result<(), Invalid> {
+        duration("template_review.delay_seconds", self.delay_seconds).map(drop)
+    }
 }
 
 impl Default for TemplateReview {
@@ -129,7 +138,7 @@ impl Sandbox {
         let review = self.options.template_review;
         review
             .auto_approve
-            .then(|| self.clock.now() + review.delay_seconds.max(0))
+            .then(|| self.clock.now().saturating_add(review.delay_seconds.max(0)))
     }
 
     /// `POST /{waba-id}/message_templates`: a new template, pending review.
@@ -185,7 +194,9 @@ impl Sandbox {
             .whatsapp
             .templates
             .values()
-            .filter(|t| t.waba_id == waba_id && t.created_at > 0 && now - t.created_at < 3600)
+            .filter(|t| {
+                t.waba_id == waba_id && t.created_at > 0 && now.saturating_sub(t.created_at) < 3600
+            })
             .count();
         if recent >= CREATIONS_PER_HOUR {
             return Err(TemplateError::CreationRate);
@@ -209,7 +220,7 @@ impl Sandbox {
                 .map(|t| t.created_seq)
                 .max()
                 .unwrap_or(0)
-                + 1,
+                .saturating_add(1),
             created_at: now,
         };
         self.whatsapp.templates.insert(id, template.clone());

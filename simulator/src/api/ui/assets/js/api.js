@@ -28,8 +28,20 @@ async function call(method, path, body, raw = false) {
   return raw ? text : json;
 }
 
+/** Every item of a paged list: `{data}` gathered from each `paging.next`. */
+async function list(path) {
+  const data = [];
+  for (let next = path; next;) {
+    const page = await call('GET', next);
+    data.push(...page.data);
+    next = page.paging?.next;
+  }
+  return { data };
+}
+
 export const api = {
   get: (path) => call('GET', path),
+  list,
   text: (path) => call('GET', path, undefined, true),
   post: (path, body = {}) => call('POST', path, body),
   put: (path, body = {}) => call('PUT', path, body),

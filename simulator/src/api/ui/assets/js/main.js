@@ -55,7 +55,7 @@ const shell = {
 };
 
 async function listSandboxes() {
-  const { data } = await api.get('/_sim/sandboxes');
+  const { data } = await api.list('/_sim/sandboxes');
   const current = session?.sid;
   fill(picker,
     h('option', { value: '' }, 'All sandboxes…'),

@@ -104,8 +104,8 @@ export class Session extends EventTarget {
     }
     const [journal, events, deliveries] = await Promise.all([
       api.get(sim(this.sid, `/journal?limit=${KEEP}`)),
-      api.get(sim(this.sid, '/events')),
-      api.get(sim(this.sid, '/webhooks/deliveries')),
+      api.get(sim(this.sid, `/events?limit=${KEEP}`)),
+      api.get(sim(this.sid, `/webhooks/deliveries?limit=${KEEP}`)),
     ]);
     // Items the stream brought meanwhile are newer; keep them.
     for (const entry of journal.data) if (!this.journal.has(entry.seq)) this.journal.set(entry.seq, entry);

@@ -79,7 +79,7 @@ export default {
   mount(root, session) {
     const list = h('div');
     const load = coalesce(async () => {
-      const { data } = await api.get(sim(session.sid, '/faults'));
+      const { data } = await api.list(sim(session.sid, '/faults'));
       fill(list, data.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Fault rules' },
         h('thead', null, h('tr', null, ['Rule', 'Matches', 'Answer', 'Limit', 'Hits', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, data.map((rule) => h('tr', null,

@@ -90,7 +90,7 @@ export default {
     const body = h('div');
     const opened = new Set();
     const load = coalesce(async () => {
-      const { data } = await api.get(sim(session.sid, '/instagram'));
+      const { data } = await api.list(sim(session.sid, '/instagram'));
       const act = (action, done) => attempt(async () => {
         await action();
         load();

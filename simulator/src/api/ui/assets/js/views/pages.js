@@ -89,7 +89,7 @@ export default {
     const base = (rest) => sim(session.sid, rest);
     const load = coalesce(async () => {
       const [{ data: pages }, { data: numbers }] = await Promise.all([
-        api.get(base('/pages')), api.get(base('/whatsapp/phone_numbers'))]);
+        api.list(base('/pages')), api.list(base('/whatsapp/phone_numbers'))]);
       const profiles = await Promise.all(pages.map((p) => (p.whatsapp_link
         ? api.get(base(`/whatsapp/business-app/${p.whatsapp_link.phone_number_id}/profile`)) : null)));
       const act = (action, done) => attempt(async () => {

@@ -47,12 +47,12 @@ export default {
     const inboxes = h('div', { class: 'phones' });
     const load = async () => {
       const [{ data: everyone }, { data: numbers }] = await Promise.all([
-        api.get(sim(session.sid, '/whatsapp/consumers')),
-        api.get(sim(session.sid, '/whatsapp/phone_numbers')),
+        api.list(sim(session.sid, '/whatsapp/consumers')),
+        api.list(sim(session.sid, '/whatsapp/phone_numbers')),
       ]);
       const consumers = everyone.slice().sort((a, b) => (a.name || a.phone).localeCompare(b.name || b.phone));
       const chats = await Promise.all(consumers.map((c) =>
-        api.get(sim(session.sid, `/whatsapp/consumers/${c.phone}/chats`))));
+        api.list(sim(session.sid, `/whatsapp/consumers/${c.phone}/chats`))));
       const sms = await Promise.all(numbers.map((n) => api.get(sim(session.sid, `/phones/${n.digits}/sms`))));
       const devices = await Promise.all(consumers.map((c) => (c.on_whatsapp
         ? api.get(sim(session.sid, `/whatsapp/accounts/${c.phone}/devices`)) : null)));

@@ -82,6 +82,6 @@ export default {
       viewHead('Sandboxes', 'Isolated tenants: each has its own seed, clock, accounts, tokens, journal and faults.'),
       h('section', { class: 'panel', 'aria-label': 'All sandboxes' }, list),
       createForm(shell));
-    attempt(async () => fill(list, table((await api.get('/_sim/sandboxes')).data)));
+    attempt(async () => fill(list, table((await api.list('/_sim/sandboxes')).data)));
   },
 };

@@ -41,7 +41,7 @@ export default {
       load();
     }, `${template.name}: ${status.toLowerCase()}`);
     const load = coalesce(async () => {
-      const { data } = await api.get(sim(session.sid, '/whatsapp/templates'));
+      const { data } = await api.list(sim(session.sid, '/whatsapp/templates'));
       const order = (t) => (t.status === 'PENDING' ? 0 : 1);
       const sorted = data.slice().sort((a, b) => order(a) - order(b) || a.created_seq - b.created_seq);
       refill(body, sorted.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Templates' },

@@ -1,0 +1,317 @@
+//! What a sandbox read from a snapshot must hold before it replaces anything:
+//! options, clock and counters within their bounds, and references that
+//! resolve — every registered id is a node of its kind, every handle and
+//! token handle points at something, every entity's owner exists. A
+//! snapshot that fails is refused whole, so a bad one changes nothing, and
+//! nothing later trips over a dangling id.
+
+use std::collections::BTreeMap;
+
+use super::nodes::NodeKind;
+use super::sandbox::Sandbox;
+use super::shared::Invalid;
+
+/// A refusal naming the place and the id that does not resolve.
+fn dangling(place: String, id: &str, wanted: &str) -> Invalid {
+    Invalid::new(
+        place.clone(),
+        format!("{place}: {id:?} is not {wanted} of this snapshot"),
+    )
+}
+
+impl Sandbox {
+    /// Check a restored sandbox's bounds and references (see the module doc).
+    pub fn check_consistency(&self) -> Result<(), Invalid> {
+        self.options.check()?;
+        self.clock.check()?;
+        self.ids.check()?;
+        self.journal.check()?;
+        self.events.check()?;
+        self.webhooks.check(self.events.last_seq())?;
+        self.faults
+            .check_all()
+            .map_err(|refused| Invalid::new("faults", refused.0))?;
+        self.whatsapp.messaging.check()?;
+        self.check_registry()?;
+        self.check_handles_and_tokens()?;
+        self.check_owners()
+    }
+
+    /// `id` is registered as `kind` (the registry check made sure such a
+    /// node exists).
+    fn expect_kind(&self, place: String, id: &str, kind: NodeKind) -> Result<(), Invalid> {
+        if self.registry.get(id) == Some(&kind) {
+            Ok(())
+        } else {
+            Err(dangling(place, id, &format!("a {}", kind.type_name())))
+        }
+    }
+
+    /// Entities of `items` are registered as `kind`, and what each belongs
+    /// to (`owner`: its member's name, kind and value) is registered too.
+    fn check_owned<V>(
+        &self,
+        place: &str,
+        items: &BTreeMap<String, V>,
+        kind: NodeKind,
+        owner: (&str, NodeKind, fn(&V) -> &String),
+    ) -> Result<(), Invalid> {
+        let (member, owner_kind, owner_of) = owner;
+        for (id, item) in items {
+            self.expect_kind(format!("{place}.{id}"), id, kind)?;
+            let place = format!("{place}.{id}.{member}");
+            self.expect_kind(place, owner_of(item), owner_kind)?;
+        }
+        Ok(())
+    }
+
+    /// Every registered id is a node of its kind.
+    fn check_registry(&self) -> Result<(), Invalid> {
+        for (id, kind) in &self.registry {
+            if (kind.descriptor().view)(self, id, &["id"]).is_none() {
+                return Err(dangling(
+                    format!("registry.{id}"),
+                    id,
+                    &format!("a {} (no such entity)", kind.type_name()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_handles_and_tokens(&self) -> Result<(), Invalid> {
+        for (handle, id) in &self.handles {
+            if !self.registry.contains_key(id) && !self.whatsapp.consumers.contains_key(id) {
+                return Err(dangling(
+                    format!("handles.{handle}"),
+                    id,
+                    "a node or consumer",
+                ));
+            }
+        }
+        for (handle, token) in &self.token_handles {
+            if !self.tokens.contains_key(token) {
+                return Err(dangling(
+                    format!("token_handles.{handle}"),
+                    token,
+                    "a token",
+                ));
+            }
+        }
+        for (string, token) in &self.tokens {
+            let place = |member: &str| format!("tokens.{}…{member}", prefix(string));
+            if token.token != *string {
+                return Err(Invalid::new(
+                    place(".token"),
+                    format!("{}: does not match its key", place(".token")),
+                ));
+            }
+            self.expect_kind(place(".app_id"), &token.app_id, NodeKind::App)?;
+            let subject = self.registry.get(&token.subject_id);
+            if !matches!(
+                subject,
+                Some(NodeKind::User | NodeKind::SystemUser | NodeKind::Page | NodeKind::App)
+            ) {
+                return Err(dangling(
+                    place(".subject_id"),
+                    &token.subject_id,
+                    "a user, system user, Page or app",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Entities are registered under their own kind, and what they belong
+    /// to exists.
+    fn check_owners(&self) -> Result<(), Invalid> {
+        let keyed = |place: &str, ids: Vec<&String>, kind: NodeKind| -> Result<(), Invalid> {
+            ids.into_iter()
+                .try_for_each(|id| self.expect_kind(format!("{place}.{id}"), id, kind))
+        };
+        keyed("accounts.users", keys(&self.accounts.users), NodeKind::User)?;
+        let businesses = keys(&self.accounts.businesses);
+        keyed("accounts.businesses", businesses, NodeKind::Business)?;
+        let system_users = keys(&self.accounts.system_users);
+        keyed("accounts.system_users", system_users, NodeKind::SystemUser)?;
+        keyed("accounts.apps", keys(&self.accounts.apps), NodeKind::App)?;
+        keyed("pages.pages", keys(&self.pages.pages), NodeKind::Page)?;
+        let instagram = keys(&self.instagram.accounts);
+        keyed("instagram.accounts", instagram, NodeKind::InstagramUser)?;
+        let whatsapp = &self.whatsapp;
+        let wabas = keys(&whatsapp.wabas);
+        keyed("whatsapp.wabas", wabas, NodeKind::WhatsappBusinessAccount)?;
+        let waba = NodeKind::WhatsappBusinessAccount;
+        let phone = NodeKind::PhoneNumber;
+        self.check_owned(
+            "whatsapp.phone_numbers",
+            &whatsapp.phone_numbers,
+            NodeKind::PhoneNumber,
+            ("waba_id", waba, |p| &p.waba_id),
+        )?;
+        self.check_owned(
+            "whatsapp.templates",
+            &whatsapp.templates,
+            NodeKind::MessageTemplate,
+            ("waba_id", waba, |t| &t.waba_id),
+        )?;
+        self.check_owned(
+            "whatsapp.flows",
+            &whatsapp.flows,
+            NodeKind::Flow,
+            ("waba_id", waba, |f| &f.waba_id),
+        )?;
+        self.check_owned(
+            "whatsapp.media",
+            &whatsapp.media,
+            NodeKind::Media,
+            ("phone_number_id", phone, |m| &m.phone_number_id),
+        )?;
+        for (id, message) in &whatsapp.messaging.messages {
+            let place = format!("whatsapp.messaging.messages.{id}");
+            let phone = NodeKind::PhoneNumber;
+            self.expect_kind(
+                format!("{place}.phone_number_id"),
+                &message.phone_number_id,
+                phone,
+            )?;
+        }
+        for (id, account) in &self.instagram.accounts {
+            if let Some(page) = &account.page_id {
+                let place = format!("instagram.accounts.{id}.page_id");
+                self.expect_kind(place, page, NodeKind::Page)?;
+            }
+        }
+        for (page, link) in &self.links.whatsapp_pages {
+            let place = format!("links.whatsapp_pages.{page}");
+            self.expect_kind(format!("{place}.page_id"), &link.page_id, NodeKind::Page)?;
+            let phone = NodeKind::PhoneNumber;
+            self.expect_kind(
+                format!("{place}.phone_number_id"),
+                &link.phone_number_id,
+                phone,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn keys<V>(map: &BTreeMap<String, V>) -> Vec<&String> {
+    map.keys().collect()
+}
+
+/// The start of a secret, enough to find it in the snapshot, not to use it.
+fn prefix(secret: &str) -> &str {
+    secret.get(..8).unwrap_or(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::world::bounds::MAX_COUNTER;
+    use crate::world::fixture::demo_fixture;
+    use crate::world::nodes::NodeKind;
+    use crate::world::sandbox::{Sandbox, SandboxOptions};
+
+    fn demo() -> Sandbox {
+        Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap()
+    }
+
+    /// The snapshot JSON of the demo sandbox, changed by `edit`.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Sandbox {
+        let mut value = serde_json::to_value(demo()).unwrap();
+        edit(&mut value);
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn refusal(sandbox: &Sandbox) -> String {
+        sandbox.check_consistency().unwrap_err().message
+    }
+
+    #[test]
+    fn the_demo_sandbox_is_consistent() {
+        assert_eq!(demo().check_consistency(), Ok(()));
+    }
+
+    #[test]
+    fn dangling_ids_are_refused() {
+        let sandbox = demo();
+        let waba = sandbox.handles["waba"].clone();
+        let mut ghost = sandbox.clone();
+        ghost
+            .registry
+            .insert("999".into(), NodeKind::WhatsappBusinessAccount);
+        assert!(
+            refusal(&ghost).starts_with("registry.999: \"999\" is not a WhatsAppBusinessAccount")
+        );
+        let mut orphan = sandbox.clone();
+        let phone = orphan.handles["phone_number"].clone();
+        orphan
+            .whatsapp
+            .phone_numbers
+            .get_mut(&phone)
+            .unwrap()
+            .waba_id = "123".into();
+        assert_eq!(
+            refusal(&orphan),
+            format!(
+                "whatsapp.phone_numbers.{phone}.waba_id: \"123\" is not a WhatsAppBusinessAccount of this snapshot"
+            )
+        );
+        let mut unregistered = sandbox.clone();
+        unregistered.registry.remove(&waba);
+        assert_eq!(
+            refusal(&unregistered),
+            format!("handles.waba: {waba:?} is not a node or consumer of this snapshot")
+        );
+        unregistered.handles.remove("waba");
+        assert!(
+            refusal(&unregistered).contains(&format!("{waba:?} is not a WhatsAppBusinessAccount"))
+        );
+        let mut lost = sandbox;
+        lost.handles.insert("nobody".into(), "42".into());
+        assert_eq!(
+            refusal(&lost),
+            "handles.nobody: \"42\" is not a node or consumer of this snapshot"
+        );
+    }
+
+    #[test]
+    fn counters_and_clocks_at_their_maximum_are_refused() {
+        let max = u64::MAX;
+        for (edit, message) in [
+            (
+                Box::new(|v: &mut serde_json::Value| v["ids"]["counter"] = max.into())
+                    as Box<dyn Fn(&mut serde_json::Value)>,
+                format!("ids.counter must be between 0 and {MAX_COUNTER}, got {max}"),
+            ),
+            (
+                Box::new(|v: &mut serde_json::Value| v["journal"]["next_seq"] = max.into()),
+                format!("journal.next_seq must be between 1 and {MAX_COUNTER}, got {max}"),
+            ),
+            (
+                Box::new(|v: &mut serde_json::Value| v["clock"]["advanced"] = i64::MAX.into()),
+                format!(
+                    "clock.advanced must be between 0 and 253402300799, got {}",
+                    i64::MAX
+                ),
+            ),
+            (
+                Box::new(|v: &mut serde_json::Value| {
+                    v["options"]["template_review"]["delay_seconds"] = i64::MAX.into();
+                }),
+                format!(
+                    "template_review.delay_seconds must be between 0 and 315360000, got {}",
+                    i64::MAX
+                ),
+            ),
+            (
+                Box::new(|v: &mut serde_json::Value| {
+                    v["webhooks"]["settings"]["duplicates"] = 1_000_000.into()
+                }),
+                "duplicates must be between 0 and 10, got 1000000".to_owned(),
+            ),
+        ] {
+            assert_eq!(refusal(&edited(edit)), message);
+        }
+    }
+}
