@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use super::facebook::standing_fields;
 use super::instagram::visible;
 use super::pages::page_view;
 use super::{Answer, SimSandbox, ok};
@@ -82,7 +83,7 @@ async fn pages(SimSandbox(shared): SimSandbox) -> Answer {
     })
 }
 
-fn instagram_view(account: &InstagramAccount) -> Value {
+pub(super) fn instagram_view(account: &InstagramAccount) -> Value {
     let pending = account.contact.pending_whatsapp.as_ref().map(|code| {
         json!({
             "phone": format!("+{}", code.phone),
@@ -91,7 +92,7 @@ fn instagram_view(account: &InstagramAccount) -> Value {
             "wrong_attempts": code.wrong_attempts,
         })
     });
-    json!({
+    let mut view = json!({
         "id": account.id,
         "ig_id": account.ig_id,
         "username": account.username,
@@ -107,7 +108,11 @@ fn instagram_view(account: &InstagramAccount) -> Value {
         "phone": account.phone.as_ref().map(|phone| format!("+{phone}")),
         "contact": visible(&account.contact.public),
         "pending_whatsapp": pending,
-    })
+        "email": account.email,
+        "allow_access_to_messages": account.allow_access_to_messages,
+    });
+    standing_fields(&mut view, &account.standing);
+    view
 }
 
 async fn instagram_accounts(SimSandbox(shared): SimSandbox) -> Answer {

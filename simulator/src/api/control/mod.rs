@@ -6,6 +6,7 @@
 
 mod directory;
 mod events;
+mod facebook;
 mod instagram;
 mod pages;
 mod sandboxes;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(whatsapp::routes())
         .merge(pages::routes())
         .merge(instagram::routes())
+        .merge(facebook::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -10,6 +10,7 @@ use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
+use crate::world::shared::standing::AccountStanding;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +18,9 @@ pub struct InstagramFixture {
     pub handle: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Pin the legacy `ig_id`; drawn from the seed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ig_id: Option<String>,
     pub username: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -42,6 +46,11 @@ pub struct InstagramFixture {
     /// Contact options already on the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<PublicContact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Verified contact points, two-factor, a compromise flag.
+    #[serde(default, skip_serializing_if = "AccountStanding::is_clear")]
+    pub standing: AccountStanding,
 }
 
 fn default_account_type() -> String {
@@ -89,7 +98,10 @@ impl Sandbox {
                 ));
             }
             let digits = |phone: &Option<String>| phone.as_deref().map(phone_digits);
-            let ig_id = self.ids.numeric_id("7", 10);
+            let ig_id = match &ig.ig_id {
+                Some(pinned) => pinned.clone(),
+                None => self.ids.numeric_id("7", 10),
+            };
             let account = InstagramAccount {
                 id: id.clone(),
                 ig_id,
@@ -111,6 +123,9 @@ impl Sandbox {
                     },
                     pending_whatsapp: None,
                 },
+                email: ig.email.clone(),
+                standing: ig.standing,
+                allow_access_to_messages: true,
             };
             self.instagram.accounts.insert(id.clone(), account);
             if let Some(page_id) = page_id {

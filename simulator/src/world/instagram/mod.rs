@@ -5,12 +5,15 @@
 pub mod contact_options;
 pub mod fixture;
 pub mod nodes;
+pub mod people;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use contact_options::ContactOptions;
+
+use crate::world::shared::standing::{AccountStanding, is_true, yes};
 
 /// Every Instagram account of a sandbox.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -45,11 +48,24 @@ pub struct InstagramAccount {
     pub phone: Option<String>,
     #[serde(default)]
     pub contact: ContactOptions,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(flatten)]
+    pub standing: AccountStanding,
+    /// "Allow access to messages" (Settings → Messages → Connected tools):
+    /// apps read and send the account's messages only while it is on.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub allow_access_to_messages: bool,
 }
 
 impl InstagramAccount {
     /// Only business and creator accounts are reachable through the Graph API.
     pub fn is_professional(&self) -> bool {
         self.account_type != "PERSONAL"
+    }
+
+    /// The name people see: the account's name, else its username.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.username)
     }
 }

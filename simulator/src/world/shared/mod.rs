@@ -5,6 +5,7 @@
 
 pub mod business_info;
 pub mod phone;
+pub mod standing;
 
 use std::fmt;
 
