@@ -201,7 +201,7 @@ fn dispatch(
     }
 }
 
-/// `me`, `app` or a numeric id -> the node id. Unknown numeric ids are 100/33,
+/// `me`, `app` or a node id -> the node id. Unknown numeric ids are 100/33,
 /// other words are unknown aliases (803).
 fn resolve_node<'a>(
     sandbox: &Sandbox,
@@ -213,13 +213,9 @@ fn resolve_node<'a>(
         "me" if token.kind == TokenKind::App => Err(GraphError::token_required_for_me()),
         "me" => Ok(&token.subject_id),
         "app" => Ok(&token.app_id),
-        id if id.bytes().all(|b| b.is_ascii_digit()) => {
-            if sandbox.node_kind(id).is_some() {
-                Ok(id)
-            } else {
-                Err(GraphError::unsupported(method, id))
-            }
-        }
+        // Message and conversation ids are not numeric (`m_…`, `t_…`).
+        id if sandbox.node_kind(id).is_some() => Ok(id),
+        id if id.bytes().all(|b| b.is_ascii_digit()) => Err(GraphError::unsupported(method, id)),
         alias => Err(GraphError::unknown_alias(alias)),
     }
 }

@@ -9,6 +9,7 @@ mod events;
 mod facebook;
 mod instagram;
 mod pages;
+mod person_message;
 mod sandboxes;
 mod stream;
 mod webhooks;

@@ -13,13 +13,22 @@ use serde::{Deserialize, Serialize};
 
 pub use contact_options::ContactOptions;
 
+use crate::world::shared::conversations::Conversations;
+use crate::world::shared::scoped_ids::ScopedIds;
 use crate::world::shared::standing::{AccountStanding, is_true, yes};
 
-/// Every Instagram account of a sandbox.
+/// Every Instagram account of a sandbox, and their direct messages.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct InstagramState {
     /// Instagram account id -> account.
     pub accounts: BTreeMap<String, InstagramAccount>,
+    /// Conversations of professional accounts with people (Graph nodes)
+    /// and between people.
+    #[serde(default)]
+    pub conversations: Conversations,
+    /// Instagram-scoped ids (IGSIDs).
+    #[serde(default)]
+    pub igsids: ScopedIds,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -6,6 +6,7 @@
 //! go to the apps installed on the Page. A Page has at most one account and
 //! an account at most one Page.
 
+use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::sandbox::Sandbox;
 
 /// Why a connect or disconnect was refused.
@@ -71,6 +72,15 @@ impl Sandbox {
             .get(instagram_id)?
             .page_id
             .as_deref()
+    }
+
+    /// Whether a token acts for `account` (a Page or an Instagram account):
+    /// that Page's token — which also acts for the Instagram account
+    /// connected to the Page.
+    pub fn token_acts_for(&self, token: &AccessToken, account: &str) -> bool {
+        token.kind == TokenKind::Page
+            && (token.subject_id == account
+                || self.instagram_of_page(&token.subject_id) == Some(account))
     }
 
     /// Connect a professional account to a Page. Connecting the same pair

@@ -191,6 +191,7 @@ impl Sandbox {
                 account_id: entry_id,
                 field: field.to_owned(),
                 sender_id: "7000000000000001".to_owned(),
+                recipient_id: None,
                 time_ms: now * 1000,
                 event: json!({ "message": { "mid": mid, "text": "Hello from metasim trigger" } }),
             }

@@ -1,7 +1,7 @@
 //! Facebook users' control routes: create people and look at them
-//! (`users.rs`). What they do in Messenger is in the Messenger slice of the
-//! control plane.
+//! (`users.rs`), and what they do in Messenger (`messages.rs`).
 
+mod messages;
 mod users;
 
 use axum::Router;
@@ -11,5 +11,5 @@ use crate::api::state::AppState;
 pub use users::standing_fields;
 
 pub fn routes() -> Router<AppState> {
-    users::routes()
+    users::routes().merge(messages::routes())
 }

@@ -1,0 +1,71 @@
+//! The Messenger part of a fixture: messages Facebook users had already
+//! written to Pages when the sandbox starts (so a demo has conversations to
+//! show and a window open to reply in). Their ids are derived from the
+//! seed, never drawn, so adding them shifts no other id.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::world::fixture::FixtureError;
+use crate::world::nodes::NodeKind;
+use crate::world::sandbox::Sandbox;
+use crate::world::shared::conversations::Message;
+
+use super::MID_LENGTH;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MessengerMessageFixture {
+    /// Handle of the Facebook user who wrote.
+    pub from: String,
+    /// Handle of the Page written to.
+    pub to: String,
+    pub text: String,
+    /// How long before the clock start it was written (default 0: at the start).
+    #[serde(default)]
+    pub seconds_ago: u32,
+}
+
+impl Sandbox {
+    pub(crate) fn load_messenger_messages(
+        &mut self,
+        messages: &[MessengerMessageFixture],
+    ) -> Result<(), FixtureError> {
+        for (i, fixture) in messages.iter().enumerate() {
+            let place = format!("messenger_messages[{i}]");
+            let user =
+                self.resolve_handle(&fixture.from, &[NodeKind::User], &format!("{place}.from"))?;
+            let page =
+                self.resolve_handle(&fixture.to, &[NodeKind::Page], &format!("{place}.to"))?;
+            if fixture.text.is_empty() {
+                return Err(FixtureError::at(
+                    format!("{place}.text"),
+                    "must not be empty",
+                ));
+            }
+            let conversation = self.messenger_conversation(&page, &user);
+            let (prefix, _) = NodeKind::Message.id_shape();
+            let mid = format!(
+                "{prefix}{}",
+                self.ids
+                    .derived_base62(&format!("fixture/{place}"), MID_LENGTH)
+            );
+            self.registry.insert(mid.clone(), NodeKind::Message);
+            let seconds = self.clock.now() - i64::from(fixture.seconds_ago);
+            let time_ms = self.messenger.conversations.note_time(seconds, i);
+            let content = json!({ "text": fixture.text });
+            if let Some(c) = self.messenger.conversations.get_mut(&conversation) {
+                c.person_acted_ms = Some(time_ms);
+            }
+            self.keep_messenger_message(Message::new(
+                &conversation,
+                &user,
+                &page,
+                time_ms,
+                &mid,
+                content,
+            ));
+        }
+        Ok(())
+    }
+}
