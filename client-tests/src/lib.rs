@@ -15,6 +15,7 @@ pub use serde_json::{Value, json};
 
 pub mod browser;
 pub mod business;
+pub mod instagram;
 pub mod messenger;
 pub mod receiver;
 pub mod sdk;

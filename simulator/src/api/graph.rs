@@ -117,6 +117,9 @@ fn admit(
     now: i64,
     latency_ms: &mut u64,
 ) -> Result<(), GraphError> {
+    if on_the_other_host(call.request, token) {
+        return Err(GraphError::token_unparseable(product));
+    }
     if let Some(problem) = token.problem(now) {
         return Err(GraphError::for_token_problem(product, problem, now));
     }
@@ -145,6 +148,24 @@ fn admit(
         }
     }
     Ok(())
+}
+
+/// Instagram-login tokens (`IGAA…`) belong to graph.instagram.com, every
+/// other token to graph.facebook.com: on the other host Meta cannot parse
+/// them. Other host names (metasim's own address) take both.
+fn on_the_other_host(request: &GraphRequest, token: &AccessToken) -> bool {
+    let host = request
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_default();
+    let instagram_token = token.kind == TokenKind::InstagramUser;
+    match host {
+        "graph.facebook.com" => instagram_token,
+        "graph.instagram.com" => !instagram_token,
+        _ => false,
+    }
 }
 
 fn dispatch(

@@ -9,6 +9,7 @@ pub mod error;
 pub mod fields;
 pub mod graph;
 pub mod http;
+pub mod instagram;
 pub mod messenger;
 pub mod multipart;
 pub mod pages;

@@ -10,7 +10,7 @@ use super::error::GraphError;
 use super::render::check_visible;
 use super::request::GraphRequest;
 use super::versions::Version;
-use super::{messenger, pages, webhooks, whatsapp};
+use super::{instagram, messenger, pages, webhooks, whatsapp};
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -25,6 +25,7 @@ const TABLES: &[&[Route]] = &[
     whatsapp::routes::ROUTES,
     pages::routes::ROUTES,
     messenger::routes::ROUTES,
+    instagram::routes::ROUTES,
     webhooks::routes::ROUTES,
 ];
 

@@ -69,6 +69,11 @@ impl IdGenerator {
         format!("EAAM{}", self.base62(156, scope))
     }
 
+    /// An Instagram-login token in Meta's style (`IGAA…`), unique to `scope`.
+    pub fn instagram_token(&mut self, scope: &str) -> String {
+        format!("IGAA{}", self.base62(156, scope))
+    }
+
     /// A 32-character lowercase hex app secret, unique to `scope`.
     pub fn app_secret(&mut self, scope: &str) -> String {
         hex::encode(&self.draw(scope)[..16])

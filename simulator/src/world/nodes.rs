@@ -149,6 +149,11 @@ node_kinds! {
     PageScopedUser => messenger::nodes::PAGE_SCOPED_USER,
     Conversation => messenger::nodes::CONVERSATION,
     Message => messenger::nodes::MESSAGE,
+    InstagramScopedUser => instagram::nodes::INSTAGRAM_SCOPED_USER,
+    InstagramConversation => instagram::nodes::INSTAGRAM_CONVERSATION,
+    InstagramMessage => instagram::nodes::INSTAGRAM_MESSAGE,
+    InstagramMedia => instagram::nodes::INSTAGRAM_MEDIA,
+    InstagramComment => instagram::nodes::INSTAGRAM_COMMENT,
 }
 
 impl NodeKind {

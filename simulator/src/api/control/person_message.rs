@@ -1,8 +1,9 @@
-//! What a person types or sends in Messenger or Instagram, as the control
+//! What a person types or taps in Messenger or Instagram, as the control
 //! plane takes it — the Send API's own message shape: `text`, `attachment`
 //! (or `attachments`), `quick_reply` `{"payload"}`, `reply_to` `{"mid"}` —
 //! checked and turned into the webhook's shape (`text`, `attachments`,
-//! `quick_reply`, `reply_to`, in that order).
+//! `quick_reply`, `reply_to`, in that order); buttons tapped; and how the
+//! control plane answers a person's action or its refusal.
 
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -11,9 +12,25 @@ use serde_json::{Map, Value, json};
 use super::{Answer, ok};
 use crate::api::error::GraphError;
 use crate::api::send_api::{PAYLOAD_MAX, TEXT_MAX, TITLE_MAX};
+use crate::world::shared::person_refusal::PersonRefusal;
 
 /// Attachment types a person sends in Messenger.
 pub const MESSENGER_TYPES: &[&str] = &["image", "video", "audio", "file"];
+/// A person's refused action, as the control plane answers it.
+pub fn person_refusal(error: PersonRefusal) -> GraphError {
+    let message = error.message();
+    match error {
+        PersonRefusal::UnknownPerson(..) | PersonRefusal::UnknownMessage(_) => {
+            GraphError::sim_not_found(message)
+        }
+        PersonRefusal::NotReceived(_) | PersonRefusal::NotProfessional(_) => {
+            GraphError::sim_refused(403, message)
+        }
+        PersonRefusal::NothingToRead => GraphError::sim_conflict(message),
+        _ => GraphError::sim_invalid(message),
+    }
+}
+
 /// A tapped button: a postback to `to`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +62,19 @@ pub fn created(mid: &str, scoped: &str, id: Option<&str>) -> Answer {
     body[scoped] = json!(id);
     ok(StatusCode::CREATED, body)
 }
+
+/// Attachment types a person sends in Instagram (shares of posts and
+/// reels, story mentions, `ig_post` beside `share`).
+pub const INSTAGRAM_TYPES: &[&str] = &[
+    "image",
+    "video",
+    "audio",
+    "file",
+    "share",
+    "story_mention",
+    "ig_reel",
+    "ig_post",
+];
 
 fn invalid(detail: impl AsRef<str>) -> GraphError {
     GraphError::sim_invalid(detail)

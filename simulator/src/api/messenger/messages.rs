@@ -2,19 +2,21 @@
 //! Send API. A message or a sender action to a PSID of the Page, inside the
 //! 24-hour window or with a message tag; answers `{"recipient_id",
 //! "message_id"}` (and `attachment_id` for a reusable attachment sent by
-//! URL), or Meta's errors.
+//! URL), or Meta's errors. An IGSID of the Instagram account connected to
+//! the Page, or a comment on its posts, is sent on Instagram.
 
 use serde_json::{Value, json};
 
 use super::require_pages_messaging;
 use crate::api::error::GraphError;
+use crate::api::instagram;
 use crate::api::routes::Operation;
 use crate::api::send_api::{
     self, CheckedMessage, MediaSource, Recipient, no_matching_user, outside_window,
 };
-use crate::world::messenger::send::{PageMessage, SendRefusal, SenderAction};
+use crate::world::messenger::send::{PageMessage, SendRefusal};
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::conversations::MessageTag;
+use crate::world::shared::conversations::{MessageTag, SenderAction};
 
 /// Meta's subcode for a Messenger message outside the window.
 const OUTSIDE_WINDOW: i64 = 2018278;
@@ -60,10 +62,24 @@ fn resolve_media(
     }
 }
 
+/// The Instagram account connected to the Page, when the recipient is one
+/// of its IGSIDs or a comment on its posts: the send goes there.
+fn instagram_recipient(sandbox: &Sandbox, page_id: &str, recipient: &Recipient) -> Option<String> {
+    let account = sandbox.instagram_of_page(page_id)?;
+    let theirs = match recipient {
+        Recipient::Comment(_) => true,
+        Recipient::Id(id) => sandbox.person_of_igsid(account, id).is_some(),
+    };
+    theirs.then(|| account.to_owned())
+}
+
 pub fn send(op: Operation<'_>) -> Result<Value, GraphError> {
-    require_pages_messaging(op.token)?;
     let (sandbox, request, page_id) = (op.sandbox, op.request, op.id);
     let recipient = send_api::recipient(request)?;
+    if let Some(account) = instagram_recipient(sandbox, page_id, &recipient) {
+        return instagram::messages::send_for(sandbox, &account, op.token, request, recipient);
+    }
+    require_pages_messaging(op.token)?;
     send_api::check_notification_type(request)?;
     let Recipient::Id(psid) = recipient else {
         return Err(no_matching_user());

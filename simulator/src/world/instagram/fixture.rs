@@ -2,6 +2,8 @@
 //! the Page a professional account is linked to, and the contact options it
 //! starts with.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::contact_options::PublicContact;
@@ -126,6 +128,7 @@ impl Sandbox {
                 email: ig.email.clone(),
                 standing: ig.standing,
                 allow_access_to_messages: true,
+                subscribed_apps: BTreeMap::new(),
             };
             self.instagram.accounts.insert(id.clone(), account);
             if let Some(page_id) = page_id {

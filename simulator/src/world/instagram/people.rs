@@ -2,6 +2,8 @@
 //! send DMs and comment) and professional ones (business or creator, the
 //! accounts the Graph API reaches). Fixtures create them too (`fixture.rs`).
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::{ContactOptions, InstagramAccount};
@@ -147,6 +149,7 @@ impl Sandbox {
                 compromised: new.compromised,
             },
             allow_access_to_messages: true,
+            subscribed_apps: BTreeMap::new(),
         };
         self.instagram.accounts.insert(id.clone(), account);
         Ok(id)

@@ -76,11 +76,34 @@ impl Sandbox {
 
     /// Whether a token acts for `account` (a Page or an Instagram account):
     /// that Page's token — which also acts for the Instagram account
-    /// connected to the Page.
+    /// connected to the Page — or the account's Instagram-login token.
     pub fn token_acts_for(&self, token: &AccessToken, account: &str) -> bool {
-        token.kind == TokenKind::Page
-            && (token.subject_id == account
-                || self.instagram_of_page(&token.subject_id) == Some(account))
+        match token.kind {
+            TokenKind::Page => {
+                token.subject_id == account
+                    || self.instagram_of_page(&token.subject_id) == Some(account)
+            }
+            TokenKind::InstagramUser => token.subject_id == account,
+            _ => false,
+        }
+    }
+
+    /// Whether an Instagram account's webhooks of `field` reach `app_id`:
+    /// the app is installed on the account's Page (for any field there), or
+    /// subscribed on the account itself for `field` with the account's
+    /// Instagram-login token.
+    pub fn instagram_reaches_app(&self, instagram_id: &str, app_id: &str, field: &str) -> bool {
+        let on_page = self
+            .page_of_instagram(instagram_id)
+            .and_then(|page| self.pages.pages.get(page))
+            .is_some_and(|page| page.subscribed_apps.contains_key(app_id));
+        let on_account = self
+            .instagram
+            .accounts
+            .get(instagram_id)
+            .and_then(|account| account.subscribed_apps.get(app_id))
+            .is_some_and(|fields| fields.iter().any(|f| f == field));
+        on_page || on_account
     }
 
     /// Connect a professional account to a Page. Connecting the same pair

@@ -11,46 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::conversations::{Message, Postback};
-
-/// Why a person's action was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PersonRefusal {
-    UnknownUser(String),
-    /// Not a Page or a Facebook user of this sandbox.
-    UnknownRecipient(String),
-    ToSelf,
-    /// `reply_to.mid` is not a message of this conversation.
-    UnknownReply(String),
-    UnknownMessage(String),
-    /// A reaction to a message the person did not receive.
-    NotReceived(String),
-    /// Nothing to read: the other side has sent nothing.
-    NothingToRead,
-}
-
-impl PersonRefusal {
-    pub fn message(&self) -> String {
-        match self {
-            PersonRefusal::UnknownUser(id) => format!("No Facebook user with id {id:?}"),
-            PersonRefusal::UnknownRecipient(id) => {
-                format!("to: {id:?} is not a Facebook Page or a Facebook user of this sandbox")
-            }
-            PersonRefusal::ToSelf => "to: a person does not message themselves".to_owned(),
-            PersonRefusal::UnknownReply(mid) => {
-                format!("reply_to.mid: {mid:?} is not a message of this conversation")
-            }
-            PersonRefusal::UnknownMessage(mid) => format!("No message with id {mid:?}"),
-            PersonRefusal::NotReceived(mid) => {
-                format!(
-                    "Message {mid} was not sent to this person: one reacts to what one received"
-                )
-            }
-            PersonRefusal::NothingToRead => {
-                "Nothing to read: the other side sent nothing yet".to_owned()
-            }
-        }
-    }
-}
+use crate::world::shared::person_refusal::PersonRefusal;
 
 /// What an action produced: the message id and, on a Page's conversation,
 /// the person's page-scoped id.
@@ -77,7 +38,10 @@ impl Sandbox {
         if self.accounts.users.contains_key(user_id) {
             Ok(())
         } else {
-            Err(PersonRefusal::UnknownUser(user_id.to_owned()))
+            Err(PersonRefusal::UnknownPerson(
+                "Facebook user",
+                user_id.to_owned(),
+            ))
         }
     }
 

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::conversations::{Message, Reach, WindowRefusal};
+use crate::world::shared::conversations::{Message, Reach, SenderAction, WindowRefusal};
 
 /// A message the API layer checked, ready to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,24 +28,6 @@ pub enum SendRefusal {
     /// The id is no PSID of this Page.
     UnknownRecipient(String),
     Window(WindowRefusal),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SenderAction {
-    MarkSeen,
-    TypingOn,
-    TypingOff,
-}
-
-impl SenderAction {
-    pub fn parse(text: &str) -> Option<SenderAction> {
-        match text {
-            "mark_seen" => Some(SenderAction::MarkSeen),
-            "typing_on" => Some(SenderAction::TypingOn),
-            "typing_off" => Some(SenderAction::TypingOff),
-            _ => None,
-        }
-    }
 }
 
 /// The echo's `message`: `is_echo`, `app_id` (a number), `metadata` when

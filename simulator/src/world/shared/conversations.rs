@@ -80,6 +80,25 @@ pub enum WindowRefusal {
     Closed,
 }
 
+/// What a business shows the person besides messages (`sender_action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenderAction {
+    MarkSeen,
+    TypingOn,
+    TypingOff,
+}
+
+impl SenderAction {
+    pub fn parse(text: &str) -> Option<SenderAction> {
+        match text {
+            "mark_seen" => Some(SenderAction::MarkSeen),
+            "typing_on" => Some(SenderAction::TypingOn),
+            "typing_off" => Some(SenderAction::TypingOff),
+            _ => None,
+        }
+    }
+}
+
 /// Meta's reaction names and the emoji each stands for.
 pub const REACTIONS: [(&str, &str); 7] = [
     ("like", "\u{1f44d}"),

@@ -6,6 +6,7 @@
 
 pub mod business_info;
 pub mod conversations;
+pub mod person_refusal;
 pub mod phone;
 pub mod scoped_ids;
 pub mod standing;

@@ -52,7 +52,12 @@ impl Sandbox {
         match object {
             WebhookObject::WhatsappBusinessAccount => self.whatsapp.wabas.keys().next().cloned(),
             WebhookObject::Page => self.pages.pages.keys().next().cloned(),
-            WebhookObject::Instagram => self.instagram.accounts.keys().next().cloned(),
+            WebhookObject::Instagram => self
+                .instagram
+                .accounts
+                .values()
+                .find(|account| account.is_professional())
+                .map(|account| account.id.clone()),
             WebhookObject::User => self.accounts.users.keys().next().cloned(),
         }
     }

@@ -11,12 +11,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::users::known_user;
-use crate::api::control::person_message::{MESSENGER_TYPES, Tap, created, person_message};
+use crate::api::control::person_message::{
+    MESSENGER_TYPES, Tap, created, person_message, person_refusal,
+};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
-use crate::world::messenger::people::PersonRefusal;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::conversations::{Message, reaction_of};
@@ -29,18 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{user}/reactions"), post(react))
         .route(&format!("{user}/read"), post(read))
         .route(&format!("{user}/inbox"), get(inbox))
-}
-
-pub(super) fn person_refusal(error: PersonRefusal) -> GraphError {
-    let message = error.message();
-    match error {
-        PersonRefusal::UnknownUser(_) | PersonRefusal::UnknownMessage(_) => {
-            GraphError::sim_not_found(message)
-        }
-        PersonRefusal::NotReceived(_) => GraphError::sim_refused(403, message),
-        PersonRefusal::NothingToRead => GraphError::sim_conflict(message),
-        _ => GraphError::sim_invalid(message),
-    }
 }
 
 #[derive(Deserialize)]
@@ -78,7 +67,7 @@ async fn postback(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Reaction {
+pub struct Reaction {
     pub mid: String,
     /// A reaction name (`love`, `like`, …) or an emoji; absent to take it back.
     #[serde(default)]
@@ -142,9 +131,12 @@ async fn read(
 
 /// Who sent a message, as the inbox shows it.
 pub(super) fn sender(sandbox: &Sandbox, id: &str) -> Value {
+    if let Some(account) = sandbox.instagram.accounts.get(id) {
+        return json!({ "id": id, "name": account.display_name(), "username": account.username,
+                       "type": "instagram_user" });
+    }
     let kind = match sandbox.node_kind(id) {
         Some(NodeKind::Page) => "page",
-        Some(NodeKind::InstagramUser) => "instagram_user",
         _ => "facebook_user",
     };
     json!({ "id": id, "name": sandbox.node_name(id), "type": kind })
@@ -188,7 +180,7 @@ fn taps(user_path: &str, message: &Message) -> (Vec<Value>, Vec<Value>) {
 }
 
 /// One received message as the person's inbox shows it.
-pub(super) fn inbox_entry(
+pub fn inbox_entry(
     sandbox: &Sandbox,
     user_path: &str,
     platform: &str,

@@ -8,6 +8,7 @@ use axum::Router;
 
 use crate::api::state::AppState;
 
+pub use messages::{Reaction, inbox_entry};
 pub use users::standing_fields;
 
 pub fn routes() -> Router<AppState> {
