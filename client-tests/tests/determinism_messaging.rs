@@ -3,7 +3,8 @@
 //! every webhook body and signature, every inbox, and the snapshot — when a
 //! sandbox is built twice, while another sandbox with another seed is busy.
 
-use client_tests::messenger::{new_person, page_token, send, write, writes_to_page};
+use client_tests::instagram::{new_account, writes_to_business};
+use client_tests::messenger::{new_person, page_token, send, send_as, write, writes_to_page};
 use client_tests::receiver::{Receiver, subscribe, without_latency};
 use client_tests::{Sandbox, Sim, V, Value, json};
 use reqwest::Method;
@@ -62,6 +63,58 @@ async fn script(sim: &Sim, sandbox: &Sandbox, receiver: &Receiver) -> Vec<String
         )
         .await;
     out.push(react.text());
+    // Instagram: a DM to the business, its answer through the Page.
+    let jo = new_account(sim, sandbox, "jo.grows", "personal").await;
+    let (_, igsid) = writes_to_business(sim, sandbox, &jo, "Price?").await;
+    let answer = send_as(
+        sim,
+        sandbox,
+        &token,
+        &json!({ "recipient": { "id": igsid }, "message": { "text": "$12" } }),
+    )
+    .await;
+    out.push(answer.text());
+    // Accounts Center: Ana links an Instagram account and writes to Jo.
+    let ana_ig = sim
+        .post_json(&sandbox.sim("/instagram/users"),
+                   &json!({ "username": "ana.plants", "account_type": "personal", "email_verified": true }))
+        .await;
+    let ana_ig = ana_ig.json["id"].as_str().unwrap().to_owned();
+    let verified_ana = sim
+        .post_json(
+            &sandbox.sim("/facebook/users"),
+            &json!({ "name": "Ana V", "email_verified": true }),
+        )
+        .await;
+    let verified_ana = verified_ana.json["id"].as_str().unwrap().to_owned();
+    let link = sim
+        .post_json(
+            &sandbox.sim("/accounts-center/links"),
+            &json!({ "facebook_user_id": verified_ana, "instagram_user_id": ana_ig }),
+        )
+        .await;
+    out.push(link.text());
+    let link_path = sandbox.sim(&format!(
+        "/accounts-center/links/{}",
+        link.json["id"].as_str().unwrap()
+    ));
+    let confirmed = sim
+        .post_json(
+            &format!("{link_path}/confirm"),
+            &json!({ "permissions": ["direct_messages"] }),
+        )
+        .await;
+    out.push(confirmed.text());
+    out.push(
+        write(sim, sandbox, &verified_ana, &jo, json!({ "text": "Hi Jo" }))
+            .await
+            .text(),
+    );
+    out.push(
+        sim.get(&sandbox.sim(&format!("/instagram/users/{jo}/inbox")))
+            .await
+            .text(),
+    );
     sim.advance(sandbox, 3600).await;
     let conversations = sim
         .get_as(
@@ -80,6 +133,11 @@ async fn script(sim: &Sim, sandbox: &Sandbox, receiver: &Receiver) -> Vec<String
                 .text(),
         );
     }
+    out.push(
+        sim.get(&sandbox.sim(&format!("/facebook/users/{verified_ana}/inbox")))
+            .await
+            .text(),
+    );
     sim.deliver(sandbox).await;
     for post in &receiver.received()[before..] {
         out.push(format!(

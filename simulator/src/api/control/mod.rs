@@ -4,6 +4,7 @@
 //! sandbox, path and body extractors, answers); the sandbox-wide routes live
 //! in one file per area, each product's in a folder of its own.
 
+mod accounts_center;
 mod directory;
 mod events;
 mod facebook;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::routes())
         .merge(instagram::routes())
         .merge(facebook::routes())
+        .merge(accounts_center::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::{Answer, ok};
 use crate::api::error::GraphError;
 use crate::api::send_api::{PAYLOAD_MAX, TEXT_MAX, TITLE_MAX};
+use crate::world::links::cross_app::CrossAppRefusal;
 use crate::world::shared::person_refusal::PersonRefusal;
 
 /// Attachment types a person sends in Messenger.
@@ -28,6 +29,19 @@ pub fn person_refusal(error: PersonRefusal) -> GraphError {
         }
         PersonRefusal::NothingToRead => GraphError::sim_conflict(message),
         _ => GraphError::sim_invalid(message),
+    }
+}
+
+/// A refused message between Messenger and Instagram (Accounts Center).
+pub fn cross_app_refusal(error: CrossAppRefusal) -> GraphError {
+    let message = error.message();
+    match error {
+        CrossAppRefusal::Person(refusal) => person_refusal(refusal),
+        CrossAppRefusal::NotLinked(_) => {
+            GraphError::sim_refused(403, message).with_data(json!({ "reason": "not_linked" }))
+        }
+        CrossAppRefusal::MessagesOff(_) => GraphError::sim_refused(403, message)
+            .with_data(json!({ "reason": "direct_messages_off" })),
     }
 }
 

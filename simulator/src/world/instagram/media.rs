@@ -42,6 +42,9 @@ pub struct InstagramComment {
     pub from: String,
     pub text: String,
     pub timestamp: i64,
+    /// The same moment in milliseconds, ordered with the account's messages.
+    #[serde(default)]
+    pub time_ms: i64,
     /// The comment this one answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
@@ -93,7 +96,7 @@ fn one_of(field: &str, given: Option<String>, allowed: &[&str]) -> Result<String
 }
 
 /// The usernames `@`-mentioned in a text.
-fn mentions(text: &str) -> Vec<&str> {
+pub fn mentions(text: &str) -> Vec<&str> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '@'))
         .filter_map(|word| word.strip_prefix('@'))
         .map(|name| name.trim_end_matches('.'))
@@ -213,12 +216,14 @@ impl Sandbox {
             }
         }
         let id = self.allocate_node(NodeKind::InstagramComment);
+        let now = self.clock.now();
         let comment = InstagramComment {
             id: id.clone(),
             media_id: media_id.to_owned(),
             from: author.to_owned(),
             text: text.to_owned(),
-            timestamp: self.clock.now(),
+            timestamp: now,
+            time_ms: self.instagram.conversations.stamp(now),
             parent_id: parent_id.map(str::to_owned),
             private_reply: None,
         };

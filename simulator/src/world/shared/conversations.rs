@@ -364,6 +364,18 @@ impl Conversations {
             .filter_map(|id| self.messages.get(id))
     }
 
+    /// Whether `reader` (a side of the message's conversation) has read it.
+    pub fn read_by(&self, message: &Message, reader: &str) -> bool {
+        let read_up_to = self.get(&message.conversation).and_then(|c| {
+            if c.person == reader {
+                c.person_read_ms
+            } else {
+                c.account_read_ms
+            }
+        });
+        read_up_to.is_some_and(|at| message.time_ms <= at)
+    }
+
     /// Everything `person` received, oldest first.
     pub fn received_by(&self, person: &str) -> Vec<&Message> {
         let mut received: Vec<&Message> =

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::users::known_user;
 use crate::api::control::person_message::{
-    MESSENGER_TYPES, Tap, created, person_message, person_refusal,
+    MESSENGER_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
@@ -46,6 +46,12 @@ async fn write(
 ) -> Answer {
     let content = person_message(&request.message, MESSENGER_TYPES, false)?;
     let mut sandbox = lock(&shared);
+    if sandbox.instagram.accounts.contains_key(&request.to) {
+        let sent = sandbox
+            .cross_app_write(&user_id, &request.to, content)
+            .map_err(cross_app_refusal)?;
+        return created(&sent.mid, "psid", None);
+    }
     let written = sandbox
         .messenger_write(&user_id, &request.to, content)
         .map_err(person_refusal)?;
@@ -209,31 +215,36 @@ pub fn inbox_entry(
     entry
 }
 
-/// Everything the user received in Messenger, oldest first.
-pub(super) fn messenger_inbox(
-    sandbox: &Sandbox,
-    user_path: &str,
-    user_id: &str,
-) -> Vec<(i64, Value)> {
-    let conversations = &sandbox.messenger.conversations;
-    conversations
+/// Everything the user received in Messenger, oldest first: from Pages and
+/// people, and the Instagram messages their Accounts Center link mirrors.
+fn unified_inbox(sandbox: &Sandbox, user_path: &str, user_id: &str) -> Vec<Value> {
+    let messenger = &sandbox.messenger.conversations;
+    let mut entries: Vec<(i64, Value)> = messenger
         .received_by(user_id)
         .into_iter()
-        .map(|message| {
-            let read_up_to = conversations.get(&message.conversation).and_then(|c| {
-                if c.person == user_id {
-                    c.person_read_ms
-                } else {
-                    c.account_read_ms
-                }
-            });
-            let read = read_up_to.is_some_and(|at| message.time_ms <= at);
+        .map(|m| {
+            let read = messenger.read_by(m, user_id);
             (
-                message.time_ms,
-                inbox_entry(sandbox, user_path, "messenger", message, read),
+                m.time_ms,
+                inbox_entry(sandbox, user_path, "messenger", m, read),
             )
         })
-        .collect()
+        .collect();
+    let instagram = &sandbox.instagram.conversations;
+    entries.extend(
+        sandbox
+            .mirrored_instagram_messages(user_id)
+            .into_iter()
+            .map(|m| {
+                let read = instagram.read_by(m, &m.to);
+                (
+                    m.time_ms,
+                    inbox_entry(sandbox, user_path, "instagram", m, read),
+                )
+            }),
+    );
+    entries.sort_by_key(|(time_ms, _)| *time_ms);
+    entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
 async fn inbox(
@@ -243,9 +254,6 @@ async fn inbox(
     let sandbox = lock(&shared);
     known_user(&sandbox, &user_id)?;
     let user_path = format!("/_sim/sandboxes/{sid}/facebook/users/{user_id}");
-    let data: Vec<Value> = messenger_inbox(&sandbox, &user_path, &user_id)
-        .into_iter()
-        .map(|(_, entry)| entry)
-        .collect();
+    let data = unified_inbox(&sandbox, &user_path, &user_id);
     ok(StatusCode::OK, json!({ "data": data }))
 }

@@ -1,6 +1,8 @@
 //! Facebook users' control routes: create people and look at them
-//! (`users.rs`), and what they do in Messenger (`messages.rs`).
+//! (`users.rs`), what they do and receive in Messenger (`messages.rs`), and
+//! their contacts and notifications (`contacts.rs`).
 
+mod contacts;
 mod messages;
 mod users;
 
@@ -12,5 +14,7 @@ pub use messages::{Reaction, inbox_entry};
 pub use users::standing_fields;
 
 pub fn routes() -> Router<AppState> {
-    users::routes().merge(messages::routes())
+    users::routes()
+        .merge(messages::routes())
+        .merge(contacts::routes())
 }

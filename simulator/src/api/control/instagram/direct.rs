@@ -15,7 +15,7 @@ use super::users::known_account;
 use crate::api::control::directory::instagram_view;
 use crate::api::control::facebook::{Reaction, inbox_entry};
 use crate::api::control::person_message::{
-    INSTAGRAM_TYPES, Tap, created, person_message, person_refusal,
+    INSTAGRAM_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
@@ -50,9 +50,15 @@ async fn write(
 ) -> Answer {
     let content = person_message(&request.message, INSTAGRAM_TYPES, true)?;
     let mut sandbox = lock(&shared);
-    let sent = sandbox
-        .instagram_write(&ig_id, &request.to, content)
-        .map_err(person_refusal)?;
+    let sent = if sandbox.accounts.users.contains_key(&request.to) {
+        sandbox
+            .cross_app_write_to_facebook(&ig_id, &request.to, content)
+            .map_err(cross_app_refusal)?
+    } else {
+        sandbox
+            .instagram_write(&ig_id, &request.to, content)
+            .map_err(person_refusal)?
+    };
     created(&sent.mid, "igsid", sent.igsid.as_deref())
 }
 
@@ -100,27 +106,24 @@ async fn read(
     ok(StatusCode::OK, json!({ "success": true, "mid": mid }))
 }
 
-/// Everything an Instagram account received, oldest first (`time_ms`, entry).
-pub(in crate::api::control) fn instagram_inbox(
-    sandbox: &Sandbox,
-    user_path: &str,
-    ig_id: &str,
-) -> Vec<(i64, Value)> {
+/// Everything an Instagram account received, oldest first; a message
+/// written in Messenger says so (`sent_from`), with the writer's Facebook
+/// name when they share their profile.
+fn instagram_inbox(sandbox: &Sandbox, user_path: &str, ig_id: &str) -> Vec<Value> {
     let conversations = &sandbox.instagram.conversations;
     conversations
         .received_by(ig_id)
         .into_iter()
         .map(|message| {
-            let read_up_to = conversations.get(&message.conversation).and_then(|c| {
-                if c.person == ig_id {
-                    c.person_read_ms
-                } else {
-                    c.account_read_ms
+            let read = conversations.read_by(message, ig_id);
+            let mut entry = inbox_entry(sandbox, user_path, "instagram", message, read);
+            if message.via_messenger.is_some() {
+                entry["sent_from"] = json!("messenger");
+                if let Some(name) = sandbox.messenger_writer_name(message) {
+                    entry["from"]["name"] = json!(name);
                 }
-            });
-            let read = read_up_to.is_some_and(|at| message.time_ms <= at);
-            let entry = inbox_entry(sandbox, user_path, "instagram", message, read);
-            (message.time_ms, entry)
+            }
+            entry
         })
         .collect()
 }
@@ -132,10 +135,7 @@ async fn inbox(
     let sandbox = lock(&shared);
     known_account(&sandbox, &ig_id)?;
     let user_path = format!("/_sim/sandboxes/{sid}/instagram/users/{ig_id}");
-    let data: Vec<Value> = instagram_inbox(&sandbox, &user_path, &ig_id)
-        .into_iter()
-        .map(|(_, entry)| entry)
-        .collect();
+    let data = instagram_inbox(&sandbox, &user_path, &ig_id);
     ok(StatusCode::OK, json!({ "data": data }))
 }
 
