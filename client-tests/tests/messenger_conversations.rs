@@ -31,7 +31,12 @@ async fn conversations_messages_and_their_fields() {
         .get_as(&token, &format!("/{V}/{page}/conversations"))
         .await;
     let data = list.ok()["data"].as_array().unwrap().clone();
-    assert_eq!(data.len(), 2);
+    assert_eq!(
+        data.len(),
+        3,
+        "with the demo's Ana, who wrote before the start"
+    );
+    assert_eq!(data[2]["updated_time"], "2025-12-31T23:50:00+0000");
     assert_eq!(
         data[0]["updated_time"], "2026-01-01T00:01:00+0000",
         "newest first"

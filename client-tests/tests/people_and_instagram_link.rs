@@ -131,7 +131,11 @@ async fn only_professional_instagram_accounts_are_graph_nodes() {
     assert_eq!(hidden.message(), unsupported("get", personal_id));
 
     let listed = sim.get(&sandbox.sim("/instagram/users")).await;
-    assert_eq!(listed.ok()["data"].as_array().unwrap().len(), 3, "demo + 2");
+    assert_eq!(
+        listed.ok()["data"].as_array().unwrap().len(),
+        4,
+        "the demo's two + 2"
+    );
     let read = sim
         .get(&sandbox.sim(&format!("/instagram/users/{personal_id}")))
         .await;

@@ -150,9 +150,9 @@ fn admit(
     Ok(())
 }
 
-/// Instagram-login tokens (`IGAA…`) belong to graph.instagram.com, every
-/// other token to graph.facebook.com: on the other host Meta cannot parse
-/// them. Other host names (metasim's own address) take both.
+/// Instagram-login tokens (`IGAA…`) belong to graph.instagram.com: sent to
+/// graph.facebook.com, Meta cannot parse them (research §1.1). Other host
+/// names (metasim's own address) take them.
 fn on_the_other_host(request: &GraphRequest, token: &AccessToken) -> bool {
     let host = request
         .base_url
@@ -160,12 +160,7 @@ fn on_the_other_host(request: &GraphRequest, token: &AccessToken) -> bool {
         .nth(1)
         .and_then(|rest| rest.split(':').next())
         .unwrap_or_default();
-    let instagram_token = token.kind == TokenKind::InstagramUser;
-    match host {
-        "graph.facebook.com" => instagram_token,
-        "graph.instagram.com" => !instagram_token,
-        _ => false,
-    }
+    token.kind == TokenKind::InstagramUser && host == "graph.facebook.com"
 }
 
 fn dispatch(

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::fixture::{AppFixture, BusinessFixture, SystemUserFixture, UserFixture};
 use super::auth::tokens::TokenFixture;
-use super::instagram::fixture::InstagramFixture;
+use super::instagram::fixture::{InstagramFixture, InstagramMessageFixture};
 use super::messenger::fixture::MessengerMessageFixture;
 use super::nodes::NodeKind;
 use super::pages::fixture::PageFixture;
@@ -58,6 +58,9 @@ pub struct Fixture {
     /// Messages Facebook users wrote to Pages before the sandbox started.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messenger_messages: Vec<MessengerMessageFixture>,
+    /// Direct messages Instagram accounts wrote before the sandbox started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instagram_messages: Vec<InstagramMessageFixture>,
 }
 
 /// A fixture that cannot be built: where (`pages[0].roles[1].user`) and why.
@@ -102,6 +105,7 @@ impl Sandbox {
             self.add_token(&format!("tokens[{i}]"), token)?;
         }
         self.load_messenger_messages(&fixture.messenger_messages)?;
+        self.load_instagram_messages(&fixture.instagram_messages)?;
         Ok(())
     }
 

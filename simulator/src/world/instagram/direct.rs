@@ -21,7 +21,7 @@ use crate::world::webhooks::subscriptions::WebhookObject;
 /// The prefix of Instagram message ids (base64 of `ig_item:1:IGMessage`).
 pub const MID_PREFIX: &str = "aWdfZAG1faXRlbToxOklHTWVzc2FnZA";
 /// The random part's length.
-const MID_RANDOM: usize = 60;
+pub const MID_RANDOM: usize = 60;
 
 /// What an action produced: the message id and, to a professional account,
 /// the sender's IGSID for it.

@@ -1,16 +1,19 @@
 //! The Instagram part of a fixture: accounts (personal or professional),
-//! the Page a professional account is linked to, and the contact options it
-//! starts with.
+//! the Page a professional account is linked to, the contact options it
+//! starts with, and Direct messages already written when the sandbox starts.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::contact_options::PublicContact;
+use super::direct::{MID_PREFIX, MID_RANDOM};
 use super::{ContactOptions, InstagramAccount};
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::conversations::Message;
 use crate::world::shared::phone::phone_digits;
 use crate::world::shared::standing::AccountStanding;
 
@@ -134,6 +137,65 @@ impl Sandbox {
             if let Some(page_id) = page_id {
                 self.connect_instagram_to_page(&page_id, &id);
             }
+        }
+        Ok(())
+    }
+}
+
+/// A Direct message one account had already written to another when the
+/// sandbox starts. Its ids are derived from the seed, never drawn, so adding
+/// it shifts no other id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InstagramMessageFixture {
+    /// Handle of the account that wrote.
+    pub from: String,
+    /// Handle of the account written to.
+    pub to: String,
+    pub text: String,
+    /// How long before the clock start it was written (default 0: at the start).
+    #[serde(default)]
+    pub seconds_ago: u32,
+}
+
+impl Sandbox {
+    pub(crate) fn load_instagram_messages(
+        &mut self,
+        messages: &[InstagramMessageFixture],
+    ) -> Result<(), FixtureError> {
+        for (i, fixture) in messages.iter().enumerate() {
+            let place = format!("instagram_messages[{i}]");
+            let kinds = [NodeKind::InstagramUser];
+            let from = self.resolve_handle(&fixture.from, &kinds, &format!("{place}.from"))?;
+            let to = self.resolve_handle(&fixture.to, &kinds, &format!("{place}.to"))?;
+            if fixture.text.is_empty() || from == to {
+                return Err(FixtureError::at(
+                    place,
+                    "needs a text, from one account to another",
+                ));
+            }
+            let conversation = self.instagram_conversation(&from, &to);
+            let node = self.is_professional_account(&to) || self.is_professional_account(&from);
+            let mid = format!(
+                "{MID_PREFIX}{}",
+                self.ids
+                    .derived_base62(&format!("fixture/{place}"), MID_RANDOM)
+            );
+            if node {
+                self.registry
+                    .insert(mid.clone(), NodeKind::InstagramMessage);
+            }
+            let seconds = self.clock.now() - i64::from(fixture.seconds_ago);
+            let time_ms = self.instagram.conversations.note_time(seconds, i);
+            let content = json!({ "text": fixture.text });
+            self.keep_instagram_message(Message::new(
+                &conversation,
+                &from,
+                &to,
+                time_ms,
+                &mid,
+                content,
+            ));
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ use crate::world::shared::thread_nodes::{
     conversation_fields, conversation_messages, message_fields,
 };
 
-use super::direct::MID_PREFIX;
+use super::direct::{MID_PREFIX, MID_RANDOM};
 
 const BASIC: &str = "instagram_basic";
 const MESSAGES: &str = "instagram_manage_messages";
@@ -218,7 +218,7 @@ pub static INSTAGRAM_CONVERSATION: NodeDescriptor = NodeDescriptor {
 
 pub static INSTAGRAM_MESSAGE: NodeDescriptor = NodeDescriptor {
     type_name: "Message",
-    id_shape: (MID_PREFIX, MID_PREFIX.len() + 60),
+    id_shape: (MID_PREFIX, MID_PREFIX.len() + MID_RANDOM),
     product: Product::Instagram,
     edge_products: &[],
     fields: &[
