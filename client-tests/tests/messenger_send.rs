@@ -476,3 +476,50 @@ async fn the_messenger_profile_is_set_read_and_deleted() {
         .await;
     user.assert_error(403, 210, None, "OAuthException");
 }
+
+#[tokio::test]
+async fn an_uploaded_file_is_saved_and_sent_by_its_id() {
+    use client_tests::business::{Part, post_multipart_as};
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(508).await;
+    let token = page_token(&sim, &sandbox).await;
+    let ana = new_person(&sim, &sandbox, "Ana Diaz").await;
+    let (_, psid) = writes_to_page(&sim, &sandbox, &ana, "Send me the care guide").await;
+    let page = sandbox.id_of("page");
+    let message = json!({ "attachment": { "type": "file", "payload": { "is_reusable": true } } });
+    let mut file = Part::file("application/pdf", b"%PDF-1.4 care guide".to_vec());
+    file.name = "filedata".to_owned();
+    let parts = [Part::text("message", &message.to_string()), file];
+    let uploaded = post_multipart_as(
+        &sim,
+        &token,
+        &format!("/{page}/message_attachments"),
+        &parts,
+    )
+    .await;
+    let id = uploaded.ok()["attachment_id"].as_str().unwrap().to_owned();
+    let by_id = json!({ "attachment": { "type": "file", "payload": { "attachment_id": id } } });
+    send(&sim, &sandbox, &token, &psid, by_id).await.ok();
+    let received = inbox(&sim, &sandbox, &ana).await;
+    assert_eq!(
+        received[0]["message"],
+        json!({ "attachments": [{ "type": "file",
+                "payload": { "url": format!("https://cdn.fbsbx.com/v/t59.2708-21/{id}/file") } }] })
+    );
+    let neither = post_multipart_as(
+        &sim,
+        &token,
+        &format!("/{page}/message_attachments"),
+        &[Part::text("message", &message.to_string())],
+    )
+    .await;
+    neither.assert_error(400, 100, None, "OAuthException");
+    let unsupported = sim
+        .send(sim.request(Method::POST, &format!("/{V}/{page}/message_attachments")).bearer_auth(&token)
+            .json(&json!({ "message": { "attachment": { "type": "sticker", "payload": { "url": "https://x.example/s.png" } } } })))
+        .await;
+    assert_eq!(
+        unsupported.message(),
+        "(#100) Param message[attachment][type] must be one of {image, audio, video, file, template} - got \"sticker\"."
+    );
+}

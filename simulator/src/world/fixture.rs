@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::fixture::{AppFixture, BusinessFixture, SystemUserFixture, UserFixture};
 use super::auth::tokens::TokenFixture;
-use super::instagram::fixture::{InstagramFixture, InstagramMessageFixture};
-use super::messenger::fixture::MessengerMessageFixture;
+use super::instagram::fixture::InstagramFixture;
 use super::nodes::NodeKind;
 use super::pages::fixture::PageFixture;
 use super::sandbox::Sandbox;
+use super::shared::conversations::PastMessage;
 use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
 
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
@@ -57,10 +57,10 @@ pub struct Fixture {
     pub tokens: Vec<TokenFixture>,
     /// Messages Facebook users wrote to Pages before the sandbox started.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub messenger_messages: Vec<MessengerMessageFixture>,
+    pub messenger_messages: Vec<PastMessage>,
     /// Direct messages Instagram accounts wrote before the sandbox started.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub instagram_messages: Vec<InstagramMessageFixture>,
+    pub instagram_messages: Vec<PastMessage>,
 }
 
 /// A fixture that cannot be built: where (`pages[0].roles[1].user`) and why.

@@ -13,7 +13,7 @@ use super::{ContactOptions, InstagramAccount};
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::conversations::Message;
+use crate::world::shared::conversations::{Message, PastMessage};
 use crate::world::shared::phone::phone_digits;
 use crate::world::shared::standing::AccountStanding;
 
@@ -142,26 +142,10 @@ impl Sandbox {
     }
 }
 
-/// A Direct message one account had already written to another when the
-/// sandbox starts. Its ids are derived from the seed, never drawn, so adding
-/// it shifts no other id.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct InstagramMessageFixture {
-    /// Handle of the account that wrote.
-    pub from: String,
-    /// Handle of the account written to.
-    pub to: String,
-    pub text: String,
-    /// How long before the clock start it was written (default 0: at the start).
-    #[serde(default)]
-    pub seconds_ago: u32,
-}
-
 impl Sandbox {
     pub(crate) fn load_instagram_messages(
         &mut self,
-        messages: &[InstagramMessageFixture],
+        messages: &[PastMessage],
     ) -> Result<(), FixtureError> {
         for (i, fixture) in messages.iter().enumerate() {
             let place = format!("instagram_messages[{i}]");

@@ -1,35 +1,22 @@
 //! The Messenger part of a fixture: messages Facebook users had already
-//! written to Pages when the sandbox starts (so a demo has conversations to
-//! show and a window open to reply in). Their ids are derived from the
-//! seed, never drawn, so adding them shifts no other id.
+//! written to Pages when the sandbox starts (`from` a user's handle, `to` a
+//! Page's), so a demo has conversations to show and a window open to reply
+//! in. Their ids are derived from the seed, never drawn, so adding them
+//! shifts no other id.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::conversations::Message;
+use crate::world::shared::conversations::{Message, PastMessage};
 
 use super::MID_LENGTH;
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct MessengerMessageFixture {
-    /// Handle of the Facebook user who wrote.
-    pub from: String,
-    /// Handle of the Page written to.
-    pub to: String,
-    pub text: String,
-    /// How long before the clock start it was written (default 0: at the start).
-    #[serde(default)]
-    pub seconds_ago: u32,
-}
 
 impl Sandbox {
     pub(crate) fn load_messenger_messages(
         &mut self,
-        messages: &[MessengerMessageFixture],
+        messages: &[PastMessage],
     ) -> Result<(), FixtureError> {
         for (i, fixture) in messages.iter().enumerate() {
             let place = format!("messenger_messages[{i}]");

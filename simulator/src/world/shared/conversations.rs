@@ -263,6 +263,20 @@ impl Message {
     }
 }
 
+/// A message written before the sandbox starts (a fixture's
+/// `messenger_messages` and `instagram_messages`): who wrote to whom (handles)
+/// and how long before the clock start.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PastMessage {
+    pub from: String,
+    pub to: String,
+    pub text: String,
+    /// Seconds before the clock start (default 0: at the start).
+    #[serde(default)]
+    pub seconds_ago: u32,
+}
+
 /// The conversations of one product, and their messages.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Conversations {
