@@ -117,6 +117,9 @@ fn admit(
     now: i64,
     latency_ms: &mut u64,
 ) -> Result<(), GraphError> {
+    if on_the_other_host(call.request, token) {
+        return Err(GraphError::token_unparseable(product));
+    }
     if let Some(problem) = token.problem(now) {
         return Err(GraphError::for_token_problem(product, problem, now));
     }
@@ -145,6 +148,19 @@ fn admit(
         }
     }
     Ok(())
+}
+
+/// Instagram-login tokens (`IGAA…`) belong to graph.instagram.com: sent to
+/// graph.facebook.com, Meta cannot parse them (research §1.1). Other host
+/// names (metasim's own address) take them.
+fn on_the_other_host(request: &GraphRequest, token: &AccessToken) -> bool {
+    let host = request
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_default();
+    token.kind == TokenKind::InstagramUser && host == "graph.facebook.com"
 }
 
 /// Run the call; `latency_ms` grows by the latency faults of a batch's operations.
@@ -203,7 +219,7 @@ fn dispatch(
     }
 }
 
-/// `me`, `app` or a numeric id -> the node id. Unknown numeric ids are 100/33,
+/// `me`, `app` or a node id -> the node id. Unknown numeric ids are 100/33,
 /// other words are unknown aliases (803).
 fn resolve_node<'a>(
     sandbox: &Sandbox,
@@ -215,13 +231,9 @@ fn resolve_node<'a>(
         "me" if token.kind == TokenKind::App => Err(GraphError::token_required_for_me()),
         "me" => Ok(&token.subject_id),
         "app" => Ok(&token.app_id),
-        id if id.bytes().all(|b| b.is_ascii_digit()) => {
-            if sandbox.node_kind(id).is_some() {
-                Ok(id)
-            } else {
-                Err(GraphError::unsupported(method, id))
-            }
-        }
+        // Message and conversation ids are not numeric (`m_…`, `t_…`).
+        id if sandbox.node_kind(id).is_some() => Ok(id),
+        id if id.bytes().all(|b| b.is_ascii_digit()) => Err(GraphError::unsupported(method, id)),
         alias => Err(GraphError::unknown_alias(alias)),
     }
 }

@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use super::error::GraphError;
 use super::fields::FieldSelection;
 use super::paging::{PageRequest, paging_object, slice};
-use crate::world::auth::AccessToken;
-use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind};
+use crate::world::auth::{AccessToken, TokenKind};
+use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind, Product};
 use crate::world::sandbox::Sandbox;
 
 /// What `paging.next`/`previous` links are built from.
@@ -52,7 +52,53 @@ pub fn check_visible(
             return Err(GraphError::unsupported(method, id));
         }
     }
+    if let Some(owner) = sandbox.node_owner(id)
+        && !sandbox.token_acts_for(token, owner)
+    {
+        return Err(GraphError::unsupported(method, id));
+    }
     Ok(kind)
+}
+
+/// `platform` of a Page's conversations: `messenger` or `instagram` (any case).
+fn check_platform(
+    kind: NodeKind,
+    edge: &str,
+    query: &[(String, String)],
+) -> Result<(), GraphError> {
+    let platform = query.iter().rev().find(|(name, _)| name == "platform");
+    match platform {
+        Some((_, value))
+            if kind == NodeKind::Page
+                && edge == "conversations"
+                && !["messenger", "instagram"].contains(&value.to_ascii_lowercase().as_str()) =>
+        {
+            Err(GraphError::invalid_parameter(format!(
+                "Param platform must be one of {{MESSENGER, INSTAGRAM}} - got \"{value}\"."
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A Page's Messenger edges (its conversations) answer only to that Page's
+/// token, as on Meta.
+fn check_page_token_edge(
+    token: &AccessToken,
+    kind: NodeKind,
+    id: &str,
+    edge: &str,
+) -> Result<(), GraphError> {
+    let page_edge = kind == NodeKind::Page && kind.product(Some(edge)) == Product::Messenger;
+    if page_edge && !(token.kind == TokenKind::Page && token.subject_id == id) {
+        return Err(GraphError::new(
+            400,
+            "OAuthException",
+            190,
+            "(#190) This method must be called with a Page Access Token",
+        ));
+    }
+    Ok(())
 }
 
 impl Renderer<'_> {
@@ -175,6 +221,8 @@ impl Renderer<'_> {
         let list = kind
             .list_edge(edge)
             .ok_or_else(|| GraphError::nonexisting_field(edge, kind.type_name()))?;
+        check_page_token_edge(self.token, kind, id, edge)?;
+        check_platform(kind, edge, self.links.query)?;
         self.check_edge_permission(kind, list)?;
         let query = EdgeQuery {
             token: self.token,

@@ -10,7 +10,7 @@ use super::error::GraphError;
 use super::render::check_visible;
 use super::request::GraphRequest;
 use super::versions::Version;
-use super::{pages, webhooks, whatsapp};
+use super::{instagram, messenger, pages, webhooks, whatsapp};
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -24,6 +24,8 @@ pub fn success() -> Value {
 const TABLES: &[&[Route]] = &[
     whatsapp::routes::ROUTES,
     pages::routes::ROUTES,
+    messenger::routes::ROUTES,
+    instagram::routes::ROUTES,
     webhooks::routes::ROUTES,
 ];
 

@@ -89,8 +89,12 @@ pub enum EventPayload {
         account_id: String,
         /// The webhook field (`messages`, `messaging_postbacks`, `message_reads`, …).
         field: String,
-        /// The person's page- or Instagram-scoped id.
+        /// Who acted: the person's page- or Instagram-scoped id, or the
+        /// account itself for an echo.
         sender_id: String,
+        /// `recipient.id` when it is not the account (the person, on an echo).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient_id: Option<String>,
         /// Meta's messaging times are milliseconds.
         time_ms: i64,
         /// The event's own members: `{"message": {…}}`, `{"postback": {…}}`, …

@@ -4,10 +4,13 @@
 
 pub mod fixture;
 pub mod nodes;
+pub mod people;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::world::shared::standing::AccountStanding;
 
 /// The users, businesses, system users and apps of a sandbox (id -> each).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -24,6 +27,11 @@ pub struct FacebookUser {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The phone number on the account, as digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub standing: AccountStanding,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

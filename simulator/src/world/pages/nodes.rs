@@ -1,11 +1,12 @@
 //! Graph descriptor of a Facebook Page: its business info, its linked
-//! Instagram account and WhatsApp number; the Messenger edges on a Page
-//! belong to the Messenger product.
+//! Instagram account and WhatsApp number, its conversations; the Messenger
+//! edges on a Page belong to the Messenger product.
 
 use serde_json::{Value, json};
 
 use super::Page;
-use crate::world::nodes::{FieldList, Fields, NodeAccess, NodeDescriptor, Product};
+use crate::world::links::listings;
+use crate::world::nodes::{FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product};
 use crate::world::sandbox::Sandbox;
 
 pub static PAGE: NodeDescriptor = NodeDescriptor {
@@ -38,7 +39,12 @@ pub static PAGE: NodeDescriptor = NodeDescriptor {
         "has_whatsapp_business_number",
     ],
     default_fields: &["id", "name"],
-    edges: &[],
+    edges: &[ListEdge {
+        name: "conversations",
+        scopes: &["pages_messaging", "instagram_manage_messages"],
+        item_default_fields: Some(&["id", "updated_time"]),
+        items: listings::page_conversations,
+    }],
     access: NodeAccess {
         business_usage: true,
         ..NodeAccess::OPEN

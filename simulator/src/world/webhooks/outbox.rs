@@ -268,7 +268,8 @@ impl Sandbox {
                 })
                 .collect();
         }
-        // Page changes go to apps installed on the Page with that field too.
+        // Page changes go to apps installed on the Page with that field too;
+        // an Instagram account's to the apps of its Page or its own.
         let installed = |app_id: &str| match (change.object, self.pages.pages.get(&change.entry_id))
         {
             (WebhookObject::Page, Some(page)) => page
@@ -276,6 +277,9 @@ impl Sandbox {
                 .get(app_id)
                 .is_some_and(|f| f.contains(&change.field)),
             (WebhookObject::Page, None) => false,
+            (WebhookObject::Instagram, _) => {
+                self.instagram_reaches_app(&change.entry_id, app_id, &change.field)
+            }
             _ => true,
         };
         self.webhooks

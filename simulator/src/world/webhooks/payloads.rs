@@ -215,12 +215,14 @@ impl Sandbox {
                 account_id,
                 field,
                 sender_id,
+                recipient_id,
                 time_ms,
                 event: body,
             } => {
                 let mut item = Map::new();
                 item.insert("sender".into(), json!({ "id": sender_id }));
-                item.insert("recipient".into(), json!({ "id": account_id }));
+                let recipient = recipient_id.as_ref().unwrap_or(account_id);
+                item.insert("recipient".into(), json!({ "id": recipient }));
                 item.insert("timestamp".into(), json!(time_ms));
                 if let Value::Object(members) = body {
                     for (key, value) in members {
