@@ -102,6 +102,15 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         sim.get_as(token, &format!("/{V}/{waba}")).await,
     );
     record(
+        "/{Version}/{WABA-ID}",
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{waba}"))
+                .json(&json!({"name": "Lucky Shrub", "timezone_id": "1"})),
+        )
+        .await,
+    );
+    record(
         "/{Version}/{Business-ID}/owned_whatsapp_business_accounts",
         "get",
         sim.get_as(

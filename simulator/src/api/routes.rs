@@ -10,7 +10,7 @@ use super::error::GraphError;
 use super::render::check_visible;
 use super::request::GraphRequest;
 use super::versions::Version;
-use super::{pages, webhooks, whatsapp};
+use super::{accounts, pages, webhooks, whatsapp};
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -22,6 +22,7 @@ pub fn success() -> Value {
 
 /// Every product's route table.
 const TABLES: &[&[Route]] = &[
+    accounts::routes::ROUTES,
     whatsapp::routes::ROUTES,
     pages::routes::ROUTES,
     webhooks::routes::ROUTES,

@@ -14,6 +14,7 @@ pub mod routes;
 pub mod settings;
 pub mod subscriptions;
 pub mod templates;
+pub mod waba;
 
 use super::error::GraphError;
 use super::request::GraphRequest;

@@ -4,7 +4,8 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    contact_book, flows, media, messages, profile, registration, settings, subscriptions, templates,
+    contact_book, flows, media, messages, profile, registration, settings, subscriptions,
+    templates, waba,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -64,4 +65,5 @@ pub const ROUTES: &[Route] = &[
     Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
     Route::new(WABA, Some("flows"), Post, flows::create),
+    Route::new(WABA, None, Post, waba::update),
 ];

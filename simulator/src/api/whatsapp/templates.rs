@@ -8,6 +8,7 @@ use super::required;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
+use crate::world::whatsapp::templates::details::TemplateDetails;
 use crate::world::whatsapp::templates::lifecycle::{NewTemplate, TemplateError};
 
 fn refusal(error: TemplateError) -> GraphError {
@@ -46,9 +47,38 @@ pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
         category: required(request, "category")?,
         components: components(request)?
             .ok_or_else(|| GraphError::invalid_parameter("The parameter components is required"))?,
+        details: details(request)?,
     };
     let template = sandbox.create_template(waba_id, new).map_err(refusal)?;
     Ok(json!({ "id": template.id, "status": template.status, "category": template.category }))
+}
+
+/// The optional create parameters beyond the content.
+fn details(request: &GraphRequest) -> Result<TemplateDetails, GraphError> {
+    let ttl = match request.param_str("message_send_ttl_seconds") {
+        Some(text) => Some(text.trim().parse::<i64>().map_err(|_| {
+            GraphError::invalid_parameter("Param message_send_ttl_seconds must be an integer")
+        })?),
+        None => None,
+    };
+    let opted_out = match request
+        .param_str("cta_url_link_tracking_opted_out")
+        .as_deref()
+    {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(GraphError::invalid_parameter(format!(
+                "Param cta_url_link_tracking_opted_out must be a boolean - got \"{other}\"."
+            )));
+        }
+    };
+    Ok(TemplateDetails {
+        message_send_ttl_seconds: ttl,
+        cta_url_link_tracking_opted_out: opted_out,
+        degrees_of_freedom_spec: request.param_json("degrees_of_freedom_spec").transpose()?,
+        previous_category: None,
+    })
 }
 
 pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {

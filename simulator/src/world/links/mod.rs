@@ -7,6 +7,7 @@
 //! show on Graph fields, profiles and inboxes. No product module imports
 //! another: they meet here.
 
+pub mod business_fields;
 pub mod instagram_page;
 pub mod instagram_whatsapp;
 pub mod listings;

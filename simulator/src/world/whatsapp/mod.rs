@@ -4,20 +4,24 @@
 //! messaging with its window, limits and statuses, and the consumers on the
 //! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
 
+pub mod billing;
 pub mod consumers;
 pub mod fixture;
 pub mod flows;
+pub mod health;
 pub mod identity;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
 pub mod nodes;
 pub mod official;
+pub mod portfolio;
 pub mod profile;
 pub mod registration;
 pub mod settings;
 pub mod templates;
 pub mod waba;
+pub mod waba_settings;
 
 use std::collections::BTreeMap;
 
@@ -59,4 +63,7 @@ pub struct WhatsappState {
     /// Flow id -> WhatsApp Flow.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub flows: BTreeMap<String, Flow>,
+    /// Phone number id -> when it was added to its WABA (`last_onboarded_time`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub added_at: BTreeMap<String, i64>,
 }

@@ -147,6 +147,8 @@ impl Sandbox {
                 settings: Default::default(),
             },
         );
+        let now = self.clock.now();
+        self.whatsapp.added_at.insert(id.clone(), now);
         Ok(id)
     }
 

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::details::TemplateDetails;
 use super::{Template, placeholders};
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
@@ -52,6 +53,8 @@ pub struct NewTemplate {
     pub language: String,
     pub category: String,
     pub components: Value,
+    /// Time-to-live, link tracking and creative optimisations, if given.
+    pub details: TemplateDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +164,9 @@ impl Sandbox {
             )));
         }
         check_components(&new.components)?;
+        new.details
+            .check(&category)
+            .map_err(|invalid| TemplateError::Invalid(invalid.message))?;
         if self
             .find_template(waba_id, &new.name, &new.language)
             .is_some()
@@ -211,6 +217,7 @@ impl Sandbox {
                 .unwrap_or(0)
                 + 1,
             created_at: now,
+            details: new.details,
         };
         self.whatsapp.templates.insert(id, template.clone());
         Ok(template)
@@ -244,8 +251,11 @@ impl Sandbox {
             template.parameter_format = parameter_format(&components);
             template.components = components;
         }
-        if let Some(category) = category {
-            template.category = category;
+        if let Some(category) = category
+            && category != template.category
+        {
+            let previous = std::mem::replace(&mut template.category, category);
+            template.details.previous_category = Some(previous);
         }
         template.status = "PENDING".to_owned();
         template.rejected_reason = None;
@@ -383,6 +393,7 @@ mod tests {
             language: "en_US".into(),
             category: "marketing".into(),
             components: json!([{"type": "BODY", "text": "Hi {{first_name}}"}]),
+            details: TemplateDetails::default(),
         }
     }
 

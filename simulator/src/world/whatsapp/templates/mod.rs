@@ -4,10 +4,14 @@
 //! placeholders, which is what the consumer's inbox shows. Creating,
 //! editing, deleting and reviewing templates is `lifecycle.rs`.
 
+pub mod details;
 pub mod lifecycle;
+pub mod summary;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use details::TemplateDetails;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Template {
@@ -36,6 +40,9 @@ pub struct Template {
     /// When it was created through the API (fixture templates: 0).
     #[serde(default)]
     pub created_at: i64,
+    /// Time-to-live, link tracking, creative optimisations, earlier category.
+    #[serde(default, skip_serializing_if = "TemplateDetails::is_empty")]
+    pub details: TemplateDetails,
 }
 
 fn positional() -> String {
@@ -146,6 +153,11 @@ fn fill(text: &str, parameters: &[Value]) -> String {
 }
 
 impl Template {
+    /// The text of the BODY component.
+    pub fn body_text(&self) -> Option<&str> {
+        component_text(&self.components, "body")
+    }
+
     /// Check a send's components against this template and render what the
     /// consumer reads.
     pub fn render(&self, send_components: &Value) -> Result<String, TemplateRefusal> {
@@ -198,6 +210,7 @@ mod tests {
             review_due: None,
             created_seq: 1,
             created_at: 0,
+            details: TemplateDetails::default(),
             components: json!([
                 {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
                 {"type": "BODY", "text": "Hi {{1}}, order {{2}} has shipped."},
