@@ -112,6 +112,10 @@ pub enum EventPayload {
         event: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// What the event adds: `rejection_info`, `other_info` (pauses) or
+        /// `disable_info`, as members of an object.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        info: Option<Value>,
     },
 }
 

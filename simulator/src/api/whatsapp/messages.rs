@@ -32,6 +32,16 @@ fn refusal(error: SendRefusal) -> GraphError {
             "Business-scoped User ID (BSUID) recipients are not supported for this message.",
             "Authentication templates need the recipient's phone number in `to`.",
         ),
+        SendRefusal::RecipientIsSender => GraphError::whatsapp(
+            131021,
+            "Recipient cannot be sender",
+            "The recipient's phone number is the sending business phone number itself.",
+        ),
+        SendRefusal::Template(TemplateRefusal::ParameterNameMissing) => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "Parameter name is missing or empty",
+        ),
         SendRefusal::PairLimit => GraphError::whatsapp(
             131056,
             "(Business Account, Consumer Account) pair rate limit hit",

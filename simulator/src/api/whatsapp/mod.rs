@@ -8,6 +8,7 @@ pub mod media;
 pub mod media_download;
 pub mod message_checks;
 pub mod messages;
+pub mod phone_number;
 pub mod profile;
 pub mod registration;
 pub mod routes;

@@ -4,8 +4,8 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    contact_book, flows, media, messages, profile, registration, settings, subscriptions,
-    templates, waba,
+    contact_book, flows, media, messages, phone_number, profile, registration, settings,
+    subscriptions, templates, waba,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -24,7 +24,7 @@ pub const ROUTES: &[Route] = &[
         Post,
         registration::add_phone_number,
     ),
-    Route::new(PHONE, None, Post, registration::update_phone_number),
+    Route::new(PHONE, None, Post, phone_number::update),
     Route::new(
         PHONE,
         Some("request_code"),

@@ -78,6 +78,7 @@ fn details(request: &GraphRequest) -> Result<TemplateDetails, GraphError> {
         cta_url_link_tracking_opted_out: opted_out,
         degrees_of_freedom_spec: request.param_json("degrees_of_freedom_spec").transpose()?,
         previous_category: None,
+        pauses: 0,
     })
 }
 

@@ -159,7 +159,12 @@ impl Sandbox {
 
     /// The query of a download URL valid for 5 minutes from now.
     pub fn media_url_query(&self, id: &str) -> String {
-        let expires = self.clock.now() + URL_LIFETIME;
+        self.media_url_query_at(id, self.clock.now())
+    }
+
+    /// The download query of a URL issued at `issued` (a webhook's time).
+    pub fn media_url_query_at(&self, id: &str, issued: i64) -> String {
+        let expires = issued + URL_LIFETIME;
         format!("mid={id}&ext={expires}&hash={}", self.url_hash(id, expires))
     }
 

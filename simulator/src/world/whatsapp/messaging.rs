@@ -31,6 +31,17 @@ pub struct MessagingLimits {
     /// …after which one more is allowed every this many virtual seconds.
     #[serde(default = "default_pair_interval")]
     pub pair_interval_seconds: i64,
+    /// Marketing templates one consumer receives per window (131049 beyond).
+    #[serde(
+        default = "default_marketing_per_consumer",
+        skip_serializing_if = "is_default_marketing_per_consumer"
+    )]
+    pub marketing_per_consumer: u32,
+    #[serde(
+        default = "default_marketing_window",
+        skip_serializing_if = "is_default_marketing_window"
+    )]
+    pub marketing_window_seconds: i64,
 }
 
 fn default_throughput() -> u32 {
@@ -42,6 +53,18 @@ fn default_pair_burst() -> u32 {
 fn default_pair_interval() -> i64 {
     6
 }
+fn default_marketing_per_consumer() -> u32 {
+    2
+}
+fn is_default_marketing_per_consumer(value: &u32) -> bool {
+    *value == default_marketing_per_consumer()
+}
+fn default_marketing_window() -> i64 {
+    24 * 3600
+}
+fn is_default_marketing_window(value: &i64) -> bool {
+    *value == default_marketing_window()
+}
 
 impl Default for MessagingLimits {
     fn default() -> Self {
@@ -49,6 +72,8 @@ impl Default for MessagingLimits {
             throughput_per_second: default_throughput(),
             pair_burst: default_pair_burst(),
             pair_interval_seconds: default_pair_interval(),
+            marketing_per_consumer: default_marketing_per_consumer(),
+            marketing_window_seconds: default_marketing_window(),
         }
     }
 }
@@ -174,6 +199,8 @@ pub enum SendRefusal {
     PairLimit,
     /// 131062: this message needs a phone number, not a BSUID (authentication templates).
     UserIdNotSupported,
+    /// 131021: the recipient is the sending number itself.
+    RecipientIsSender,
     Template(TemplateRefusal),
 }
 
@@ -283,6 +310,9 @@ impl Sandbox {
         if !phone.is_registered() {
             return Err(SendRefusal::NotRegistered);
         }
+        if phone.digits == outbound.to {
+            return Err(SendRefusal::RecipientIsSender);
+        }
         let waba_id = phone.waba_id.clone();
         let (rendered, category) = match &outbound.template {
             Some(send) => {
@@ -322,14 +352,20 @@ impl Sandbox {
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
             addressed_by_user_id: outbound.by_user_id,
         };
-        let failure = self.media_failure(&message.message).or_else(|| {
-            self.delivery_failure(
-                phone_number_id,
-                &outbound.to,
-                outbound.template.is_some(),
-                &category,
-            )
-        });
+        let in_window = self.window_open(phone_number_id, &outbound.to);
+        let free = category == "service" || (category == "utility" && in_window);
+        let failure = self
+            .media_failure(&message.message)
+            .or_else(|| {
+                self.delivery_failure(
+                    phone_number_id,
+                    &outbound.to,
+                    outbound.template.is_some(),
+                    &category,
+                )
+            })
+            .or_else(|| self.payment_failure(&waba_id, !free))
+            .or_else(|| self.marketing_cap_failure(&outbound.to, &category));
         match failure {
             Some(error) => {
                 message.status = MessageStatus::Failed;
@@ -337,8 +373,9 @@ impl Sandbox {
                 self.emit_status(&waba_id, &message);
             }
             None => {
-                let in_window = self.window_open(phone_number_id, &outbound.to);
-                let free = category == "service" || (category == "utility" && in_window);
+                if category == "marketing" {
+                    self.record_marketing(&outbound.to);
+                }
                 message.pricing = Some(Pricing {
                     billable: !free,
                     pricing_model: "PMP".to_owned(),
@@ -511,35 +548,6 @@ impl Sandbox {
         self.events.emit(now, payload);
         self.record_exchange(phone_number_id, consumer);
         Ok(id)
-    }
-
-    /// Inbound media as Meta delivers it: a media id, a MIME type and a
-    /// SHA-256, unless the consumer's message already names them.
-    fn complete_media(&mut self, phone_number_id: &str, message: &mut Value) {
-        let kind = message["type"].as_str().unwrap_or_default().to_owned();
-        let default_mime = match kind.as_str() {
-            "image" => "image/jpeg",
-            "video" => "video/mp4",
-            "audio" => "audio/ogg",
-            "document" => "application/pdf",
-            "sticker" => "image/webp",
-            _ => return,
-        };
-        let Some(content) = message.get_mut(&kind).and_then(Value::as_object_mut) else {
-            return;
-        };
-        if content.contains_key("id") {
-            return;
-        }
-        let mime = content
-            .get("mime_type")
-            .and_then(Value::as_str)
-            .unwrap_or(default_mime)
-            .to_owned();
-        let media = self.receive_media(phone_number_id, &mime);
-        content.insert("id".into(), json!(media.id));
-        content.insert("mime_type".into(), json!(media.mime_type));
-        content.insert("sha256".into(), json!(media.sha256));
     }
 
     /// The consumer reads what they received (all, or the given ids): each

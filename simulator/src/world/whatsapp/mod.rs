@@ -5,11 +5,14 @@
 //! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
 
 pub mod billing;
+pub mod callbacks;
 pub mod consumers;
 pub mod fixture;
 pub mod flows;
+pub mod frequency_cap;
 pub mod health;
 pub mod identity;
+pub mod inbound_media;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
@@ -66,4 +69,10 @@ pub struct WhatsappState {
     /// Phone number id -> when it was added to its WABA (`last_onboarded_time`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub added_at: BTreeMap<String, i64>,
+    /// Phone number id -> the apps' webhook callback overrides for it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phone_overrides: callbacks::PhoneOverrides,
+    /// Marketing templates each consumer received lately (frequency capping).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub marketing_received: frequency_cap::MarketingDeliveries,
 }

@@ -157,11 +157,17 @@ impl Sandbox {
     }
 
     /// A number's `webhook_configuration` as the app sees it: where that
-    /// app's WhatsApp webhooks go — the WABA's override and the app's own
-    /// callback URL — each only when set.
+    /// app's WhatsApp webhooks go — the number's override, the WABA's and
+    /// the app's own callback URL — each only when set.
     pub fn webhook_configuration(&self, phone_number_id: &str, app_id: &str) -> Option<Value> {
         let phone = self.whatsapp.phone_numbers.get(phone_number_id)?;
         let mut configuration = serde_json::Map::new();
+        if let Some(phone_override) = self.phone_override(phone_number_id, app_id) {
+            configuration.insert(
+                "phone_number".into(),
+                json!(phone_override.override_callback_uri),
+            );
+        }
         if let Some(uri) = self
             .waba_subscription(&phone.waba_id, app_id)
             .and_then(|s| s.override_callback_uri.clone())

@@ -1,7 +1,8 @@
 //! WhatsApp's control routes: consumers and what they do, a consumer's
 //! chats as their phone shows them, the phones' SMS inboxes, the WhatsApp
-//! Business app's profile screen, template review.
+//! Business app's profile screen, template review, a WABA's billing.
 
+mod billing;
 mod business_app;
 mod chats;
 mod consumers;
@@ -18,4 +19,5 @@ pub fn routes() -> Router<AppState> {
         .merge(business_app::routes())
         .merge(templates::routes())
         .merge(chats::routes())
+        .merge(billing::routes())
 }

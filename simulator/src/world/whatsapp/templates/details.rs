@@ -22,6 +22,14 @@ pub struct TemplateDetails {
     /// The category before the last change of category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_category: Option<String>,
+    /// How often it was paused for low quality (the first pause lasts 3
+    /// hours, the second 6).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pauses: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 impl TemplateDetails {
@@ -61,6 +69,39 @@ pub fn check_degrees_of_freedom(spec: Option<&Value>) -> Result<(), Invalid> {
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// What a `message_template_status_update` adds for an event: why a
+/// template was rejected for its format (`rejection_info`), which pause it
+/// is (`other_info`), when it was disabled (`disable_info`).
+pub fn status_info(
+    template: &Template,
+    event: &str,
+    reason: Option<&str>,
+    at: i64,
+) -> Option<Value> {
+    match (event, reason) {
+        ("REJECTED", Some("INVALID_FORMAT")) => Some(json!({ "rejection_info": {
+            "reason": "Variable parameters are missing or have mismatched curly braces, or the template starts or ends with a variable.",
+            "recommendation": "Number the variables {{1}}, {{2}}… in order, give an example for each, and put text before the first and after the last.",
+        }})),
+        ("PAUSED", _) => {
+            let (title, hours) = if template.details.pauses >= 2 {
+                ("SECOND_PAUSE", 6)
+            } else {
+                ("FIRST_PAUSE", 3)
+            };
+            Some(json!({ "other_info": {
+                "title": title,
+                "description": format!(
+                    "Your WhatsApp message template {} has been paused for {hours} hours because of low quality.",
+                    template.name
+                ),
+            }}))
+        }
+        ("DISABLED", _) => Some(json!({ "disable_info": { "disable_date": at } })),
+        _ => None,
     }
 }
 

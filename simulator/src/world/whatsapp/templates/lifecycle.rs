@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::details::TemplateDetails;
+use super::details::{TemplateDetails, status_info};
 use super::{Template, placeholders};
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
@@ -310,6 +310,9 @@ impl Sandbox {
             .ok_or(TemplateError::NotFound)?;
         template.status = status.to_owned();
         template.review_due = None;
+        if status == "PAUSED" {
+            template.details.pauses += 1;
+        }
         template.rejected_reason = (status == "REJECTED").then(|| {
             reason
                 .clone()
@@ -367,6 +370,7 @@ impl Sandbox {
                 language: template.language.clone(),
                 category: template.category.clone(),
                 event: event.to_owned(),
+                info: status_info(template, event, reason.as_deref(), at),
                 reason,
             },
         );

@@ -60,6 +60,8 @@ pub enum TemplateRefusal {
         given: usize,
         expected: usize,
     },
+    /// 100: a named template's parameter without `parameter_name`.
+    ParameterNameMissing,
     /// 132015.
     Paused,
     /// 132016.
@@ -179,6 +181,14 @@ impl Template {
             };
             let expected = placeholders(text).len();
             let given = given_parameters(send_components, kind);
+            let unnamed = |p: &Value| {
+                p.get("parameter_name")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            };
+            if self.parameter_format == "NAMED" && given.iter().any(unnamed) {
+                return Err(TemplateRefusal::ParameterNameMissing);
+            }
             if given.len() != expected {
                 return Err(TemplateRefusal::ParameterCount {
                     component: kind.to_owned(),
