@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use client_tests::whatsapp::two_waba_fixture;
 use client_tests::{Sandbox, Sim, V, Value, json};
 use reqwest::Method;
 
@@ -224,6 +225,85 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         "/{Version}/{Flow-ID}",
         "get",
         sim.get_as(token, &format!("/{V}/{flow_id}")).await,
+    );
+    record(
+        "/{Version}/{Flow-ID}",
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{flow_id}"))
+                .json(&json!({"name": "Conformance flow"})),
+        )
+        .await,
+    );
+    let flow_json = r#"{"version": "7.1", "screens": [{"id": "ONE"}]}"#;
+    let asset = reqwest::multipart::Form::new()
+        .text("name", "flow.json")
+        .text("asset_type", "FLOW_JSON")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(flow_json.as_bytes().to_vec())
+                .file_name("flow.json")
+                .mime_str("application/json")
+                .expect("mime"),
+        );
+    record(
+        "/{Version}/{Flow-ID}/assets",
+        "post",
+        sim.send(send(Method::POST, format!("/{V}/{flow_id}/assets")).multipart(asset))
+            .await,
+    );
+    record(
+        "/{Version}/{Flow-ID}/assets",
+        "get",
+        sim.get_as(token, &format!("/{V}/{flow_id}/assets")).await,
+    );
+    for action in ["publish", "deprecate"] {
+        let path = if action == "publish" {
+            "/{Version}/{Flow-ID}/publish"
+        } else {
+            "/{Version}/{Flow-ID}/deprecate"
+        };
+        record(
+            path,
+            "post",
+            sim.send(send(Method::POST, format!("/{V}/{flow_id}/{action}")))
+                .await,
+        );
+    }
+    let draft = sim
+        .send(
+            send(Method::POST, format!("/{V}/{waba}/flows"))
+                .json(&json!({"name": "Conformance draft", "categories": ["OTHER"]})),
+        )
+        .await;
+    let draft = draft.json["id"].as_str().unwrap_or_default().to_owned();
+    record(
+        "/{Version}/{Flow-ID}",
+        "delete",
+        sim.send(send(Method::DELETE, format!("/{V}/{draft}")))
+            .await,
+    );
+
+    // Flows move between WABAs of one portfolio.
+    let two = sim
+        .create_sandbox(json!({ "seed": 32, "fixture": two_waba_fixture() }))
+        .await;
+    let two_token = two.token("system_user_token");
+    sim.send(
+        sim.request(Method::POST, &format!("/{V}/{}/flows", two.id_of("waba")))
+            .bearer_auth(two_token)
+            .json(&json!({"name": "Moved", "categories": ["OTHER"]})),
+    )
+    .await;
+    record(
+        "/{Version}/{WABA-ID}/migrate_flows",
+        "post",
+        sim.send(
+            sim.request(Method::POST, &format!("/{V}/{}/migrate_flows", two.id_of("waba2")))
+                .bearer_auth(two_token)
+                .json(&json!({"source_waba_id": two.id_of("waba"), "source_flow_names": ["Moved", "Missing"]})),
+        )
+        .await,
     );
 
     // Business profile.

@@ -1,6 +1,7 @@
 //! Serving media download URLs (`/whatsapp_business/attachments/?mid=…&ext=…&hash=…`)
 //! as Meta's lookaside host does: only with a valid token of the media's
 //! sandbox, only before the URL expires (404 after), bytes with their MIME type.
+//! A Flow's JSON asset (`GET /{flow-id}/assets`) downloads the same way.
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -66,10 +67,18 @@ fn serve(
         return Err(not_found());
     };
     let expires: i64 = expires.parse().map_err(|_| not_found())?;
-    let media = sandbox
-        .media_for_url(id, expires, hash)
-        .ok_or_else(not_found)?;
-    let mime = media.mime_type.clone();
-    let bytes = media.bytes();
+    let (mime, bytes) = match sandbox.media_for_url(id, expires, hash) {
+        Some(media) => (media.mime_type.clone(), media.bytes()),
+        // A Flow's JSON asset downloads the same way.
+        None => {
+            let json = sandbox
+                .flow_json_for_url(id, expires, hash)
+                .ok_or_else(not_found)?;
+            (
+                "application/json".to_owned(),
+                json.text.clone().into_bytes(),
+            )
+        }
+    };
     Ok((StatusCode::OK, [("content-type", mime)], Body::from(bytes)).into_response())
 }

@@ -3,6 +3,7 @@
 //! Meta's error codes.
 
 pub mod contact_book;
+pub mod flow_lifecycle;
 pub mod flows;
 pub mod media;
 pub mod media_download;

@@ -4,8 +4,8 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    contact_book, flows, media, messages, phone_number, profile, registration, settings,
-    subscriptions, templates, waba,
+    contact_book, flow_lifecycle, flows, media, messages, phone_number, profile, registration,
+    settings, subscriptions, templates, waba,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -15,6 +15,7 @@ const WABA: NodeKind = NodeKind::WhatsappBusinessAccount;
 const PHONE: NodeKind = NodeKind::PhoneNumber;
 const TEMPLATE: NodeKind = NodeKind::MessageTemplate;
 const MEDIA: NodeKind = NodeKind::Media;
+const FLOW: NodeKind = NodeKind::Flow;
 use Method::{Delete, Get, Post};
 
 pub const ROUTES: &[Route] = &[
@@ -66,4 +67,11 @@ pub const ROUTES: &[Route] = &[
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
     Route::new(WABA, Some("flows"), Post, flows::create),
     Route::new(WABA, None, Post, waba::update),
+    Route::new(FLOW, None, Post, flow_lifecycle::update),
+    Route::new(FLOW, None, Delete, flow_lifecycle::delete),
+    Route::new(FLOW, Some("assets"), Get, flow_lifecycle::assets),
+    Route::new(FLOW, Some("assets"), Post, flow_lifecycle::upload_asset),
+    Route::new(FLOW, Some("publish"), Post, flow_lifecycle::publish),
+    Route::new(FLOW, Some("deprecate"), Post, flow_lifecycle::deprecate),
+    Route::new(WABA, Some("migrate_flows"), Post, flow_lifecycle::migrate),
 ];

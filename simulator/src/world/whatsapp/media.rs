@@ -169,6 +169,11 @@ impl Sandbox {
     }
 
     /// The media a download URL names, if the URL is genuine and still valid.
+    /// Whether a download URL for `id` is genuine and not expired.
+    pub fn download_url_valid(&self, id: &str, expires: i64, hash: &str) -> bool {
+        self.url_hash(id, expires) == hash && self.clock.now() < expires
+    }
+
     pub fn media_for_url(&self, id: &str, expires: i64, hash: &str) -> Option<&Media> {
         let genuine = self.url_hash(id, expires) == hash;
         (genuine && self.clock.now() < expires)

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod callbacks;
 pub mod consumers;
 pub mod fixture;
+pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
 pub mod health;

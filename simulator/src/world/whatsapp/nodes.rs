@@ -480,14 +480,14 @@ pub static FLOW: NodeDescriptor = NodeDescriptor {
     id_shape: ("29", 15),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: FLOW_FIELDS,
+    fields: FLOW_ALL_FIELDS,
     default_fields: FLOW_FIELDS,
     edges: &[],
     access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.flows, id, |f| &f.waba_id)),
     view: flow_view,
 };
 
-/// Every Flow field, all answered by default (as Meta's `GET /{flow-id}`).
+/// The Flow fields answered by default (as Meta's `GET /{flow-id}`).
 const FLOW_FIELDS: &[&str] = &[
     "id",
     "name",
@@ -503,14 +503,39 @@ const FLOW_FIELDS: &[&str] = &[
     "health_status",
 ];
 
+/// Every Flow field: the defaults and when it last changed.
+const FLOW_ALL_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "updated_at",
+    "status",
+    "categories",
+    "validation_errors",
+    "preview",
+    "json_version",
+    "data_api_version",
+    "endpoint_uri",
+    "health_status",
+    "whatsapp_business_account",
+    "application",
+];
+
 fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
     let flow = sandbox.whatsapp.flows.get(id)?;
     Fields::new(id, wanted)
         .put("name", || flow.name.clone())
         .put("status", || flow.status.clone())
         .put("categories", || json!(flow.categories))
-        .put("validation_errors", || json!([]))
-        .put("json_version", || JSON_VERSION)
+        .put("validation_errors", || {
+            json!(flow.json.as_ref().map_or(&[][..], |j| &j.validation_errors))
+        })
+        .put("json_version", || {
+            flow.json
+                .as_ref()
+                .and_then(|j| j.version.clone())
+                .unwrap_or_else(|| JSON_VERSION.to_owned())
+        })
+        .put("updated_at", || graph_time(flow.updated_at.max(flow.created_at)))
         .put("data_api_version", || DATA_API_VERSION)
         .put_opt("endpoint_uri", || flow.endpoint_uri.clone())
         .put("preview", || {
