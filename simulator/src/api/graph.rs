@@ -197,6 +197,15 @@ fn dispatch(
             Err(GraphError::nonexisting_field(edge, kind.type_name()))
         }
         [edge] => Err(GraphError::unknown_path(&format!("/{edge}"))),
+        // `/{id}/{edge}/{item}`: the item is the route's parameter.
+        [edge, item] => match routes::find_item(kind, edge, method) {
+            Some((route_edge, param)) => {
+                let mut request = call.request.clone();
+                request.query.push((param.to_owned(), item.clone()));
+                routes::operate(sandbox, &request, token, call.version, id, Some(route_edge))
+            }
+            None => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        },
         _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
     }
 }

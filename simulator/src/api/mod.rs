@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod graph;
 pub mod http;
+pub mod lists;
 pub mod multipart;
 pub mod pages;
 pub mod paging;

@@ -116,6 +116,23 @@ pub fn find(kind: NodeKind, edge: Option<&str>, method: &str) -> Option<&'static
     routes().find(|r| r.kind == kind && r.edge == edge && r.method == method)
 }
 
+/// The route of `/{id}/{edge}/{item}` for this method, declared with the
+/// edge `"{edge}/{param}"`: the route's edge and the parameter the path's
+/// item becomes (`message_qrdls/{code}`).
+pub fn find_item(kind: NodeKind, edge: &str, method: &str) -> Option<(&'static str, &'static str)> {
+    let method = Method::parse(method)?;
+    routes()
+        .filter(|r| r.kind == kind && r.method == method)
+        .filter_map(|r| r.edge)
+        .find_map(|declared| {
+            let param = declared
+                .strip_prefix(edge)?
+                .strip_prefix("/{")?
+                .strip_suffix('}')?;
+            Some((declared, param))
+        })
+}
+
 /// Whether `edge` of `kind` has any route (whatever the method).
 pub fn has_edge(kind: NodeKind, edge: &str) -> bool {
     routes().any(|r| r.kind == kind && r.edge == Some(edge))

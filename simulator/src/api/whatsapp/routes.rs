@@ -4,8 +4,9 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    contact_book, flow_lifecycle, flows, media, messages, phone_number, profile, registration,
-    settings, subscriptions, templates, waba,
+    automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
+    media, messages, oba, phone_number, profile, qr_codes, registration, settings, subscriptions,
+    templates, waba,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -74,4 +75,60 @@ pub const ROUTES: &[Route] = &[
     Route::new(FLOW, Some("publish"), Post, flow_lifecycle::publish),
     Route::new(FLOW, Some("deprecate"), Post, flow_lifecycle::deprecate),
     Route::new(WABA, Some("migrate_flows"), Post, flow_lifecycle::migrate),
+    Route::new(PHONE, Some("block_users"), Get, block_users::list).access(MESSAGING),
+    Route::new(PHONE, Some("block_users"), Post, block_users::block).access(MESSAGING),
+    Route::new(PHONE, Some("block_users"), Delete, block_users::unblock).access(MESSAGING),
+    Route::new(
+        PHONE,
+        Some("conversational_automation"),
+        Post,
+        automation::configure,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_commerce_settings"),
+        Get,
+        commerce::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_commerce_settings"),
+        Post,
+        commerce::update,
+    ),
+    Route::new(
+        PHONE,
+        Some("business_compliance_info"),
+        Get,
+        compliance::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("business_compliance_info"),
+        Post,
+        compliance::update,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_business_encryption"),
+        Get,
+        encryption::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_business_encryption"),
+        Post,
+        encryption::update,
+    ),
+    Route::new(PHONE, Some("official_business_account"), Get, oba::read),
+    Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(PHONE, Some("message_qrdls"), Get, qr_codes::list),
+    Route::new(PHONE, Some("message_qrdls"), Post, qr_codes::save),
+    Route::new(PHONE, Some("message_qrdls/{code}"), Get, qr_codes::read),
+    Route::new(
+        PHONE,
+        Some("message_qrdls/{code}"),
+        Delete,
+        qr_codes::delete,
+    ),
 ];

@@ -5,22 +5,10 @@
 
 use serde_json::Value;
 
+use super::flag;
 use crate::api::error::GraphError;
-use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::waba_settings::WabaUpdate;
-
-/// An optional boolean parameter (`true`/`false`, as JSON or text).
-fn flag(request: &GraphRequest, name: &str) -> Result<Option<bool>, GraphError> {
-    match request.param_str(name).as_deref() {
-        None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
-        Some(other) => Err(GraphError::invalid_parameter(format!(
-            "Param {name} must be a boolean - got \"{other}\"."
-        ))),
-    }
-}
 
 pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
     let request = op.request;

@@ -212,6 +212,8 @@ pub enum InboundRefusal {
     UnknownBusinessNumber,
     NumberNotRegistered,
     Blocked,
+    /// The business number blocked this consumer.
+    BlockedByBusiness,
 }
 
 fn failure(code: i64, title: &str, details: &str) -> StatusError {
@@ -426,7 +428,10 @@ impl Sandbox {
         let Some(consumer) = self.whatsapp.consumers.get(to) else {
             return Some(undeliverable);
         };
-        if !consumer.on_whatsapp || consumer.blocked.contains(phone_number_id) {
+        if !consumer.on_whatsapp
+            || consumer.blocked.contains(phone_number_id)
+            || self.business_blocked(phone_number_id, to)
+        {
             return Some(undeliverable);
         }
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
@@ -501,6 +506,9 @@ impl Sandbox {
         }
         if person.blocked.contains(phone_number_id) {
             return Err(InboundRefusal::Blocked);
+        }
+        if self.business_blocked(phone_number_id, consumer) {
+            return Err(InboundRefusal::BlockedByBusiness);
         }
         self.complete_media(phone_number_id, &mut message);
         if let Some(context) = message.get_mut("context") {

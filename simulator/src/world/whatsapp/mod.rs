@@ -4,9 +4,14 @@
 //! messaging with its window, limits and statuses, and the consumers on the
 //! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
 
+pub mod automation;
 pub mod billing;
+pub mod block_list;
 pub mod callbacks;
+pub mod commerce;
+pub mod compliance;
 pub mod consumers;
+pub mod encryption;
 pub mod fixture;
 pub mod flow_lifecycle;
 pub mod flows;
@@ -18,9 +23,11 @@ pub mod inbox;
 pub mod media;
 pub mod messaging;
 pub mod nodes;
+pub mod oba;
 pub mod official;
 pub mod portfolio;
 pub mod profile;
+pub mod qr_codes;
 pub mod registration;
 pub mod settings;
 pub mod templates;
@@ -73,6 +80,27 @@ pub struct WhatsappState {
     /// Phone number id -> the apps' webhook callback overrides for it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub phone_overrides: callbacks::PhoneOverrides,
+    /// Phone number id -> the users it blocked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub block_lists: block_list::BlockLists,
+    /// Phone number id -> its conversational components.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub automations: automation::Automations,
+    /// Phone number id -> its commerce settings, once changed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub commerce: commerce::CommerceSettingsByPhone,
+    /// Phone number id -> its business compliance information.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compliance: compliance::ComplianceByPhone,
+    /// Phone number id -> its business public key (Flows encryption).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub public_keys: encryption::PublicKeys,
+    /// Phone number id -> its Official Business Account application.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub oba: oba::ObaApplications,
+    /// Message QR codes of every number.
+    #[serde(default)]
+    pub qr_codes: qr_codes::QrCodes,
     /// Marketing templates each consumer received lately (frequency capping).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub marketing_received: frequency_cap::MarketingDeliveries,

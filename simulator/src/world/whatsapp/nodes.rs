@@ -320,10 +320,7 @@ fn phone_number_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fie
         .put_opt("last_onboarded_time", || {
             sandbox.whatsapp.added_at.get(id).map(|at| graph_time(*at))
         })
-        .put(
-            "conversational_automation",
-            || json!({ "id": id, "enable_welcome_message": false }),
-        )
+        .put("conversational_automation", || sandbox.automation_json(id))
         .put("search_visibility", || {
             if phone.is_registered() && phone.name_status == "APPROVED" {
                 "VISIBLE"

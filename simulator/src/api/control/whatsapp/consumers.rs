@@ -203,6 +203,10 @@ fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -> GraphErro
         InboundRefusal::Blocked => {
             GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first"))
         }
+        InboundRefusal::BlockedByBusiness => GraphError::sim_refused(
+            403,
+            format!("{to} has blocked {digits}: WhatsApp does not deliver their messages"),
+        ),
     }
 }
 

@@ -1,11 +1,13 @@
 //! WhatsApp's control routes: consumers and what they do, a consumer's
 //! chats as their phone shows them, the phones' SMS inboxes, the WhatsApp
-//! Business app's profile screen, template review, a WABA's billing.
+//! Business app's profile screen, template review, a WABA's billing, the
+//! review of an Official Business Account application.
 
 mod billing;
 mod business_app;
 mod chats;
 mod consumers;
+mod oba;
 mod phones;
 mod templates;
 
@@ -20,4 +22,5 @@ pub fn routes() -> Router<AppState> {
         .merge(templates::routes())
         .merge(chats::routes())
         .merge(billing::routes())
+        .merge(oba::routes())
 }
