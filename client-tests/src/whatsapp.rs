@@ -39,6 +39,23 @@ pub fn two_waba_fixture() -> Value {
     fixture
 }
 
+/// The id of the demo's marketing template, `spring_sale`.
+pub async fn spring_sale(sim: &Sim, sandbox: &Sandbox) -> String {
+    let listed = sim
+        .get_as(
+            sandbox.token(MANAGER),
+            &format!(
+                "/{V}/{}/message_templates?name=spring_sale",
+                sandbox.id_of("waba")
+            ),
+        )
+        .await;
+    listed.ok()["data"][0]["id"]
+        .as_str()
+        .expect("the demo's spring_sale")
+        .to_owned()
+}
+
 /// The demo business number's id.
 pub fn phone(sandbox: &Sandbox) -> &str {
     sandbox.id_of("phone_number")

@@ -75,20 +75,6 @@ async fn inbound_media_carries_a_base64_digest_and_a_download_url() {
     assert!(sticker["url"].is_string());
 }
 
-/// The id of the demo's marketing template.
-async fn spring_sale(sim: &Sim, sandbox: &Sandbox) -> String {
-    let listed = sim
-        .get_as(
-            sandbox.token(MANAGER),
-            &format!(
-                "/{V}/{}/message_templates?name=spring_sale",
-                sandbox.id_of("waba")
-            ),
-        )
-        .await;
-    listed.ok()["data"][0]["id"].as_str().unwrap().to_owned()
-}
-
 async fn review(sim: &Sim, sandbox: &Sandbox, template: &str, status: &str, reason: Option<&str>) {
     let mut body = json!({ "status": status });
     if let Some(reason) = reason {

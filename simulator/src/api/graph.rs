@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::accounts::uploads;
 use super::batch;
 use super::debug_token;
 use super::error::GraphError;
@@ -160,6 +161,12 @@ fn dispatch(
         return match rest {
             [] if method == "GET" => debug_token::describe(sandbox, call.request),
             [] => Err(GraphError::unsupported(method, node)),
+            _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        };
+    }
+    if node.starts_with("upload:") {
+        return match rest {
+            [] => uploads::session(sandbox, call.request, token, node),
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
     }

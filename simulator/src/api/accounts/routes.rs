@@ -1,7 +1,7 @@
 //! The accounts route table: `GET /{user-id}/permissions` for people and
-//! system users.
+//! system users, `POST /{app-id}/uploads`.
 
-use super::permissions;
+use super::{permissions, uploads};
 use crate::api::routes::{Method, Route};
 use crate::world::nodes::NodeKind;
 
@@ -17,5 +17,11 @@ pub const ROUTES: &[Route] = &[
         Some("permissions"),
         Method::Get,
         permissions::list,
+    ),
+    Route::new(
+        NodeKind::App,
+        Some("uploads"),
+        Method::Post,
+        uploads::create,
     ),
 ];

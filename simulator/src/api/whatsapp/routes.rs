@@ -39,6 +39,13 @@ pub const ROUTES: &[Route] = &[
     Route::new(WABA, Some("message_templates"), Post, templates::create),
     Route::new(WABA, Some("message_templates"), Delete, templates::delete),
     Route::new(TEMPLATE, None, Post, templates::edit),
+    Route::new(TEMPLATE, Some("unpause"), Post, templates::unpause),
+    Route::new(
+        WABA,
+        Some("message_template_previews"),
+        Get,
+        templates::previews,
+    ),
     Route::new(PHONE, Some("whatsapp_business_profile"), Get, profile::read),
     Route::new(
         PHONE,

@@ -1,15 +1,20 @@
-//! Template management endpoints: `POST/DELETE /{waba-id}/message_templates`
-//! and `POST /{template-id}` (edit). Listing and reading go through the
-//! generic Graph renderer (`GET /{waba-id}/message_templates`, `GET /{template-id}`).
+//! Template management endpoints: `POST/DELETE /{waba-id}/message_templates`,
+//! `POST /{template-id}` (edit), `POST /{template-id}/unpause`, and the
+//! authentication texts of `GET /{waba-id}/message_template_previews`.
+//! Listing and reading go through the generic Graph renderer
+//! (`GET /{waba-id}/message_templates`, `GET /{template-id}`).
 
 use serde_json::{Value, json};
 
-use super::required;
+use super::{flag, required};
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::templates::details::TemplateDetails;
 use crate::world::whatsapp::templates::lifecycle::{NewTemplate, TemplateError};
+use crate::world::whatsapp::templates::previews::{
+    CODE_EXPIRATION_MAX, PreviewRequest, authentication_previews,
+};
 
 fn refusal(error: TemplateError) -> GraphError {
     match error {
@@ -29,6 +34,15 @@ fn refusal(error: TemplateError) -> GraphError {
         TemplateError::TooMany => GraphError::invalid_parameter(
             "This WhatsApp Business Account has reached its limit of 250 message templates",
         ),
+        TemplateError::InvalidHandle(index) => {
+            let mut error =
+                GraphError::invalid_parameter("Invalid parameter").with_subcode(2494102);
+            error.error_user_title = Some("Uploaded Media Handle Is Invalid".to_owned());
+            error.error_user_msg = Some(format!(
+                "components[{index}]: example.header_handle must be a handle of a complete upload (POST /{{app-id}}/uploads) of a type the header's format takes."
+            ));
+            error
+        }
         TemplateError::NotFound => {
             GraphError::invalid_parameter("No message template matches the given name and id")
         }
@@ -79,6 +93,7 @@ fn details(request: &GraphRequest) -> Result<TemplateDetails, GraphError> {
         degrees_of_freedom_spec: request.param_json("degrees_of_freedom_spec").transpose()?,
         previous_category: None,
         pauses: 0,
+        paused_at: None,
     })
 }
 
@@ -105,4 +120,51 @@ pub fn edit(op: Operation<'_>) -> Result<Value, GraphError> {
         .edit_template(template_id, components, category)
         .map_err(refusal)?;
     Ok(success())
+}
+
+/// `POST /{template-id}/unpause`: `{"success": true}`, or `{"success":
+/// false, "reason"}` when the template is not paused or was paused less
+/// than 5 minutes ago.
+pub fn unpause(op: Operation<'_>) -> Result<Value, GraphError> {
+    Ok(match op.sandbox.unpause_template(op.id) {
+        Ok(()) => success(),
+        Err(reason) => json!({ "success": false, "reason": reason }),
+    })
+}
+
+/// `GET /{waba-id}/message_template_previews?category=AUTHENTICATION&language=…`:
+/// Meta's preset authentication texts.
+pub fn previews(op: Operation<'_>) -> Result<Value, GraphError> {
+    let request = op.request;
+    let category = required(request, "category")?;
+    if category != "AUTHENTICATION" {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param category must be one of {{AUTHENTICATION}} - got \"{category}\"."
+        )));
+    }
+    let languages = request
+        .param_list("language")
+        .or_else(|| request.param_list("languages"))
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| GraphError::invalid_parameter("The parameter language is required"))?;
+    let minutes = match request.param_str("code_expiration_minutes") {
+        None => None,
+        Some(text) => Some(
+            text.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=CODE_EXPIRATION_MAX).contains(m))
+                .ok_or_else(|| {
+                    GraphError::invalid_parameter(format!(
+                        "Param code_expiration_minutes must be between 1 and {CODE_EXPIRATION_MAX}"
+                    ))
+                })?,
+        ),
+    };
+    let preview = PreviewRequest {
+        languages,
+        add_security_recommendation: flag(request, "add_security_recommendation")?.unwrap_or(false),
+        code_expiration_minutes: minutes,
+    };
+    Ok(authentication_previews(&preview))
 }

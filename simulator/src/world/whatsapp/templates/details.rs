@@ -26,6 +26,9 @@ pub struct TemplateDetails {
     /// hours, the second 6).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub pauses: u32,
+    /// When it was last paused (unpausing waits 5 minutes from then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<i64>,
 }
 
 fn is_zero(value: &u32) -> bool {
@@ -101,6 +104,10 @@ pub fn status_info(
             }}))
         }
         ("DISABLED", _) => Some(json!({ "disable_info": { "disable_date": at } })),
+        ("UNPAUSED", _) => Some(json!({ "other_info": {
+            "title": "UNPAUSE",
+            "description": "Your WhatsApp message template has been unpaused.",
+        }})),
         _ => None,
     }
 }

@@ -41,6 +41,9 @@ impl Default for TemplateReview {
     }
 }
 
+/// How long a paused template waits before it may be unpaused (Meta: 5 minutes).
+pub const UNPAUSE_WAIT: i64 = 5 * 60;
+
 /// Most templates a WABA may hold (Meta: 250 for an unverified business).
 pub const TEMPLATES_PER_WABA: usize = 250;
 /// Most templates a WABA may create per hour (Meta: 100).
@@ -68,6 +71,9 @@ pub enum TemplateError {
     TooMany,
     /// Over the creations-per-hour limit.
     CreationRate,
+    /// A media header's `example.header_handle` is no complete upload of
+    /// the right type (the component's index).
+    InvalidHandle(usize),
     NotFound,
 }
 
@@ -127,7 +133,45 @@ fn check_components(components: &Value) -> Result<(), TemplateError> {
     }
 }
 
+/// The upload types a media header's sample may have.
+fn header_types(format: &str) -> Option<&'static [&'static str]> {
+    match format {
+        "IMAGE" => Some(&["image/jpeg", "image/jpg", "image/png"]),
+        "VIDEO" => Some(&["video/mp4"]),
+        "DOCUMENT" => Some(&["application/pdf"]),
+        _ => None,
+    }
+}
+
 impl Sandbox {
+    /// A media header needs `example.header_handle` naming a complete upload
+    /// (Resumable Upload API) of a type its format takes.
+    fn check_header_handles(&self, components: &Value) -> Result<(), TemplateError> {
+        for (i, component) in components.as_array().into_iter().flatten().enumerate() {
+            let is_header = component
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("HEADER"));
+            let format = component
+                .get("format")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let Some(types) = header_types(&format).filter(|_| is_header) else {
+                continue;
+            };
+            let handle = component
+                .pointer("/example/header_handle/0")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let uploaded = self.uploaded_type(handle);
+            if !uploaded.is_some_and(|t| types.contains(&t)) {
+                return Err(TemplateError::InvalidHandle(i));
+            }
+        }
+        Ok(())
+    }
+
     fn review_due(&self) -> Option<i64> {
         let review = self.options.template_review;
         review
@@ -164,6 +208,7 @@ impl Sandbox {
             )));
         }
         check_components(&new.components)?;
+        self.check_header_handles(&new.components)?;
         new.details
             .check(&category)
             .map_err(|invalid| TemplateError::Invalid(invalid.message))?;
@@ -232,6 +277,7 @@ impl Sandbox {
     ) -> Result<(), TemplateError> {
         if let Some(components) = &components {
             check_components(components)?;
+            self.check_header_handles(components)?;
         }
         let category = match category.map(|c| c.to_ascii_uppercase()) {
             Some(c) if !matches!(c.as_str(), "MARKETING" | "UTILITY" | "AUTHENTICATION") => {
@@ -312,6 +358,7 @@ impl Sandbox {
         template.review_due = None;
         if status == "PAUSED" {
             template.details.pauses += 1;
+            template.details.paused_at = Some(now);
         }
         template.rejected_reason = (status == "REJECTED").then(|| {
             reason
@@ -326,6 +373,34 @@ impl Sandbox {
         };
         self.emit_template_status(&template, status, reason, now);
         Ok(template)
+    }
+
+    /// `POST /{template-id}/unpause`: a template paused at least 5 virtual
+    /// minutes ago is approved again (an `APPROVED` update with `other_info`
+    /// `UNPAUSE`); otherwise the reason it is not.
+    pub fn unpause_template(&mut self, id: &str) -> Result<(), &'static str> {
+        let now = self.clock.now();
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or("The template does not exist.")?;
+        if template.status != "PAUSED" {
+            return Err("The template is not paused.");
+        }
+        if template
+            .details
+            .paused_at
+            .is_some_and(|at| now - at < UNPAUSE_WAIT)
+        {
+            return Err("A paused template can be unpaused 5 minutes after it was paused.");
+        }
+        template.status = "APPROVED".to_owned();
+        template.details.paused_at = None;
+        let template = template.clone();
+        let info = status_info(&template, "UNPAUSED", None, now);
+        self.emit_template_event(&template, "APPROVED", Some("NONE".to_owned()), now, info);
+        Ok(())
     }
 
     /// Approve every pending template whose automatic review is due, at the
@@ -361,6 +436,18 @@ impl Sandbox {
         reason: Option<String>,
         at: i64,
     ) {
+        let info = status_info(template, event, reason.as_deref(), at);
+        self.emit_template_event(template, event, reason, at, info);
+    }
+
+    fn emit_template_event(
+        &mut self,
+        template: &Template,
+        event: &str,
+        reason: Option<String>,
+        at: i64,
+        info: Option<Value>,
+    ) {
         self.events.emit(
             at,
             EventPayload::WhatsappTemplateStatus {
@@ -370,7 +457,7 @@ impl Sandbox {
                 language: template.language.clone(),
                 category: template.category.clone(),
                 event: event.to_owned(),
-                info: status_info(template, event, reason.as_deref(), at),
+                info,
                 reason,
             },
         );

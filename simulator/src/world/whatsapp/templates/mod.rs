@@ -6,6 +6,7 @@
 
 pub mod details;
 pub mod lifecycle;
+pub mod previews;
 pub mod summary;
 
 use serde::{Deserialize, Serialize};
