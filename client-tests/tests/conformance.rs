@@ -407,6 +407,94 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
             .await,
     );
 
+    // Marketing Messages Lite, message history.
+    let sale = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "15550108888", "type": "template",
+        "template": {"name": "spring_sale", "language": {"code": "en_US", "policy": "deterministic"},
+                     "components": [{"type": "body", "parameters": [{"type": "text", "text": "20%"}]}]}});
+    record(
+        "/{Version}/{Phone-Number-ID}/marketing_messages",
+        "post",
+        sim.send(send(Method::POST, format!("/{V}/{phone}/marketing_messages")).json(&sale))
+            .await,
+    );
+    let history = sim
+        .get_as(token, &format!("/{V}/{phone}/message_history"))
+        .await;
+    let history_id = history.json["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    record(
+        "/{Version}/{Phone-Number-ID}/message_history",
+        "get",
+        history,
+    );
+    record(
+        "/{Version}/{Message-History-ID}/events",
+        "get",
+        sim.get_as(token, &format!("/{V}/{history_id}/events"))
+            .await,
+    );
+
+    // The WABA's administration.
+    record(
+        "/{Version}/{WABA-ID}/schedules",
+        "post",
+        sim.send(send(Method::POST, format!("/{V}/{waba}/schedules")).json(&json!({
+            "name": "Shop hours", "schedule_type": "BUSINESS_HOURS", "start_time": "09:00", "end_time": "17:00",
+        })))
+        .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/schedules",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/schedules")).await,
+    );
+    let system_user = sandbox.id_of("system_user");
+    let assigned = "/{Version}/{WhatsApp-Business-Account-ID}/assigned_users";
+    record(
+        assigned,
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{waba}/assigned_users")).json(&json!({
+                "user": system_user, "tasks": ["MANAGE"],
+            })),
+        )
+        .await,
+    );
+    record(
+        assigned,
+        "get",
+        sim.get_as(
+            token,
+            &format!("/{V}/{waba}/assigned_users?business={business}"),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{User-ID}/assigned_whatsapp_business_accounts",
+        "get",
+        sim.get_as(
+            token,
+            &format!("/{V}/{system_user}/assigned_whatsapp_business_accounts"),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/activities",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/activities")).await,
+    );
+    record(
+        assigned,
+        "delete",
+        sim.send(send(
+            Method::DELETE,
+            format!("/{V}/{waba}/assigned_users?user={system_user}"),
+        ))
+        .await,
+    );
+
     // Business profile.
     record(
         "/{Version}/{Phone-Number-ID}/whatsapp_business_profile",

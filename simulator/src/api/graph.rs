@@ -15,6 +15,7 @@ use super::render::{LinkBase, Renderer};
 use super::request::{GraphRequest, TokenSource};
 use super::routes;
 use super::versions::{Version, VersionPolicy};
+use super::whatsapp::history;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::Product;
 use crate::world::sandbox::Sandbox;
@@ -169,6 +170,14 @@ fn dispatch(
             [] => uploads::session(sandbox, call.request, token, node),
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
+    }
+    // A message history id is derived from its message, never registered.
+    if method == "GET"
+        && rest == ["events"]
+        && sandbox.node_kind(node).is_none()
+        && sandbox.message_of_history(node).is_some()
+    {
+        return history::events(sandbox, call.request, token, node);
     }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox

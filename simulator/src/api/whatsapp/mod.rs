@@ -10,6 +10,7 @@ pub mod contact_book;
 pub mod encryption;
 pub mod flow_lifecycle;
 pub mod flows;
+pub mod history;
 pub mod media;
 pub mod media_download;
 pub mod message_checks;
@@ -24,6 +25,7 @@ pub mod settings;
 pub mod subscriptions;
 pub mod templates;
 pub mod waba;
+pub mod waba_admin;
 
 use super::error::GraphError;
 use super::request::GraphRequest;

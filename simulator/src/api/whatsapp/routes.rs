@@ -5,8 +5,8 @@
 
 use super::{
     automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
-    media, messages, oba, phone_number, profile, qr_codes, registration, settings, subscriptions,
-    templates, waba,
+    history, media, messages, oba, phone_number, profile, qr_codes, registration, settings,
+    subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -73,8 +73,38 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
+    Route::new(
+        PHONE,
+        Some("marketing_messages"),
+        Post,
+        messages::post_marketing_messages,
+    )
+    .access(MESSAGING),
     Route::new(WABA, Some("flows"), Post, flows::create),
     Route::new(WABA, None, Post, waba::update),
+    Route::new(WABA, Some("schedules"), Get, waba_admin::schedules),
+    Route::new(WABA, Some("schedules"), Post, waba_admin::create_schedule),
+    Route::new(
+        WABA,
+        Some("assigned_users"),
+        Get,
+        waba_admin::assigned_users,
+    ),
+    Route::new(WABA, Some("assigned_users"), Post, waba_admin::assign),
+    Route::new(WABA, Some("assigned_users"), Delete, waba_admin::unassign),
+    Route::new(WABA, Some("activities"), Get, waba_admin::activities),
+    Route::new(
+        NodeKind::User,
+        Some("assigned_whatsapp_business_accounts"),
+        Get,
+        waba_admin::assigned_wabas,
+    ),
+    Route::new(
+        NodeKind::SystemUser,
+        Some("assigned_whatsapp_business_accounts"),
+        Get,
+        waba_admin::assigned_wabas,
+    ),
     Route::new(FLOW, None, Post, flow_lifecycle::update),
     Route::new(FLOW, None, Delete, flow_lifecycle::delete),
     Route::new(FLOW, Some("assets"), Get, flow_lifecycle::assets),
@@ -129,6 +159,7 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("official_business_account"), Get, oba::read),
     Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(PHONE, Some("message_history"), Get, history::list).access(MESSAGING),
     Route::new(PHONE, Some("message_qrdls"), Get, qr_codes::list),
     Route::new(PHONE, Some("message_qrdls"), Post, qr_codes::save),
     Route::new(PHONE, Some("message_qrdls/{code}"), Get, qr_codes::read),

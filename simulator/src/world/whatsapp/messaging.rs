@@ -179,6 +179,18 @@ pub struct Outbound {
     pub biz_opaque_callback_data: Option<String>,
     /// Addressed by BSUID (`recipient`) rather than by phone (`to`).
     pub by_user_id: bool,
+    /// Which API sends it.
+    pub channel: SendChannel,
+}
+
+/// The API a message goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendChannel {
+    /// `POST /{phone-number-id}/messages`.
+    CloudApi,
+    /// `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite):
+    /// marketing templates only.
+    MarketingLite,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +213,10 @@ pub enum SendRefusal {
     UserIdNotSupported,
     /// 131021: the recipient is the sending number itself.
     RecipientIsSender,
+    /// 131063: the WABA sends marketing templates only through MM Lite.
+    MarketingDisabledOnCloudApi,
+    /// The Marketing Messages Lite API sends marketing templates only.
+    NotMarketing,
     Template(TemplateRefusal),
 }
 
@@ -335,6 +351,22 @@ impl Sandbox {
         };
         if outbound.by_user_id && category == "authentication" {
             return Err(SendRefusal::UserIdNotSupported);
+        }
+        match outbound.channel {
+            SendChannel::MarketingLite if category != "marketing" => {
+                return Err(SendRefusal::NotMarketing);
+            }
+            SendChannel::CloudApi
+                if category == "marketing"
+                    && self
+                        .whatsapp
+                        .wabas
+                        .get(&waba_id)
+                        .is_some_and(|w| w.settings.disable_marketing_messages_on_cloud_api) =>
+            {
+                return Err(SendRefusal::MarketingDisabledOnCloudApi);
+            }
+            _ => {}
         }
         self.check_rate_limits(phone_number_id, &outbound.to)?;
         let id = self.ids.wamid(&outbound.to, false);

@@ -4,6 +4,8 @@
 //! messaging with its window, limits and statuses, and the consumers on the
 //! other end. Graph views in `nodes.rs`, the fixture part in `fixture.rs`.
 
+pub mod activities;
+pub mod assignments;
 pub mod automation;
 pub mod billing;
 pub mod block_list;
@@ -17,6 +19,7 @@ pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
 pub mod health;
+pub mod history;
 pub mod identity;
 pub mod inbound_media;
 pub mod inbox;
@@ -29,6 +32,7 @@ pub mod portfolio;
 pub mod profile;
 pub mod qr_codes;
 pub mod registration;
+pub mod schedules;
 pub mod settings;
 pub mod templates;
 pub mod waba;
@@ -98,6 +102,12 @@ pub struct WhatsappState {
     /// Phone number id -> its Official Business Account application.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub oba: oba::ObaApplications,
+    /// Schedules of every WABA.
+    #[serde(default)]
+    pub schedules: schedules::Schedules,
+    /// WABA id -> the users assigned to it with their tasks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assignments: assignments::Assignments,
     /// Message QR codes of every number.
     #[serde(default)]
     pub qr_codes: qr_codes::QrCodes,
