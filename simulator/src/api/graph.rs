@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::accounts::uploads;
 use super::batch;
 use super::debug_token;
 use super::error::GraphError;
@@ -14,6 +15,7 @@ use super::render::{LinkBase, Renderer};
 use super::request::{GraphRequest, TokenSource};
 use super::routes;
 use super::versions::{Version, VersionPolicy};
+use super::whatsapp::history;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::Product;
 use crate::world::sandbox::Sandbox;
@@ -181,6 +183,20 @@ fn dispatch(
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
     }
+    if node.starts_with("upload:") {
+        return match rest {
+            [] => uploads::session(sandbox, call.request, token, node),
+            _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        };
+    }
+    // A message history id is derived from its message, never registered.
+    if method == "GET"
+        && rest == ["events"]
+        && sandbox.node_kind(node).is_none()
+        && sandbox.message_of_history(node).is_some()
+    {
+        return history::events(sandbox, call.request, token, node);
+    }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox
         .node_kind(id)
@@ -215,6 +231,15 @@ fn dispatch(
             Err(GraphError::nonexisting_field(edge, kind.type_name()))
         }
         [edge] => Err(GraphError::unknown_path(&format!("/{edge}"))),
+        // `/{id}/{edge}/{item}`: the item is the route's parameter.
+        [edge, item] => match routes::find_item(kind, edge, method) {
+            Some((route_edge, param)) => {
+                let mut request = call.request.clone();
+                request.query.push((param.to_owned(), item.clone()));
+                routes::operate(sandbox, &request, token, call.version, id, Some(route_edge))
+            }
+            None => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        },
         _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
     }
 }

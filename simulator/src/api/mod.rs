@@ -1,6 +1,7 @@
 //! HTTP: the Graph API surface and the `/_sim` control plane. Handlers only
 //! translate between HTTP and world calls; all state lives in the sandboxes.
 
+pub mod accounts;
 pub mod batch;
 pub mod changes;
 pub mod control;
@@ -11,6 +12,7 @@ pub mod graph;
 pub mod guard;
 pub mod http;
 pub mod instagram;
+pub mod lists;
 pub mod messenger;
 pub mod multipart;
 pub mod pages;

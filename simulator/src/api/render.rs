@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::error::GraphError;
-use super::fields::FieldSelection;
+use super::fields::{FieldSelection, selection_text};
 use super::paging::{PageRequest, paging_object, slice};
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind, Product};
@@ -155,10 +155,15 @@ impl Renderer<'_> {
             .sandbox
             .node_view(id, &wanted)
             .ok_or_else(|| GraphError::unsupported("GET", id))?;
+        let viewer = self.sandbox.viewer_fields(id, &wanted, self.token);
         let mut out = Map::new();
         for field in selection {
             let name = field.name.as_str();
-            if let Some((_, value)) = extra.iter().find(|(extra_name, _)| *extra_name == name) {
+            if let Some((_, value)) = extra
+                .iter()
+                .chain(&viewer)
+                .find(|(extra_name, _)| *extra_name == name)
+            {
                 out.insert(field.key().to_owned(), value.clone());
             } else if kind.known_fields().contains(&name) {
                 // A field selected once is moved out of the view; one selected
@@ -189,11 +194,17 @@ impl Renderer<'_> {
                     limit: field.limit,
                     ..PageRequest::default()
                 };
+                // A nested list's paging links keep its own field selection.
+                let nested_query: Vec<(String, String)> = field
+                    .children
+                    .as_deref()
+                    .map(|children| vec![("fields".to_owned(), selection_text(children))])
+                    .unwrap_or_default();
                 let nested = Renderer {
                     sandbox: self.sandbox,
                     token: self.token,
                     links: LinkBase {
-                        query: &[],
+                        query: &nested_query,
                         ..self.links
                     },
                 };
@@ -261,7 +272,38 @@ impl Renderer<'_> {
         } else {
             out.insert("data".into(), json!([]));
         }
+        if let Some(summary) = self.summary(id, edge, items.len()) {
+            out.insert("summary".into(), summary);
+        }
         Ok(Value::Object(out))
+    }
+
+    /// The `summary` a request asked for (`summary=true`, or a comma list of
+    /// members): `total_count`, and what the edge adds to it.
+    fn summary(&self, id: &str, edge: &str, total: usize) -> Option<Value> {
+        let asked = self
+            .links
+            .query
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "summary")
+            .map(|(_, value)| value.as_str())?;
+        let keys: Vec<&str> = match asked.trim() {
+            "true" | "1" => vec!["total_count"],
+            "false" | "0" | "" => return None,
+            list => list.split(',').map(str::trim).collect(),
+        };
+        let mut summary = Map::new();
+        for key in keys {
+            let value = match key {
+                "total_count" => Some(json!(total)),
+                other => self.sandbox.edge_summary(id, edge, other),
+            };
+            if let Some(value) = value {
+                summary.insert(key.to_owned(), value);
+            }
+        }
+        Some(Value::Object(summary))
     }
 
     fn item_visible(&self, id: &str) -> bool {

@@ -120,6 +120,10 @@ pub enum EventPayload {
         event: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// What the event adds: `rejection_info`, `other_info` (pauses) or
+        /// `disable_info`, as members of an object.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        info: Option<Value>,
     },
     /// A message a business onboarded from the WhatsApp Business app sent
     /// from the app or a companion (`smb_message_echoes`).

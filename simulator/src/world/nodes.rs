@@ -307,6 +307,37 @@ impl<'w> Fields<'w> {
 }
 
 impl Sandbox {
+    /// Fields of a node whose value depends on the token asking: a Page's
+    /// own `access_token`; the app in a WhatsApp node's `health_status` and
+    /// a number's `webhook_configuration`. Only the ones in `wanted`.
+    pub fn viewer_fields(
+        &self,
+        id: &str,
+        wanted: &[&str],
+        token: &AccessToken,
+    ) -> Vec<(&'static str, Value)> {
+        match self.node_kind(id) {
+            Some(NodeKind::Page) => pages::nodes::viewer_fields(self, id, wanted, token),
+            Some(
+                kind @ (NodeKind::WhatsappBusinessAccount
+                | NodeKind::PhoneNumber
+                | NodeKind::MessageTemplate),
+            ) => whatsapp::nodes::viewer_fields(self, kind, id, wanted, &token.app_id),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A member of a list edge's `summary` beyond `total_count` (the
+    /// template list's counts and limit), if the edge has it.
+    pub fn edge_summary(&self, id: &str, edge: &str, key: &str) -> Option<Value> {
+        match (self.node_kind(id)?, edge) {
+            (NodeKind::WhatsappBusinessAccount, "message_templates") => {
+                whatsapp::templates::summary::template_summary(self, id, key)
+            }
+            _ => None,
+        }
+    }
+
     pub fn node_kind(&self, id: &str) -> Option<NodeKind> {
         self.registry.get(id).copied()
     }

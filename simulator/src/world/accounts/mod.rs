@@ -5,6 +5,7 @@
 pub mod fixture;
 pub mod nodes;
 pub mod people;
+pub mod uploads;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,9 @@ pub struct AccountsState {
     pub businesses: BTreeMap<String, Business>,
     pub system_users: BTreeMap<String, SystemUser>,
     pub apps: BTreeMap<String, App>,
+    /// Resumable upload sessions of the apps.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub uploads: uploads::Uploads,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -42,6 +42,15 @@ pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
         "follows_count",
         "media_count",
         "profile_picture_url",
+        "has_profile_pic",
+        "is_published",
+        "legacy_instagram_user_id",
+        "shopping_product_tag_eligibility",
+        // Set only for accounts owned by a business portfolio, or onboarded
+        // to Instagram Shopping. (`business_discovery`, `mentioned_comment`,
+        // `mentioned_media` and `collaborative_media_search` need arguments.)
+        "owner_business",
+        "shopping_review_status",
     ],
     default_fields: &["id"],
     edges: &[
@@ -99,6 +108,10 @@ pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
             .put("follows_count", || ig.follows_count)
             .put("media_count", || ig.media_count)
             .put("profile_picture_url", || profile_picture(id))
+            .put("has_profile_pic", || true)
+            .put("is_published", || true)
+            .put("legacy_instagram_user_id", || ig.ig_id.clone())
+            .put("shopping_product_tag_eligibility", || false)
             .done()
     },
 };

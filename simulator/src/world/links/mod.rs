@@ -9,6 +9,7 @@
 //! another: they meet here.
 
 pub mod accounts_center;
+pub mod business_fields;
 pub mod cross_app;
 pub mod instagram_page;
 pub mod instagram_whatsapp;

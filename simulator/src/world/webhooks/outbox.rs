@@ -254,17 +254,20 @@ impl Sandbox {
             let Some(waba) = self.whatsapp.wabas.get(&change.entry_id) else {
                 return vec![];
             };
+            let phone_number_id = change.value["metadata"]["phone_number_id"].as_str();
             return waba
                 .subscribed_apps
                 .iter()
                 .filter_map(|s| {
                     let app = self.subscription_for(&s.app_id, change.object, &change.field)?;
-                    Some((
-                        s.app_id.clone(),
-                        s.override_callback_uri
-                            .clone()
-                            .unwrap_or_else(|| app.callback_url.clone()),
-                    ))
+                    let url = self.whatsapp_callback(
+                        &s.app_id,
+                        &waba.id,
+                        phone_number_id,
+                        &change.field,
+                        &app.callback_url,
+                    );
+                    Some((s.app_id.clone(), url))
                 })
                 .collect();
         }

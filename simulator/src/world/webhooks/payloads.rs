@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::world::events::{Event, EventPayload, StatusError};
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::inbound_media::webhook_media_url;
 use crate::world::whatsapp::messaging::MessageStatus;
 
 /// One change for one entry: what a delivery carries (possibly batched).
@@ -133,6 +134,12 @@ impl Sandbox {
                     for (key, value) in fields {
                         item.insert(key.clone(), value.clone());
                     }
+                }
+                let kind = message["type"].as_str().unwrap_or_default();
+                if let Some(url) = webhook_media_url(self, message, event.time)
+                    && let Some(Value::Object(media)) = item.get_mut(kind)
+                {
+                    media.insert("url".into(), json!(url));
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 if message.get("type").and_then(Value::as_str) != Some("system") {
@@ -259,8 +266,9 @@ impl Sandbox {
                 category,
                 event: what,
                 reason,
+                info,
             } => {
-                let value = json!({
+                let mut value = json!({
                     "event": what,
                     "message_template_id": template_id.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(template_id)),
                     "message_template_name": name,
@@ -268,6 +276,9 @@ impl Sandbox {
                     "message_template_category": category,
                     "reason": reason,
                 });
+                if let (Some(Value::Object(extra)), Value::Object(members)) = (info, &mut value) {
+                    members.extend(extra.clone());
+                }
                 Some(Change {
                     object: WebhookObject::WhatsappBusinessAccount,
                     entry_id: waba_id.clone(),
