@@ -12,6 +12,7 @@ use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::listing::{Listing, views};
 use super::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -88,10 +89,20 @@ async fn start(SimSandbox(shared): SimSandbox, SimJson(request): SimJson<Start>)
     answer(&sandbox, &id, StatusCode::CREATED)
 }
 
-async fn list(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    let data: Vec<Value> = sandbox.links.accounts_center.values().map(view).collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+async fn list(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| sandbox.links.accounts_center.keys().cloned().collect(),
+        |sandbox, id| {
+            sandbox
+                .links
+                .accounts_center
+                .get(id)
+                .map_or(Value::Null, view)
+        },
+    )
 }
 
 async fn read(

@@ -5,13 +5,13 @@
 //! link's sync, permissions and settings allow.
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::messages::sender;
 use super::users::known_user;
-use crate::api::control::{Answer, SimPath, SimSandbox, ok};
+use crate::api::control::listing::{Listing, Start, built};
+use crate::api::control::{Answer, SimPath, SimSandbox};
 use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 
@@ -25,7 +25,9 @@ pub fn routes() -> Router<AppState> {
 async fn contacts(
     SimSandbox(shared): SimSandbox,
     SimPath((_, user_id)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
+    listing.only(&[])?;
     let sandbox = lock(&shared);
     known_user(&sandbox, &user_id)?;
     let data: Vec<Value> = sandbox
@@ -36,13 +38,16 @@ async fn contacts(
                     "platform": contact.platform })
         })
         .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+    drop(sandbox);
+    built(&listing, data, Start::First)
 }
 
 async fn notifications(
     SimSandbox(shared): SimSandbox,
     SimPath((_, user_id)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
+    listing.only(&[])?;
     let sandbox = lock(&shared);
     known_user(&sandbox, &user_id)?;
     let data: Vec<Value> = sandbox
@@ -53,5 +58,6 @@ async fn notifications(
                     "time_ms": n.time_ms, "iso": iso8601(n.time_ms / 1000) })
         })
         .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+    drop(sandbox);
+    built(&listing, data, Start::Newest)
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::users::known_user;
+use crate::api::control::listing::{Listing, Start, built};
 use crate::api::control::person_message::{
     MESSENGER_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
@@ -250,10 +251,14 @@ fn unified_inbox(sandbox: &Sandbox, user_path: &str, user_id: &str) -> Vec<Value
 async fn inbox(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, user_id)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
-    let sandbox = lock(&shared);
-    known_user(&sandbox, &user_id)?;
-    let user_path = format!("/_sim/sandboxes/{sid}/facebook/users/{user_id}");
-    let data = unified_inbox(&sandbox, &user_path, &user_id);
-    ok(StatusCode::OK, json!({ "data": data }))
+    listing.only(&[])?;
+    let data = {
+        let sandbox = lock(&shared);
+        known_user(&sandbox, &user_id)?;
+        let user_path = format!("/_sim/sandboxes/{sid}/facebook/users/{user_id}");
+        unified_inbox(&sandbox, &user_path, &user_id)
+    };
+    built(&listing, data, Start::Newest)
 }

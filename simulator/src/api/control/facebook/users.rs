@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use crate::api::control::listing::{Listing, views};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -65,10 +66,20 @@ async fn create(
     ok(StatusCode::CREATED, user_view(known_user(&sandbox, &id)?))
 }
 
-async fn list(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    let data: Vec<Value> = sandbox.accounts.users.values().map(user_view).collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+async fn list(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| sandbox.accounts.users.keys().cloned().collect(),
+        |sandbox, id| {
+            sandbox
+                .accounts
+                .users
+                .get(id)
+                .map_or(Value::Null, user_view)
+        },
+    )
 }
 
 async fn read(

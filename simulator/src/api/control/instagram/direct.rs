@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::users::known_account;
 use crate::api::control::directory::instagram_view;
 use crate::api::control::facebook::{Reaction, inbox_entry};
+use crate::api::control::listing::{Listing, Start, built};
 use crate::api::control::person_message::{
     INSTAGRAM_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
@@ -131,12 +132,16 @@ fn instagram_inbox(sandbox: &Sandbox, user_path: &str, ig_id: &str) -> Vec<Value
 async fn inbox(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, ig_id)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
-    let sandbox = lock(&shared);
-    known_account(&sandbox, &ig_id)?;
-    let user_path = format!("/_sim/sandboxes/{sid}/instagram/users/{ig_id}");
-    let data = instagram_inbox(&sandbox, &user_path, &ig_id);
-    ok(StatusCode::OK, json!({ "data": data }))
+    listing.only(&[])?;
+    let data = {
+        let sandbox = lock(&shared);
+        known_account(&sandbox, &ig_id)?;
+        let user_path = format!("/_sim/sandboxes/{sid}/instagram/users/{ig_id}");
+        instagram_inbox(&sandbox, &user_path, &ig_id)
+    };
+    built(&listing, data, Start::Newest)
 }
 
 async fn post_media(

@@ -6,9 +6,10 @@
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api::control::directory::instagram_view;
+use crate::api::control::listing::{Listing, views};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -49,15 +50,17 @@ async fn create(
     )
 }
 
-async fn list(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    let data: Vec<Value> = sandbox
-        .instagram
-        .accounts
-        .values()
-        .map(instagram_view)
-        .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+async fn list(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| sandbox.instagram.accounts.keys().cloned().collect(),
+        |sandbox, id| {
+            let accounts = &sandbox.instagram.accounts;
+            accounts.get(id).map_or(Value::Null, instagram_view)
+        },
+    )
 }
 
 async fn read(
