@@ -7,6 +7,7 @@ pub mod block_users;
 pub mod commerce;
 pub mod compliance;
 pub mod contact_book;
+pub mod derived_nodes;
 pub mod encryption;
 pub mod flow_lifecycle;
 pub mod flows;

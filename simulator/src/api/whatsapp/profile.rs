@@ -9,9 +9,12 @@ use crate::api::error::GraphError;
 use crate::api::fields::parse_fields;
 use crate::api::routes::{Operation, success};
 use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
+use crate::world::whatsapp::derived_nodes::profile_id;
 use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
 
-const PROFILE_FIELDS: [&str; 7] = [
+const PROFILE_FIELDS: [&str; 9] = [
+    "id",
+    "messaging_product",
     "about",
     "address",
     "description",
@@ -49,6 +52,9 @@ pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
         {
             element.insert(name.into(), value);
         }
+    }
+    if selection.iter().flatten().any(|f| f.name == "id") {
+        element.insert("id".into(), json!(profile_id(phone_number_id)));
     }
     Ok(json!({ "data": [element] }))
 }

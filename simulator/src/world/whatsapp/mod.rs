@@ -13,6 +13,7 @@ pub mod callbacks;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod derived_nodes;
 pub mod encryption;
 pub mod fixture;
 pub mod flow_lifecycle;
