@@ -514,6 +514,48 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         .await,
     );
 
+    // The profile and the bot as objects of their own.
+    let profile_id = sim
+        .get_as(
+            token,
+            &format!("/{V}/{phone}/whatsapp_business_profile?fields=id"),
+        )
+        .await
+        .json["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let profile_node = "/{Version}/{WhatsApp-Business-Profile-ID}";
+    record(
+        profile_node,
+        "get",
+        sim.get_as(token, &format!("/{V}/{profile_id}")).await,
+    );
+    record(
+        profile_node,
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{profile_id}"))
+                .json(&json!({"messaging_product": "whatsapp", "about": "Conformance"})),
+        )
+        .await,
+    );
+    let bot_id = sim
+        .get_as(
+            token,
+            &format!("/{V}/{phone}?fields=conversational_automation"),
+        )
+        .await
+        .json["conversational_automation"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    record(
+        "/{Version}/{WABA-Bot-ID}",
+        "get",
+        sim.get_as(token, &format!("/{V}/{bot_id}")).await,
+    );
+
     // Settings and webhook subscriptions.
     record(
         "/{Version}/{Phone-Number-ID}/settings",

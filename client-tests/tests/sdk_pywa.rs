@@ -244,7 +244,10 @@ fn check_account(sandbox: &Sandbox, steps: &Steps, receiver: &Receiver, callback
         callback_url
     );
     let bot = &number["conversational_automation"]["id"];
-    assert!(bot.as_str().is_some_and(|id| id != phone(sandbox)), "the bot's own id: {bot}");
+    assert!(
+        bot.as_str().is_some_and(|id| id != phone(sandbox)),
+        "the bot's own id: {bot}"
+    );
     assert_eq!(number["search_visibility"], "VISIBLE");
     assert_eq!(
         steps.result("delete_phone_callback_url"),

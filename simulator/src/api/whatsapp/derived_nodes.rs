@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{history, profile};
 use crate::api::error::GraphError;
+use crate::api::fields::parse_known_fields;
 use crate::api::request::GraphRequest;
 use crate::api::routes::Operation;
 use crate::api::versions::Version;
@@ -15,6 +16,9 @@ use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::derived_nodes::{DerivedNode, profile_id};
 
 const MANAGEMENT: &str = "whatsapp_business_management";
+
+/// The fields of Meta's `WhatsAppBusinessBot` node.
+const BOT_FIELDS: [&str; 4] = ["id", "prompts", "commands", "enable_welcome_message"];
 
 /// The token may manage the number's WABA (else the object is invisible).
 fn check_management(
@@ -69,9 +73,24 @@ pub fn dispatch(
         }
         (DerivedNode::Bot(phone), []) if method == "GET" => {
             check_management(sandbox, token, &phone, id, method)?;
-            Ok(sandbox.automation_json(&phone))
+            bot(sandbox, request, &phone)
         }
         (_, []) => Err(GraphError::unsupported(method, id)),
         (_, _) => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
     }
+}
+
+/// `GET /{bot-id}`: the conversational components, narrowed to `fields`
+/// (the `id` always answers, as on every node).
+fn bot(sandbox: &Sandbox, request: &GraphRequest, phone: &str) -> Result<Value, GraphError> {
+    let selection = parse_known_fields(
+        &request.param_str("fields").unwrap_or_default(),
+        &BOT_FIELDS,
+        "WhatsAppBusinessBot",
+    )?;
+    let mut answer = sandbox.automation_json(phone);
+    if let (Some(fields), Some(object)) = (selection, answer.as_object_mut()) {
+        object.retain(|name, _| name == "id" || fields.iter().any(|f| &f.name == name));
+    }
+    Ok(answer)
 }
