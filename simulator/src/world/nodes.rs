@@ -137,6 +137,7 @@ node_kinds! {
     MessageTemplate => whatsapp::nodes::MESSAGE_TEMPLATE,
     Media => whatsapp::nodes::MEDIA,
     Flow => whatsapp::nodes::FLOW,
+    WhatsappGroup => whatsapp::nodes::GROUP,
 }
 
 impl NodeKind {

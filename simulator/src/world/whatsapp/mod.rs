@@ -19,6 +19,7 @@ pub mod fixture;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod groups;
 pub mod health;
 pub mod history;
 pub mod identity;
@@ -115,4 +116,7 @@ pub struct WhatsappState {
     /// Marketing templates each consumer received lately (frequency capping).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub marketing_received: frequency_cap::MarketingDeliveries,
+    /// The groups of every number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: groups::Groups,
 }

@@ -589,3 +589,56 @@ pub fn viewer_fields(
     }
     out
 }
+
+/// A WhatsApp group (`GET /{group-id}`): read with the messaging scope, as
+/// the WABA of its business number.
+pub static GROUP: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppGroup",
+    id_shape: ("120363", 18),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: GROUP_FIELDS,
+    default_fields: GROUP_FIELDS,
+    edges: &[],
+    access: NodeAccess {
+        read_scope: Some("whatsapp_business_messaging"),
+        permission_target: |sandbox, id| owner(&sandbox.whatsapp.groups, id, |g| &g.waba_id),
+        ..NodeAccess::OPEN
+    },
+    view: group_view,
+};
+
+/// Every field of Meta's group info.
+const GROUP_FIELDS: &[&str] = &[
+    "id",
+    "messaging_product",
+    "subject",
+    "description",
+    "join_approval_mode",
+    "suspended",
+    "creation_timestamp",
+    "participants",
+    "total_participant_count",
+];
+
+fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let group = sandbox.whatsapp.groups.get(id)?;
+    Fields::new(id, wanted)
+        .put("messaging_product", || "whatsapp")
+        .put("subject", || group.subject.clone())
+        .put_opt("description", || group.description.clone())
+        .put("join_approval_mode", || group.join_approval_mode.clone())
+        .put("suspended", || false)
+        .put("creation_timestamp", || group.created_at)
+        .put("participants", || {
+            json!(
+                group
+                    .participants
+                    .iter()
+                    .map(|wa_id| json!({ "wa_id": wa_id }))
+                    .collect::<Vec<_>>()
+            )
+        })
+        .put("total_participant_count", || group.participants.len())
+        .done()
+}

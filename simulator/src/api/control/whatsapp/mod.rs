@@ -1,12 +1,14 @@
 //! WhatsApp's control routes: consumers and what they do, a consumer's
 //! chats as their phone shows them, the phones' SMS inboxes, the WhatsApp
 //! Business app's profile screen, template review, a WABA's billing, the
-//! review of an Official Business Account application.
+//! review of an Official Business Account application, consumers joining
+//! and leaving groups.
 
 mod billing;
 mod business_app;
 mod chats;
 mod consumers;
+mod groups;
 mod oba;
 mod phones;
 mod templates;
@@ -23,4 +25,5 @@ pub fn routes() -> Router<AppState> {
         .merge(chats::routes())
         .merge(billing::routes())
         .merge(oba::routes())
+        .merge(groups::routes())
 }
