@@ -51,6 +51,7 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
     (NodeKind::Media, Expect::AllBut(&[])),
     (NodeKind::Flow, Expect::AllBut(&[])),
     (NodeKind::WhatsappGroup, Expect::AllBut(&[])),
+    (NodeKind::PreverifiedPhoneNumber, Expect::AllBut(&[])),
     (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.
@@ -148,7 +149,7 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// can set one: a media upload, a Flow with an endpoint, a template with a
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
-/// group with a description.
+/// group with a description, a pre-verified number.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     upload_media(sim, sandbox, "image/png", b"\x89PNG fields").await;
     post(
@@ -156,6 +157,13 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         sandbox,
         &format!("/{}/groups", phone(sandbox)),
         json!({ "messaging_product": "whatsapp", "subject": "Fields", "description": "Every field" }),
+    )
+    .await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/add_phone_numbers", sandbox.id_of("business")),
+        json!({ "phone_number": "+1 555 010 4545" }),
     )
     .await;
     let waba = sandbox.id_of("waba");

@@ -5,26 +5,11 @@
 //! deletes the group; each change sends Meta's group webhooks, and bad input
 //! gets Meta's errors without changing anything.
 
+use client_tests::business::{call_manager as call, get as read};
 use client_tests::receiver::*;
 use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
 use reqwest::Method;
-
-async fn call(sim: &Sim, sandbox: &Sandbox, method: Method, path: &str, body: Value) -> Reply {
-    let request = sim
-        .request(method, &format!("/{V}{path}"))
-        .bearer_auth(sandbox.token(MANAGER));
-    let request = if body.is_null() {
-        request
-    } else {
-        request.json(&body)
-    };
-    sim.send(request).await
-}
-
-async fn read(sim: &Sim, sandbox: &Sandbox, path: &str) -> Reply {
-    call(sim, sandbox, Method::GET, path, Value::Null).await
-}
 
 /// Create a group; its id (read back from the number's list) and request id.
 async fn create(sim: &Sim, sandbox: &Sandbox, subject: &str, mode: &str) -> (String, String) {

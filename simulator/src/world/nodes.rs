@@ -138,6 +138,7 @@ node_kinds! {
     Media => whatsapp::nodes::MEDIA,
     Flow => whatsapp::nodes::FLOW,
     WhatsappGroup => whatsapp::nodes::GROUP,
+    PreverifiedPhoneNumber => whatsapp::nodes::PREVERIFIED_NUMBER,
 }
 
 impl NodeKind {

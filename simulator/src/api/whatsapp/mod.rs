@@ -19,6 +19,7 @@ pub mod message_checks;
 pub mod messages;
 pub mod oba;
 pub mod phone_number;
+pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
 pub mod registration;

@@ -5,8 +5,8 @@
 
 use super::{
     automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
-    groups, history, media, messages, oba, phone_number, profile, qr_codes, registration, settings,
-    subscriptions, templates, waba, waba_admin,
+    groups, history, media, messages, oba, phone_number, preverified, profile, qr_codes,
+    registration, settings, subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -18,9 +18,34 @@ const TEMPLATE: NodeKind = NodeKind::MessageTemplate;
 const MEDIA: NodeKind = NodeKind::Media;
 const FLOW: NodeKind = NodeKind::Flow;
 const GROUP: NodeKind = NodeKind::WhatsappGroup;
+const BUSINESS: NodeKind = NodeKind::Business;
+const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
+const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
 pub const ROUTES: &[Route] = &[
+    Route::new(BUSINESS, Some("add_phone_numbers"), Post, preverified::add)
+        .access(BUSINESS_MANAGEMENT),
+    Route::new(
+        BUSINESS,
+        Some("share_preverified_numbers"),
+        Post,
+        preverified::share,
+    )
+    .access(BUSINESS_MANAGEMENT),
+    Route::new(PREVERIFIED, None, Delete, preverified::delete),
+    Route::new(
+        PREVERIFIED,
+        Some("request_code"),
+        Post,
+        preverified::request_code,
+    ),
+    Route::new(
+        PREVERIFIED,
+        Some("verify_code"),
+        Post,
+        preverified::verify_code,
+    ),
     Route::new(PHONE, Some("groups"), Post, groups::create).access(MESSAGING),
     Route::new(PHONE, Some("groups"), Get, groups::list).access(MESSAGING),
     Route::new(GROUP, None, Post, groups::update).access(MESSAGING),

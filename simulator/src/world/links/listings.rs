@@ -1,6 +1,7 @@
 //! List edges on one product's nodes whose items are another product's:
 //! the Pages a Facebook user has a role on (`/me/accounts`), and the
-//! WhatsApp Business Accounts a business portfolio owns.
+//! WhatsApp Business Accounts and pre-verified numbers a business
+//! portfolio owns.
 
 use serde_json::json;
 
@@ -35,4 +36,20 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
     items_where(&sandbox.whatsapp.wabas, |waba| {
         waba.business_id == business_id
     })
+}
+
+/// `/{business-id}/preverified_numbers`, oldest first.
+pub fn business_preverified_numbers(
+    sandbox: &Sandbox,
+    business_id: &str,
+    _: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    let mut numbers: Vec<_> = sandbox
+        .whatsapp
+        .preverified
+        .values()
+        .filter(|n| n.business_id == business_id)
+        .collect();
+    numbers.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    numbers.iter().map(|n| EdgeItem::plain(&n.id)).collect()
 }

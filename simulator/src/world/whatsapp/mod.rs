@@ -31,6 +31,7 @@ pub mod nodes;
 pub mod oba;
 pub mod official;
 pub mod portfolio;
+pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
 pub mod registration;
@@ -119,4 +120,7 @@ pub struct WhatsappState {
     /// The groups of every number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: groups::Groups,
+    /// Pre-verified numbers of every business portfolio.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub preverified: preverified::PreverifiedNumbers,
 }
