@@ -315,6 +315,9 @@ async fn meta_limits_are_errors_that_change_nothing() {
     let empty = json!({ "messaging_product": "whatsapp" });
     let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), empty).await;
     reply.assert_error(400, 100, None, "OAuthException");
+    let photo = json!({ "messaging_product": "whatsapp", "subject": "Photo", "profile_picture_file": "a.jpg" });
+    let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), photo).await;
+    reply.assert_error(400, 100, None, "OAuthException");
     let mode =
         json!({ "messaging_product": "whatsapp", "join_approval_mode": "approval_required" });
     let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), mode).await;

@@ -73,6 +73,11 @@ pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
 
 pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
     require_whatsapp_product(op.request)?;
+    if !op.request.files.is_empty() || op.request.param("profile_picture_file").is_some() {
+        return Err(GraphError::invalid_parameter(
+            "metasim does not take group photos: update the subject or description",
+        ));
+    }
     let mut update = settings(op.request);
     if update.join_approval_mode.take().is_some() {
         return Err(GraphError::invalid_parameter(
