@@ -32,6 +32,18 @@ pub async fn call_as(
     sim.send(request).await
 }
 
+/// A versioned call as the manager; a `Value::Null` body sends none.
+pub async fn call_manager(
+    sim: &Sim,
+    sandbox: &Sandbox,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> Reply {
+    let body = (!body.is_null()).then_some(body);
+    call_as(sim, sandbox.token(MANAGER), method, path, body.as_ref()).await
+}
+
 /// `GET /{V}{path}` as the manager.
 pub async fn get(sim: &Sim, sandbox: &Sandbox, path: &str) -> Reply {
     call_as(sim, sandbox.token(MANAGER), Method::GET, path, None).await

@@ -39,6 +39,18 @@ pub fn two_waba_fixture() -> Value {
     fixture
 }
 
+/// The demo fixture with a second business portfolio, `partner` ("Partner
+/// Co"), owned by the demo's owner.
+pub fn partner_fixture() -> Value {
+    let mut fixture = crate::demo_fixture();
+    let owner = fixture["businesses"][0]["owner"].clone();
+    fixture["businesses"]
+        .as_array_mut()
+        .expect("businesses")
+        .push(json!({ "handle": "partner", "name": "Partner Co", "owner": owner }));
+    fixture
+}
+
 /// The id of the demo's marketing template, `spring_sale`.
 pub async fn spring_sale(sim: &Sim, sandbox: &Sandbox) -> String {
     let listed = sim

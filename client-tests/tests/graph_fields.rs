@@ -50,6 +50,8 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
     ),
     (NodeKind::Media, Expect::AllBut(&[])),
     (NodeKind::Flow, Expect::AllBut(&[])),
+    (NodeKind::WhatsappGroup, Expect::AllBut(&[])),
+    (NodeKind::PreverifiedPhoneNumber, Expect::AllBut(&[])),
     (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.
@@ -146,9 +148,24 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// Give every kind a node, and the optional fields a value where the API
 /// can set one: a media upload, a Flow with an endpoint, a template with a
 /// time-to-live and creative optimisations whose category then changed, a
-/// WABA with a purchase order number, the number linked to the Page.
+/// WABA with a purchase order number, the number linked to the Page, a
+/// group with a description, a pre-verified number.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     upload_media(sim, sandbox, "image/png", b"\x89PNG fields").await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/groups", phone(sandbox)),
+        json!({ "messaging_product": "whatsapp", "subject": "Fields", "description": "Every field" }),
+    )
+    .await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/add_phone_numbers", sandbox.id_of("business")),
+        json!({ "phone_number": "+1 555 010 4545" }),
+    )
+    .await;
     let waba = sandbox.id_of("waba");
     let spec = json!({ "creative_features_spec": [{ "key": "image_brightness_and_contrast", "value": "OPT_IN" }] });
     post(

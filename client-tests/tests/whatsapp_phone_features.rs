@@ -154,9 +154,14 @@ async fn components_commerce_compliance_and_key() {
             &format!("/{V}/{}?fields=conversational_automation", phone(&sandbox)),
         )
         .await;
+    let bot = number.ok()["conversational_automation"]["id"].clone();
+    assert!(
+        bot.as_str().is_some_and(|id| id != phone(&sandbox)),
+        "the bot's own id: {bot}"
+    );
     assert_eq!(
         number.ok()["conversational_automation"],
-        json!({ "id": phone(&sandbox), "enable_welcome_message": true, "prompts": ["Track my order", "Opening hours"],
+        json!({ "id": bot, "enable_welcome_message": true, "prompts": ["Track my order", "Opening hours"],
                 "commands": [{ "command_name": "help", "command_description": "Get help" }] })
     );
     let too_long = call(

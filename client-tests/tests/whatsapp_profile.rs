@@ -444,3 +444,80 @@ async fn messaging_product_is_required_and_the_management_scope_too() {
     let anonymous = sim.get(&format!("/{V}{path}")).await;
     anonymous.assert_error(401, 104, None, "OAuthException");
 }
+
+#[tokio::test]
+async fn the_profile_and_the_bot_are_objects_of_their_own() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(8).await;
+    let listed = profile_of(
+        &get(
+            &sim,
+            &sandbox,
+            &format!("{}?fields=id,about", profile_path(&sandbox)),
+        )
+        .await,
+    );
+    let profile_id = listed["id"].as_str().expect("the profile's id").to_owned();
+    assert_ne!(profile_id, sandbox.id_of("phone_number"));
+    let mut flat = demo_profile();
+    flat["id"] = json!(profile_id);
+    let read = get(&sim, &sandbox, &format!("/{profile_id}")).await;
+    assert_eq!(read.ok(), &flat);
+    let changed = post(
+        &sim,
+        &sandbox,
+        &format!("/{profile_id}"),
+        &json!({ "messaging_product": "whatsapp", "about": "Now open on Sundays" }),
+    )
+    .await;
+    assert_success(&changed);
+    assert_eq!(
+        profile(&sim, &sandbox).await["about"],
+        "Now open on Sundays"
+    );
+
+    let phone_id = sandbox.id_of("phone_number");
+    let number = get(
+        &sim,
+        &sandbox,
+        &format!("/{phone_id}?fields=conversational_automation"),
+    )
+    .await;
+    let automation = number.ok()["conversational_automation"].clone();
+    let bot_id = automation["id"].as_str().expect("the bot's id").to_owned();
+    assert_ne!(bot_id, phone_id);
+    assert_eq!(
+        get(&sim, &sandbox, &format!("/{bot_id}")).await.ok(),
+        &automation
+    );
+    let narrowed = get(
+        &sim,
+        &sandbox,
+        &format!("/{bot_id}?fields=enable_welcome_message"),
+    )
+    .await;
+    let welcome = automation["enable_welcome_message"].clone();
+    assert_eq!(
+        narrowed.ok(),
+        &json!({ "id": bot_id, "enable_welcome_message": welcome })
+    );
+    let unknown = get(&sim, &sandbox, &format!("/{bot_id}?fields=name")).await;
+    unknown.assert_error(400, 100, None, "OAuthException");
+    let deleted = call_as(
+        &sim,
+        sandbox.token(MANAGER),
+        Method::DELETE,
+        &format!("/{bot_id}"),
+        None,
+    )
+    .await;
+    deleted.assert_error(400, 100, Some(33), "GraphMethodException");
+    let edge = get(&sim, &sandbox, &format!("/{bot_id}/prompts")).await;
+    edge.assert_error(400, 2500, None, "OAuthException");
+
+    let sender = add_token(&sim, &sandbox, "sender", &["whatsapp_business_messaging"]).await;
+    for id in [&profile_id, &bot_id] {
+        let hidden = call_as(&sim, &sender, Method::GET, &format!("/{id}"), None).await;
+        hidden.assert_error(400, 100, Some(33), "GraphMethodException");
+    }
+}

@@ -189,6 +189,24 @@ pub fn parse_fields(text: &str) -> Result<Option<Vec<FieldSelection>>, GraphErro
     Ok(Some(fields))
 }
 
+/// Parse a `fields` parameter for a node whose fields are a fixed list:
+/// a name outside it is Meta's `nonexisting field` error.
+pub fn parse_known_fields(
+    text: &str,
+    known: &[&str],
+    node_type: &str,
+) -> Result<Option<Vec<FieldSelection>>, GraphError> {
+    let selection = parse_fields(text)?;
+    if let Some(unknown) = selection
+        .iter()
+        .flatten()
+        .find(|f| !known.contains(&f.name.as_str()))
+    {
+        return Err(GraphError::nonexisting_field(&unknown.name, node_type));
+    }
+    Ok(selection)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use super::render::{LinkBase, Renderer};
 use super::request::{GraphRequest, TokenSource};
 use super::routes;
 use super::versions::{Version, VersionPolicy};
-use super::whatsapp::history;
+use super::whatsapp::derived_nodes;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::Product;
 use crate::world::sandbox::Sandbox;
@@ -189,13 +189,19 @@ fn dispatch(
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
     }
-    // A message history id is derived from its message, never registered.
-    if method == "GET"
-        && rest == ["events"]
-        && sandbox.node_kind(node).is_none()
-        && sandbox.message_of_history(node).is_some()
+    // Objects whose ids are derived from a number or a message, never registered.
+    if sandbox.node_kind(node).is_none()
+        && let Some(derived) = sandbox.derived_node(node)
     {
-        return history::events(sandbox, call.request, token, node);
+        return derived_nodes::dispatch(
+            sandbox,
+            call.request,
+            token,
+            call.version,
+            node,
+            derived,
+            rest,
+        );
     }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox

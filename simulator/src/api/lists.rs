@@ -17,6 +17,25 @@ pub fn paged(
     keys: &[String],
     item: impl Fn(&str) -> Value,
 ) -> Result<Value, GraphError> {
+    let (range, paging) = page_window(op, edge, keys)?;
+    let mut out = Map::new();
+    out.insert(
+        "data".into(),
+        Value::Array(keys[range].iter().map(|key| item(key)).collect()),
+    );
+    if let Some(paging) = paging {
+        out.insert("paging".into(), paging);
+    }
+    Ok(json!(out))
+}
+
+/// The request's page of `keys`: which of them, and the `paging` object
+/// (none for an empty page) with links back to `/{node}/{edge}`.
+pub fn page_window(
+    op: &Operation<'_>,
+    edge: &str,
+    keys: &[String],
+) -> Result<(std::ops::Range<usize>, Option<Value>), GraphError> {
     let request = op.request;
     let page = PageRequest::parse(
         request.param_str("limit"),
@@ -26,28 +45,26 @@ pub fn paged(
     let ids: Vec<&str> = keys.iter().map(String::as_str).collect();
     let window = slice(&ids, &page)?;
     let chosen = &ids[window.range.clone()];
-    let mut out = Map::new();
-    out.insert(
-        "data".into(),
-        Value::Array(chosen.iter().map(|key| item(key)).collect()),
-    );
-    if let (Some(first), Some(last)) = (chosen.first(), chosen.last()) {
-        let link = |key: &str, cursor: &str| {
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            if let Some(fields) = request.param_str("fields") {
-                query.append_pair("fields", &fields);
-            }
-            query.append_pair("limit", &window.limit.to_string());
-            query.append_pair(key, cursor);
-            format!(
-                "{}/{}/{}/{edge}?{}",
-                request.base_url,
-                op.version,
-                op.id,
-                query.finish()
-            )
-        };
-        out.insert("paging".into(), paging_object(first, last, &window, &link));
-    }
-    Ok(json!(out))
+    let paging = match (chosen.first(), chosen.last()) {
+        (Some(first), Some(last)) => {
+            let link = |key: &str, cursor: &str| {
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                if let Some(fields) = request.param_str("fields") {
+                    query.append_pair("fields", &fields);
+                }
+                query.append_pair("limit", &window.limit.to_string());
+                query.append_pair(key, cursor);
+                format!(
+                    "{}/{}/{}/{edge}?{}",
+                    request.base_url,
+                    op.version,
+                    op.id,
+                    query.finish()
+                )
+            };
+            Some(paging_object(first, last, &window, &link))
+        }
+        _ => None,
+    };
+    Ok((window.range, paging))
 }

@@ -108,6 +108,15 @@ pub enum EventPayload {
         field: String,
         value: Value,
     },
+    /// A change to a WhatsApp group of a business number: `field` is
+    /// `group_lifecycle_update`, `group_participants_update` or
+    /// `group_settings_update`; `group` is the `groups[]` item.
+    WhatsappGroup {
+        waba_id: String,
+        phone_number_id: String,
+        field: String,
+        group: Value,
+    },
     /// A template's review outcome or lifecycle change
     /// (`message_template_status_update`).
     WhatsappTemplateStatus {

@@ -176,6 +176,12 @@ impl IdGenerator {
         self.base62(count, "opaque")
     }
 
+    /// An opaque base62 code of `len` characters (group invite codes,
+    /// asynchronous request ids), unique to `salt`.
+    pub fn opaque_code(&mut self, len: usize, salt: &str) -> String {
+        self.base62(len, salt)
+    }
+
     /// A numeric verification code with `len` digits (leading zeros allowed).
     pub fn code(&mut self, len: usize) -> String {
         self.digits(len)

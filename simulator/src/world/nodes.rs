@@ -154,6 +154,8 @@ node_kinds! {
     InstagramMessage => instagram::nodes::INSTAGRAM_MESSAGE,
     InstagramMedia => instagram::nodes::INSTAGRAM_MEDIA,
     InstagramComment => instagram::nodes::INSTAGRAM_COMMENT,
+    WhatsappGroup => whatsapp::nodes::GROUP,
+    PreverifiedPhoneNumber => whatsapp::nodes::PREVERIFIED_NUMBER,
 }
 
 impl NodeKind {

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::require_whatsapp_product;
+use super::{require_whatsapp_product, user_entries};
 use crate::api::error::GraphError;
 use crate::api::lists::paged;
 use crate::api::request::GraphRequest;
@@ -34,22 +34,7 @@ fn users(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
             "Too many users in one request: at most 1000.",
         ));
     }
-    entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            entry
-                .get("user")
-                .and_then(Value::as_str)
-                .filter(|user| !user.trim().is_empty())
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    GraphError::invalid_parameter(format!(
-                        "The parameter block_users[{i}]['user'] is required"
-                    ))
-                })
-        })
-        .collect()
+    user_entries("block_users", entries)
 }
 
 /// The answer: 200 when every user succeeded, Meta's 139100 otherwise.

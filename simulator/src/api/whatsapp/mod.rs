@@ -7,9 +7,11 @@ pub mod block_users;
 pub mod commerce;
 pub mod compliance;
 pub mod contact_book;
+pub mod derived_nodes;
 pub mod encryption;
 pub mod flow_lifecycle;
 pub mod flows;
+pub mod groups;
 pub mod history;
 pub mod media;
 pub mod media_download;
@@ -17,6 +19,7 @@ pub mod message_checks;
 pub mod messages;
 pub mod oba;
 pub mod phone_number;
+pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
 pub mod registration;
@@ -37,6 +40,27 @@ pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError
         .param_str(name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
+}
+
+/// The `user` of each `[{"user": …}]` entry of the list parameter `name`
+/// (block lists, group participants).
+pub fn user_entries(name: &str, entries: &[serde_json::Value]) -> Result<Vec<String>, GraphError> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            entry
+                .get("user")
+                .and_then(serde_json::Value::as_str)
+                .filter(|user| !user.trim().is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    GraphError::invalid_parameter(format!(
+                        "The parameter {name}[{i}]['user'] is required"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// An optional boolean parameter (`true`/`false`, as JSON or text).

@@ -6,12 +6,15 @@ use serde_json::{Map, Value, json};
 
 use super::require_whatsapp_product;
 use crate::api::error::GraphError;
-use crate::api::fields::parse_fields;
+use crate::api::fields::parse_known_fields;
 use crate::api::routes::{Operation, success};
 use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
+use crate::world::whatsapp::derived_nodes::profile_id;
 use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
 
-const PROFILE_FIELDS: [&str; 7] = [
+const PROFILE_FIELDS: [&str; 9] = [
+    "id",
+    "messaging_product",
     "about",
     "address",
     "description",
@@ -23,17 +26,11 @@ const PROFILE_FIELDS: [&str; 7] = [
 
 pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
-    let selection = parse_fields(&request.param_str("fields").unwrap_or_default())?;
-    if let Some(unknown) = selection
-        .iter()
-        .flatten()
-        .find(|f| !PROFILE_FIELDS.contains(&f.name.as_str()))
-    {
-        return Err(GraphError::nonexisting_field(
-            &unknown.name,
-            "WhatsAppBusinessProfile",
-        ));
-    }
+    let selection = parse_known_fields(
+        &request.param_str("fields").unwrap_or_default(),
+        &PROFILE_FIELDS,
+        "WhatsAppBusinessProfile",
+    )?;
     let profile = sandbox
         .whatsapp
         .phone_numbers
@@ -49,6 +46,9 @@ pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
         {
             element.insert(name.into(), value);
         }
+    }
+    if selection.iter().flatten().any(|f| f.name == "id") {
+        element.insert("id".into(), json!(profile_id(phone_number_id)));
     }
     Ok(json!({ "data": [element] }))
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::inbox::CodeMethod;
 use crate::world::whatsapp::registration::RegistrationError;
@@ -62,6 +63,17 @@ pub fn refusal(error: RegistrationError) -> GraphError {
     }
 }
 
+/// `code_method` (SMS or VOICE) and `language` of a `request_code` call.
+pub fn code_request(request: &GraphRequest) -> Result<(CodeMethod, String), GraphError> {
+    let method_text = required(request, "code_method")?;
+    let method = CodeMethod::parse(&method_text).ok_or_else(|| {
+        GraphError::invalid_parameter(format!(
+            "Param code_method must be one of {{SMS, VOICE}} - got \"{method_text}\"."
+        ))
+    })?;
+    Ok((method, required(request, "language")?))
+}
+
 pub fn add_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, waba_id) = (op.sandbox, op.request, op.id);
     let cc = required(request, "cc")?;
@@ -76,13 +88,7 @@ pub fn add_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
 /// `POST /{phone-number-id}`: the only field Meta lets you set here is the PIN.
 pub fn request_code(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, id) = (op.sandbox, op.request, op.id);
-    let method_text = required(request, "code_method")?;
-    let method = CodeMethod::parse(&method_text).ok_or_else(|| {
-        GraphError::invalid_parameter(format!(
-            "Param code_method must be one of {{SMS, VOICE}} - got \"{method_text}\"."
-        ))
-    })?;
-    let language = required(request, "language")?;
+    let (method, language) = code_request(request)?;
     sandbox
         .request_code(id, method, &language)
         .map_err(refusal)?;

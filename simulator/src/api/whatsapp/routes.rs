@@ -5,8 +5,8 @@
 
 use super::{
     automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
-    history, media, messages, oba, phone_number, profile, qr_codes, registration, settings,
-    smb_app_data, subscriptions, templates, waba, waba_admin,
+    groups, history, media, messages, oba, phone_number, preverified, profile, qr_codes,
+    registration, settings, smb_app_data, subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -17,9 +17,71 @@ const PHONE: NodeKind = NodeKind::PhoneNumber;
 const TEMPLATE: NodeKind = NodeKind::MessageTemplate;
 const MEDIA: NodeKind = NodeKind::Media;
 const FLOW: NodeKind = NodeKind::Flow;
+const GROUP: NodeKind = NodeKind::WhatsappGroup;
+const BUSINESS: NodeKind = NodeKind::Business;
+const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
+const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
 pub const ROUTES: &[Route] = &[
+    Route::new(BUSINESS, Some("add_phone_numbers"), Post, preverified::add)
+        .access(BUSINESS_MANAGEMENT),
+    Route::new(
+        BUSINESS,
+        Some("share_preverified_numbers"),
+        Post,
+        preverified::share,
+    )
+    .access(BUSINESS_MANAGEMENT),
+    Route::new(PREVERIFIED, None, Delete, preverified::delete),
+    Route::new(
+        PREVERIFIED,
+        Some("request_code"),
+        Post,
+        preverified::request_code,
+    ),
+    Route::new(
+        PREVERIFIED,
+        Some("verify_code"),
+        Post,
+        preverified::verify_code,
+    ),
+    Route::new(PHONE, Some("groups"), Post, groups::create).access(MESSAGING),
+    Route::new(PHONE, Some("groups"), Get, groups::list).access(MESSAGING),
+    Route::new(GROUP, None, Post, groups::update).access(MESSAGING),
+    Route::new(GROUP, None, Delete, groups::delete).access(MESSAGING),
+    Route::new(GROUP, Some("invite_link"), Get, groups::invite_link).access(MESSAGING),
+    Route::new(GROUP, Some("invite_link"), Post, groups::reset_invite_link).access(MESSAGING),
+    Route::new(
+        GROUP,
+        Some("invite_link"),
+        Delete,
+        groups::revoke_invite_link,
+    )
+    .access(MESSAGING),
+    Route::new(GROUP, Some("participants"), Post, groups::add_participants).access(MESSAGING),
+    Route::new(
+        GROUP,
+        Some("participants"),
+        Delete,
+        groups::remove_participants,
+    )
+    .access(MESSAGING),
+    Route::new(GROUP, Some("join_requests"), Get, groups::join_requests).access(MESSAGING),
+    Route::new(
+        GROUP,
+        Some("join_requests"),
+        Post,
+        groups::approve_join_requests,
+    )
+    .access(MESSAGING),
+    Route::new(
+        GROUP,
+        Some("join_requests"),
+        Delete,
+        groups::reject_join_requests,
+    )
+    .access(MESSAGING),
     Route::new(
         WABA,
         Some("phone_numbers"),

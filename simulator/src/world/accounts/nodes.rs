@@ -339,6 +339,7 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
     edge_products: &[
         ("owned_whatsapp_business_accounts", Product::Whatsapp),
         ("client_whatsapp_business_accounts", Product::Whatsapp),
+        ("preverified_numbers", Product::Whatsapp),
     ],
     fields: &[
         "id",
@@ -381,6 +382,12 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
             item_default_fields: None,
             // metasim has no partner businesses: nobody shares a WABA yet.
             items: |_, _, _| Vec::new(),
+        },
+        ListEdge {
+            name: "preverified_numbers",
+            scopes: WABA_LIST_SCOPES,
+            item_default_fields: Some(&["id", "display_phone_number", "verification_status"]),
+            items: listings::business_preverified_numbers,
         },
     ],
     access: NodeAccess::OPEN,

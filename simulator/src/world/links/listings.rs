@@ -1,7 +1,7 @@
 //! List edges on one product's nodes whose items are another product's:
 //! the Pages a Facebook user has a role on (`/me/accounts`), the WhatsApp
-//! Business Accounts a business portfolio owns, and a Page's Messenger
-//! conversations (`/{page-id}/conversations`).
+//! Business Accounts and pre-verified numbers a business portfolio owns,
+//! and a Page's Messenger conversations (`/{page-id}/conversations`).
 
 use serde_json::json;
 
@@ -75,4 +75,20 @@ pub fn page_conversations(
         .filter(|c| user.is_none_or(|user| c.scoped_id == user))
         .map(|c| EdgeItem::plain(&c.id))
         .collect()
+}
+
+/// `/{business-id}/preverified_numbers`, oldest first.
+pub fn business_preverified_numbers(
+    sandbox: &Sandbox,
+    business_id: &str,
+    _: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    let mut numbers: Vec<_> = sandbox
+        .whatsapp
+        .preverified
+        .values()
+        .filter(|n| n.business_id == business_id)
+        .collect();
+    numbers.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    numbers.iter().map(|n| EdgeItem::plain(&n.id)).collect()
 }

@@ -258,6 +258,23 @@ impl Sandbox {
                 entry_time: Some(event.time),
                 messaging: false,
             }),
+            EventPayload::WhatsappGroup {
+                waba_id,
+                phone_number_id,
+                field,
+                group,
+            } => Some(Change {
+                object: WebhookObject::WhatsappBusinessAccount,
+                entry_id: waba_id.clone(),
+                field: field.clone(),
+                value: json!({
+                    "messaging_product": "whatsapp",
+                    "metadata": self.metadata(phone_number_id),
+                    "groups": [group],
+                }),
+                entry_time: None,
+                messaging: false,
+            }),
             EventPayload::WhatsappTemplateStatus {
                 waba_id,
                 template_id,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::derived_nodes::bot_id;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -126,7 +127,8 @@ impl Sandbox {
         Ok(())
     }
 
-    /// The number's `conversational_automation` field.
+    /// The number's `conversational_automation` field (its bot: the id is
+    /// the bot's, `GET /{bot-id}` reads the same).
     pub fn automation_json(&self, phone_number_id: &str) -> Value {
         let automation = self
             .whatsapp
@@ -134,7 +136,7 @@ impl Sandbox {
             .get(phone_number_id)
             .cloned()
             .unwrap_or_default();
-        let mut out = json!({ "id": phone_number_id });
+        let mut out = json!({ "id": bot_id(phone_number_id) });
         out["enable_welcome_message"] = json!(automation.enable_welcome_message);
         if !automation.prompts.is_empty() {
             out["prompts"] = json!(automation.prompts);

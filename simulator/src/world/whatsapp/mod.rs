@@ -16,12 +16,14 @@ pub mod callbacks;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod derived_nodes;
 pub mod devices;
 pub mod encryption;
 pub mod fixture;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod groups;
 pub mod health;
 pub mod history;
 pub mod identity;
@@ -33,6 +35,7 @@ pub mod nodes;
 pub mod oba;
 pub mod official;
 pub mod portfolio;
+pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
 pub mod registration;
@@ -127,4 +130,10 @@ pub struct WhatsappState {
     /// Marketing templates each consumer received lately (frequency capping).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub marketing_received: frequency_cap::MarketingDeliveries,
+    /// The groups of every number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: groups::Groups,
+    /// Pre-verified numbers of every business portfolio.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub preverified: preverified::PreverifiedNumbers,
 }

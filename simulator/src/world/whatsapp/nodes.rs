@@ -591,3 +591,136 @@ pub fn viewer_fields(
     }
     out
 }
+
+/// A WhatsApp group (`GET /{group-id}`): read with the messaging scope, as
+/// the WABA of its business number.
+pub static GROUP: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppGroup",
+    id_shape: ("120363", 18),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: GROUP_FIELDS,
+    default_fields: GROUP_FIELDS,
+    edges: &[],
+    access: NodeAccess {
+        read_scope: Some("whatsapp_business_messaging"),
+        permission_target: |sandbox, id| owner(&sandbox.whatsapp.groups, id, |g| &g.waba_id),
+        ..NodeAccess::OPEN
+    },
+    view: group_view,
+};
+
+/// Every field of Meta's group info.
+const GROUP_FIELDS: &[&str] = &[
+    "id",
+    "messaging_product",
+    "subject",
+    "description",
+    "join_approval_mode",
+    "suspended",
+    "creation_timestamp",
+    "participants",
+    "total_participant_count",
+];
+
+fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let group = sandbox.whatsapp.groups.get(id)?;
+    Fields::new(id, wanted)
+        .put("messaging_product", || "whatsapp")
+        .put("subject", || group.subject.clone())
+        .put_opt("description", || group.description.clone())
+        .put("join_approval_mode", || group.join_approval_mode.clone())
+        .put("suspended", || false)
+        .put("creation_timestamp", || group.created_at)
+        .put("participants", || {
+            json!(
+                group
+                    .participants
+                    .iter()
+                    .map(|wa_id| json!({ "wa_id": wa_id }))
+                    .collect::<Vec<_>>()
+            )
+        })
+        .put("total_participant_count", || group.participants.len())
+        .done()
+}
+
+/// Pre-verified numbers belong to a business portfolio, not to a WABA.
+const BUSINESS_MANAGEMENT: &str = "business_management";
+
+/// A pre-verified phone number of a business portfolio
+/// (`GET /{pre-verified-id}`), with the businesses it is shared with
+/// (`/partners`). Read with `business_management`, as its business.
+pub static PREVERIFIED_NUMBER: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppBusinessPreVerifiedPhoneNumber",
+    id_shape: ("27", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: PREVERIFIED_FIELDS,
+    default_fields: &["id", "is_input_id_valid"],
+    edges: &[ListEdge {
+        name: "partners",
+        scopes: &[BUSINESS_MANAGEMENT],
+        item_default_fields: Some(&["id", "name"]),
+        items: |sandbox, id, _| {
+            sandbox
+                .whatsapp
+                .preverified
+                .get(id)
+                .map(|n| n.partners.iter().map(|p| EdgeItem::plain(p)).collect())
+                .unwrap_or_default()
+        },
+    }],
+    access: NodeAccess {
+        read_scope: Some(BUSINESS_MANAGEMENT),
+        permission_target: |sandbox, id| {
+            sandbox
+                .whatsapp
+                .preverified
+                .get(id)
+                .map_or(id, |n| n.business_id.as_str())
+        },
+        ..NodeAccess::OPEN
+    },
+    view: preverified_view,
+};
+
+/// Every field of Meta's pre-verified number (the node's and the list's).
+const PREVERIFIED_FIELDS: &[&str] = &[
+    "id",
+    "is_input_id_valid",
+    "display_phone_number",
+    "country_prefix",
+    "country_code",
+    "verification_status",
+    "availability_status",
+    "created_time",
+    "last_updated",
+    "supported_features",
+];
+
+fn preverified_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let number = sandbox.whatsapp.preverified.get(id)?;
+    let country = number.country();
+    Fields::new(id, wanted)
+        .put("is_input_id_valid", || true)
+        .put("display_phone_number", || number.display_phone_number())
+        .put_opt("country_prefix", || {
+            country.and_then(|(cc, _)| cc.parse::<u64>().ok())
+        })
+        .put_opt("country_code", || country.map(|(_, iso)| iso))
+        .put("verification_status", || number.verification_status.clone())
+        .put("availability_status", || {
+            if sandbox.preverified_in_use(number) {
+                "IN_USE"
+            } else {
+                "AVAILABLE"
+            }
+        })
+        .put("created_time", || graph_time(number.created_at))
+        .put("last_updated", || graph_time(number.updated_at))
+        .put("supported_features", || {
+            json!(["MESSAGING", "BUSINESS_PROFILE", "WEBHOOKS", "TEMPLATES"])
+        })
+        .done()
+}

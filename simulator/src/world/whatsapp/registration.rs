@@ -46,6 +46,38 @@ pub struct Verification {
     pub wrong_pins: u32,
 }
 
+impl Verification {
+    /// Count a `request_code` call against the daily limit (136024 beyond).
+    pub fn count_code_request(&mut self, now: i64) -> Result<(), RegistrationError> {
+        self.code_requests.retain(|t| now.saturating_sub(*t) < DAY);
+        if self.code_requests.len() >= CODE_REQUESTS_PER_DAY {
+            return Err(RegistrationError::TooManyCodeRequests);
+        }
+        self.code_requests.push(now);
+        Ok(())
+    }
+
+    /// Check a code against the pending one: `Ok` (and the code is used up)
+    /// when it matches in time; otherwise whether it had expired.
+    pub fn take_code(&mut self, code: &str, now: i64) -> Result<(), CodeRefusal> {
+        match &self.pending_code {
+            Some(pending) if pending.code == code.trim() && now < pending.expires_at => {
+                self.pending_code = None;
+                Ok(())
+            }
+            Some(pending) if now >= pending.expires_at => Err(CodeRefusal::Expired),
+            _ => Err(CodeRefusal::Wrong),
+        }
+    }
+}
+
+/// Why a one-time code did not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRefusal {
+    Wrong,
+    Expired,
+}
+
 /// Why a lifecycle step was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegistrationError {
@@ -136,6 +168,15 @@ impl Sandbox {
         Ok(id)
     }
 
+    /// Deliver a one-time code to the phone `digits` (its SMS or voice inbox).
+    pub fn send_code(&mut self, digits: &str, code: &str, method: CodeMethod, language: &str) {
+        let now = self.clock.now();
+        self.whatsapp.phone_inboxes.deliver(
+            digits,
+            PhoneMessage::verification_code(now, method, code, language),
+        );
+    }
+
     /// `POST /{phone-number-id}/request_code`: a fresh 6-digit code to the phone's inbox.
     pub fn request_code(
         &mut self,
@@ -144,23 +185,16 @@ impl Sandbox {
         language: &str,
     ) -> Result<(), RegistrationError> {
         let now = self.clock.now();
-        let requests = &mut self.phone_mut(id).verification.code_requests;
-        requests.retain(|t| now.saturating_sub(*t) < DAY);
-        if requests.len() >= CODE_REQUESTS_PER_DAY {
-            return Err(RegistrationError::TooManyCodeRequests);
-        }
-        requests.push(now);
+        self.phone_mut(id).verification.count_code_request(now)?;
         let code = self.ids.code(6);
         let phone = self.phone_mut(id);
+        let digits = phone.digits.clone();
+        self.send_code(&digits, &code, method, language);
+        let phone = self.phone_mut(id);
         phone.verification.pending_code = Some(PendingCode {
-            code: code.clone(),
+            code,
             expires_at: now.saturating_add(CODE_TTL_SECONDS),
         });
-        let digits = phone.digits.clone();
-        self.whatsapp.phone_inboxes.deliver(
-            &digits,
-            PhoneMessage::verification_code(now, method, &code, language),
-        );
         Ok(())
     }
 
@@ -168,13 +202,12 @@ impl Sandbox {
     pub fn verify_code(&mut self, id: &str, code: &str) -> Result<(), RegistrationError> {
         let now = self.clock.now();
         let phone = self.phone_mut(id);
-        match &phone.verification.pending_code {
-            Some(pending) if pending.code == code.trim() && now < pending.expires_at => {
-                phone.verification.pending_code = None;
+        match phone.verification.take_code(code, now) {
+            Ok(()) => {
                 phone.code_verification_status = "VERIFIED".into();
                 Ok(())
             }
-            Some(pending) if now >= pending.expires_at => {
+            Err(CodeRefusal::Expired) => {
                 // A number verified earlier stays verified; only a pending
                 // verification expires.
                 if phone.code_verification_status != "VERIFIED" {
@@ -182,7 +215,7 @@ impl Sandbox {
                 }
                 Err(RegistrationError::CodeNotVerified)
             }
-            _ => Err(RegistrationError::CodeNotVerified),
+            Err(CodeRefusal::Wrong) => Err(RegistrationError::CodeNotVerified),
         }
     }
 

@@ -3,7 +3,7 @@
 //! phones' SMS inboxes, the WhatsApp Business app (its numbers, their
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
-//! application.
+//! application, consumers joining and leaving groups.
 
 mod billing;
 mod business_app;
@@ -12,6 +12,7 @@ mod business_chats;
 mod chats;
 mod consumers;
 mod devices;
+mod groups;
 mod inbox;
 mod oba;
 mod phones;
@@ -32,4 +33,5 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(billing::routes())
         .merge(oba::routes())
+        .merge(groups::routes())
 }

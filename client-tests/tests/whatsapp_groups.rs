@@ -1,0 +1,369 @@
+//! WhatsApp groups (Meta's Groups API): a business number creates groups and
+//! lists them, consumers join through the invite link (straight in, or by a
+//! join request the business approves or rejects) and leave, the business
+//! resets or revokes the link, removes participants, changes the subject and
+//! deletes the group; each change sends Meta's group webhooks, and bad input
+//! gets Meta's errors without changing anything.
+
+use client_tests::business::{call_manager as call, get as read};
+use client_tests::receiver::*;
+use client_tests::whatsapp::*;
+use client_tests::{Reply, Sandbox, Sim, V, Value, json};
+use reqwest::Method;
+
+/// Create a group; its id (read back from the number's list) and request id.
+async fn create(sim: &Sim, sandbox: &Sandbox, subject: &str, mode: &str) -> (String, String) {
+    let path = format!("/{}/groups", phone(sandbox));
+    let body =
+        json!({ "messaging_product": "whatsapp", "subject": subject, "join_approval_mode": mode });
+    let created = call(sim, sandbox, Method::POST, &path, body).await;
+    let request_id = created.ok()["request_id"]
+        .as_str()
+        .expect("a request id")
+        .to_owned();
+    assert_eq!(created.ok()["messaging_product"], "whatsapp");
+    let listed = read(sim, sandbox, &path).await;
+    let groups = listed.ok()["data"]["groups"]
+        .as_array()
+        .expect("groups")
+        .clone();
+    let group = groups
+        .iter()
+        .find(|g| g["subject"] == subject.trim())
+        .expect("the new group");
+    (group["id"].as_str().expect("an id").to_owned(), request_id)
+}
+
+async fn invite_link(sim: &Sim, sandbox: &Sandbox, group: &str) -> String {
+    let read = read(sim, sandbox, &format!("/{group}/invite_link")).await;
+    read.ok()["invite_link"]
+        .as_str()
+        .expect("a link")
+        .to_owned()
+}
+
+async fn join(sim: &Sim, sandbox: &Sandbox, digits: &str, link: &str) -> Reply {
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{digits}/groups/join"));
+    sim.post_json(&path, &json!({ "invite_link": link })).await
+}
+
+fn groups_item(body: &Value) -> (&str, &Value) {
+    let change = &body["entry"][0]["changes"][0];
+    (
+        change["field"].as_str().unwrap_or_default(),
+        &change["value"]["groups"][0],
+    )
+}
+
+#[tokio::test]
+async fn a_group_is_joined_by_its_link_and_reports_each_change() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(131).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    let fields = [
+        "group_lifecycle_update",
+        "group_participants_update",
+        "group_settings_update",
+    ];
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &fields).await;
+
+    let (group, request_id) = create(&sim, &sandbox, " Fern lovers ", "auto_approve").await;
+    let link = invite_link(&sim, &sandbox, &group).await;
+    assert!(link.starts_with("https://chat.whatsapp.com/"), "{link}");
+    let joined = join(&sim, &sandbox, ALICE, &link).await;
+    assert_eq!(
+        joined.ok(),
+        &json!({ "status": "joined", "group_id": group })
+    );
+    join(&sim, &sandbox, ALICE, &link)
+        .await
+        .assert_sim_error(409, None);
+    join(&sim, &sandbox, BOB, &link).await.ok();
+
+    let info = read(&sim, &sandbox, &format!("/{group}")).await;
+    let info = info.ok();
+    assert_eq!(info["subject"], "Fern lovers");
+    assert_eq!(info["join_approval_mode"], "auto_approve");
+    assert_eq!(info["total_participant_count"], 2);
+    assert_eq!(
+        info["participants"],
+        json!([{ "wa_id": ALICE }, { "wa_id": BOB }])
+    );
+    assert_eq!(info["suspended"], false);
+
+    let renamed = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{group}"),
+        json!({ "messaging_product": "whatsapp", "subject": "Fern fans" }),
+    )
+    .await;
+    assert!(renamed.ok()["request_id"].is_string());
+    let leave = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/groups/{group}/leave"));
+    sim.post_json(&leave, &json!({})).await.ok();
+    let removed = call(
+        &sim,
+        &sandbox,
+        Method::DELETE,
+        &format!("/{group}/participants"),
+        json!({ "messaging_product": "whatsapp", "participants": [{ "user": ALICE }, { "user": BOB }] }),
+    )
+    .await;
+    let remove_request = removed.ok()["request_id"].clone();
+
+    let reset = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{group}/invite_link"),
+        json!({ "messaging_product": "whatsapp" }),
+    )
+    .await;
+    let new_link = reset.ok()["invite_link"]
+        .as_str()
+        .expect("a new link")
+        .to_owned();
+    assert_ne!(new_link, link);
+    join(&sim, &sandbox, ALICE, &link)
+        .await
+        .assert_sim_error(404, Some(33));
+    let revoked = call(
+        &sim,
+        &sandbox,
+        Method::DELETE,
+        &format!("/{group}/invite_link"),
+        json!({ "messaging_product": "whatsapp" }),
+    )
+    .await;
+    assert_eq!(
+        revoked.ok(),
+        &json!({ "messaging_product": "whatsapp", "success": true })
+    );
+    join(&sim, &sandbox, ALICE, &new_link)
+        .await
+        .assert_sim_error(404, Some(33));
+
+    let deleted = call(
+        &sim,
+        &sandbox,
+        Method::DELETE,
+        &format!("/{group}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(deleted.ok(), &json!({ "success": true }));
+    let gone = read(&sim, &sandbox, &format!("/{group}")).await;
+    assert_eq!(gone.status, 400, "{}", gone.text());
+
+    sim.deliver(&sandbox).await;
+    let bodies = receiver.bodies();
+    let items: Vec<(&str, &Value)> = bodies.iter().map(groups_item).collect();
+    let kinds: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(field, item)| (*field, item["type"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("group_lifecycle_update", "group_create"),
+            ("group_participants_update", "group_participants_add"),
+            ("group_participants_update", "group_participants_add"),
+            ("group_settings_update", "group_settings_update"),
+            ("group_participants_update", "group_participants_remove"),
+            ("group_participants_update", "group_participants_remove"),
+            ("group_lifecycle_update", "group_delete"),
+        ]
+    );
+    let created = items[0].1;
+    assert_eq!(created["group_id"], group);
+    assert_eq!(created["request_id"], request_id);
+    assert_eq!(created["subject"], "Fern lovers");
+    assert_eq!(created["invite_link"], link);
+    assert_eq!(created["join_approval_mode"], "auto_approve");
+    assert_eq!(items[1].1["reason"], "invite_link");
+    assert_eq!(
+        items[1].1["added_participants"],
+        json!([{ "wa_id": ALICE }])
+    );
+    assert_eq!(
+        items[3].1["group_subject"],
+        json!({ "text": "Fern fans", "update_successful": true })
+    );
+    assert_eq!(items[4].1["initiated_by"], "participant");
+    assert_eq!(
+        items[4].1["removed_participants"],
+        json!([{ "wa_id": BOB }])
+    );
+    let business = items[5].1;
+    assert_eq!(business["initiated_by"], "business");
+    assert_eq!(business["request_id"], remove_request);
+    assert_eq!(
+        business["removed_participants"],
+        json!([{ "input": ALICE }])
+    );
+    assert_eq!(business["failed_participants"][0]["input"], BOB);
+    assert_eq!(
+        business["failed_participants"][0]["errors"][0]["code"],
+        131009
+    );
+    let metadata = &bodies[0]["entry"][0]["changes"][0]["value"]["metadata"];
+    assert_eq!(metadata["phone_number_id"], phone(&sandbox));
+    assert_eq!(bodies[0]["entry"][0]["id"], sandbox.id_of("waba"));
+}
+
+#[tokio::test]
+async fn join_requests_wait_for_the_business() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(132).await;
+    let (group, _) = create(&sim, &sandbox, "Cacti", "approval_required").await;
+    let link = invite_link(&sim, &sandbox, &group).await;
+    let asked = join(&sim, &sandbox, ALICE, &link).await;
+    assert_eq!(asked.ok()["status"], "requested");
+    let alice_request = asked.ok()["join_request_id"].as_str().unwrap().to_owned();
+    let bob_request = join(&sim, &sandbox, BOB, &link).await.ok()["join_request_id"].clone();
+    let carol = "15550107777";
+    let created = sim
+        .post_json(
+            &sandbox.sim("/whatsapp/consumers"),
+            &json!({ "phone": carol }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    join(&sim, &sandbox, carol, &link).await.ok();
+    let cancel = sandbox.sim(&format!(
+        "/whatsapp/consumers/{carol}/groups/{group}/cancel_request"
+    ));
+    sim.post_json(&cancel, &json!({})).await.ok();
+    sim.post_json(&cancel, &json!({}))
+        .await
+        .assert_sim_error(409, None);
+
+    let path = format!("/{group}/join_requests");
+    let open = read(&sim, &sandbox, &path).await;
+    let open = open.ok()["data"].as_array().expect("requests").clone();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0]["join_request_id"], alice_request);
+    assert_eq!(open[0]["wa_id"], ALICE);
+    assert!(open[0]["creation_timestamp"].is_i64());
+
+    let approve =
+        json!({ "messaging_product": "whatsapp", "join_requests": [alice_request, "404"] });
+    let approved = call(&sim, &sandbox, Method::POST, &path, approve).await;
+    assert_eq!(
+        approved.ok()["approved_join_requests"],
+        json!([alice_request])
+    );
+    let failed = &approved.ok()["failed_join_requests"][0];
+    assert_eq!(failed["join_request_id"], "404");
+    assert_eq!(failed["errors"][0]["code"], 131009);
+    let reject = json!({ "messaging_product": "whatsapp", "join_requests": [bob_request] });
+    let rejected = call(&sim, &sandbox, Method::DELETE, &path, reject).await;
+    assert_eq!(
+        rejected.ok(),
+        &json!({ "messaging_product": "whatsapp", "rejected_join_requests": [bob_request] })
+    );
+    let info = read(
+        &sim,
+        &sandbox,
+        &format!("/{group}?fields=participants,total_participant_count"),
+    )
+    .await;
+    assert_eq!(
+        info.ok(),
+        &json!({ "participants": [{ "wa_id": ALICE }], "total_participant_count": 1, "id": group })
+    );
+    let left = read(&sim, &sandbox, &path).await;
+    assert_eq!(left.ok()["data"], json!([]));
+}
+
+#[tokio::test]
+async fn meta_limits_are_errors_that_change_nothing() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(133).await;
+    let path = format!("/{}/groups", phone(&sandbox));
+    let bad = [
+        json!({ "subject": "No product" }),
+        json!({ "messaging_product": "whatsapp" }),
+        json!({ "messaging_product": "whatsapp", "subject": "x".repeat(129) }),
+        json!({ "messaging_product": "whatsapp", "subject": "Ok", "description": "d".repeat(2049) }),
+        json!({ "messaging_product": "whatsapp", "subject": "Ok", "join_approval_mode": "maybe" }),
+    ];
+    for body in bad {
+        let reply = call(&sim, &sandbox, Method::POST, &path, body.clone()).await;
+        reply.assert_error(400, 100, None, "OAuthException");
+    }
+    let listed = read(&sim, &sandbox, &path).await;
+    assert_eq!(listed.ok(), &json!({ "data": { "groups": [] } }));
+    let too_many = read(&sim, &sandbox, &format!("{path}?limit=1025")).await;
+    too_many.assert_error(400, 100, None, "OAuthException");
+
+    let (group, _) = create(&sim, &sandbox, "Limits", "auto_approve").await;
+    let nine: Vec<Value> = (0..9)
+        .map(|n| json!({ "user": format!("1555010700{n}") }))
+        .collect();
+    let body = json!({ "messaging_product": "whatsapp", "participants": nine });
+    let reply = call(
+        &sim,
+        &sandbox,
+        Method::DELETE,
+        &format!("/{group}/participants"),
+        body,
+    )
+    .await;
+    reply.assert_error(400, 100, None, "OAuthException");
+    let empty = json!({ "messaging_product": "whatsapp" });
+    let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), empty).await;
+    reply.assert_error(400, 100, None, "OAuthException");
+    let photo = json!({ "messaging_product": "whatsapp", "subject": "Photo", "profile_picture_file": "a.jpg" });
+    let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), photo).await;
+    reply.assert_error(400, 100, None, "OAuthException");
+    let mode =
+        json!({ "messaging_product": "whatsapp", "join_approval_mode": "approval_required" });
+    let reply = call(&sim, &sandbox, Method::POST, &format!("/{group}"), mode).await;
+    reply.assert_error(400, 100, None, "OAuthException");
+    let info = read(
+        &sim,
+        &sandbox,
+        &format!("/{group}?fields=subject,join_approval_mode"),
+    )
+    .await;
+    assert_eq!(info.ok()["subject"], "Limits");
+    assert_eq!(info.ok()["join_approval_mode"], "auto_approve");
+
+    // Paging: two pages of one (oldest first; created in one second, by id).
+    create(&sim, &sandbox, "Second", "auto_approve").await;
+    let first = read(&sim, &sandbox, &format!("{path}?limit=1")).await;
+    let both = read(&sim, &sandbox, &path).await;
+    let both = both.ok()["data"]["groups"].clone();
+    assert_eq!(first.ok()["data"]["groups"], json!([both[0]]));
+    let next = first.ok()["paging"]["next"].as_str().expect("a next page");
+    let after = next.split("after=").nth(1).expect("an after cursor");
+    let second = read(&sim, &sandbox, &format!("{path}?limit=1&after={after}")).await;
+    assert_eq!(second.ok()["data"]["groups"], json!([both[1]]));
+    assert!(second.ok()["paging"].get("next").is_none());
+
+    // A token without the messaging scope may not touch groups.
+    let manager_only = sim
+        .get_as(sandbox.token("user_token"), &format!("/{V}/{group}"))
+        .await;
+    manager_only.assert_error(403, 200, None, "OAuthException");
+}
+
+#[tokio::test]
+async fn groups_answer_alike_for_one_seed() {
+    let sim = Sim::start().await;
+    let mut transcripts = Vec::new();
+    for _ in 0..2 {
+        let sandbox = sim.demo(134).await;
+        let (group, request_id) = create(&sim, &sandbox, "Same", "approval_required").await;
+        let link = invite_link(&sim, &sandbox, &group).await;
+        let asked = join(&sim, &sandbox, ALICE, &link).await;
+        let info = read(&sim, &sandbox, &format!("/{group}")).await;
+        let events = sim.events(&sandbox).await;
+        transcripts.push(json!([
+            group, request_id, link, asked.json, info.json, events
+        ]));
+    }
+    assert_eq!(transcripts[0], transcripts[1]);
+}

@@ -1,0 +1,201 @@
+//! Meta's Groups API: `POST/GET /{phone-number-id}/groups` (create a group,
+//! list the active ones as `{"data": {"groups": […]}, "paging"}`),
+//! `POST/DELETE /{group-id}` (subject and description, delete),
+//! `GET/POST/DELETE /{group-id}/invite_link` (read, reset, revoke),
+//! `POST/DELETE /{group-id}/participants` (at most 8 per call) and
+//! `GET/POST/DELETE /{group-id}/join_requests` (list, approve, reject).
+//! Changes answer with the `request_id` that the group webhooks carry.
+
+use serde_json::{Map, Value, json};
+
+use super::{require_whatsapp_product, user_entries};
+use crate::api::error::GraphError;
+use crate::api::lists::{page_window, paged};
+use crate::api::request::GraphRequest;
+use crate::api::routes::{Operation, success};
+use crate::world::whatsapp::groups::{GroupSettings, ItemOutcome, PARTICIPANTS_MAX, item_error};
+
+/// `limit` of `GET /{phone-number-id}/groups`.
+const LIST_LIMIT_MAX: usize = 1024;
+
+fn invalid(invalid: crate::world::shared::Invalid) -> GraphError {
+    GraphError::invalid_parameter(invalid.message)
+}
+
+fn settings(request: &GraphRequest) -> GroupSettings {
+    GroupSettings {
+        subject: request.param_str("subject"),
+        description: request.param_str("description"),
+        join_approval_mode: request.param_str("join_approval_mode"),
+    }
+}
+
+fn request_answer(request_id: &str) -> Value {
+    json!({ "messaging_product": "whatsapp", "request_id": request_id })
+}
+
+pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
+    require_whatsapp_product(op.request)?;
+    let (_, request_id) = op
+        .sandbox
+        .create_group(op.id, settings(op.request))
+        .map_err(invalid)?;
+    Ok(request_answer(&request_id))
+}
+
+pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
+    if let Some(limit) = op.request.param_str("limit")
+        && !limit
+            .trim()
+            .parse::<usize>()
+            .is_ok_and(|l| (1..=LIST_LIMIT_MAX).contains(&l))
+    {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param limit must be an integer between 1 and {LIST_LIMIT_MAX}"
+        )));
+    }
+    let groups = op.sandbox.groups_of(op.id);
+    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let (range, paging) = page_window(&op, "groups", &ids)?;
+    let items: Vec<Value> = groups[range]
+        .iter()
+        .map(
+            |g| json!({ "id": g.id, "subject": g.subject, "created_at": g.created_at.to_string() }),
+        )
+        .collect();
+    let mut out = Map::new();
+    out.insert("data".into(), json!({ "groups": items }));
+    if let Some(paging) = paging {
+        out.insert("paging".into(), paging);
+    }
+    Ok(Value::Object(out))
+}
+
+pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
+    require_whatsapp_product(op.request)?;
+    if !op.request.files.is_empty() || op.request.param("profile_picture_file").is_some() {
+        return Err(GraphError::invalid_parameter(
+            "metasim does not take group photos: update the subject or description",
+        ));
+    }
+    let mut update = settings(op.request);
+    if update.join_approval_mode.take().is_some() {
+        return Err(GraphError::invalid_parameter(
+            "Param join_approval_mode can only be set when the group is created",
+        ));
+    }
+    let request_id = op.sandbox.update_group(op.id, update).map_err(invalid)?;
+    Ok(request_answer(&request_id))
+}
+
+pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
+    op.sandbox.delete_group(op.id);
+    Ok(success())
+}
+
+pub fn invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    let link = op
+        .sandbox
+        .whatsapp
+        .groups
+        .get(op.id)
+        .and_then(|g| g.invite_link())
+        .ok_or_else(|| {
+            GraphError::invalid_parameter("The group has no invite link: create one first")
+        })?;
+    Ok(json!({ "messaging_product": "whatsapp", "invite_link": link }))
+}
+
+pub fn reset_invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    require_whatsapp_product(op.request)?;
+    let link = op.sandbox.reset_invite_link(op.id).unwrap_or_default();
+    Ok(json!({ "messaging_product": "whatsapp", "invite_link": link }))
+}
+
+pub fn revoke_invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    require_whatsapp_product(op.request)?;
+    op.sandbox.revoke_invite_link(op.id);
+    Ok(json!({ "messaging_product": "whatsapp", "success": true }))
+}
+
+/// The `user` of each `participants` entry: 1 to 8 of them.
+fn participants(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
+    require_whatsapp_product(request)?;
+    let list = request
+        .param_json("participants")
+        .ok_or_else(|| GraphError::invalid_parameter("The parameter participants is required"))??;
+    let entries = list
+        .as_array()
+        .filter(|entries| (1..=PARTICIPANTS_MAX).contains(&entries.len()))
+        .ok_or_else(|| {
+            GraphError::invalid_parameter(format!(
+                "Param participants must be an array of 1 to {PARTICIPANTS_MAX} entries"
+            ))
+        })?;
+    user_entries("participants", entries)
+}
+
+pub fn add_participants(op: Operation<'_>) -> Result<Value, GraphError> {
+    let users = participants(op.request)?;
+    let outcome = op.sandbox.add_participants(op.id, &users);
+    Ok(request_answer(&outcome.request_id))
+}
+
+pub fn remove_participants(op: Operation<'_>) -> Result<Value, GraphError> {
+    let users = participants(op.request)?;
+    let outcome = op.sandbox.remove_participants(op.id, &users);
+    Ok(request_answer(&outcome.request_id))
+}
+
+pub fn join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    let requests = op
+        .sandbox
+        .whatsapp
+        .groups
+        .get(op.id)
+        .map(|g| g.join_requests.clone())
+        .unwrap_or_default();
+    let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    paged(&op, "join_requests", &ids, |id| {
+        requests.iter().find(|r| r.id == id).map_or(Value::Null, |r| {
+            json!({ "join_request_id": r.id, "wa_id": r.wa_id, "creation_timestamp": r.created_at })
+        })
+    })
+}
+
+/// `join_requests`: a non-empty list of join request ids.
+fn join_request_ids(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
+    require_whatsapp_product(request)?;
+    request
+        .param_list("join_requests")
+        .filter(|ids| !ids.is_empty())
+        .ok_or_else(|| GraphError::invalid_parameter("The parameter join_requests is required"))
+}
+
+fn decided(done_key: &str, outcome: ItemOutcome) -> Value {
+    let done: Vec<Value> = outcome.done.iter().map(|(id, _)| json!(id)).collect();
+    let mut out = json!({ "messaging_product": "whatsapp" });
+    out[done_key] = json!(done);
+    if !outcome.failed.is_empty() {
+        out["failed_join_requests"] = json!(
+            outcome
+                .failed
+                .iter()
+                .map(|f| json!({ "join_request_id": f.input, "errors": [item_error(&f.details)] }))
+                .collect::<Vec<_>>()
+        );
+    }
+    out
+}
+
+pub fn approve_join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    let ids = join_request_ids(op.request)?;
+    let outcome = op.sandbox.decide_join_requests(op.id, &ids, true);
+    Ok(decided("approved_join_requests", outcome))
+}
+
+pub fn reject_join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    let ids = join_request_ids(op.request)?;
+    let outcome = op.sandbox.decide_join_requests(op.id, &ids, false);
+    Ok(decided("rejected_join_requests", outcome))
+}
