@@ -477,6 +477,7 @@ const scenarios = {
       await answer.getByRole('button', { name: 'React with love' }).click();
       await see(answer.locator('.reactions'), '❤');
       step('phone', {
+        mine: await ana.locator('.bubble.mine .text').allTextContents(),
         text: await answer.locator('.text').textContent(),
         quick_replies: await answer.getByRole('group', { name: 'Quick replies' }).getByRole('button').allTextContents(),
       });
@@ -525,6 +526,7 @@ const scenarios = {
       await section(page, 'Messenger & Instagram');
       const kai = await see(page.getByRole('region', { name: "@kai.gardens's Instagram" }));
       await writeTo(page, kai, '@kai.gardens', '@ana.diaz · Instagram', 'Hi Ana, any ferns left?');
+      await see(kai.locator('.bubble.mine'), 'Hi Ana, any ferns left?');
       const ana = page.getByRole('region', { name: "Ana Diaz's Messenger" });
       await ana.getByRole('button', { name: /^Chat with Kai/ }).click();
       const mirrored = await see(ana.locator('.bubble.theirs'), 'Hi Ana, any ferns left?');

@@ -350,7 +350,11 @@ async fn ana_gets_the_pages_answer_and_taps_a_quick_reply() {
     assert_eq!(steps.result("sent")["status"], 200);
     assert_eq!(
         steps.result("phone"),
-        &json!({ "text": "We do! Which size?", "quick_replies": ["Small", "Large"] })
+        &json!({
+            "mine": ["Hi! Do you deliver ferns on Sundays?", "Do you have ferns?"],
+            "text": "We do! Which size?",
+            "quick_replies": ["Small", "Large"]
+        })
     );
     let row = steps.result("webhooks")["row"].as_str().unwrap();
     assert!(row.contains("message “Small” quick reply POT_S"), "{row}");

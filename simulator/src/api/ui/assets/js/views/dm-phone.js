@@ -1,6 +1,6 @@
 // A Messenger or Instagram "phone": what one person (a Facebook user) or
-// one Instagram account received (GET …/facebook/users/{id}/inbox or
-// …/instagram/users/{id}/inbox, read from the start), as chats per
+// one Instagram account received and wrote (GET …/facebook/users/{id}/inbox
+// and …/sent, or …/instagram/users/{id}/…, read from the start), as chats per
 // counterpart — Pages, people, and Instagram accounts when Accounts Center
 // links them — with text, attachments, template buttons and quick replies
 // to tap (the request the inbox names), reactions and read state, and a
@@ -68,6 +68,7 @@ export class DmPhone {
     this.person = person;
     this.refresh = refresh;
     this.inbox = [];
+    this.sent = [];
     this.reachable = [];
     this.open = null;
     this.name = app === 'instagram' ? `@${person.username}` : person.name;
@@ -83,24 +84,29 @@ export class DmPhone {
     return sim(this.session.sid, `/${APPS[this.app].collection}/${this.person.id}${rest}`);
   }
 
-  /** The inbox from the server, and whom the person may start a chat with. */
-  update(inbox, reachable) {
+  /** What the person received and wrote, and whom they may start a chat with. */
+  update(inbox, sent, reachable) {
     const changedPeople = reachable.map((r) => r.id).join() !== this.reachable.map((r) => r.id).join();
     this.inbox = inbox;
+    this.sent = sent;
     this.reachable = reachable;
     this.render();
     if (changedPeople || !this.foot.hasChildNodes()) this.renderFoot();
   }
 
-  /** Received messages grouped by who sent them, most recent chat first. */
+  /** Messages grouped by the other side (`from`), oldest first; the most recent chat first. */
   chats() {
     const chats = new Map();
-    for (const entry of this.inbox) {
-      const chat = chats.get(entry.from.id) ?? { from: entry.from, messages: [] };
+    const add = (other, entry) => {
+      const chat = chats.get(other.id) ?? { from: other, messages: [] };
       chat.messages.push(entry);
-      chats.set(entry.from.id, chat);
-    }
-    return [...chats.values()].sort((a, b) => b.messages.at(-1).time_ms - a.messages.at(-1).time_ms);
+      chats.set(other.id, chat);
+    };
+    for (const entry of this.inbox) add(entry.from, entry);
+    for (const entry of this.sent) add(entry.to, entry);
+    const chatList = [...chats.values()];
+    for (const chat of chatList) chat.messages.sort((a, b) => a.time_ms - b.time_ms);
+    return chatList.sort((a, b) => b.messages.at(-1).time_ms - a.messages.at(-1).time_ms);
   }
 
   show(id) {
@@ -129,13 +135,13 @@ export class DmPhone {
       h('div', { class: 'who' }, h('b', null, this.name), h('small', null, 'Chats')));
     const items = this.chats().map((chat) => {
       const last = chat.messages.at(-1);
-      const unread = chat.messages.filter((m) => !m.read).length;
+      const unread = chat.messages.filter((m) => m.from && !m.read).length;
       return h('button', {
         type: 'button', class: 'chat-item', onclick: () => this.show(chat.from.id),
         'aria-label': `Chat with ${chat.from.name}${unread ? `, ${unread} unread` : ''}`,
       },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(chat.from.name)),
-      h('span', { class: 'line' }, h('b', null, chat.from.name), h('span', null, last.text ?? '[attachment]')),
+      h('span', { class: 'line' }, h('b', null, chat.from.name), h('span', null, `${last.to ? 'You: ' : ''}${last.text ?? '[attachment]'}`)),
       h('span', { class: 'side' }, hhmm(last.time_ms / 1000), unread ? h('span', { class: 'unread' }, unread) : null));
     });
     fill(this.body, h('div', { class: 'chat-list' }, items.length ? items : h('p', { class: 'empty' }, 'No messages received yet.')));
@@ -143,7 +149,7 @@ export class DmPhone {
 
   renderChat(chat, scroll) {
     const atBottom = this.body.scrollHeight - this.body.scrollTop - this.body.clientHeight < 40;
-    const unread = chat.messages.some((m) => !m.read);
+    const unread = chat.messages.some((m) => m.from && !m.read);
     fill(this.head,
       h('button', { type: 'button', class: 'small', 'aria-label': 'Back to chats', onclick: () => this.show(null) }, '←'),
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(chat.from.name)),
@@ -154,9 +160,23 @@ export class DmPhone {
       }, 'Mark read') : null);
     const tap = (request) => this.act(() => api.post(request.path, request.body));
     fill(this.body, h('div', { class: 'messages', role: 'log', 'aria-label': `Chat with ${chat.from.name}` },
-      chat.messages.length ? chat.messages.map((entry) => this.bubble(entry, tap))
+      chat.messages.length ? chat.messages.map((entry) => (entry.to ? this.mine(entry) : this.bubble(entry, tap)))
         : h('p', { class: 'system-note' }, 'Write the first message.')));
     if (scroll || atBottom) this.body.scrollTop = this.body.scrollHeight;
+  }
+
+  /** "via Instagram" on a message of the other app (through Accounts Center). */
+  via(entry) {
+    return entry.platform === this.app ? null : h('span', { class: 'label' }, `via ${APPS[entry.platform]?.label ?? entry.platform}`);
+  }
+
+  /** What the person wrote: ✓ sent, blue ✓✓ read by the other side. */
+  mine(entry) {
+    return h('div', { class: 'bubble mine', dataset: { id: entry.mid } },
+      this.via(entry),
+      content(entry),
+      h('div', { class: 'meta' }, h('time', { datetime: entry.iso }, hhmm(entry.time_ms / 1000)),
+        h('span', { class: entry.read ? 'tick read' : 'tick', 'aria-label': entry.read ? 'read' : 'sent' }, entry.read ? ' ✓✓' : ' ✓')));
   }
 
   bubble(entry, tap) {
@@ -164,7 +184,7 @@ export class DmPhone {
       ? { label: 'Remove reaction', body: { mid: entry.mid, action: 'unreact' }, text: '✕' }
       : { label: 'React with love', body: { mid: entry.mid, reaction: 'love' }, text: '❤' };
     return h('div', { class: `bubble theirs${entry.reaction ? ' reacted' : ''}`, dataset: { id: entry.mid } },
-      entry.platform !== this.app ? h('span', { class: 'label' }, `via ${APPS[entry.platform]?.label ?? entry.platform}`) : null,
+      this.via(entry),
       content(entry),
       taps(entry, tap),
       h('div', { class: 'meta' },

@@ -25,7 +25,7 @@ function addForm(title, label, path, fields, reload) {
         if (input.type === 'checkbox') body[name] = input.checked;
         else if (input.value.trim()) body[name] = input.value.trim();
       }
-      if (await attempt(() => api.post(path, body), `${label}: done`)) {
+      if (await attempt(() => api.post(path, body), `${label.replace('Add ', '')} added`)) {
         form.reset();
         reload();
       }
@@ -51,8 +51,9 @@ export default {
           [...pages.map((p) => ({ id: p.id, name: p.name, type: 'page' })), ...facebook, ...instagram]]),
         ...accounts.map((account) => ['instagram', account, [...instagram, ...facebook]]),
       ];
-      const inboxes = await Promise.all(everyone.map(([app, person]) =>
-        api.list(base(`/${app === 'messenger' ? 'facebook' : 'instagram'}/users/${person.id}/inbox?after=0`))));
+      const read = (log) => Promise.all(everyone.map(([app, person]) =>
+        api.list(base(`/${app === 'messenger' ? 'facebook' : 'instagram'}/users/${person.id}/${log}?after=0`))));
+      const [inboxes, sent] = await Promise.all([read('inbox'), read('sent')]);
       const wanted = everyone.map(([app, person, reachable], i) => {
         const key = `${app}:${person.id}`;
         let phone = phones.get(key);
@@ -60,7 +61,7 @@ export default {
           phone = new DmPhone(session, app, person, reload);
           phones.set(key, phone);
         }
-        phone.update(inboxes[i].data, reachable.filter((r) => r.id !== person.id));
+        phone.update(inboxes[i].data, sent[i].data, reachable.filter((r) => r.id !== person.id));
         return phone.el;
       });
       for (const [key, phone] of phones) if (!wanted.includes(phone.el)) phones.delete(key);
