@@ -132,6 +132,16 @@ async function type(phone, person, text) {
   return see(phone.locator('.bubble.mine'), text);
 }
 
+/** In a Messenger or Instagram phone, start a chat with `to` (its option's label) and write `text`. */
+async function writeTo(page, phone, person, to, text) {
+  await phone.getByLabel(`New chat for ${person}`).selectOption({ label: to });
+  await phone.getByRole('button', { name: 'New chat' }).click();
+  const box = phone.getByLabel(`Message as ${person}`);
+  await box.fill(text);
+  await box.press('Enter');
+  await see(page.locator('.toast'), `Sent to ${to.split(' · ')[0]}`);
+}
+
 const scenarios = {
   /** Create a sandbox from the form, copy a token, snapshot, restore, reset, delete. */
   async lifecycle() {
@@ -435,6 +445,93 @@ const scenarios = {
       const panel = await see(page.getByRole('region', { name: 'Page Lucky Shrub' }), 'sync on');
       step('linked', { panel: await panel.innerText() });
       await shot('linking-pages');
+    });
+  },
+
+  /**
+   * Ana writes to the Page from her Messenger phone; the integration answers
+   * with the Page token (Send API) and quick replies; she reads it, reacts,
+   * taps one, and the Page's app gets it (Webhooks).
+   */
+  async messenger() {
+    const id = env('METASIM_SANDBOX');
+    await browse('messenger', async (page, _context, shot) => {
+      await open(page, `#/s/${id}/messaging`);
+      const ana = await see(page.getByRole('region', { name: "Ana Diaz's Messenger" }));
+      await writeTo(page, ana, 'Ana Diaz', 'Lucky Shrub · Page', 'Do you have ferns?');
+
+      // The integration learns Ana's PSID from the Page's event, and answers.
+      const events = await fetch(`${BASE}/_sim/sandboxes/${id}/events`).then((r) => r.json());
+      const psid = events.data.filter((e) => e.kind === 'messaging_event').at(-1).sender_id;
+      const sent = await graph('POST', `/${env('METASIM_PAGE_ID')}/messages`, env('METASIM_PAGE_TOKEN'), {
+        recipient: { id: psid }, messaging_type: 'RESPONSE',
+        message: { text: 'We do! Which size?', quick_replies: [
+          { content_type: 'text', title: 'Small', payload: 'POT_S' },
+          { content_type: 'text', title: 'Large', payload: 'POT_L' }] },
+      });
+      step('sent', { status: sent.status });
+      const answer = await see(ana.locator('.bubble.theirs'), 'We do! Which size?');
+      await see(answer.locator('.tick:not(.read)'));
+      await ana.getByRole('button', { name: 'Mark read' }).click();
+      await see(answer.locator('.tick.read'));
+      await answer.getByRole('button', { name: 'React with love' }).click();
+      await see(answer.locator('.reactions'), '❤');
+      step('phone', {
+        mine: await ana.locator('.bubble.mine .text').allTextContents(),
+        text: await answer.locator('.text').textContent(),
+        quick_replies: await answer.getByRole('group', { name: 'Quick replies' }).getByRole('button').allTextContents(),
+      });
+      await shot('messenger-phones');
+      await answer.getByRole('button', { name: 'Small' }).click();
+
+      await section(page, 'Webhooks');
+      const delivery = await see(page.getByRole('row').filter({ hasText: 'quick reply POT_S' }), 'delivered');
+      await delivery.click();
+      await see(page.getByRole('region', { name: 'Delivery' }).locator('pre'), '"POT_S"');
+      step('webhooks', { row: await delivery.innerText() });
+    });
+  },
+
+  /**
+   * Ana adds her Instagram account, links it to her Facebook account in
+   * Accounts Center and confirms with Direct messages; Kai writes to it on
+   * Instagram, and his message shows in Ana's Messenger.
+   */
+  async accounts() {
+    const id = env('METASIM_SANDBOX');
+    await browse('accounts', async (page, _context, shot) => {
+      await open(page, `#/s/${id}/messaging`);
+      const form = page.getByRole('form', { name: 'Add Instagram account' });
+      await form.getByLabel('Username', { exact: true }).fill('ana.diaz');
+      await form.getByLabel('Name', { exact: true }).fill('Ana Diaz');
+      await form.getByLabel('Email', { exact: true }).fill('ana.diaz@example.com');
+      await form.getByLabel('email verified').check();
+      await form.getByRole('button', { name: 'Add Instagram account' }).click();
+      await see(page.getByRole('region', { name: "@ana.diaz's Instagram" }));
+
+      await section(page, 'Accounts Center');
+      await page.getByLabel('Facebook account').selectOption({ label: 'Ana Diaz' });
+      await page.getByLabel('Instagram account').selectOption({ label: '@ana.diaz' });
+      await page.getByRole('button', { name: 'Link accounts' }).click();
+      const link = page.getByRole('region', { name: 'Link Ana Diaz and @ana.diaz' });
+      await see(link.locator('.badge'), 'pending');
+      await link.getByRole('group', { name: 'Permissions' }).getByLabel('Direct messages').check();
+      await link.getByRole('button', { name: 'Confirm with these permissions' }).click();
+      await see(link.locator('.badge'), 'linked');
+      await link.getByRole('group', { name: 'Sync' }).getByLabel('Profile').check();
+      await see(page.locator('.toast'), 'Sync saved');
+      step('linked', { panel: await link.innerText() });
+      await shot('accounts-center');
+
+      await section(page, 'Messenger & Instagram');
+      const kai = await see(page.getByRole('region', { name: "@kai.gardens's Instagram" }));
+      await writeTo(page, kai, '@kai.gardens', '@ana.diaz · Instagram', 'Hi Ana, any ferns left?');
+      await see(kai.locator('.bubble.mine'), 'Hi Ana, any ferns left?');
+      const ana = page.getByRole('region', { name: "Ana Diaz's Messenger" });
+      await ana.getByRole('button', { name: /^Chat with Kai/ }).click();
+      const mirrored = await see(ana.locator('.bubble.theirs'), 'Hi Ana, any ferns left?');
+      step('mirrored', { bubble: await mirrored.innerText() });
+      await shot('accounts-messenger');
     });
   },
 };

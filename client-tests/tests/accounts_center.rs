@@ -668,3 +668,55 @@ async fn unified_contacts_and_mirrored_notifications() {
     sim.delete(&path).await.ok();
     assert_eq!(kinds(notifications(()).await.ok()), ["message"]);
 }
+
+/// What each side wrote (`…/sent`, a log like the inbox): to whom, read or
+/// not, and a message written in Messenger to Instagram in both logs.
+#[tokio::test]
+async fn what_people_wrote_on_either_side() {
+    let sim = Sim::start().await;
+    let w = world(&sim, 704).await;
+    let s = &w.sandbox;
+    write(&sim, s, &w.ana, &w.bo, json!({ "text": "Hi Bo" })).await;
+    link(
+        &sim,
+        &w,
+        json!({ "contacts": false, "profile": false, "history": "none" }),
+        &["direct_messages"],
+    )
+    .await;
+    sim.advance(s, 60).await;
+    let cross = write(&sim, s, &w.ana, &w.jo, json!({ "text": "Hi Jo" })).await;
+    assert_eq!(cross.status, 201, "{}", cross.text());
+    let read = sim
+        .post_json(
+            &s.sim(&format!("/facebook/users/{}/read", w.bo)),
+            &json!({ "from": w.ana }),
+        )
+        .await;
+    read.ok();
+
+    let ana = sim
+        .all(&s.sim(&format!("/facebook/users/{}/sent?after=0", w.ana)))
+        .await;
+    assert_eq!(texts(&ana), ["Hi Bo", "Hi Jo"]);
+    assert_eq!(
+        (&ana[0]["platform"], &ana[0]["to"]["id"], &ana[0]["read"]),
+        (&json!("messenger"), &json!(w.bo), &json!(true))
+    );
+    assert_eq!(
+        (&ana[1]["platform"], &ana[1]["to"]["id"], &ana[1]["read"]),
+        (&json!("instagram"), &json!(w.jo), &json!(false))
+    );
+    assert_eq!(ana[1]["to"]["type"], "instagram_user");
+    let ana_ig = sim
+        .all(&s.sim(&format!("/instagram/users/{}/sent?after=0", w.ana_ig)))
+        .await;
+    assert_eq!(texts(&ana_ig), ["Hi Jo"]);
+    assert_eq!(ana_ig[0]["mid"], ana[1]["mid"]);
+    let jo = sim
+        .all(&s.sim(&format!("/instagram/users/{}/sent", w.jo)))
+        .await;
+    assert!(jo.is_empty());
+    let unknown = sim.get(&s.sim("/facebook/users/404/sent")).await;
+    unknown.assert_sim_error(404, Some(33));
+}

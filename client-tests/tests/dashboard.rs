@@ -6,12 +6,17 @@
 //! fails once, retried on the clock and delivered now; approve and reject
 //! templates; advance the clock a day and see the window close; add a fault
 //! and see the next call fail; verify Instagram's WhatsApp contact by code and
-//! link the Page; link WhatsApp Web to Alice's account and log it out. Each test checks metasim's state afterwards through the
+//! link the Page; link WhatsApp Web to Alice's account and log it out; Ana
+//! gets the Page's answer in her Messenger phone and taps a quick reply the
+//! Page's app receives; an Accounts Center link made and confirmed on the
+//! page brings Kai's Instagram message into Ana's Messenger. Each test
+//! checks metasim's state afterwards through the
 //! control plane, so the page really did what it showed. Screenshots land in
 //! target/dashboard/.
 
 use client_tests::browser::run_scenario;
 use client_tests::devices::devices;
+use client_tests::messenger::{inbox, page_receiver, page_token};
 use client_tests::sdk::Steps;
 use client_tests::whatsapp::{ALICE, MANAGER, phone};
 use client_tests::{Sandbox, Sim, Value, json};
@@ -328,4 +333,80 @@ async fn alice_links_whatsapp_web_from_her_phone_and_logs_it_out() {
     assert_eq!(web["kind"], "web");
     assert_eq!(web["state"], "logged_out");
     assert_eq!(web["logout_reason"], "user");
+}
+
+#[tokio::test]
+async fn ana_gets_the_pages_answer_and_taps_a_quick_reply() {
+    let sim = Sim::start().await;
+    let sandbox = sim
+        .create_sandbox(json!({ "id": "messenger", "delivery": "auto" }))
+        .await;
+    let token = page_token(&sim, &sandbox).await;
+    let receiver = page_receiver(&sim, &sandbox, &token, &["messages"]).await;
+    let mut vars = env(&sandbox);
+    vars.push(("METASIM_PAGE_ID", sandbox.id_of("page").to_owned()));
+    vars.push(("METASIM_PAGE_TOKEN", token));
+    let steps = run_scenario(&sim, "messenger", &vars).await;
+    assert_eq!(steps.result("sent")["status"], 200);
+    assert_eq!(
+        steps.result("phone"),
+        &json!({
+            "mine": ["Hi! Do you deliver ferns on Sundays?", "Do you have ferns?"],
+            "text": "We do! Which size?",
+            "quick_replies": ["Small", "Large"]
+        })
+    );
+    let row = steps.result("webhooks")["row"].as_str().unwrap();
+    assert!(row.contains("message “Small” quick reply POT_S"), "{row}");
+
+    // What the page showed is metasim's state, and the app really got it.
+    let ana = sandbox.id_of("ana");
+    let answer = inbox(&sim, &sandbox, ana).await.pop().expect("the answer");
+    assert_eq!(answer["text"], "We do! Which size?");
+    assert_eq!(answer["read"], true);
+    assert_eq!(answer["reaction"], "\u{2764}");
+    let taps: Vec<Value> = receiver
+        .posts()
+        .iter()
+        .flat_map(|post| {
+            post.json["entry"][0]["messaging"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|m| {
+            m["message"]["quick_reply"]["payload"]
+                .as_str()
+                .map(|p| json!(p))
+        })
+        .collect();
+    assert_eq!(taps, [json!("POT_S")]);
+}
+
+#[tokio::test]
+async fn an_accounts_center_link_brings_kais_message_into_anas_messenger() {
+    let (sim, sandbox, steps) = run("accounts", json!({})).await;
+    let panel = steps.result("linked")["panel"].as_str().unwrap();
+    assert!(panel.contains("linked"), "{panel}");
+    assert!(
+        steps.result("mirrored")["bubble"]
+            .as_str()
+            .unwrap()
+            .contains("via Instagram")
+    );
+    let links = sim.all(&sandbox.sim("/accounts-center/links")).await;
+    assert_eq!(links.len(), 1);
+    let link = &links[0];
+    assert_eq!(link["facebook_user_id"], sandbox.id_of("ana"));
+    assert_eq!(link["state"], "linked");
+    assert_eq!(
+        link["permissions"],
+        json!({ "direct_messages": true, "contacts": false, "profile_info": false, "message_history": false })
+    );
+    assert_eq!(link["sync"]["profile"], true);
+    let mirrored = inbox(&sim, &sandbox, sandbox.id_of("ana")).await;
+    let last = mirrored.last().expect("Kai's message");
+    assert_eq!(last["platform"], "instagram");
+    assert_eq!(last["from"]["id"], sandbox.id_of("kai"));
+    assert_eq!(last["text"], "Hi Ana, any ferns left?");
 }

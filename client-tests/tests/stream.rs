@@ -3,10 +3,12 @@
 //! (new, then each attempt) and clock moves as they happen, each change
 //! closed by `changed`; replays with `*_after`; `reset` and `deleted`; long
 //! items cut down; bad parameters and too many streams in Meta's envelope;
-//! and a stream that changes nothing the Graph API answers.
+//! Messenger, Instagram and Accounts Center as they happen; and a stream
+//! that changes nothing the Graph API answers.
 
 use std::time::Duration;
 
+use client_tests::messenger::writes_to_page;
 use client_tests::receiver::{Failure, Receiver, subscribe_whatsapp};
 use client_tests::whatsapp::{ALICE, MANAGER, writes};
 use client_tests::{Sandbox, Sim, V, Value, json};
@@ -300,6 +302,60 @@ async fn long_items_are_cut_down() {
         sim.journal(&sandbox, "").await[0]["body"]["note"],
         json!(long)
     );
+}
+
+/// What people do in Messenger and Instagram is an event (as a WhatsApp
+/// consumer's message is); Accounts Center's steps, which make none, still
+/// say `changed` — the dashboard's Messenger phones and links follow both.
+#[tokio::test]
+async fn messenger_instagram_and_accounts_center_as_they_happen() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(9).await;
+    let mut stream = Stream::open(&sim, &sandbox, "").await;
+    stream.expect("hello").await;
+    let (mid, _) = writes_to_page(&sim, &sandbox, sandbox.id_of("ana"), "Open on Sunday?").await;
+    let change = stream.change().await;
+    assert_eq!(names(&change), ["event", "changed"]);
+    assert_eq!(change[0].1["kind"], "messaging_event");
+    assert_eq!(change[0].1["event"]["message"]["mid"], json!(mid));
+
+    let kai = sandbox.id_of("kai");
+    let written = sim
+        .post_json(
+            &sandbox.sim(&format!("/instagram/users/{kai}/messages")),
+            &json!({ "to": sandbox.id_of("instagram"), "message": { "text": "Hi!" } }),
+        )
+        .await;
+    assert_eq!(written.status, 201, "{}", written.text());
+    let change = stream.change().await;
+    assert_eq!(names(&change), ["event", "changed"]);
+    assert_eq!(change[0].1["object"], "instagram");
+
+    let account = sim
+        .post_json(
+            &sandbox.sim("/instagram/users"),
+            &json!({ "username": "ana.diaz", "account_type": "personal", "email_verified": true }),
+        )
+        .await;
+    assert_eq!(account.status, 201, "{}", account.text());
+    stream.expect("changed").await;
+    let link = sim
+        .post_json(
+            &sandbox.sim("/accounts-center/links"),
+            &json!({ "facebook_user_id": sandbox.id_of("ana"), "instagram_user_id": account.json["id"] }),
+        )
+        .await;
+    assert_eq!(link.status, 201, "{}", link.text());
+    stream.expect("changed").await;
+    let id = link.json["id"].as_str().unwrap();
+    let confirmed = sim
+        .post_json(
+            &sandbox.sim(&format!("/accounts-center/links/{id}/confirm")),
+            &json!({ "permissions": ["direct_messages"] }),
+        )
+        .await;
+    assert_eq!(confirmed.ok()["state"], "linked");
+    stream.expect("changed").await;
 }
 
 #[tokio::test]

@@ -2,7 +2,8 @@
 //! Page or another person (`…/messages`), tap a button (`…/postbacks`),
 //! react (`…/reactions`), read a conversation (`…/read`), and see what they
 //! received (`…/inbox`), with what each quick reply or button sends when
-//! tapped. The Page side sees these as webhooks and on the Graph API.
+//! tapped, and what they wrote (`…/sent`). The Page side sees these as
+//! webhooks and on the Graph API.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -17,11 +18,11 @@ use crate::api::control::person_message::{
 };
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
-use crate::api::state::{AppState, lock};
+use crate::api::state::{AppState, SharedSandbox, lock};
 use crate::world::clock::iso8601;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::conversations::{Message, reaction_of};
+use crate::world::shared::conversations::{Conversations, Message, reaction_of};
 
 pub fn routes() -> Router<AppState> {
     let user = "/_sim/sandboxes/{sid}/facebook/users/{user_id}";
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{user}/reactions"), post(react))
         .route(&format!("{user}/read"), post(read))
         .route(&format!("{user}/inbox"), get(inbox))
+        .route(&format!("{user}/sent"), get(sent))
 }
 
 #[derive(Deserialize)]
@@ -248,17 +250,86 @@ fn unified_inbox(sandbox: &Sandbox, user_path: &str, user_id: &str) -> Vec<Value
     entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
+/// A person's log (`…/inbox`, `…/sent`): `read` under the sandbox's lock,
+/// paged (newest page first) after it.
+pub fn person_log(
+    shared: &SharedSandbox,
+    listing: &Listing,
+    read: impl FnOnce(&Sandbox) -> Result<Vec<Value>, GraphError>,
+) -> Answer {
+    listing.only(&[])?;
+    let data = read(&lock(shared))?;
+    built(listing, data, Start::Newest)
+}
+
 async fn inbox(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, user_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    listing.only(&[])?;
-    let data = {
-        let sandbox = lock(&shared);
-        known_user(&sandbox, &user_id)?;
+    person_log(&shared, &listing, |sandbox| {
+        known_user(sandbox, &user_id)?;
         let user_path = format!("/_sim/sandboxes/{sid}/facebook/users/{user_id}");
-        unified_inbox(&sandbox, &user_path, &user_id)
-    };
-    built(&listing, data, Start::Newest)
+        Ok(unified_inbox(sandbox, &user_path, &user_id))
+    })
+}
+
+/// What `writer` wrote in `conversations` (on `platform`), oldest first, as
+/// a sent log shows it: to whom, and whether they read it.
+pub fn sent_entries(
+    sandbox: &Sandbox,
+    conversations: &Conversations,
+    platform: &str,
+    writer: impl Fn(&Message) -> bool,
+) -> Vec<(i64, String, Value)> {
+    conversations
+        .messages
+        .values()
+        .filter(|m| writer(m))
+        .map(|m| {
+            let entry = json!({
+                "mid": m.id,
+                "platform": platform,
+                "conversation_id": m.conversation,
+                "to": sender(sandbox, &m.to),
+                "text": m.text().or(m.postback.as_ref().map(|p| p.title.as_str())),
+                "message": m.content,
+                "time_ms": m.time_ms,
+                "iso": iso8601(m.time_ms / 1000),
+                "read": conversations.read_by(m, &m.to),
+            });
+            (m.time_ms, m.id.clone(), entry)
+        })
+        .collect()
+}
+
+/// Entries in order of time (then id).
+pub fn in_order(mut entries: Vec<(i64, String, Value)>) -> Vec<Value> {
+    entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    entries.into_iter().map(|(_, _, entry)| entry).collect()
+}
+
+/// What the user wrote in Messenger: to Pages and people, and to Instagram
+/// accounts through their Accounts Center link.
+async fn sent(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, user_id)): SimPath<(String, String)>,
+    listing: Listing,
+) -> Answer {
+    person_log(&shared, &listing, |sandbox| {
+        known_user(sandbox, &user_id)?;
+        let mut entries = sent_entries(
+            sandbox,
+            &sandbox.messenger.conversations,
+            "messenger",
+            |m| m.from == user_id,
+        );
+        entries.extend(sent_entries(
+            sandbox,
+            &sandbox.instagram.conversations,
+            "instagram",
+            |m| m.via_messenger.as_deref() == Some(user_id.as_str()),
+        ));
+        Ok(in_order(entries))
+    })
 }

@@ -3,7 +3,8 @@
 //! shares included), tap a button (`…/postbacks`), react (`…/reactions`),
 //! see a conversation (`…/read`), post (`…/media`), comment
 //! (`…/comments`), turn "Allow access to messages" on or off
-//! (`…/settings`), and see what they received (`…/inbox`).
+//! (`…/settings`), and see what they received (`…/inbox`) and wrote
+//! (`…/sent`).
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -13,8 +14,8 @@ use serde_json::{Value, json};
 
 use super::users::known_account;
 use crate::api::control::directory::instagram_view;
-use crate::api::control::facebook::{Reaction, inbox_entry};
-use crate::api::control::listing::{Listing, Start, built};
+use crate::api::control::facebook::{Reaction, in_order, inbox_entry, person_log, sent_entries};
+use crate::api::control::listing::Listing;
 use crate::api::control::person_message::{
     INSTAGRAM_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{user}/reactions"), post(react))
         .route(&format!("{user}/read"), post(read))
         .route(&format!("{user}/inbox"), get(inbox))
+        .route(&format!("{user}/sent"), get(sent))
         .route(&format!("{user}/media"), post(post_media))
         .route(&format!("{user}/comments"), post(comment))
         .route(&format!("{user}/settings"), post(settings))
@@ -134,14 +136,28 @@ async fn inbox(
     SimPath((sid, ig_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    listing.only(&[])?;
-    let data = {
-        let sandbox = lock(&shared);
-        known_account(&sandbox, &ig_id)?;
+    person_log(&shared, &listing, |sandbox| {
+        known_account(sandbox, &ig_id)?;
         let user_path = format!("/_sim/sandboxes/{sid}/instagram/users/{ig_id}");
-        instagram_inbox(&sandbox, &user_path, &ig_id)
-    };
-    built(&listing, data, Start::Newest)
+        Ok(instagram_inbox(sandbox, &user_path, &ig_id))
+    })
+}
+
+/// What the account wrote (from Messenger too, through Accounts Center).
+async fn sent(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, ig_id)): SimPath<(String, String)>,
+    listing: Listing,
+) -> Answer {
+    person_log(&shared, &listing, |sandbox| {
+        known_account(sandbox, &ig_id)?;
+        Ok(in_order(sent_entries(
+            sandbox,
+            &sandbox.instagram.conversations,
+            "instagram",
+            |m| m.from == ig_id,
+        )))
+    })
 }
 
 async fn post_media(

@@ -151,6 +151,20 @@ export function pickable(selected, pick) {
   };
 }
 
+/** A phone's composer: `input`'s text, sent with Enter or ➤, goes to `send(text)`; `before` sits ahead of the field. */
+export function composerForm(input, send, ...before) {
+  return h('form', {
+    class: 'composer',
+    onsubmit: (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = '';
+      send(text);
+    },
+  }, before, input, h('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, '➤'));
+}
+
 /** A heading row for a view: title, a line of explanation, actions. */
 export function viewHead(title, intro, ...actions) {
   return h('div', { class: 'view-head' },

@@ -6,10 +6,12 @@ import { api } from './api.js';
 import { ClockBar } from './clock.js';
 import { fill, h, toast } from './dom.js';
 import { Session } from './session.js';
+import accountsCenter from './views/accounts-center.js';
 import events from './views/events.js';
 import faults from './views/faults.js';
 import instagram from './views/instagram.js';
 import journal from './views/journal.js';
+import messaging from './views/messaging.js';
 import overview from './views/overview.js';
 import pages from './views/pages.js';
 import phones from './views/phones.js';
@@ -27,6 +29,8 @@ const SECTIONS = [
   ['faults', 'Faults', faults],
   ['pages', 'Pages & WhatsApp', pages],
   ['instagram', 'Instagram', instagram],
+  ['messaging', 'Messenger & Instagram', messaging],
+  ['accounts-center', 'Accounts Center', accountsCenter],
 ];
 
 const view = document.getElementById('view');

@@ -4,7 +4,7 @@
 // call as that consumer: …/messages, …/read, or the request a tap names.
 
 import { api, sim } from '../api.js';
-import { attempt, fill, h, hhmm, span, when } from '../dom.js';
+import { attempt, composerForm, fill, h, hhmm, span, when } from '../dom.js';
 import { bubble } from './bubble.js';
 
 /** `+1 555-010-9999` for North American numbers, `+<digits>` otherwise. */
@@ -200,16 +200,7 @@ export class Phone {
           type: 'button',
           onclick: () => attach((name) => ({ type: 'location', location: { latitude: 37.7749, longitude: -122.4194, name: name || 'My location' } })),
         }, 'Location')));
-    return h('form', {
-      class: 'composer',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const text = input.value.trim();
-        if (!text) return;
-        input.value = '';
-        send({ type: 'text', text: { body: text } });
-      },
-    }, menu, input, h('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, '➤'));
+    return composerForm(input, (text) => send({ type: 'text', text: { body: text } }), menu);
   }
 
   /** Do something as the consumer, then show its effect. */

@@ -31,9 +31,20 @@ function carries(delivery) {
       for (const status of value.statuses ?? []) what.push(`status ${status.status}`);
       if (value.event) what.push(`${value.message_template_name} ${value.event}`);
     }
-    for (const messaging of entry.messaging ?? []) what.push(Object.keys(messaging).filter((k) => !['sender', 'recipient', 'timestamp'].includes(k)).join(' '));
+    for (const messaging of entry.messaging ?? []) what.push(messagingCarries(messaging));
   }
   return what.join(', ');
+}
+
+/** A Messenger or Instagram entry: `message “Small” quick reply POT_S`, `postback FERN`, `read`. */
+function messagingCarries(messaging) {
+  const { message, postback } = messaging;
+  if (message) {
+    const quick = message.quick_reply ? ` quick reply ${message.quick_reply.payload}` : '';
+    return `message${message.text === undefined ? '' : ` “${message.text}”`}${quick}`;
+  }
+  if (postback) return `postback ${postback.payload}`;
+  return Object.keys(messaging).filter((k) => !['sender', 'recipient', 'timestamp'].includes(k)).join(' ');
 }
 
 function outcome(attempt) {
