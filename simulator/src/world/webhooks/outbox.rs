@@ -5,11 +5,11 @@
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha1::Sha1;
 use sha2::Sha256;
 
-use super::payloads::{Change, envelope};
+use super::payloads::{Address, Change, Envelope};
 use super::subscriptions::{Subscriptions, WebhookObject};
 use crate::world::bounds::{counter, duration, in_range};
 use crate::world::encode::meta_json;
@@ -221,7 +221,10 @@ impl WebhookState {
 
 impl Delivery {
     fn sign(&mut self, secret: &str) {
-        let body = meta_json(&json!({ "object": self.object, "entry": self.entries }));
+        let body = meta_json(&Envelope {
+            object: self.object,
+            entry: &self.entries,
+        });
         self.signature_256 = format!("sha256={}", hex_hmac_256(secret, &body));
         self.signature_1 = format!("sha1={}", hex_hmac_1(secret, &body));
         self.body = String::from_utf8(body).expect("meta_json writes ASCII");
@@ -249,16 +252,16 @@ impl Sandbox {
 
     /// (app, callback URL) pairs that receive a change: subscribed at the app
     /// level to the object and field, and — for WhatsApp — to the WABA.
-    fn targets(&self, change: &Change) -> Vec<(String, String)> {
+    fn targets(&self, change: Address<'_>) -> Vec<(String, String)> {
         if change.object == WebhookObject::WhatsappBusinessAccount {
-            let Some(waba) = self.whatsapp.wabas.get(&change.entry_id) else {
+            let Some(waba) = self.whatsapp.wabas.get(change.entry_id) else {
                 return vec![];
             };
             return waba
                 .subscribed_apps
                 .iter()
                 .filter_map(|s| {
-                    let app = self.subscription_for(&s.app_id, change.object, &change.field)?;
+                    let app = self.subscription_for(&s.app_id, change.object, change.field)?;
                     Some((
                         s.app_id.clone(),
                         s.override_callback_uri
@@ -269,12 +272,12 @@ impl Sandbox {
                 .collect();
         }
         // Page changes go to apps installed on the Page with that field too.
-        let installed = |app_id: &str| match (change.object, self.pages.pages.get(&change.entry_id))
+        let installed = |app_id: &str| match (change.object, self.pages.pages.get(change.entry_id))
         {
             (WebhookObject::Page, Some(page)) => page
                 .subscribed_apps
                 .get(app_id)
-                .is_some_and(|f| f.contains(&change.field)),
+                .is_some_and(|f| f.iter().any(|f| f == change.field)),
             (WebhookObject::Page, None) => false,
             _ => true,
         };
@@ -284,7 +287,7 @@ impl Sandbox {
             .keys()
             .filter(|app_id| installed(app_id))
             .filter_map(|app_id| {
-                let app = self.subscription_for(app_id, change.object, &change.field)?;
+                let app = self.subscription_for(app_id, change.object, change.field)?;
                 Some((app_id.clone(), app.callback_url.clone()))
             })
             .collect()
@@ -292,11 +295,25 @@ impl Sandbox {
 
     /// Queue a change for every target; returns the deliveries it went into.
     pub fn enqueue_change(&mut self, change: &Change, event_seq: Option<u64>) -> Vec<u64> {
-        let entry = envelope(std::slice::from_ref(change))["entry"][0].clone();
+        let targets = self.targets(change.address());
+        self.enqueue_to(targets, change, event_seq)
+    }
+
+    /// Queue a change for the targets already found for it.
+    fn enqueue_to(
+        &mut self,
+        targets: Vec<(String, String)>,
+        change: &Change,
+        event_seq: Option<u64>,
+    ) -> Vec<u64> {
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        let entry = change.entry();
         let now = self.clock.now();
         let settings = self.webhooks.settings.clone();
         let mut used = Vec::new();
-        for (app_id, url) in self.targets(change) {
+        for (app_id, url) in targets {
             let secret = self.app_secret_of(&app_id);
             let batchable = self.webhooks.deliveries.iter_mut().rev().find(|d| {
                 d.app_id == app_id
@@ -346,14 +363,18 @@ impl Sandbox {
         used
     }
 
-    /// Turn every domain event not yet routed into deliveries.
+    /// Turn every domain event not yet routed into deliveries. Targets come
+    /// first: an event nobody receives builds no payload.
     pub fn route_events(&mut self) {
-        let new: Vec<_> = self.events.after(self.webhooks.routed_upto).to_vec();
-        for event in new {
-            if let Some(change) = self.change_for(&event) {
-                self.enqueue_change(&change, Some(event.seq));
+        while let Some(event) = self.events.after(self.webhooks.routed_upto).first() {
+            let seq = event.seq;
+            let targets = self.targets(event.payload.address());
+            if !targets.is_empty()
+                && let Some(change) = self.change_for(event)
+            {
+                self.enqueue_to(targets, &change, Some(seq));
             }
-            self.webhooks.routed_upto = event.seq;
+            self.webhooks.routed_upto = seq;
         }
     }
 

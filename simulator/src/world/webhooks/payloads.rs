@@ -7,6 +7,7 @@
 //! changes (`entry[].changes[]`); the coexistence fields are built in
 //! `coexistence.rs`.
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::world::events::{Event, EventPayload, StatusError};
@@ -31,29 +32,95 @@ pub struct Change {
 const ERROR_HREF: &str =
     "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
 
-/// `{"object", "entry": [...]}` for changes of one object, in order.
-pub fn envelope(changes: &[Change]) -> Value {
-    let object = changes.first().map_or("", |c| c.object.name());
-    let entries: Vec<Value> = changes
-        .iter()
-        .map(|change| {
-            let mut entry = Map::new();
-            entry.insert("id".into(), json!(change.entry_id));
-            if let Some(time) = change.entry_time {
-                entry.insert("time".into(), json!(time));
+/// Where a change goes — object, entry and field — known before its value is
+/// built, so that a change nobody receives costs no payload.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Address<'a> {
+    pub object: WebhookObject,
+    pub entry_id: &'a str,
+    pub field: &'a str,
+}
+
+impl Change {
+    pub fn address(&self) -> Address<'_> {
+        Address {
+            object: self.object,
+            entry_id: &self.entry_id,
+            field: &self.field,
+        }
+    }
+
+    /// The change as one `entry` item: `{"id", "time"?, "changes": [{"value", "field"}]}`,
+    /// or `{"id", "time", "messaging": [value]}` for messaging events.
+    pub fn entry(&self) -> Value {
+        let mut entry = Map::new();
+        entry.insert("id".into(), Value::String(self.entry_id.clone()));
+        if let Some(time) = self.entry_time {
+            entry.insert("time".into(), json!(time));
+        }
+        if self.messaging {
+            entry.insert("messaging".into(), Value::Array(vec![self.value.clone()]));
+        } else {
+            let mut change = Map::new();
+            change.insert("value".into(), self.value.clone());
+            change.insert("field".into(), Value::String(self.field.clone()));
+            entry.insert("changes".into(), Value::Array(vec![Value::Object(change)]));
+        }
+        Value::Object(entry)
+    }
+}
+
+impl EventPayload {
+    /// Where the change of this event goes (whether or not Meta sends one).
+    pub fn address(&self) -> Address<'_> {
+        fn whatsapp<'a>(waba_id: &'a str, field: &'a str) -> Address<'a> {
+            Address {
+                object: WebhookObject::WhatsappBusinessAccount,
+                entry_id: waba_id,
+                field,
             }
-            if change.messaging {
-                entry.insert("messaging".into(), json!([change.value]));
-            } else {
-                entry.insert(
-                    "changes".into(),
-                    json!([{ "value": change.value, "field": change.field }]),
-                );
+        }
+        match self {
+            EventPayload::WhatsappStatus { waba_id, .. }
+            | EventPayload::WhatsappInbound { waba_id, .. } => whatsapp(waba_id, "messages"),
+            EventPayload::WhatsappTemplateStatus { waba_id, .. } => {
+                whatsapp(waba_id, "message_template_status_update")
             }
-            Value::Object(entry)
-        })
-        .collect();
-    json!({ "object": object, "entry": entries })
+            EventPayload::WhatsappMessageEcho { waba_id, .. } => {
+                whatsapp(waba_id, "smb_message_echoes")
+            }
+            EventPayload::WhatsappAppStateSync { waba_id, .. } => {
+                whatsapp(waba_id, "smb_app_state_sync")
+            }
+            EventPayload::WhatsappHistory { waba_id, .. } => whatsapp(waba_id, "history"),
+            EventPayload::WhatsappAccountUpdate { waba_id, .. } => {
+                whatsapp(waba_id, "account_update")
+            }
+            EventPayload::MessagingEvent {
+                object,
+                account_id,
+                field,
+                ..
+            }
+            | EventPayload::AccountChange {
+                object,
+                account_id,
+                field,
+                ..
+            } => Address {
+                object: *object,
+                entry_id: account_id,
+                field,
+            },
+        }
+    }
+}
+
+/// `{"object", "entry": [...]}`: the body of a delivery, encoded as it stands.
+#[derive(Debug, Serialize)]
+pub struct Envelope<'a> {
+    pub object: WebhookObject,
+    pub entry: &'a [Value],
 }
 
 fn status_errors(error: &StatusError) -> Value {
@@ -111,9 +178,22 @@ impl Sandbox {
 
     /// The webhook change a domain event produces, if Meta sends one for it.
     pub fn change_for(&self, event: &Event) -> Option<Change> {
+        let (value, entry_time) = self.change_value(event)?;
+        let address = event.payload.address();
+        Some(Change {
+            object: address.object,
+            entry_id: address.entry_id.to_owned(),
+            field: address.field.to_owned(),
+            value,
+            entry_time,
+            messaging: matches!(event.payload, EventPayload::MessagingEvent { .. }),
+        })
+    }
+
+    /// The `value` of an event's change and its `entry[].time`, if any.
+    fn change_value(&self, event: &Event) -> Option<(Value, Option<i64>)> {
         match &event.payload {
             EventPayload::WhatsappInbound {
-                waba_id,
                 phone_number_id,
                 message_id,
                 from,
@@ -121,6 +201,7 @@ impl Sandbox {
                 profile_name,
                 username,
                 message,
+                ..
             } => {
                 let mut item = Map::new();
                 if let Some(from) = from {
@@ -145,17 +226,9 @@ impl Sandbox {
                     value["contacts"] = json!([contact]);
                 }
                 value["messages"] = json!([item]);
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "messages".into(),
-                    value,
-                    entry_time: None,
-                    messaging: false,
-                })
+                Some((value, None))
             }
             EventPayload::WhatsappStatus {
-                waba_id,
                 phone_number_id,
                 message_id,
                 status,
@@ -165,6 +238,7 @@ impl Sandbox {
                 pricing,
                 error,
                 biz_opaque_callback_data,
+                ..
             } => {
                 let failed = *status == MessageStatus::Failed;
                 let mut item = Map::new();
@@ -201,22 +275,14 @@ impl Sandbox {
                     )]);
                 }
                 value["statuses"] = json!([item]);
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "messages".into(),
-                    value,
-                    entry_time: None,
-                    messaging: false,
-                })
+                Some((value, None))
             }
             EventPayload::MessagingEvent {
-                object,
                 account_id,
-                field,
                 sender_id,
                 time_ms,
                 event: body,
+                ..
             } => {
                 let mut item = Map::new();
                 item.insert("sender".into(), json!({ "id": sender_id }));
@@ -227,36 +293,17 @@ impl Sandbox {
                         item.insert(key.clone(), value.clone());
                     }
                 }
-                Some(Change {
-                    object: *object,
-                    entry_id: account_id.clone(),
-                    field: field.clone(),
-                    value: Value::Object(item),
-                    entry_time: Some(*time_ms),
-                    messaging: true,
-                })
+                Some((Value::Object(item), Some(*time_ms)))
             }
-            EventPayload::AccountChange {
-                object,
-                account_id,
-                field,
-                value,
-            } => Some(Change {
-                object: *object,
-                entry_id: account_id.clone(),
-                field: field.clone(),
-                value: value.clone(),
-                entry_time: Some(event.time),
-                messaging: false,
-            }),
+            EventPayload::AccountChange { value, .. } => Some((value.clone(), Some(event.time))),
             EventPayload::WhatsappTemplateStatus {
-                waba_id,
                 template_id,
                 name,
                 language,
                 category,
                 event: what,
                 reason,
+                ..
             } => {
                 let value = json!({
                     "event": what,
@@ -266,19 +313,12 @@ impl Sandbox {
                     "message_template_category": category,
                     "reason": reason,
                 });
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "message_template_status_update".into(),
-                    value,
-                    entry_time: Some(event.time),
-                    messaging: false,
-                })
+                Some((value, Some(event.time)))
             }
             EventPayload::WhatsappMessageEcho { .. }
             | EventPayload::WhatsappAppStateSync { .. }
             | EventPayload::WhatsappHistory { .. }
-            | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_change(event),
+            | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_value(event),
         }
     }
 }
@@ -297,13 +337,15 @@ mod tests {
             entry_time: None,
             messaging: false,
         };
-        let body = envelope(&[
-            change.clone(),
-            Change {
-                entry_time: Some(5),
-                ..change
-            },
-        ]);
+        let timed = Change {
+            entry_time: Some(5),
+            ..change.clone()
+        };
+        let body = serde_json::to_value(Envelope {
+            object: change.object,
+            entry: &[change.entry(), timed.entry()],
+        })
+        .unwrap();
         assert_eq!(
             body.to_string(),
             r#"{"object":"whatsapp_business_account","entry":[{"id":"31","changes":[{"value":{"a":1},"field":"messages"}]},{"id":"31","time":5,"changes":[{"value":{"a":1},"field":"messages"}]}]}"#
