@@ -61,29 +61,41 @@ pub fn header(name: &str, value: String) -> String {
 }
 
 /// A body as the journal keeps it: members named like secrets redacted at
-/// any depth, secrets inside strings scrubbed.
-pub fn body(value: Value) -> Value {
+/// any depth, secrets inside strings scrubbed (in place: most bodies hold no
+/// secret and come back unchanged).
+pub fn body(mut value: Value) -> Value {
+    redact_in_place(&mut value);
+    value
+}
+
+fn redact_in_place(value: &mut Value) {
     match value {
-        Value::Object(members) => Value::Object(
-            members
-                .into_iter()
-                .map(|(name, value)| {
-                    let value = if is_secret(&name) {
-                        Value::String(REDACTED.to_owned())
-                    } else {
-                        body(value)
-                    };
-                    (name, value)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(body).collect()),
-        Value::String(text) => match scrub(&text) {
-            Cow::Borrowed(_) => Value::String(text),
-            Cow::Owned(clean) => Value::String(clean),
-        },
-        other => other,
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if is_secret(name) {
+                    *member = Value::String(REDACTED.to_owned());
+                } else {
+                    redact_in_place(member);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_in_place),
+        Value::String(text) => {
+            if let Cow::Owned(clean) = scrub(text) {
+                *text = clean;
+            }
+        }
+        _ => {}
     }
+}
+
+/// Does `text` hold a secret's name, in any case? (No allocation: most texts don't.)
+fn names_a_secret(text: &str) -> bool {
+    SECRETS.iter().any(|secret| {
+        text.as_bytes()
+            .windows(secret.len())
+            .any(|window| window.eq_ignore_ascii_case(secret.as_bytes()))
+    })
 }
 
 /// Where a secret's value ends inside a text.
@@ -94,10 +106,10 @@ fn ends_value(c: char) -> bool {
 /// A text with the value after each secret's name (`access_token=…`,
 /// `"access_token":"…"`, `\"pin\":\"…\"`) redacted.
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let lower = text.to_ascii_lowercase();
-    if !SECRETS.iter().any(|secret| lower.contains(secret)) {
+    if !names_a_secret(text) {
         return Cow::Borrowed(text);
     }
+    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut at = 0;

@@ -365,8 +365,8 @@ impl Sandbox {
                 self.emit_status(&waba_id, &message);
             }
             None => {
-                let in_window = self.window_open(phone_number_id, &outbound.to);
-                let free = category == "service" || (category == "utility" && in_window);
+                let free = category == "service"
+                    || (category == "utility" && self.window_open(phone_number_id, &outbound.to));
                 message.pricing = Some(Pricing {
                     billable: !free,
                     pricing_model: "PMP".to_owned(),
@@ -378,10 +378,18 @@ impl Sandbox {
                     .to_owned(),
                     category,
                 });
-                for status in [MessageStatus::Sent, MessageStatus::Delivered] {
-                    message.status = status;
-                    self.emit_status(&waba_id, &message);
+                // Both statuses name the same recipient: its BSUID is worked out once.
+                message.status = MessageStatus::Sent;
+                if let Some(sent) = self.status_payload(&waba_id, &message) {
+                    let mut delivered = sent.clone();
+                    if let EventPayload::WhatsappStatus { status, .. } = &mut delivered {
+                        *status = MessageStatus::Delivered;
+                    }
+                    let now = self.clock.now();
+                    self.events.emit(now, sent);
+                    self.events.emit(now, delivered);
                 }
+                message.status = MessageStatus::Delivered;
                 self.record_exchange(phone_number_id, &outbound.to);
             }
         }
@@ -439,15 +447,23 @@ impl Sandbox {
     }
 
     fn emit_status(&mut self, waba_id: &str, message: &WaMessage) {
+        if let Some(payload) = self.status_payload(waba_id, message) {
+            let now = self.clock.now();
+            self.events.emit(now, payload);
+        }
+    }
+
+    /// The status event of `message` as it stands, if it has one.
+    fn status_payload(&self, waba_id: &str, message: &WaMessage) -> Option<EventPayload> {
         // What a business sends in the WhatsApp Business app has no Cloud
         // API statuses (an integration hears of it as an echo).
         if self.sent_from_business_app(&message.id) {
-            return;
+            return None;
         }
         let business = self
             .business_of_phone(&message.phone_number_id)
             .unwrap_or_default();
-        let payload = EventPayload::WhatsappStatus {
+        Some(EventPayload::WhatsappStatus {
             waba_id: waba_id.to_owned(),
             phone_number_id: message.phone_number_id.clone(),
             message_id: message.id.clone(),
@@ -464,9 +480,7 @@ impl Sandbox {
             },
             error: message.error.clone(),
             biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
-        };
-        let now = self.clock.now();
-        self.events.emit(now, payload);
+        })
     }
 
     /// A consumer sends a message to a business number; it opens (or restarts)
