@@ -24,6 +24,7 @@ pub mod journal;
 pub mod links;
 pub mod nodes;
 pub mod pages;
+pub mod retention;
 pub mod sandbox;
 pub mod shared;
 pub mod snapshot;

@@ -1,7 +1,10 @@
 //! The signed outbox: deliveries built from changes (one per subscribed app
 //! and callback URL, optionally batched), Meta's retry schedule on the
 //! virtual clock (WhatsApp 7 days, other objects 36 hours), and every attempt
-//! recorded. Nothing is dropped: a delivery ends delivered or given up.
+//! recorded. No delivery is dropped: it ends delivered or given up, and only
+//! then may retention drop its body (its record stays, marked `body_dropped`).
+
+use std::collections::VecDeque;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -145,9 +148,11 @@ pub struct Delivery {
     /// Domain events (seq) this delivery carries; empty for triggered samples.
     pub events: Vec<u64>,
     pub fields: Vec<String>,
-    /// `entry` items of the body, kept to re-sign when a batch grows.
+    /// `entry` items of the body, kept to re-sign while a batch may grow
+    /// (until the first attempt).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entries: Vec<Value>,
-    /// The exact bytes sent.
+    /// The exact bytes sent (empty once retention dropped them).
     pub body: String,
     /// `X-Hub-Signature-256` and `X-Hub-Signature` values.
     pub signature_256: String,
@@ -160,6 +165,9 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<u64>,
+    /// Finished long enough ago that retention dropped its body and signatures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub body_dropped: bool,
 }
 
 /// What one HTTP POST needs.
@@ -180,6 +188,16 @@ pub struct WebhookState {
     next_id: u64,
     /// Domain events up to this seq have been routed.
     routed_upto: u64,
+    /// Finished deliveries that still have their bodies, oldest finished first.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    finished: VecDeque<u64>,
+    /// How many finished deliveries lost their bodies to retention.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    bodies_dropped: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 fn hex_hmac_256(secret: &str, body: &[u8]) -> String {
@@ -202,6 +220,25 @@ impl WebhookState {
         self.settings.check()?;
         counter("webhooks.next_id", self.next_id)?;
         in_range("webhooks.routed_upto", self.routed_upto, 0, last_event)?;
+        in_range(
+            "webhooks.bodies_dropped",
+            self.bodies_dropped,
+            0,
+            self.next_id,
+        )?;
+        if let Some(id) = self
+            .finished
+            .iter()
+            .find(|id| **id == 0 || **id > self.next_id)
+        {
+            return Err(Invalid::new(
+                "webhooks.finished",
+                format!(
+                    "webhooks.finished: delivery {id} is not between 1 and next_id {}",
+                    self.next_id
+                ),
+            ));
+        }
         for (index, delivery) in self.deliveries.iter().enumerate() {
             if delivery.id != index as u64 + 1 || delivery.id > self.next_id {
                 return Err(Invalid::new(
@@ -216,6 +253,38 @@ impl WebhookState {
             }
         }
         Ok(())
+    }
+}
+
+impl WebhookState {
+    /// Domain events up to this seq have been routed.
+    pub fn routed_upto(&self) -> u64 {
+        self.routed_upto
+    }
+
+    /// How many finished deliveries lost their bodies to retention.
+    pub fn bodies_dropped(&self) -> u64 {
+        self.bodies_dropped
+    }
+
+    /// Keep the bodies of the `limit` deliveries that finished last; older
+    /// finished deliveries keep their record without body and signatures.
+    pub fn keep_bodies(&mut self, limit: usize) {
+        while self.finished.len() > limit {
+            let Some(id) = self.finished.pop_front() else {
+                break;
+            };
+            // Ids are handed out in push order, so a delivery's index is id - 1.
+            let index = (id as usize).wrapping_sub(1);
+            if let Some(delivery) = self.deliveries.get_mut(index).filter(|d| d.id == id) {
+                delivery.body = String::new();
+                delivery.signature_256 = String::new();
+                delivery.signature_1 = String::new();
+                delivery.entries = Vec::new();
+                delivery.body_dropped = true;
+                self.bodies_dropped = self.bodies_dropped.saturating_add(1);
+            }
+        }
     }
 }
 
@@ -355,6 +424,7 @@ impl Sandbox {
                 state: DeliveryState::Pending,
                 attempts: vec![],
                 duplicate_of: None,
+                body_dropped: false,
             };
             delivery.sign(&secret);
             used.push(delivery.id);
@@ -376,6 +446,7 @@ impl Sandbox {
             }
             self.webhooks.routed_upto = seq;
         }
+        self.apply_retention();
     }
 
     /// Deliveries due now, in sending order (reordered in groups when asked).
@@ -428,6 +499,8 @@ impl Sandbox {
             return;
         }
         let number = delivery.attempts.len() as u32 + 1;
+        // Attempted: the batch is closed, its entries are no longer needed.
+        delivery.entries = Vec::new();
         delivery.attempts.push(Attempt {
             number,
             time: now,
@@ -445,6 +518,7 @@ impl Sandbox {
         if ok {
             delivery.state = DeliveryState::Delivered;
             delivery.next_attempt_at = None;
+            self.webhooks.finished.push_back(delivery_id);
             if delivery.duplicate_of.is_none() {
                 let copy = delivery.clone();
                 for _ in 0..duplicates {
@@ -468,6 +542,7 @@ impl Sandbox {
             None => {
                 delivery.state = DeliveryState::GivenUp;
                 delivery.next_attempt_at = None;
+                self.webhooks.finished.push_back(delivery_id);
             }
         }
     }
