@@ -61,6 +61,7 @@ fn fill_to(bench: &Bench, phone: &str, target: usize) -> Result<(), String> {
                     template: None,
                     biz_opaque_callback_data: None,
                     by_user_id: false,
+                    channel: metasim::world::whatsapp::messaging::SendChannel::CloudApi,
                 };
                 sandbox
                     .send_message(phone, outbound)

@@ -17,6 +17,8 @@ pub mod browser;
 pub mod business;
 pub mod coexistence;
 pub mod devices;
+pub mod instagram;
+pub mod messenger;
 pub mod receiver;
 pub mod sdk;
 pub mod whatsapp;

@@ -21,6 +21,41 @@ pub const DAY: u64 = 24 * 3600;
 /// The details of 131047.
 pub const REENGAGEMENT: &str = "Message failed to send because more than 24 hours have passed since the customer last replied to this number.";
 
+/// The demo fixture with a second WABA (`waba2`) in the same portfolio,
+/// which the system user's token may manage and message too.
+pub fn two_waba_fixture() -> Value {
+    let mut fixture = crate::demo_fixture();
+    fixture["whatsapp_business_accounts"]
+        .as_array_mut()
+        .expect("WABAs")
+        .push(json!({ "handle": "waba2", "name": "Lucky Shrub EU", "business": "business" }));
+    for token in fixture["tokens"].as_array_mut().expect("tokens") {
+        if let Some(targets) = token.get_mut("targets").and_then(Value::as_object_mut) {
+            for list in targets.values_mut() {
+                list.as_array_mut().expect("handles").push(json!("waba2"));
+            }
+        }
+    }
+    fixture
+}
+
+/// The id of the demo's marketing template, `spring_sale`.
+pub async fn spring_sale(sim: &Sim, sandbox: &Sandbox) -> String {
+    let listed = sim
+        .get_as(
+            sandbox.token(MANAGER),
+            &format!(
+                "/{V}/{}/message_templates?name=spring_sale",
+                sandbox.id_of("waba")
+            ),
+        )
+        .await;
+    listed.ok()["data"][0]["id"]
+        .as_str()
+        .expect("the demo's spring_sale")
+        .to_owned()
+}
+
 /// The demo business number's id.
 pub fn phone(sandbox: &Sandbox) -> &str {
     sandbox.id_of("phone_number")

@@ -237,3 +237,79 @@ async fn deleting_a_sandbox_stops_its_deliveries() {
         "{sent} of 10 deliveries were sent after the sandbox was deleted"
     );
 }
+
+#[tokio::test]
+async fn people_inboxes_and_devices_are_paged_too() {
+    use client_tests::messenger::{new_person, write};
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(6).await;
+    let ana = new_person(&sim, &sandbox, "Ana Lopez").await;
+    let ben = new_person(&sim, &sandbox, "Ben Ode").await;
+    let everyone = sim.get(&sandbox.sim("/facebook/users?limit=1000")).await;
+    let total = everyone.ok()["data"].as_array().unwrap().len();
+    assert!(total >= 3, "the demo's people and the two new ones");
+    let two = sim.get(&sandbox.sim("/facebook/users?limit=2")).await;
+    assert_eq!(two.ok()["data"].as_array().unwrap().len(), 2);
+    assert!(two.json["paging"]["next"].is_string(), "{}", two.text());
+    let walked = sim.all(&sandbox.sim("/facebook/users?limit=2")).await;
+    assert_eq!(walked.len(), total);
+    assert_eq!(
+        sim.all(&sandbox.sim("/instagram/users?limit=1"))
+            .await
+            .len(),
+        2
+    );
+
+    // An inbox is a log: the newest page first, `after=0` from the start.
+    for i in 0..3 {
+        let reply = write(
+            &sim,
+            &sandbox,
+            &ana,
+            &ben,
+            json!({ "text": format!("note {i}") }),
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+    }
+    let inbox = sandbox.sim(&format!("/facebook/users/{ben}/inbox"));
+    let texts = |reply: &client_tests::Reply| -> Vec<String> {
+        let data = reply.ok()["data"].as_array().unwrap();
+        data.iter()
+            .map(|m| m["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let newest = sim.get(&format!("{inbox}?limit=2")).await;
+    assert_eq!(texts(&newest), ["note 1", "note 2"]);
+    assert_eq!(
+        newest.json["paging"]["cursors"],
+        json!({ "before": "2", "after": "3" })
+    );
+    let older = sim
+        .get(newest.json["paging"]["previous"].as_str().unwrap())
+        .await;
+    assert_eq!(texts(&older), ["note 0"]);
+    let first = sim.get(&format!("{inbox}?after=0&limit=2")).await;
+    assert_eq!(texts(&first), ["note 0", "note 1"]);
+    let bad = sim.get(&format!("{inbox}?limit=1001")).await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    let unknown = sim.get(&format!("{inbox}?colour=red")).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+
+    // Devices: Alice's phone and a linked Web.
+    let devices = sandbox.sim(&format!("/whatsapp/accounts/{ALICE}/devices"));
+    let web = sim
+        .post_json(&format!("{devices}/link-code"), &json!({ "kind": "web" }))
+        .await;
+    let code = web.json["code"].as_str().expect("a link code").to_owned();
+    let confirmed = sim
+        .post_json(
+            &format!("{devices}/link-code/confirm"),
+            &json!({ "code": code }),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+    let one = sim.get(&format!("{devices}?limit=1")).await;
+    assert_eq!(one.ok()["data"].as_array().unwrap().len(), 1);
+    assert_eq!(sim.all(&format!("{devices}?limit=1")).await.len(), 2);
+}

@@ -57,7 +57,7 @@ async fn create_with_defaults_builds_the_demo_fixture() {
     assert_eq!(sandbox.id_of("alice"), "15550109999");
     assert_eq!(sandbox.id_of("bob"), "15550108888");
     assert_eq!(sandbox.id_of("maya"), "15550109000");
-    assert_eq!(sandbox.handles.len(), 11);
+    assert_eq!(sandbox.handles.len(), 13);
     let tokens: Vec<&str> = sandbox.tokens.keys().map(String::as_str).collect();
     assert_eq!(tokens, ["system_user_token", "user_token"]);
     for token in sandbox.tokens.values() {
@@ -251,10 +251,10 @@ async fn list_and_get_describe_every_sandbox() {
     assert_eq!(
         got["counts"],
         json!({
-            "apps": 1, "businesses": 1, "events": 0, "faults": 0, "instagram_accounts": 1,
+            "apps": 1, "businesses": 1, "events": 0, "faults": 0, "instagram_accounts": 2,
             "events_dropped": 0, "messages_dropped": 0, "delivery_bodies_dropped": 0,
             "journal_entries": 1, "message_templates": 3, "messages": 0, "pages": 1,
-            "phone_numbers": 1, "system_users": 1, "tokens": 4, "users": 1,
+            "phone_numbers": 1, "system_users": 1, "tokens": 4, "users": 2,
             "whatsapp_business_accounts": 1, "whatsapp_consumers": 3,
         })
     );
@@ -800,7 +800,7 @@ async fn tokens_can_be_minted_and_invalidated() {
         ),
         (
             json!({ "handle": "x", "subject": "waba", "app": "app" }),
-            "(#100) token.subject: \"waba\" is not the handle of any User or Page in this fixture",
+            "(#100) token.subject: \"waba\" is not the handle of any User or Page or IGUser in this fixture",
         ),
         (
             json!({ "handle": "x", "subject": "owner", "app": "owner" }),

@@ -33,8 +33,9 @@ fn line(step: &str, reply: &Reply) -> String {
 }
 
 /// The same conversation for any demo sandbox: Graph reads and errors of every
-/// kind, a batch, debug_token, Page tokens, faults, clock moves, token
-/// issuance, expiry and invalidation, and control-plane answers.
+/// kind, a batch, debug_token, Page tokens, Messenger and Instagram messages
+/// both ways, an Accounts Center link, faults, clock moves, token issuance,
+/// expiry and invalidation, and control-plane answers.
 async fn script(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
     let system = sandbox.token("system_user_token").to_owned();
     let user = sandbox.token("user_token").to_owned();
@@ -129,6 +130,84 @@ async fn script(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
         )
         .await;
     out.push(line("batch", &reply));
+
+    // Messenger, Instagram Direct and Accounts Center: people write, the
+    // Page answers with the Send API, conversations and events are read.
+    let ana = sandbox.id_of("ana").to_owned();
+    let kai = sandbox.id_of("kai").to_owned();
+    let instagram = sandbox.id_of("instagram").to_owned();
+    let mut call = async |step: &str,
+                          method: Method,
+                          path: String,
+                          token: Option<&str>,
+                          body: Option<Value>|
+           -> Reply {
+        let mut request = sim.request(method, &path);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let reply = sim.send(request).await;
+        out.push(line(step, &reply));
+        reply
+    };
+    let wrote = call(
+        "ana writes",
+        Method::POST,
+        sandbox.sim(&format!("/facebook/users/{ana}/messages")),
+        None,
+        Some(json!({ "to": page, "message": { "text": "Open on Sunday?" } })),
+    )
+    .await;
+    let psid = wrote.json["psid"].as_str().unwrap_or_default().to_owned();
+    call(
+        "kai writes",
+        Method::POST,
+        sandbox.sim(&format!("/instagram/users/{kai}/messages")),
+        None,
+        Some(json!({ "to": instagram, "message": { "text": "Ship to Oslo?" } })),
+    )
+    .await;
+    call(
+        "link",
+        Method::POST,
+        sandbox.sim("/accounts-center/links"),
+        None,
+        Some(json!({ "facebook_user_id": ana, "instagram_user_id": kai })),
+    )
+    .await;
+    call(
+        "page answers",
+        Method::POST,
+        format!("/{V}/{page}/messages"),
+        Some(&page_token),
+        Some(
+            json!({ "recipient": { "id": psid }, "messaging_type": "RESPONSE",
+                     "message": { "text": "Yes, 10 to 4." } }),
+        ),
+    )
+    .await;
+    let inbox = sandbox.sim(&format!("/facebook/users/{ana}/inbox"));
+    call("ana's inbox", Method::GET, inbox, None, None).await;
+    call(
+        "conversations",
+        Method::GET,
+        format!("/{V}/{page}/conversations?fields=participants,messages{{message,from}}"),
+        Some(&page_token),
+        None,
+    )
+    .await;
+    call(
+        "instagram conversations",
+        Method::GET,
+        format!("/{V}/{instagram}/conversations?platform=instagram&fields=messages{{message}}"),
+        Some(&page_token),
+        None,
+    )
+    .await;
+    call("events", Method::GET, sandbox.sim("/events"), None, None).await;
 
     let mut control =
         async |step: &str, method: Method, path: String, body: Option<Value>| -> Reply {
@@ -282,6 +361,16 @@ async fn same_seed_same_requests_same_bytes_while_others_are_busy() {
     ] {
         assert!(all.contains(status), "no {status} in the script");
     }
+    // Messenger and Instagram went through, both ways.
+    for step in [
+        "ana writes -> 201 ",
+        "kai writes -> 201 ",
+        "page answers -> 200 ",
+        "conversations -> 200 ",
+        "instagram conversations -> 200 ",
+    ] {
+        assert!(all.contains(step), "no {step:?} in the script");
+    }
     // Another seed really gives other bytes (ids, trace ids, tokens).
     let names_c = token_names(&sim, &c).await;
     let run_c: Vec<String> = run_c.iter().map(|l| normalize(l, &names_c)).collect();
@@ -290,7 +379,7 @@ async fn same_seed_same_requests_same_bytes_while_others_are_busy() {
     // The journals, byte for byte.
     let journal_a = sim.get(&a.sim("/journal")).await;
     let journal_b = sim.get(&b.sim("/journal")).await;
-    assert_eq!(journal_a.ok()["data"].as_array().unwrap().len(), 24);
+    assert_eq!(journal_a.ok()["data"].as_array().unwrap().len(), 27);
     assert_eq!(
         normalize(&journal_a.text(), &names_a),
         normalize(&journal_b.text(), &names_b)

@@ -119,7 +119,7 @@ async fn instagram_accounts_with_their_contact_options() {
     let sandbox = sim.demo(32).await;
     let ig = sandbox.id_of("instagram").to_owned();
     let accounts = list(&sim, &sandbox, "/instagram").await;
-    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts.len(), 2, "the business account and Kai");
     let account = &accounts[0];
     assert_eq!(account["id"], json!(ig));
     assert_eq!(account["username"], "luckyshrub");

@@ -35,6 +35,13 @@ fn me(_: &Sandbox) -> Vec<(&'static str, String)> {
     vec![("GET", "/me".to_owned())]
 }
 
+fn page_then_send(_: &Sandbox) -> Vec<(&'static str, String)> {
+    vec![
+        ("GET", "/me".to_owned()),
+        ("POST", "/me/messages".to_owned()),
+    ]
+}
+
 const SNIPPETS: [Snippet; 6] = [
     Snippet {
         sdk: "pywa",
@@ -64,7 +71,7 @@ const SNIPPETS: [Snippet; 6] = [
         sdk: "messaging-api-messenger",
         runner: Runner::Node(proxied_node_dir),
         proxied: false,
-        calls: me,
+        calls: page_then_send,
     },
     Snippet {
         sdk: "whatsapp",
@@ -113,15 +120,30 @@ async fn page_token(sim: &Sim, sandbox: &Sandbox) -> String {
         .to_owned()
 }
 
+/// The PSID of the person in the Page's first conversation (the demo's Ana).
+async fn psid(sim: &Sim, sandbox: &Sandbox, page_token: &str) -> String {
+    let path = format!(
+        "/{V}/{}/conversations?fields=participants",
+        sandbox.id_of("page")
+    );
+    let reply = sim.get_as(page_token, &path).await;
+    reply.ok()["data"][0]["participants"]["data"][0]["id"]
+        .as_str()
+        .expect("a PSID")
+        .to_owned()
+}
+
 /// The variables docs/sdks.md lists.
 async fn settings(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, String)> {
+    let page_token = page_token(sim, sandbox).await;
     vec![
         ("METASIM_URL", sim.sim.url().to_owned()),
         ("WA_TOKEN", sandbox.token(MANAGER).to_owned()),
         ("WA_PHONE_NUMBER_ID", phone(sandbox).to_owned()),
         ("WA_TO", ALICE.to_owned()),
         ("FB_TOKEN", sandbox.token("user_token").to_owned()),
-        ("PAGE_TOKEN", page_token(sim, sandbox).await),
+        ("PSID", psid(sim, sandbox, &page_token).await),
+        ("PAGE_TOKEN", page_token),
         ("APP_SECRET", sandbox.secret("app").to_owned()),
         // What Meta's SDK reads itself (the snippet's "Run with" line).
         ("CLOUD_API_ACCESS_TOKEN", sandbox.token(MANAGER).to_owned()),

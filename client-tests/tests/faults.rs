@@ -315,11 +315,11 @@ async fn one_rule_describes_a_correlated_outage() {
     let list = sim.get(&sandbox.sim("/faults")).await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 1);
     assert_eq!(list.json["data"][0]["hits"], down.len());
-    // Without the rule, the Messenger edges are simply not there yet (`messages`
-    // exists on WhatsApp phone numbers, so on a Page it is a nonexisting field).
+    // Without the rule, the Page's Messenger edges answer again: the Send API
+    // takes no GET (Meta's 100/33).
     sim.delete(&sandbox.sim("/faults/1")).await.ok();
     let reply = sim.get_as(user, &format!("/{V}/{page}/messages")).await;
-    reply.assert_error(400, 100, None, "OAuthException");
+    reply.assert_error(400, 100, Some(33), "GraphMethodException");
 }
 
 #[tokio::test]

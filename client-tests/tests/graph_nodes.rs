@@ -508,12 +508,13 @@ async fn nested_selection_limit_and_alias() {
             .starts_with("+1 555-020-")
     );
     assert!(numbers["data"][0].get("display_phone_number").is_none());
-    // The nested edge pages like a top-level one (without the outer query).
+    // The nested edge pages like a top-level one (without the outer query),
+    // keeping its own field selection.
     let next = numbers["paging"]["next"].as_str().unwrap();
     assert_eq!(
         next,
         format!(
-            "{}/{V}/{waba}/phone_numbers?limit=2&after={}",
+            "{}/{V}/{waba}/phone_numbers?fields=id%2Cdisplay_phone_number.as%28number%29&limit=2&after={}",
             sim.sim.url(),
             numbers["paging"]["cursors"]["after"].as_str().unwrap()
         )
@@ -525,6 +526,7 @@ async fn nested_selection_limit_and_alias() {
         )
         .await;
     assert_eq!(rest.ok()["data"][0]["id"], phones[2]);
+    assert!(rest.json["data"][0]["number"].is_string());
 
     // Node references expand with braces.
     let demo = sim.demo(9).await;

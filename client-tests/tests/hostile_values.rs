@@ -131,6 +131,14 @@ async fn sandbox_options_and_fixture_numbers_out_of_range_are_400s() {
             "messaging_limits.pair_interval_seconds must be between 0 and 86400",
         ),
         (
+            json!({"messaging_limits": {"marketing_window_seconds": I64_MAX}}),
+            "messaging_limits.marketing_window_seconds must be between 0 and 31536000",
+        ),
+        (
+            json!({"messaging_limits": {"marketing_per_consumer": 100_001}}),
+            "messaging_limits.marketing_per_consumer must be between 0 and 100000",
+        ),
+        (
             json!({"fixture": expiring}),
             "fixture.tokens[0].expires_in: expires_in must be between",
         ),

@@ -603,6 +603,7 @@ async fn personal_accounts_have_no_contact_options() {
 
     // A fixture cannot give a personal account contact options.
     let mut fixture = demo_fixture();
+    let index = fixture["instagram_accounts"].as_array().unwrap().len();
     fixture["instagram_accounts"]
         .as_array_mut()
         .unwrap()
@@ -616,7 +617,9 @@ async fn personal_accounts_have_no_contact_options() {
     let text = reply.assert_sim_error(400, None);
     assert_eq!(
         text,
-        "(#100) fixture.instagram_accounts[1].contact: only professional accounts have contact options"
+        format!(
+            "(#100) fixture.instagram_accounts[{index}].contact: only professional accounts have contact options"
+        )
     );
 }
 

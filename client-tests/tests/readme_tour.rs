@@ -4,6 +4,7 @@
 //! only the first block's `B=http://127.0.0.1:8080` is pointed at this test's
 //! server. Each output the README shows in a comment (`# {…}`, `# "…"`,
 //! `# signature OK …`, with `…` standing for anything) must appear, in order.
+//! And the Scenarios section's complete example runs and passes as written.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -111,5 +112,39 @@ async fn the_readme_tour_runs_and_shows_what_it_says() {
                 "{pieces:?} not in the tour's output after byte {at}:\n{stdout}\nstderr:\n{stderr}"
             )
         });
+    }
+}
+
+/// The first ```json block of the README's Scenarios section.
+fn scenario_example(readme: &str) -> String {
+    let start = readme.find(TOUR_END).expect("the Scenarios section");
+    let rest = &readme[start..];
+    let open = rest.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let close = open + rest[open..].find("\n```").expect("the example's end");
+    rest[open..close].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_scenario_example_runs_and_passes() {
+    use metasim::scenario::{RunOptions, Suite, Verdict};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let dir = std::env::temp_dir().join(format!("metasim-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join("readme-example.json");
+    std::fs::write(&file, scenario_example(&readme)).expect("the example written");
+    let options = RunOptions {
+        port: 0,
+        seed: None,
+        app: None,
+        jobs: 1,
+    };
+    let suite = Suite::start(options).await.expect("metasim starts");
+    let outcomes = suite.run(std::slice::from_ref(&file), |_| {}).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(outcomes.len(), 1);
+    match &outcomes[0].verdict {
+        Verdict::Passed => {}
+        other => panic!("the README's scenario example did not pass: {other:?}"),
     }
 }

@@ -3,11 +3,15 @@
 //! text, the `order_update` template with two body parameters, an image by
 //! link, reply buttons, a reaction and mark-as-read of Alice's message; a PNG
 //! uploaded, described, downloaded and deleted; the business profile read and
-//! updated; and a number added to the WABA taken through request_code →
-//! verify_code (the code read from its SMS inbox) → register. The test checks
-//! what pywa parsed, the requests pywa sent (journal), and metasim's state:
-//! Alice's inbox and statuses, the media gone, the profile and the number.
+//! updated; a number added to the WABA taken through request_code →
+//! verify_code (the code read from its SMS inbox) → register; the business
+//! account read with pywa's field list, the template list with its summary,
+//! and the number's webhook callback override set (after the handshake),
+//! read back and removed. The test checks what pywa parsed, the requests
+//! pywa sent (journal), and metasim's state: Alice's inbox and statuses, the
+//! media gone, the profile and the number.
 
+use client_tests::receiver::Receiver;
 use client_tests::sdk::{
     PNG, PYWA_VERSION, Scenario, Sent, Steps, assert_alice_received, assert_download_url,
     assert_media_gone, calls, png_sha256, pywa_python, run_driver, scripts_dir,
@@ -21,7 +25,7 @@ const NEW_NUMBER: &str = "5550107000";
 const NEW_DIGITS: &str = "15550107000";
 const NEW_PIN: &str = "246810";
 
-const STEPS: [&str; 16] = [
+const STEPS: [&str; 21] = [
     "send_text",
     "send_template",
     "send_image_link",
@@ -38,6 +42,11 @@ const STEPS: [&str; 16] = [
     "request_code",
     "verify_code",
     "register",
+    "get_business_account",
+    "get_templates",
+    "override_phone_callback_url",
+    "get_business_phone_number",
+    "delete_phone_callback_url",
 ];
 
 const SENDS: [&str; 5] = [
@@ -77,7 +86,7 @@ async fn add_number(sim: &Sim, sandbox: &Sandbox) -> String {
         .to_owned()
 }
 
-async fn run_pywa(sim: &Sim, scenario: &Scenario, new_phone_id: &str) -> Steps {
+async fn run_pywa(sim: &Sim, scenario: &Scenario, new_phone_id: &str, callback_url: &str) -> Steps {
     let sms = scenario.sandbox.sim(&format!("/phones/{NEW_DIGITS}/sms"));
     let mut command = tokio::process::Command::new(pywa_python());
     command
@@ -86,7 +95,8 @@ async fn run_pywa(sim: &Sim, scenario: &Scenario, new_phone_id: &str) -> Steps {
         .env("METASIM_API_VERSION", V.trim_start_matches('v'))
         .env("METASIM_NEW_PHONE_ID", new_phone_id)
         .env("METASIM_NEW_PIN", NEW_PIN)
-        .env("METASIM_SMS_URL", sim.url(&sms));
+        .env("METASIM_SMS_URL", sim.url(&sms))
+        .env("METASIM_CALLBACK_URL", callback_url);
     run_driver(command).await
 }
 
@@ -199,6 +209,48 @@ async fn check_registration(
     sms[0]["code"].as_str().expect("a code").to_owned()
 }
 
+/// pywa's business-account read, template list with its summary, and the
+/// number's callback override: what pywa parsed and what the receiver saw.
+fn check_account(sandbox: &Sandbox, steps: &Steps, receiver: &Receiver, callback_url: &str) {
+    let account = steps.result("get_business_account");
+    assert_eq!(account["id"], sandbox.id_of("waba"));
+    assert_eq!(account["status"], "ACTIVE");
+    assert_eq!(account["business_verification_status"], "verified");
+    assert_eq!(account["is_enabled_for_insights"], false);
+    assert_eq!(account["marketing_messages_lite_api_status"], "ELIGIBLE");
+    assert_eq!(
+        account["owner_business_info"]["id"],
+        sandbox.id_of("business")
+    );
+    assert_eq!(account["health_status"]["can_send_message"], "AVAILABLE");
+    assert_eq!(
+        steps.result("get_templates"),
+        &json!({
+            "names": ["hello_world", "order_update", "spring_sale"],
+            "ttls": [2_592_000, 2_592_000, 2_592_000],
+            "total_count": 3, "message_template_count": 3,
+            "message_template_limit": 250, "are_translations_complete": true,
+        })
+    );
+    assert_eq!(
+        steps.result("override_phone_callback_url"),
+        &json!({ "success": true })
+    );
+    assert_eq!(receiver.handshakes()[0]["hub.verify_token"], "pywa-number");
+    let number = steps.result("get_business_phone_number");
+    assert_eq!(number["id"], phone(sandbox));
+    assert_eq!(
+        number["webhook_configuration"]["phone_number"],
+        callback_url
+    );
+    assert_eq!(number["conversational_automation"]["id"], phone(sandbox));
+    assert_eq!(number["search_visibility"], "VISIBLE");
+    assert_eq!(
+        steps.result("delete_phone_callback_url"),
+        &json!({ "success": true })
+    );
+}
+
 /// The requests pywa sent, in order, and what they carried.
 fn check_requests(
     requests: &[Value],
@@ -231,7 +283,28 @@ fn check_requests(
         ("POST", verify_code.as_str()),
         ("POST", register.as_str()),
     ]);
+    let waba = format!("/{V}/{}", scenario.sandbox.id_of("waba"));
+    let templates = format!("{waba}/message_templates");
+    let number = format!("/{V}/{business}");
+    expected.extend([
+        ("GET", waba.as_str()),
+        ("GET", templates.as_str()),
+        ("POST", number.as_str()),
+        ("GET", number.as_str()),
+        ("POST", number.as_str()),
+    ]);
     assert_eq!(calls(requests), expected);
+    assert!(
+        requests[15]["query"]["fields"]
+            .as_str()
+            .is_some_and(|f| f.contains("is_enabled_for_insights")),
+        "{}",
+        requests[15]
+    );
+    assert_eq!(
+        requests[16]["query"]["summary"],
+        "total_count,message_template_count,message_template_limit,are_translations_complete"
+    );
 
     let body = |i: usize| &requests[i]["body"];
     assert_eq!(body(0)["text"]["body"], SENT.text);
@@ -275,9 +348,11 @@ async fn pywa_drives_messaging_media_profile_and_registration() {
     let scenario = Scenario::start(&sim, "sdk-pywa").await;
     let sandbox = &scenario.sandbox;
     let new_phone_id = add_number(&sim, sandbox).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    let callback_url = receiver.url("/number");
 
     let journaled = sim.journal(sandbox, "").await.len();
-    let steps = run_pywa(&sim, &scenario, &new_phone_id).await;
+    let steps = run_pywa(&sim, &scenario, &new_phone_id, &callback_url).await;
     // What pywa sent, read before the test makes any request of its own.
     let requests = sim.journal(sandbox, "").await.split_off(journaled);
 
@@ -286,5 +361,6 @@ async fn pywa_drives_messaging_media_profile_and_registration() {
     let media_id = check_media(&sim, &scenario, &steps).await;
     check_profile(&sim, sandbox, &steps).await;
     let code = check_registration(&sim, sandbox, &steps, &new_phone_id).await;
+    check_account(sandbox, &steps, &receiver, &callback_url);
     check_requests(&requests, &scenario, &media_id, &new_phone_id, &code);
 }

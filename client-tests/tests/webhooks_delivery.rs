@@ -369,13 +369,25 @@ async fn a_whatsapp_delivery_is_given_up_after_7_days_with_every_attempt_kept() 
 
 #[tokio::test]
 async fn a_non_whatsapp_delivery_is_given_up_within_36_hours() {
-    // Instagram needs only the app-level subscription (Page objects also need
-    // the app installed on the Page), and has the same 36-hour window.
+    // Instagram (its account's webhooks reach the apps installed on its
+    // Page) has the same 36-hour window.
     let sim = Sim::start().await;
     let sandbox = sim.demo(35).await;
     let receiver = Receiver::start(sandbox.secret("app")).await;
     let hook = receiver.url("/instagram");
     subscribe(&sim, &sandbox, "instagram", &["messages"], &hook).await;
+    let token = client_tests::messenger::page_token(&sim, &sandbox).await;
+    let install = format!(
+        "/{}/{}/subscribed_apps?subscribed_fields=messages",
+        client_tests::V,
+        sandbox.id_of("page")
+    );
+    sim.send(
+        sim.request(reqwest::Method::POST, &install)
+            .bearer_auth(&token),
+    )
+    .await
+    .ok();
     receiver.fail_next(u32::MAX, Failure::Status(500));
     sim.trigger(
         &sandbox,

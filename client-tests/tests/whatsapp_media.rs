@@ -9,6 +9,8 @@
 //! failed with 131053), media a consumer sends, the body limits (413 only for a
 //! big body that is not multipart), and the messaging permission.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use client_tests::business::{
     ALICE, MANAGER, Part, add_token, assert_missing_permission, assert_param_error, assert_success,
     assert_whatsapp_error, call_as, delete, events, get, now, payload, post, post_multipart_as,
@@ -699,12 +701,14 @@ async fn media_a_consumer_sends_can_be_fetched_and_downloaded_for_7_days() {
 
     let info = get(&sim, &sandbox, &format!("/{id}")).await;
     assert_eq!(info.ok()["mime_type"], "image/jpeg");
-    assert_eq!(info.json["sha256"], image["sha256"]);
+    // The webhook's SHA-256 is base64, the media node's hex: the same digest.
+    let webhook_digest = STANDARD.decode(image["sha256"].as_str().unwrap()).unwrap();
+    assert_eq!(info.json["sha256"], json!(hex::encode(&webhook_digest)));
     let url = info.json["url"].as_str().unwrap();
     let bytes = download(&sim, url, Some(sandbox.token(MANAGER))).await;
     assert_eq!(bytes.status, 200);
     assert_eq!(bytes.header("content-type"), Some("image/jpeg"));
-    assert_eq!(json!(sha256(&bytes.bytes)), image["sha256"]);
+    assert_eq!(json!(sha256(&bytes.bytes)), info.json["sha256"]);
     assert_eq!(info.json["file_size"], json!(bytes.bytes.len().to_string()));
 
     // A document with its own MIME type keeps it.

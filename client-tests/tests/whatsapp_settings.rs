@@ -39,7 +39,19 @@ async fn settings_change_one_feature_at_a_time() {
         after.json["storage_configuration"],
         json!({"status": "in_country_storage_enabled", "data_localization_region": "de"})
     );
-    assert_eq!(after.json["user_identity_change"], json!({"enabled": true}));
+    // Meta's documented name; the spec's `enabled` is accepted on write.
+    assert_eq!(
+        after.json["user_identity_change"],
+        json!({"enable_identity_key_check": true})
+    );
+    post(json!({"user_identity_change": {"enable_identity_key_check": false}}))
+        .await
+        .ok();
+    let off = sim.get_as(token, &path).await;
+    assert_eq!(
+        off.json["user_identity_change"],
+        json!({"enable_identity_key_check": false})
+    );
 
     let two = post(
         json!({"calling": {"status": "enabled"}, "payload_encryption": {"status": "enabled"}}),

@@ -658,8 +658,16 @@ async fn without_automatic_review_templates_stay_pending_until_the_control_plane
             &json!({ "status": decision, "rejected_reason": "NONE", "id": id })
         );
     }
+    // What each event adds (rejection_info, other_info, disable_info) is
+    // whatsapp_webhook_details.rs's to check; here only where it appears.
+    let mut events = template_events(&sim, &sandbox).await;
+    let added: Vec<bool> = events
+        .iter_mut()
+        .map(|e| e.as_object_mut().unwrap().remove("info").is_some())
+        .collect();
+    assert_eq!(added, [true, false, false, true, true]);
     assert_eq!(
-        template_events(&sim, &sandbox).await,
+        events,
         [
             status_event(
                 &sandbox,

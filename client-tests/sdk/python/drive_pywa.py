@@ -21,6 +21,8 @@ Environment:
     METASIM_NEW_PHONE_ID a number added to the WABA, not verified yet
     METASIM_NEW_PIN      the two-step PIN to register it with
     METASIM_SMS_URL      the control-plane SMS inbox of that number
+    METASIM_CALLBACK_URL a receiver that answers the verification handshake
+                         (the number's webhook callback override)
     METASIM_API_VERSION  the Graph API version pywa should use (default 23.0)
 """
 
@@ -177,6 +179,30 @@ def lifecycle(wa: WhatsApp, phone_id: str, pin: str, sms_url: str) -> None:
     report("register", wa.register_phone_number(pin=pin, phone_id=phone_id))
 
 
+def account(wa: WhatsApp, callback_url: str) -> None:
+    report("get_business_account", wa.get_business_account())
+    templates = wa.get_templates()
+    report(
+        "get_templates",
+        {
+            "names": [template.name for template in templates],
+            "ttls": [template.message_send_ttl_seconds for template in templates],
+            "total_count": templates.total_count,
+            "message_template_count": templates.message_template_count,
+            "message_template_limit": templates.message_template_limit,
+            "are_translations_complete": templates.are_translations_complete,
+        },
+    )
+    report(
+        "override_phone_callback_url",
+        wa.override_phone_callback_url(
+            callback_url=callback_url, verify_token="pywa-number"
+        ),
+    )
+    report("get_business_phone_number", wa.get_business_phone_number())
+    report("delete_phone_callback_url", wa.delete_phone_callback_url())
+
+
 def main() -> None:
     base_url = env("METASIM_URL")
     session = httpx.Client(
@@ -195,6 +221,7 @@ def main() -> None:
     lifecycle(
         wa, env("METASIM_NEW_PHONE_ID"), env("METASIM_NEW_PIN"), env("METASIM_SMS_URL")
     )
+    account(wa, env("METASIM_CALLBACK_URL"))
     session.close()
 
 

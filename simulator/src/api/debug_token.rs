@@ -86,7 +86,9 @@ fn token_data(sandbox: &Sandbox, token: &AccessToken) -> Map<String, Value> {
         data.insert("granular_scopes".into(), Value::Array(granular));
     }
     let user_id = match token.kind {
-        TokenKind::User | TokenKind::SystemUser => Some(token.subject_id.clone()),
+        TokenKind::User | TokenKind::SystemUser | TokenKind::InstagramUser => {
+            Some(token.subject_id.clone())
+        }
         TokenKind::Page => token.user_id.clone(),
         TokenKind::App => None,
     };

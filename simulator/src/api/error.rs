@@ -28,6 +28,9 @@ pub struct ErrorDetails {
     pub is_transient: Option<bool>,
     /// Value of the `WWW-Authenticate` header Meta adds to token errors.
     pub www_authenticate: Option<String>,
+    /// Members Meta puts beside `error` (a partly failed block request
+    /// answers what it did, then the error).
+    pub siblings: Option<Map<String, Value>>,
 }
 
 const OAUTH: &str = "OAuthException";
@@ -94,6 +97,7 @@ impl GraphError {
             error_data: None,
             is_transient: transient(code).then_some(true),
             www_authenticate: None,
+            siblings: None,
         }))
     }
 
@@ -316,6 +320,12 @@ impl GraphError {
         )
     }
 
+    /// The same error with members beside `error`, before it.
+    pub fn with_siblings(mut self, siblings: Map<String, Value>) -> Self {
+        self.siblings = Some(siblings);
+        self
+    }
+
     /// The envelope, with `fbtrace_id` last as Meta sends it.
     pub fn to_body(&self, fbtrace_id: &str) -> Value {
         let mut error = Map::new();
@@ -338,7 +348,9 @@ impl GraphError {
             error.insert("is_transient".into(), json!(transient));
         }
         error.insert("fbtrace_id".into(), json!(fbtrace_id));
-        json!({ "error": error })
+        let mut body = self.siblings.clone().unwrap_or_default();
+        body.insert("error".into(), Value::Object(error));
+        Value::Object(body)
     }
 }
 

@@ -147,6 +147,30 @@ impl Parser<'_> {
     }
 }
 
+/// A selection written back as a `fields` parameter (what paging links of
+/// a nested list carry): names, `.as()`, `.limit()` and nested braces.
+pub fn selection_text(fields: &[FieldSelection]) -> String {
+    let mut out = String::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&field.name);
+        if let Some(alias) = &field.alias {
+            out.push_str(&format!(".as({alias})"));
+        }
+        if let Some(limit) = field.limit {
+            out.push_str(&format!(".limit({limit})"));
+        }
+        if let Some(children) = &field.children {
+            out.push('{');
+            out.push_str(&selection_text(children));
+            out.push('}');
+        }
+    }
+    out
+}
+
 /// Parse a `fields` parameter; an empty one means "default fields" (None).
 pub fn parse_fields(text: &str) -> Result<Option<Vec<FieldSelection>>, GraphError> {
     if text.trim().is_empty() {
@@ -197,6 +221,17 @@ mod tests {
             );
         }
         assert_eq!(parse_fields("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn selections_write_back_as_they_parse() {
+        let text = "id,name.as(title),phone_numbers.limit(2){id,verified_name}";
+        let fields = parse_fields(text).unwrap().unwrap();
+        assert_eq!(selection_text(&fields), text);
+        assert_eq!(
+            parse_fields(&selection_text(&fields)).unwrap().unwrap(),
+            fields
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::accounts::uploads;
 use super::batch;
 use super::debug_token;
 use super::error::GraphError;
@@ -14,6 +15,7 @@ use super::render::{LinkBase, Renderer};
 use super::request::{GraphRequest, TokenSource};
 use super::routes;
 use super::versions::{Version, VersionPolicy};
+use super::whatsapp::history;
 use crate::world::auth::{AccessToken, TokenKind, appsecret_proof};
 use crate::world::nodes::Product;
 use crate::world::sandbox::Sandbox;
@@ -117,6 +119,9 @@ fn admit(
     now: i64,
     latency_ms: &mut u64,
 ) -> Result<(), GraphError> {
+    if on_the_other_host(call.request, token) {
+        return Err(GraphError::token_unparseable(product));
+    }
     if let Some(problem) = token.problem(now) {
         return Err(GraphError::for_token_problem(product, problem, now));
     }
@@ -147,6 +152,19 @@ fn admit(
     Ok(())
 }
 
+/// Instagram-login tokens (`IGAA…`) belong to graph.instagram.com: sent to
+/// graph.facebook.com, Meta cannot parse them (research §1.1). Other host
+/// names (metasim's own address) take them.
+fn on_the_other_host(request: &GraphRequest, token: &AccessToken) -> bool {
+    let host = request
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_default();
+    token.kind == TokenKind::InstagramUser && host == "graph.facebook.com"
+}
+
 /// Run the call; `latency_ms` grows by the latency faults of a batch's operations.
 fn dispatch(
     sandbox: &mut Sandbox,
@@ -164,6 +182,20 @@ fn dispatch(
             [] => Err(GraphError::unsupported(method, node)),
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
+    }
+    if node.starts_with("upload:") {
+        return match rest {
+            [] => uploads::session(sandbox, call.request, token, node),
+            _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        };
+    }
+    // A message history id is derived from its message, never registered.
+    if method == "GET"
+        && rest == ["events"]
+        && sandbox.node_kind(node).is_none()
+        && sandbox.message_of_history(node).is_some()
+    {
+        return history::events(sandbox, call.request, token, node);
     }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox
@@ -199,11 +231,20 @@ fn dispatch(
             Err(GraphError::nonexisting_field(edge, kind.type_name()))
         }
         [edge] => Err(GraphError::unknown_path(&format!("/{edge}"))),
+        // `/{id}/{edge}/{item}`: the item is the route's parameter.
+        [edge, item] => match routes::find_item(kind, edge, method) {
+            Some((route_edge, param)) => {
+                let mut request = call.request.clone();
+                request.query.push((param.to_owned(), item.clone()));
+                routes::operate(sandbox, &request, token, call.version, id, Some(route_edge))
+            }
+            None => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
+        },
         _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
     }
 }
 
-/// `me`, `app` or a numeric id -> the node id. Unknown numeric ids are 100/33,
+/// `me`, `app` or a node id -> the node id. Unknown numeric ids are 100/33,
 /// other words are unknown aliases (803).
 fn resolve_node<'a>(
     sandbox: &Sandbox,
@@ -215,13 +256,9 @@ fn resolve_node<'a>(
         "me" if token.kind == TokenKind::App => Err(GraphError::token_required_for_me()),
         "me" => Ok(&token.subject_id),
         "app" => Ok(&token.app_id),
-        id if id.bytes().all(|b| b.is_ascii_digit()) => {
-            if sandbox.node_kind(id).is_some() {
-                Ok(id)
-            } else {
-                Err(GraphError::unsupported(method, id))
-            }
-        }
+        // Message and conversation ids are not numeric (`m_…`, `t_…`).
+        id if sandbox.node_kind(id).is_some() => Ok(id),
+        id if id.bytes().all(|b| b.is_ascii_digit()) => Err(GraphError::unsupported(method, id)),
         alias => Err(GraphError::unknown_alias(alias)),
     }
 }

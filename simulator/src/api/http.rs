@@ -12,9 +12,10 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::accounts::uploads::RAW_BODY;
 use super::error::GraphError;
 use super::multipart;
-use super::request::{GraphRequest, parse_body, parse_query, split_path};
+use super::request::{GraphRequest, UploadedFile, parse_body, parse_query, split_path};
 use super::service::{Followup, GraphResponse, serve_graph};
 use super::state::AppState;
 use super::state::lock;
@@ -154,7 +155,12 @@ pub async fn graph_handler(
     body: Body,
 ) -> Response {
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-    let limit = if multipart::is_multipart(content_type) {
+    // `POST /upload:…` carries a file's raw bytes, whatever its content type.
+    let raw_upload = method == Method::POST
+        && split_path(uri.path())
+            .iter()
+            .any(|segment| segment.starts_with("upload:"));
+    let limit = if raw_upload || multipart::is_multipart(content_type) {
         multipart::MULTIPART_BODY_LIMIT
     } else {
         state.config().body_limit
@@ -164,6 +170,14 @@ pub async fn graph_handler(
         Err(error) => return error.into_response(),
     };
     let parsed = match content_type {
+        _ if raw_upload => Ok((
+            Default::default(),
+            vec![UploadedFile {
+                field: RAW_BODY.to_owned(),
+                content_type: content_type.map(str::to_owned),
+                bytes: bytes.to_vec(),
+            }],
+        )),
         Some(ct) if multipart::is_multipart(Some(ct)) => multipart::parse(ct, bytes).await,
         _ => parse_body(content_type, &bytes).map(|body| (body, vec![])),
     };

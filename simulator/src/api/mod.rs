@@ -1,6 +1,7 @@
 //! HTTP: the Graph API surface and the `/_sim` control plane. Handlers only
 //! translate between HTTP and world calls; all state lives in the sandboxes.
 
+pub mod accounts;
 pub mod batch;
 pub mod changes;
 pub mod control;
@@ -10,6 +11,9 @@ pub mod fields;
 pub mod graph;
 pub mod guard;
 pub mod http;
+pub mod instagram;
+pub mod lists;
+pub mod messenger;
 pub mod multipart;
 pub mod pages;
 pub mod paging;
@@ -17,6 +21,7 @@ pub mod redact;
 pub mod render;
 pub mod request;
 pub mod routes;
+pub mod send_api;
 pub mod service;
 pub mod state;
 pub mod ui;

@@ -5,10 +5,10 @@
 use serde_json::{Map, Value, json};
 
 use super::error::GraphError;
-use super::fields::FieldSelection;
+use super::fields::{FieldSelection, selection_text};
 use super::paging::{PageRequest, paging_object, slice};
-use crate::world::auth::AccessToken;
-use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind};
+use crate::world::auth::{AccessToken, TokenKind};
+use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind, Product};
 use crate::world::sandbox::Sandbox;
 
 /// What `paging.next`/`previous` links are built from.
@@ -52,7 +52,53 @@ pub fn check_visible(
             return Err(GraphError::unsupported(method, id));
         }
     }
+    if let Some(owner) = sandbox.node_owner(id)
+        && !sandbox.token_acts_for(token, owner)
+    {
+        return Err(GraphError::unsupported(method, id));
+    }
     Ok(kind)
+}
+
+/// `platform` of a Page's conversations: `messenger` or `instagram` (any case).
+fn check_platform(
+    kind: NodeKind,
+    edge: &str,
+    query: &[(String, String)],
+) -> Result<(), GraphError> {
+    let platform = query.iter().rev().find(|(name, _)| name == "platform");
+    match platform {
+        Some((_, value))
+            if kind == NodeKind::Page
+                && edge == "conversations"
+                && !["messenger", "instagram"].contains(&value.to_ascii_lowercase().as_str()) =>
+        {
+            Err(GraphError::invalid_parameter(format!(
+                "Param platform must be one of {{MESSENGER, INSTAGRAM}} - got \"{value}\"."
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A Page's Messenger edges (its conversations) answer only to that Page's
+/// token, as on Meta.
+fn check_page_token_edge(
+    token: &AccessToken,
+    kind: NodeKind,
+    id: &str,
+    edge: &str,
+) -> Result<(), GraphError> {
+    let page_edge = kind == NodeKind::Page && kind.product(Some(edge)) == Product::Messenger;
+    if page_edge && !(token.kind == TokenKind::Page && token.subject_id == id) {
+        return Err(GraphError::new(
+            400,
+            "OAuthException",
+            190,
+            "(#190) This method must be called with a Page Access Token",
+        ));
+    }
+    Ok(())
 }
 
 impl Renderer<'_> {
@@ -109,10 +155,15 @@ impl Renderer<'_> {
             .sandbox
             .node_view(id, &wanted)
             .ok_or_else(|| GraphError::unsupported("GET", id))?;
+        let viewer = self.sandbox.viewer_fields(id, &wanted, self.token);
         let mut out = Map::new();
         for field in selection {
             let name = field.name.as_str();
-            if let Some((_, value)) = extra.iter().find(|(extra_name, _)| *extra_name == name) {
+            if let Some((_, value)) = extra
+                .iter()
+                .chain(&viewer)
+                .find(|(extra_name, _)| *extra_name == name)
+            {
                 out.insert(field.key().to_owned(), value.clone());
             } else if kind.known_fields().contains(&name) {
                 // A field selected once is moved out of the view; one selected
@@ -143,11 +194,17 @@ impl Renderer<'_> {
                     limit: field.limit,
                     ..PageRequest::default()
                 };
+                // A nested list's paging links keep its own field selection.
+                let nested_query: Vec<(String, String)> = field
+                    .children
+                    .as_deref()
+                    .map(|children| vec![("fields".to_owned(), selection_text(children))])
+                    .unwrap_or_default();
                 let nested = Renderer {
                     sandbox: self.sandbox,
                     token: self.token,
                     links: LinkBase {
-                        query: &[],
+                        query: &nested_query,
                         ..self.links
                     },
                 };
@@ -175,6 +232,8 @@ impl Renderer<'_> {
         let list = kind
             .list_edge(edge)
             .ok_or_else(|| GraphError::nonexisting_field(edge, kind.type_name()))?;
+        check_page_token_edge(self.token, kind, id, edge)?;
+        check_platform(kind, edge, self.links.query)?;
         self.check_edge_permission(kind, list)?;
         let query = EdgeQuery {
             token: self.token,
@@ -213,7 +272,38 @@ impl Renderer<'_> {
         } else {
             out.insert("data".into(), json!([]));
         }
+        if let Some(summary) = self.summary(id, edge, items.len()) {
+            out.insert("summary".into(), summary);
+        }
         Ok(Value::Object(out))
+    }
+
+    /// The `summary` a request asked for (`summary=true`, or a comma list of
+    /// members): `total_count`, and what the edge adds to it.
+    fn summary(&self, id: &str, edge: &str, total: usize) -> Option<Value> {
+        let asked = self
+            .links
+            .query
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "summary")
+            .map(|(_, value)| value.as_str())?;
+        let keys: Vec<&str> = match asked.trim() {
+            "true" | "1" => vec!["total_count"],
+            "false" | "0" | "" => return None,
+            list => list.split(',').map(str::trim).collect(),
+        };
+        let mut summary = Map::new();
+        for key in keys {
+            let value = match key {
+                "total_count" => Some(json!(total)),
+                other => self.sandbox.edge_summary(id, edge, other),
+            };
+            if let Some(value) = value {
+                summary.insert(key.to_owned(), value);
+            }
+        }
+        Some(Value::Object(summary))
     }
 
     fn item_visible(&self, id: &str) -> bool {

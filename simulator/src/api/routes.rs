@@ -10,7 +10,7 @@ use super::error::GraphError;
 use super::render::check_visible;
 use super::request::GraphRequest;
 use super::versions::Version;
-use super::{pages, webhooks, whatsapp};
+use super::{accounts, instagram, messenger, pages, webhooks, whatsapp};
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -22,8 +22,11 @@ pub fn success() -> Value {
 
 /// Every product's route table.
 const TABLES: &[&[Route]] = &[
+    accounts::routes::ROUTES,
     whatsapp::routes::ROUTES,
     pages::routes::ROUTES,
+    messenger::routes::ROUTES,
+    instagram::routes::ROUTES,
     webhooks::routes::ROUTES,
 ];
 
@@ -113,6 +116,23 @@ fn routes() -> impl Iterator<Item = &'static Route> {
 pub fn find(kind: NodeKind, edge: Option<&str>, method: &str) -> Option<&'static Route> {
     let method = Method::parse(method)?;
     routes().find(|r| r.kind == kind && r.edge == edge && r.method == method)
+}
+
+/// The route of `/{id}/{edge}/{item}` for this method, declared with the
+/// edge `"{edge}/{param}"`: the route's edge and the parameter the path's
+/// item becomes (`message_qrdls/{code}`).
+pub fn find_item(kind: NodeKind, edge: &str, method: &str) -> Option<(&'static str, &'static str)> {
+    let method = Method::parse(method)?;
+    routes()
+        .filter(|r| r.kind == kind && r.method == method)
+        .filter_map(|r| r.edge)
+        .find_map(|declared| {
+            let param = declared
+                .strip_prefix(edge)?
+                .strip_prefix("/{")?
+                .strip_suffix('}')?;
+            Some((declared, param))
+        })
 }
 
 /// Whether `edge` of `kind` has any route (whatever the method).

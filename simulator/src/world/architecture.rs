@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Products whose models must not touch each other.
-const PRODUCTS: [&str; 3] = ["pages", "instagram", "whatsapp"];
+const PRODUCTS: [&str; 4] = ["pages", "instagram", "whatsapp", "messenger"];
 
 fn sources(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();

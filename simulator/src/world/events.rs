@@ -90,8 +90,12 @@ pub enum EventPayload {
         account_id: String,
         /// The webhook field (`messages`, `messaging_postbacks`, `message_reads`, …).
         field: String,
-        /// The person's page- or Instagram-scoped id.
+        /// Who acted: the person's page- or Instagram-scoped id, or the
+        /// account itself for an echo.
         sender_id: String,
+        /// `recipient.id` when it is not the account (the person, on an echo).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient_id: Option<String>,
         /// Meta's messaging times are milliseconds.
         time_ms: i64,
         /// The event's own members: `{"message": {…}}`, `{"postback": {…}}`, …
@@ -117,6 +121,10 @@ pub enum EventPayload {
         event: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// What the event adds: `rejection_info`, `other_info` (pauses) or
+        /// `disable_info`, as members of an object.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        info: Option<Value>,
     },
     /// A message a business onboarded from the WhatsApp Business app sent
     /// from the app or a companion (`smb_message_echoes`).

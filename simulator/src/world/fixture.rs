@@ -21,6 +21,7 @@ use super::instagram::fixture::InstagramFixture;
 use super::nodes::NodeKind;
 use super::pages::fixture::PageFixture;
 use super::sandbox::Sandbox;
+use super::shared::conversations::PastMessage;
 use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
 
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
@@ -54,6 +55,12 @@ pub struct Fixture {
     pub whatsapp_consumers: Vec<ConsumerFixture>,
     #[serde(default)]
     pub tokens: Vec<TokenFixture>,
+    /// Messages Facebook users wrote to Pages before the sandbox started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messenger_messages: Vec<PastMessage>,
+    /// Direct messages Instagram accounts wrote before the sandbox started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instagram_messages: Vec<PastMessage>,
 }
 
 /// A fixture that cannot be built: where (`pages[0].roles[1].user`) and why.
@@ -82,7 +89,9 @@ impl std::error::Error for FixtureError {}
 
 impl Sandbox {
     /// Build everything the fixture describes, in the order references need:
-    /// people and apps, businesses, Pages, Instagram, WhatsApp, then tokens.
+    /// people and apps, businesses, Pages, Instagram, WhatsApp, tokens, then
+    /// the conversations people had already started (their ids are derived,
+    /// never drawn).
     pub(crate) fn load(&mut self, fixture: &Fixture) -> Result<(), FixtureError> {
         self.load_users(&fixture.users)?;
         self.load_apps(&fixture.apps)?;
@@ -95,6 +104,8 @@ impl Sandbox {
         for (i, token) in fixture.tokens.iter().enumerate() {
             self.add_token(&format!("tokens[{i}]"), token)?;
         }
+        self.load_messenger_messages(&fixture.messenger_messages)?;
+        self.load_instagram_messages(&fixture.instagram_messages)?;
         Ok(())
     }
 

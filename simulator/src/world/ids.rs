@@ -77,6 +77,11 @@ impl IdGenerator {
         format!("EAAM{}", self.base62(156, scope))
     }
 
+    /// An Instagram-login token in Meta's style (`IGAA…`), unique to `scope`.
+    pub fn instagram_token(&mut self, scope: &str) -> String {
+        format!("IGAA{}", self.base62(156, scope))
+    }
+
     /// A 32-character lowercase hex app secret, unique to `scope`.
     pub fn app_secret(&mut self, scope: &str) -> String {
         hex::encode(&self.draw(scope)[..16])
@@ -127,6 +132,50 @@ impl IdGenerator {
         )
     }
 
+    /// 32 bytes derived from the seed and `salt` alone, without drawing.
+    fn derive(&self, salt: &str, round: u64) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.seed.to_le_bytes());
+        hasher.update(b"derived");
+        hasher.update(round.to_le_bytes());
+        hasher.update(salt.as_bytes());
+        hasher.finalize().into()
+    }
+
+    /// `count` characters of `alphabet` derived from the seed and `salt`
+    /// alone: the same salt always gives the same characters, and nothing
+    /// is drawn (ids derived this way shift no other id).
+    fn derived(&self, salt: &str, count: usize, alphabet: &[u8]) -> String {
+        let mut out = String::with_capacity(count);
+        let mut round = 0;
+        while out.len() < count {
+            for byte in self.derive(salt, round) {
+                if out.len() == count {
+                    break;
+                }
+                out.push(char::from(alphabet[usize::from(byte) % alphabet.len()]));
+            }
+            round += 1;
+        }
+        out
+    }
+
+    /// Digits derived from the seed and `salt` alone (page-scoped ids stay
+    /// the same for a person and a Page, whenever they are first needed).
+    pub fn derived_digits(&self, salt: &str, count: usize) -> String {
+        self.derived(salt, count, b"0123456789")
+    }
+
+    /// Base62 characters derived from the seed and `salt` alone.
+    pub fn derived_base62(&self, salt: &str, count: usize) -> String {
+        self.derived(salt, count, BASE62)
+    }
+
+    /// `count` random base62 characters (opaque ids such as message ids).
+    pub fn opaque(&mut self, count: usize) -> String {
+        self.base62(count, "opaque")
+    }
+
     /// A numeric verification code with `len` digits (leading zeros allowed).
     pub fn code(&mut self, len: usize) -> String {
         self.digits(len)
@@ -155,9 +204,48 @@ pub fn stateless_trace_id(parts: &[&[u8]]) -> String {
         .collect()
 }
 
+/// Deterministic digits derived from `parts` alone (no generator draw, so
+/// no other id moves): for values that follow from a node, like the funding
+/// id of a WABA's payment method. The first digit is never 0.
+pub fn derived_digits(parts: &[&str], len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    let mut round = 0u64;
+    while out.len() < len {
+        let mut hasher = Sha256::new();
+        hasher.update(round.to_le_bytes());
+        for part in parts {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        for byte in hasher.finalize() {
+            if out.len() == len {
+                break;
+            }
+            let digit = if out.is_empty() {
+                1 + byte % 9
+            } else {
+                byte % 10
+            };
+            out.push(char::from(b'0' + digit));
+        }
+        round += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_digits_follow_their_parts_only() {
+        let a = derived_digits(&["funding", "31"], 16);
+        assert_eq!(a, derived_digits(&["funding", "31"], 16));
+        assert_ne!(a, derived_digits(&["funding", "32"], 16));
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|b| b.is_ascii_digit()) && !a.starts_with('0'));
+        assert_eq!(derived_digits(&["x"], 40).len(), 40);
+    }
 
     #[test]
     fn same_seed_same_sequence() {
@@ -199,6 +287,17 @@ mod tests {
             ids.wamid("15550109999", true)
                 .starts_with("wamid.HBgLMTU1NTAxMDk5OTkVAgAS")
         );
+    }
+
+    #[test]
+    fn derived_ids_draw_nothing() {
+        let ids = IdGenerator::new(4);
+        let a = ids.derived_digits("page/user", 15);
+        assert_eq!(a, ids.derived_digits("page/user", 15));
+        assert_ne!(a, ids.derived_digits("page/other", 15));
+        assert_ne!(a, IdGenerator::new(5).derived_digits("page/user", 15));
+        assert_eq!(ids.derived_base62("x", 70).len(), 70);
+        assert_eq!(ids, IdGenerator::new(4), "the counter did not move");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! clock: every change goes through a [`sandbox::Sandbox`] under its lock, and
 //! the same seed and calls always give the same state.
 //!
-//! One folder per product (`accounts`, `pages`, `instagram`, `whatsapp`), each
+//! One folder per product (`accounts`, `pages`, `instagram`, `messenger`, `whatsapp`), each
 //! with its state, node descriptors, fixture part and rules; products meet
 //! only in `links`, and share helpers from `shared`. The rest is the
 //! sandbox's infrastructure. docs/architecture.md has the rules.
@@ -22,6 +22,7 @@ pub mod ids;
 pub mod instagram;
 pub mod journal;
 pub mod links;
+pub mod messenger;
 pub mod nodes;
 pub mod pages;
 pub mod retention;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::auth::AccessToken;
 use super::sandbox::Sandbox;
-use super::{accounts, instagram, pages, whatsapp};
+use super::{accounts, instagram, messenger, pages, whatsapp};
 
 /// The Meta product a request belongs to (for faults and per-product behaviour).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -60,6 +60,9 @@ pub struct NodeAccess {
     /// Whether the Graph API may reach this node at all (a personal Instagram
     /// account is a node of the sandbox but never of the API).
     pub reachable: fn(&Sandbox, &str) -> bool,
+    /// The Page or Instagram account whose own token alone may read the node
+    /// (page-scoped users, conversations, messages); `None` for most kinds.
+    pub owner: for<'a> fn(&'a Sandbox, &'a str) -> Option<&'a str>,
 }
 
 impl NodeAccess {
@@ -69,6 +72,7 @@ impl NodeAccess {
         business_usage: false,
         permission_target: itself,
         reachable: always,
+        owner: nobody,
     };
 }
 
@@ -101,6 +105,11 @@ fn itself<'a>(_: &'a Sandbox, id: &'a str) -> &'a str {
 /// Every node of a kind is reachable.
 fn always(_: &Sandbox, _: &str) -> bool {
     true
+}
+
+/// No single account owns the node: the scopes decide.
+fn nobody<'a>(_: &'a Sandbox, _: &'a str) -> Option<&'a str> {
+    None
 }
 
 /// The one list of node kinds: variant and descriptor. Adding a kind is one
@@ -137,6 +146,14 @@ node_kinds! {
     MessageTemplate => whatsapp::nodes::MESSAGE_TEMPLATE,
     Media => whatsapp::nodes::MEDIA,
     Flow => whatsapp::nodes::FLOW,
+    PageScopedUser => messenger::nodes::PAGE_SCOPED_USER,
+    Conversation => messenger::nodes::CONVERSATION,
+    Message => messenger::nodes::MESSAGE,
+    InstagramScopedUser => instagram::nodes::INSTAGRAM_SCOPED_USER,
+    InstagramConversation => instagram::nodes::INSTAGRAM_CONVERSATION,
+    InstagramMessage => instagram::nodes::INSTAGRAM_MESSAGE,
+    InstagramMedia => instagram::nodes::INSTAGRAM_MEDIA,
+    InstagramComment => instagram::nodes::INSTAGRAM_COMMENT,
 }
 
 impl NodeKind {
@@ -290,6 +307,37 @@ impl<'w> Fields<'w> {
 }
 
 impl Sandbox {
+    /// Fields of a node whose value depends on the token asking: a Page's
+    /// own `access_token`; the app in a WhatsApp node's `health_status` and
+    /// a number's `webhook_configuration`. Only the ones in `wanted`.
+    pub fn viewer_fields(
+        &self,
+        id: &str,
+        wanted: &[&str],
+        token: &AccessToken,
+    ) -> Vec<(&'static str, Value)> {
+        match self.node_kind(id) {
+            Some(NodeKind::Page) => pages::nodes::viewer_fields(self, id, wanted, token),
+            Some(
+                kind @ (NodeKind::WhatsappBusinessAccount
+                | NodeKind::PhoneNumber
+                | NodeKind::MessageTemplate),
+            ) => whatsapp::nodes::viewer_fields(self, kind, id, wanted, &token.app_id),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A member of a list edge's `summary` beyond `total_count` (the
+    /// template list's counts and limit), if the edge has it.
+    pub fn edge_summary(&self, id: &str, edge: &str, key: &str) -> Option<Value> {
+        match (self.node_kind(id)?, edge) {
+            (NodeKind::WhatsappBusinessAccount, "message_templates") => {
+                whatsapp::templates::summary::template_summary(self, id, key)
+            }
+            _ => None,
+        }
+    }
+
     pub fn node_kind(&self, id: &str) -> Option<NodeKind> {
         self.registry.get(id).copied()
     }
@@ -300,6 +348,20 @@ impl Sandbox {
         let kind = self.node_kind(id)?;
         let fields = (kind.descriptor().view)(self, id, wanted)?;
         Some(NodeView { kind, fields })
+    }
+
+    /// A node's `name`, whatever its kind (a Page's, a user's).
+    pub fn node_name(&self, id: &str) -> Option<String> {
+        match self.node_view(id, &["name"])?.get("name") {
+            Some(FieldValue::Json(Value::String(name))) => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// The account whose token alone may read a node, if one does.
+    pub fn node_owner<'a>(&'a self, id: &'a str) -> Option<&'a str> {
+        let kind = self.node_kind(id)?;
+        (kind.descriptor().access.owner)(self, id)
     }
 
     /// The object a node's permissions are checked against.

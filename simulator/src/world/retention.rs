@@ -97,7 +97,7 @@ mod tests {
     use crate::world::sandbox::SandboxOptions;
     use crate::world::webhooks::outbox::DeliveryState;
     use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject};
-    use crate::world::whatsapp::messaging::{MessagingLimits, Outbound};
+    use crate::world::whatsapp::messaging::{MessagingLimits, Outbound, SendChannel};
 
     const ALICE: &str = "15550109999";
 
@@ -108,6 +108,7 @@ mod tests {
                 throughput_per_second: 0,
                 pair_burst: 0,
                 pair_interval_seconds: 0,
+                ..MessagingLimits::default()
             },
             ..SandboxOptions::default()
         };
@@ -127,6 +128,7 @@ mod tests {
                 template: None,
                 biz_opaque_callback_data: None,
                 by_user_id: false,
+                channel: SendChannel::CloudApi,
             };
             last = sandbox.send_message(&phone, outbound).unwrap();
             sandbox.route_events();

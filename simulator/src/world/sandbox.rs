@@ -1,6 +1,6 @@
 //! One isolated tenant: its seed, clock, id generator, id registry and
 //! tokens, one state struct per product (`accounts`, `pages`, `instagram`,
-//! `whatsapp`), the links between products, webhooks and events, the request
+//! `whatsapp`, `messenger`), the links between products, webhooks and events, the request
 //! journal, fault rules and usage counters.
 //!
 //! A sandbox is built from a [`Fixture`]; `reset` rebuilds it from the same
@@ -24,6 +24,7 @@ use super::ids::IdGenerator;
 use super::instagram::InstagramState;
 use super::journal::{DEFAULT_JOURNAL_LIMIT, Journal, MAX_JOURNAL_LIMIT};
 use super::links::Links;
+use super::messenger::MessengerState;
 use super::nodes::NodeKind;
 use super::pages::PagesState;
 use super::retention::Retention;
@@ -120,6 +121,9 @@ pub struct Sandbox {
     pub pages: PagesState,
     pub instagram: InstagramState,
     pub whatsapp: WhatsappState,
+    /// Messenger: conversations, page-scoped ids, Messenger profiles.
+    #[serde(default)]
+    pub messenger: MessengerState,
     /// Links made in Meta's apps (WhatsApp number ↔ Facebook Page).
     #[serde(default)]
     pub links: Links,
@@ -180,6 +184,7 @@ impl Sandbox {
             pages: PagesState::default(),
             instagram: InstagramState::default(),
             whatsapp: WhatsappState::default(),
+            messenger: MessengerState::default(),
             links: Links::default(),
             pending_handshakes: Vec::new(),
             webhooks: WebhookState::default(),

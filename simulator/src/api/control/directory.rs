@@ -9,6 +9,7 @@ use axum::Router;
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use super::facebook::standing_fields;
 use super::instagram::visible;
 use super::listing::{Listing, views};
 use super::pages::page_view;
@@ -104,7 +105,7 @@ fn keys<V>(map: &std::collections::BTreeMap<String, V>) -> Vec<String> {
     map.keys().cloned().collect()
 }
 
-fn instagram_view(account: &InstagramAccount) -> Value {
+pub(super) fn instagram_view(account: &InstagramAccount) -> Value {
     let pending = account.contact.pending_whatsapp.as_ref().map(|code| {
         json!({
             "phone": format!("+{}", code.phone),
@@ -113,7 +114,7 @@ fn instagram_view(account: &InstagramAccount) -> Value {
             "wrong_attempts": code.wrong_attempts,
         })
     });
-    json!({
+    let mut view = json!({
         "id": account.id,
         "ig_id": account.ig_id,
         "username": account.username,
@@ -129,7 +130,11 @@ fn instagram_view(account: &InstagramAccount) -> Value {
         "phone": account.phone.as_ref().map(|phone| format!("+{phone}")),
         "contact": visible(&account.contact.public),
         "pending_whatsapp": pending,
-    })
+        "email": account.email,
+        "allow_access_to_messages": account.allow_access_to_messages,
+    });
+    standing_fields(&mut view, &account.standing);
+    view
 }
 
 async fn instagram_accounts(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {

@@ -321,6 +321,20 @@ where
     listing.answer(&data, &window, page_keys)
 }
 
+/// Answer a page of a list built whole under the sandbox lock (an inbox
+/// merged from several products, a short list of computed views), keyed by
+/// position from 1 (so `after=0` reads from the start, as for logs): call it
+/// once the lock is released, so encoding happens after.
+pub fn built<T: Serialize>(listing: &Listing, mut items: Vec<T>, start: Start) -> Answer {
+    let window = listing.window(items.len(), |i| i + 1, start)?;
+    items.truncate(window.range.end);
+    items.drain(..window.range.start);
+    let (window, data) = window.fit_items(items);
+    let page = window.range.start + 1..window.range.end + 1;
+    let keys = cursors(page.clone().next(), page.last());
+    listing.answer(&data, &window, keys)
+}
+
 /// The first index in `0..len` for which `before(i)` is false (`before` is
 /// true for a prefix of the indices, as for a sorted list).
 fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {

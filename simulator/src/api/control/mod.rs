@@ -4,11 +4,14 @@
 //! sandbox, path and body extractors, answers); the sandbox-wide routes live
 //! in one file per area, each product's in a folder of its own.
 
+mod accounts_center;
 mod directory;
 mod events;
+mod facebook;
 mod instagram;
 mod listing;
 mod pages;
+mod person_message;
 mod sandboxes;
 mod stream;
 mod webhooks;
@@ -55,6 +58,8 @@ pub fn router() -> Router<AppState> {
         .merge(whatsapp::routes())
         .merge(pages::routes())
         .merge(instagram::routes())
+        .merge(facebook::routes())
+        .merge(accounts_center::routes())
 }
 
 fn ok(status: StatusCode, body: Value) -> Answer {

@@ -9,6 +9,15 @@ use crate::api::error::GraphError;
 use crate::api::routes::Operation;
 use crate::world::whatsapp::flows::{CATEGORIES, FlowError, NewFlow};
 
+/// Meta's refusal of a Flow name another Flow of the WABA has.
+pub fn flow_name_taken() -> GraphError {
+    let mut error = GraphError::invalid_parameter("Invalid parameter");
+    error.error_user_title = Some("Flow name is not unique".to_owned());
+    error.error_user_msg =
+        Some("Flow name should be unique within one WhatsApp Business Account.".to_owned());
+    error
+}
+
 pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
     let request = op.request;
     let new = NewFlow {
@@ -38,6 +47,7 @@ pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
         FlowError::UnknownSource(id) => GraphError::invalid_parameter(format!(
             "Param clone_flow_id must be the id of a Flow of this WhatsApp Business Account - got \"{id}\"."
         )),
+        FlowError::NameTaken(_) => flow_name_taken(),
     })?;
     Ok(json!({ "id": id }))
 }

@@ -11,6 +11,7 @@ use super::require_whatsapp_product;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
+use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::media::MediaError;
 
@@ -79,6 +80,11 @@ fn owned<'a>(
         .live_media(id)
         .ok_or_else(|| GraphError::unsupported(method, id))?;
     match request.param_str("phone_number_id") {
+        // Meta loads the number first: an id that is no business phone
+        // number of the sandbox is refused as that object.
+        Some(owner) if sandbox.node_kind(&owner) != Some(NodeKind::PhoneNumber) => {
+            Err(GraphError::unsupported(method, &owner))
+        }
         Some(owner) if owner != media.phone_number_id => Err(GraphError::unsupported(method, id)),
         _ => Ok(media),
     }

@@ -1,6 +1,7 @@
 //! Serving media download URLs (`/whatsapp_business/attachments/?mid=…&ext=…&hash=…`)
 //! as Meta's lookaside host does: only with a valid token of the media's
 //! sandbox, only before the URL expires (404 after), bytes with their MIME type.
+//! A Flow's JSON asset (`GET /{flow-id}/assets`) downloads the same way.
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -67,16 +68,23 @@ fn serve(
     };
     let expires: i64 = expires.parse().map_err(|_| not_found())?;
     // Copied under the lock (up to 100 MB of base64), decoded after it.
-    let media = sandbox
-        .media_for_url(id, expires, hash)
+    if let Some(media) = sandbox.media_for_url(id, expires, hash).cloned() {
+        drop(sandbox);
+        let bytes = media.bytes();
+        return Ok((
+            StatusCode::OK,
+            [("content-type", media.mime_type)],
+            Body::from(bytes),
+        )
+            .into_response());
+    }
+    // A Flow's JSON asset downloads the same way.
+    let json = sandbox
+        .flow_json_for_url(id, expires, hash)
         .ok_or_else(not_found)?
+        .text
         .clone();
     drop(sandbox);
-    let bytes = media.bytes();
-    Ok((
-        StatusCode::OK,
-        [("content-type", media.mime_type)],
-        Body::from(bytes),
-    )
-        .into_response())
+    let mime = "application/json".to_owned();
+    Ok((StatusCode::OK, [("content-type", mime)], Body::from(json)).into_response())
 }

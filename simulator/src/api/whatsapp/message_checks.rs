@@ -168,11 +168,10 @@ pub fn check(kind: &str, value: Option<&Value>) -> Result<Value, GraphError> {
             text(map, "name", &path, 512)?;
             let language = object(map.get("language"), &path.key("language"))?;
             text(language, "code", &path.key("language"), 16)?;
-            if map
-                .get("components")
-                .is_some_and(|c| !c.is_array() && !c.is_null())
-            {
-                return Err(path.key("components").invalid("must be an array"));
+            match map.get("components") {
+                Some(Value::Array(components)) => check_template_parameters(components)?,
+                Some(Value::Null) | None => {}
+                Some(_) => return Err(path.key("components").invalid("must be an array")),
             }
         }
         _ => {
@@ -184,6 +183,47 @@ pub fn check(kind: &str, value: Option<&Value>) -> Result<Value, GraphError> {
     }
     Ok(value.cloned().unwrap_or(Value::Null))
 }
+
+/// Every template parameter carries the member its type names (`text` for
+/// `text`, `currency` for `currency`, …), as Meta requires.
+fn check_template_parameters(components: &[Value]) -> Result<(), GraphError> {
+    let parameters = components
+        .iter()
+        .filter_map(|c| c.get("parameters").and_then(Value::as_array))
+        .flatten();
+    for parameter in parameters {
+        let Some(kind) = parameter.get("type").and_then(Value::as_str) else {
+            continue;
+        };
+        let given = match parameter.get(kind) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(text)) => !text.is_empty(),
+            Some(_) => true,
+        };
+        if TEMPLATE_PARAMETER_TYPES.contains(&kind) && !given {
+            return Err(GraphError::whatsapp(
+                100,
+                "Invalid parameter",
+                &format!("Parameter '{kind}' is mandatory for component parameter type '{kind}'"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Template parameter types whose value is a member of the same name.
+const TEMPLATE_PARAMETER_TYPES: [&str; 10] = [
+    "text",
+    "currency",
+    "date_time",
+    "image",
+    "video",
+    "document",
+    "location",
+    "payload",
+    "action",
+    "product",
+];
 
 fn check_media(kind: &str, map: &Map<String, Value>, path: &Path) -> Result<(), GraphError> {
     let id = map.get("id").and_then(Value::as_str);

@@ -12,7 +12,7 @@ use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
-use crate::world::whatsapp::messaging::{Outbound, SendRefusal, TemplateSend};
+use crate::world::whatsapp::messaging::{Outbound, SendChannel, SendRefusal, TemplateSend};
 use crate::world::whatsapp::templates::TemplateRefusal;
 
 fn refusal(error: SendRefusal) -> GraphError {
@@ -31,6 +31,26 @@ fn refusal(error: SendRefusal) -> GraphError {
             131062,
             "Business-scoped User ID (BSUID) recipients are not supported for this message.",
             "Authentication templates need the recipient's phone number in `to`.",
+        ),
+        SendRefusal::MarketingDisabledOnCloudApi => GraphError::whatsapp(
+            131063,
+            "Marketing templates are disabled for Cloud API",
+            "This WhatsApp Business Account sends marketing templates through the Marketing Messages Lite API (POST /{phone-number-id}/marketing_messages); turn off disable_marketing_messages_on_cloud_api to send them here.",
+        ),
+        SendRefusal::NotMarketing => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "The Marketing Messages Lite API sends marketing templates only.",
+        ),
+        SendRefusal::RecipientIsSender => GraphError::whatsapp(
+            131021,
+            "Recipient cannot be sender",
+            "The recipient's phone number is the sending business phone number itself.",
+        ),
+        SendRefusal::Template(TemplateRefusal::ParameterNameMissing) => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "Parameter name is missing or empty",
         ),
         SendRefusal::PairLimit => GraphError::whatsapp(
             131056,
@@ -119,11 +139,30 @@ fn resolve_recipient(
 }
 
 pub fn post_messages(op: Operation<'_>) -> Result<Value, GraphError> {
+    if op.request.param("status").is_some() {
+        require_whatsapp_product(op.request)?;
+        return mark_read(op.sandbox, op.request, op.id);
+    }
+    send(op, SendChannel::CloudApi)
+}
+
+/// `POST /{phone-number-id}/marketing_messages`: a marketing template through
+/// the Marketing Messages Lite API (answered as `/messages` answers).
+pub fn post_marketing_messages(op: Operation<'_>) -> Result<Value, GraphError> {
+    if let Some(kind) = op.request.param_str("type")
+        && kind != "template"
+    {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param type must be one of {{template}} - got \"{kind}\"."
+        )));
+    }
+    send(op, SendChannel::MarketingLite)
+}
+
+/// Send one message through `channel`.
+fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
     let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
-    if request.param("status").is_some() {
-        return mark_read(sandbox, request, phone_number_id);
-    }
     if let Some(kind) = request.param_str("recipient_type")
         && kind != "individual"
     {
@@ -206,6 +245,7 @@ pub fn post_messages(op: Operation<'_>) -> Result<Value, GraphError> {
         template,
         biz_opaque_callback_data: callback,
         by_user_id: to.is_none(),
+        channel,
     };
     let id = sandbox
         .send_message(phone_number_id, outbound)

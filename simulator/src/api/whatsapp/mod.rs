@@ -2,19 +2,31 @@
 //! read parameters the way Meta does, call the world, and map refusals to
 //! Meta's error codes.
 
+pub mod automation;
+pub mod block_users;
+pub mod commerce;
+pub mod compliance;
 pub mod contact_book;
+pub mod encryption;
+pub mod flow_lifecycle;
 pub mod flows;
+pub mod history;
 pub mod media;
 pub mod media_download;
 pub mod message_checks;
 pub mod messages;
+pub mod oba;
+pub mod phone_number;
 pub mod profile;
+pub mod qr_codes;
 pub mod registration;
 pub mod routes;
 pub mod settings;
 pub mod smb_app_data;
 pub mod subscriptions;
 pub mod templates;
+pub mod waba;
+pub mod waba_admin;
 
 use super::error::GraphError;
 use super::request::GraphRequest;
@@ -25,6 +37,18 @@ pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError
         .param_str(name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
+}
+
+/// An optional boolean parameter (`true`/`false`, as JSON or text).
+pub fn flag(request: &GraphRequest, name: &str) -> Result<Option<bool>, GraphError> {
+    match request.param_str(name).as_deref() {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(other) => Err(GraphError::invalid_parameter(format!(
+            "Param {name} must be a boolean - got \"{other}\"."
+        ))),
+    }
 }
 
 /// `messaging_product` must be present and be `whatsapp`.

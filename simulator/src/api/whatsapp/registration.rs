@@ -1,6 +1,6 @@
 //! Phone number lifecycle endpoints: `POST /{waba-id}/phone_numbers`,
-//! `POST /{phone-number-id}` (two-step PIN), `request_code`, `verify_code`,
-//! `register`, `deregister`. Parameters may come as JSON, as a form, or in the
+//! `request_code`, `verify_code`, `register`, `deregister` (the two-step
+//! PIN is `phone_number.rs`). Parameters may come as JSON, as a form, or in the
 //! query string of an empty POST (as pywa sends them).
 
 use serde_json::{Value, json};
@@ -11,7 +11,8 @@ use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::inbox::CodeMethod;
 use crate::world::whatsapp::registration::RegistrationError;
 
-fn refusal(error: RegistrationError) -> GraphError {
+/// Meta's error for a refused lifecycle step.
+pub fn refusal(error: RegistrationError) -> GraphError {
     use RegistrationError as E;
     match error {
         E::InvalidParameter(text) => GraphError::invalid_parameter(text),
@@ -73,13 +74,6 @@ pub fn add_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 /// `POST /{phone-number-id}`: the only field Meta lets you set here is the PIN.
-pub fn update_phone_number(op: Operation<'_>) -> Result<Value, GraphError> {
-    let (sandbox, request, id) = (op.sandbox, op.request, op.id);
-    let pin = required(request, "pin")?;
-    sandbox.set_two_step_pin(id, &pin).map_err(refusal)?;
-    Ok(success())
-}
-
 pub fn request_code(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let method_text = required(request, "code_method")?;

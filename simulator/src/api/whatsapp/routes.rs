@@ -4,8 +4,9 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    contact_book, flows, media, messages, profile, registration, settings, smb_app_data,
-    subscriptions, templates,
+    automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
+    history, media, messages, oba, phone_number, profile, qr_codes, registration, settings,
+    smb_app_data, subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -15,6 +16,7 @@ const WABA: NodeKind = NodeKind::WhatsappBusinessAccount;
 const PHONE: NodeKind = NodeKind::PhoneNumber;
 const TEMPLATE: NodeKind = NodeKind::MessageTemplate;
 const MEDIA: NodeKind = NodeKind::Media;
+const FLOW: NodeKind = NodeKind::Flow;
 use Method::{Delete, Get, Post};
 
 pub const ROUTES: &[Route] = &[
@@ -24,7 +26,7 @@ pub const ROUTES: &[Route] = &[
         Post,
         registration::add_phone_number,
     ),
-    Route::new(PHONE, None, Post, registration::update_phone_number),
+    Route::new(PHONE, None, Post, phone_number::update),
     Route::new(
         PHONE,
         Some("request_code"),
@@ -37,6 +39,13 @@ pub const ROUTES: &[Route] = &[
     Route::new(WABA, Some("message_templates"), Post, templates::create),
     Route::new(WABA, Some("message_templates"), Delete, templates::delete),
     Route::new(TEMPLATE, None, Post, templates::edit),
+    Route::new(TEMPLATE, Some("unpause"), Post, templates::unpause),
+    Route::new(
+        WABA,
+        Some("message_template_previews"),
+        Get,
+        templates::previews,
+    ),
     Route::new(PHONE, Some("whatsapp_business_profile"), Get, profile::read),
     Route::new(
         PHONE,
@@ -64,6 +73,101 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
+    Route::new(
+        PHONE,
+        Some("marketing_messages"),
+        Post,
+        messages::post_marketing_messages,
+    )
+    .access(MESSAGING),
     Route::new(WABA, Some("flows"), Post, flows::create),
     Route::new(PHONE, Some("smb_app_data"), Post, smb_app_data::request),
+    Route::new(WABA, None, Post, waba::update),
+    Route::new(WABA, Some("schedules"), Get, waba_admin::schedules),
+    Route::new(WABA, Some("schedules"), Post, waba_admin::create_schedule),
+    Route::new(
+        WABA,
+        Some("assigned_users"),
+        Get,
+        waba_admin::assigned_users,
+    ),
+    Route::new(WABA, Some("assigned_users"), Post, waba_admin::assign),
+    Route::new(WABA, Some("assigned_users"), Delete, waba_admin::unassign),
+    Route::new(WABA, Some("activities"), Get, waba_admin::activities),
+    Route::new(
+        NodeKind::User,
+        Some("assigned_whatsapp_business_accounts"),
+        Get,
+        waba_admin::assigned_wabas,
+    ),
+    Route::new(
+        NodeKind::SystemUser,
+        Some("assigned_whatsapp_business_accounts"),
+        Get,
+        waba_admin::assigned_wabas,
+    ),
+    Route::new(FLOW, None, Post, flow_lifecycle::update),
+    Route::new(FLOW, None, Delete, flow_lifecycle::delete),
+    Route::new(FLOW, Some("assets"), Get, flow_lifecycle::assets),
+    Route::new(FLOW, Some("assets"), Post, flow_lifecycle::upload_asset),
+    Route::new(FLOW, Some("publish"), Post, flow_lifecycle::publish),
+    Route::new(FLOW, Some("deprecate"), Post, flow_lifecycle::deprecate),
+    Route::new(WABA, Some("migrate_flows"), Post, flow_lifecycle::migrate),
+    Route::new(PHONE, Some("block_users"), Get, block_users::list).access(MESSAGING),
+    Route::new(PHONE, Some("block_users"), Post, block_users::block).access(MESSAGING),
+    Route::new(PHONE, Some("block_users"), Delete, block_users::unblock).access(MESSAGING),
+    Route::new(
+        PHONE,
+        Some("conversational_automation"),
+        Post,
+        automation::configure,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_commerce_settings"),
+        Get,
+        commerce::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_commerce_settings"),
+        Post,
+        commerce::update,
+    ),
+    Route::new(
+        PHONE,
+        Some("business_compliance_info"),
+        Get,
+        compliance::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("business_compliance_info"),
+        Post,
+        compliance::update,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_business_encryption"),
+        Get,
+        encryption::read,
+    ),
+    Route::new(
+        PHONE,
+        Some("whatsapp_business_encryption"),
+        Post,
+        encryption::update,
+    ),
+    Route::new(PHONE, Some("official_business_account"), Get, oba::read),
+    Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(PHONE, Some("message_history"), Get, history::list).access(MESSAGING),
+    Route::new(PHONE, Some("message_qrdls"), Get, qr_codes::list),
+    Route::new(PHONE, Some("message_qrdls"), Post, qr_codes::save),
+    Route::new(PHONE, Some("message_qrdls/{code}"), Get, qr_codes::read),
+    Route::new(
+        PHONE,
+        Some("message_qrdls/{code}"),
+        Delete,
+        qr_codes::delete,
+    ),
 ];

@@ -2,11 +2,10 @@
 //! (or leaves) the WABA's webhooks, optionally with a WABA-level callback
 //! override and its verify token. Delivery itself is the webhook engine's job.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api::error::GraphError;
 use crate::api::routes::{Operation, success};
-use crate::world::accounts::App;
 use crate::world::whatsapp::waba::WabaSubscription;
 
 pub fn subscribe(op: Operation<'_>) -> Result<Value, GraphError> {
@@ -40,29 +39,7 @@ pub fn subscribe(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
-    let sandbox = &*op.sandbox;
-    let waba = sandbox
-        .whatsapp
-        .wabas
-        .get(op.id)
-        .ok_or_else(|| GraphError::unsupported("GET", op.id))?;
-    let data: Vec<Value> = waba
-        .subscribed_apps
-        .iter()
-        .map(|subscription| {
-            let app_id = &subscription.app_id;
-            let mut item = json!({ "whatsapp_business_api_data": {
-                "id": app_id,
-                "link": App::link(app_id),
-                "name": sandbox.accounts.app_name(app_id),
-            }});
-            if let Some(uri) = &subscription.override_callback_uri {
-                item["override_callback_uri"] = json!(uri);
-            }
-            item
-        })
-        .collect();
-    Ok(json!({ "data": data }))
+    Ok(op.sandbox.waba_subscribed_apps(op.id))
 }
 
 pub fn unsubscribe(op: Operation<'_>) -> Result<Value, GraphError> {

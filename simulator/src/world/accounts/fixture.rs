@@ -10,6 +10,8 @@ use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::phone::phone_digits;
+use crate::world::shared::standing::AccountStanding;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +22,11 @@ pub struct UserFixture {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Verified contact points, two-factor, a compromise flag.
+    #[serde(default, skip_serializing_if = "AccountStanding::is_clear")]
+    pub standing: AccountStanding,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -72,6 +79,8 @@ impl Sandbox {
                 id: id.clone(),
                 name: user.name.clone(),
                 email: user.email.clone(),
+                phone: user.phone.as_deref().map(phone_digits),
+                standing: user.standing,
             };
             self.accounts.users.insert(id, user);
         }

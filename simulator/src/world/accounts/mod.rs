@@ -4,10 +4,14 @@
 
 pub mod fixture;
 pub mod nodes;
+pub mod people;
+pub mod uploads;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::world::shared::standing::AccountStanding;
 
 /// The users, businesses, system users and apps of a sandbox (id -> each).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -16,6 +20,9 @@ pub struct AccountsState {
     pub businesses: BTreeMap<String, Business>,
     pub system_users: BTreeMap<String, SystemUser>,
     pub apps: BTreeMap<String, App>,
+    /// Resumable upload sessions of the apps.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub uploads: uploads::Uploads,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -24,6 +31,11 @@ pub struct FacebookUser {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The phone number on the account, as digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub standing: AccountStanding,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

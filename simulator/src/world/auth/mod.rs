@@ -20,6 +20,9 @@ pub enum TokenKind {
     Page,
     SystemUser,
     App,
+    /// An Instagram-login user token (`IGAA…`, graph.instagram.com): acts
+    /// for one professional Instagram account, no Page needed.
+    InstagramUser,
 }
 
 impl TokenKind {
@@ -30,6 +33,7 @@ impl TokenKind {
             TokenKind::Page => "PAGE",
             TokenKind::SystemUser => "SYSTEM_USER",
             TokenKind::App => "APP",
+            TokenKind::InstagramUser => "USER",
         }
     }
 }
@@ -86,8 +90,19 @@ impl AccessToken {
         }
     }
 
+    /// Whether the token has `scope`. An Instagram-login token's
+    /// `instagram_business_*` scopes stand for the `instagram_*` ones
+    /// (`instagram_business_basic` for `instagram_basic`, …).
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.kind == TokenKind::App || self.scopes.iter().any(|s| s == scope)
+        let business = (self.kind == TokenKind::InstagramUser)
+            .then(|| scope.strip_prefix("instagram_"))
+            .flatten()
+            .map(|rest| format!("instagram_business_{rest}"));
+        self.kind == TokenKind::App
+            || self
+                .scopes
+                .iter()
+                .any(|s| s == scope || business.as_deref() == Some(s.as_str()))
     }
 
     /// Whether the granular targets of `scope` (if any) include `object_id`.

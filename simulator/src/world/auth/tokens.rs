@@ -17,7 +17,8 @@ use crate::world::sandbox::Sandbox;
 #[serde(deny_unknown_fields)]
 pub struct TokenFixture {
     pub handle: String,
-    /// Handle of the user, system user or Page the token acts as.
+    /// Handle of the user, system user, Page or Instagram professional
+    /// account (an Instagram-login token) the token acts as.
     pub subject: String,
     /// Handle of the app that issued the token.
     pub app: String,
@@ -46,7 +47,12 @@ impl Sandbox {
     pub fn add_token(&mut self, place: &str, token: &TokenFixture) -> Result<String, FixtureError> {
         let subject = self.resolve_handle(
             &token.subject,
-            &[NodeKind::User, NodeKind::SystemUser, NodeKind::Page],
+            &[
+                NodeKind::User,
+                NodeKind::SystemUser,
+                NodeKind::Page,
+                NodeKind::InstagramUser,
+            ],
             &format!("{place}.subject"),
         )?;
         let app_id = self.resolve_handle(&token.app, &[NodeKind::App], &format!("{place}.app"))?;
@@ -68,6 +74,7 @@ impl Sandbox {
         let kind = match self.registry[&subject] {
             NodeKind::User => TokenKind::User,
             NodeKind::SystemUser => TokenKind::SystemUser,
+            NodeKind::InstagramUser => TokenKind::InstagramUser,
             _ => TokenKind::Page,
         };
         let issued_at = self.clock.now();
@@ -85,6 +92,7 @@ impl Sandbox {
             .map(|seconds| issued_at.saturating_add(seconds));
         let string = match &token.token {
             Some(pinned) => pinned.clone(),
+            None if kind == TokenKind::InstagramUser => self.ids.instagram_token(&self.id.clone()),
             None => self.ids.access_token(&self.id.clone()),
         };
         if self.tokens.contains_key(&string) || self.token_handles.contains_key(&token.handle) {

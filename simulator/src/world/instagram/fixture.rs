@@ -1,15 +1,21 @@
 //! The Instagram part of a fixture: accounts (personal or professional),
-//! the Page a professional account is linked to, and the contact options it
-//! starts with.
+//! the Page a professional account is linked to, the contact options it
+//! starts with, and Direct messages already written when the sandbox starts.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::contact_options::PublicContact;
+use super::direct::{MID_PREFIX, MID_RANDOM};
 use super::{ContactOptions, InstagramAccount};
 use crate::world::fixture::FixtureError;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::conversations::{Message, PastMessage};
 use crate::world::shared::phone::phone_digits;
+use crate::world::shared::standing::AccountStanding;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +23,9 @@ pub struct InstagramFixture {
     pub handle: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Pin the legacy `ig_id`; drawn from the seed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ig_id: Option<String>,
     pub username: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -42,6 +51,11 @@ pub struct InstagramFixture {
     /// Contact options already on the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<PublicContact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Verified contact points, two-factor, a compromise flag.
+    #[serde(default, skip_serializing_if = "AccountStanding::is_clear")]
+    pub standing: AccountStanding,
 }
 
 fn default_account_type() -> String {
@@ -89,7 +103,10 @@ impl Sandbox {
                 ));
             }
             let digits = |phone: &Option<String>| phone.as_deref().map(phone_digits);
-            let ig_id = self.ids.numeric_id("7", 10);
+            let ig_id = match &ig.ig_id {
+                Some(pinned) => pinned.clone(),
+                None => self.ids.numeric_id("7", 10),
+            };
             let account = InstagramAccount {
                 id: id.clone(),
                 ig_id,
@@ -111,11 +128,58 @@ impl Sandbox {
                     },
                     pending_whatsapp: None,
                 },
+                email: ig.email.clone(),
+                standing: ig.standing,
+                allow_access_to_messages: true,
+                subscribed_apps: BTreeMap::new(),
             };
             self.instagram.accounts.insert(id.clone(), account);
             if let Some(page_id) = page_id {
                 self.connect_instagram_to_page(&page_id, &id);
             }
+        }
+        Ok(())
+    }
+}
+
+impl Sandbox {
+    pub(crate) fn load_instagram_messages(
+        &mut self,
+        messages: &[PastMessage],
+    ) -> Result<(), FixtureError> {
+        for (i, fixture) in messages.iter().enumerate() {
+            let place = format!("instagram_messages[{i}]");
+            let kinds = [NodeKind::InstagramUser];
+            let from = self.resolve_handle(&fixture.from, &kinds, &format!("{place}.from"))?;
+            let to = self.resolve_handle(&fixture.to, &kinds, &format!("{place}.to"))?;
+            if fixture.text.is_empty() || from == to {
+                return Err(FixtureError::at(
+                    place,
+                    "needs a text, from one account to another",
+                ));
+            }
+            let conversation = self.instagram_conversation(&from, &to);
+            let node = self.is_professional_account(&to) || self.is_professional_account(&from);
+            let mid = format!(
+                "{MID_PREFIX}{}",
+                self.ids
+                    .derived_base62(&format!("fixture/{place}"), MID_RANDOM)
+            );
+            if node {
+                self.registry
+                    .insert(mid.clone(), NodeKind::InstagramMessage);
+            }
+            let seconds = self.clock.now() - i64::from(fixture.seconds_ago);
+            let time_ms = self.instagram.conversations.note_time(seconds, i);
+            let content = json!({ "text": fixture.text });
+            self.keep_instagram_message(Message::new(
+                &conversation,
+                &from,
+                &to,
+                time_ms,
+                &mid,
+                content,
+            ));
         }
         Ok(())
     }

@@ -1,9 +1,30 @@
-//! Graph descriptor of an Instagram professional account (`IGUser`).
-//! Personal accounts are nodes of the sandbox but never of the Graph API.
+//! Graph descriptors of Instagram's node kinds: the professional account
+//! (`IGUser`, with its posts and conversations as edges; personal accounts
+//! are nodes of the sandbox but never of the Graph API), a post (`IGMedia`,
+//! with its comments) and a comment (`IGComment`, with its replies), the
+//! person as the account sees them (an IGSID, with the User Profile API's
+//! fields), a conversation and a message. Conversations, messages and
+//! IGSIDs answer only to tokens acting for the account: the connected
+//! Page's, or the account's Instagram-login token.
 
 use serde_json::{Value, json};
 
-use crate::world::nodes::{Fields, NodeAccess, NodeDescriptor, Product};
+use crate::world::clock::graph_time;
+use crate::world::nodes::{EdgeItem, Fields, ListEdge, NodeAccess, NodeDescriptor, Product};
+use crate::world::sandbox::Sandbox;
+use crate::world::shared::thread_nodes::{
+    conversation_fields, conversation_messages, message_fields,
+};
+
+use super::direct::{MID_PREFIX, MID_RANDOM};
+
+const BASIC: &str = "instagram_basic";
+const MESSAGES: &str = "instagram_manage_messages";
+
+/// Only professional accounts are reachable.
+fn professional(sandbox: &Sandbox, id: &str) -> bool {
+    sandbox.is_professional_account(id)
+}
 
 pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
     type_name: "IGUser",
@@ -21,19 +42,53 @@ pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
         "follows_count",
         "media_count",
         "profile_picture_url",
+        "has_profile_pic",
+        "is_published",
+        "legacy_instagram_user_id",
+        "shopping_product_tag_eligibility",
+        // Set only for accounts owned by a business portfolio, or onboarded
+        // to Instagram Shopping. (`business_discovery`, `mentioned_comment`,
+        // `mentioned_media` and `collaborative_media_search` need arguments.)
+        "owner_business",
+        "shopping_review_status",
     ],
     default_fields: &["id"],
-    edges: &[],
-    access: NodeAccess {
-        read_scope: Some("instagram_basic"),
-        business_usage: true,
-        reachable: |sandbox, id| {
-            sandbox
-                .instagram
-                .accounts
-                .get(id)
-                .is_some_and(|account| account.is_professional())
+    edges: &[
+        ListEdge {
+            name: "media",
+            scopes: &[],
+            item_default_fields: None,
+            items: |sandbox, id, _| {
+                let mut posts: Vec<_> = sandbox
+                    .instagram
+                    .media
+                    .values()
+                    .filter(|m| m.owner == id)
+                    .collect();
+                posts.sort_by(|a, b| (b.timestamp, &b.id).cmp(&(a.timestamp, &a.id)));
+                posts.into_iter().map(|m| EdgeItem::plain(&m.id)).collect()
+            },
         },
+        ListEdge {
+            name: "conversations",
+            scopes: &[MESSAGES],
+            item_default_fields: Some(&["id", "updated_time"]),
+            items: |sandbox, id, _| {
+                sandbox
+                    .instagram
+                    .conversations
+                    .of_side(id)
+                    .into_iter()
+                    .filter(|c| c.account == id)
+                    .map(|c| EdgeItem::plain(&c.id))
+                    .collect()
+            },
+        },
+    ],
+    access: NodeAccess {
+        read_scope: Some(BASIC),
+        business_usage: true,
+        reachable: professional,
         ..NodeAccess::OPEN
     },
     view: |sandbox, id, wanted| {
@@ -52,9 +107,311 @@ pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
             .put("followers_count", || ig.followers_count)
             .put("follows_count", || ig.follows_count)
             .put("media_count", || ig.media_count)
-            .put("profile_picture_url", || {
-                format!("https://scontent.cdninstagram.com/v/{}/profile.jpg", ig.id)
+            .put("profile_picture_url", || profile_picture(id))
+            .put("has_profile_pic", || true)
+            .put("is_published", || true)
+            .put("legacy_instagram_user_id", || ig.ig_id.clone())
+            .put("shopping_product_tag_eligibility", || false)
+            .done()
+    },
+};
+
+fn profile_picture(id: &str) -> String {
+    format!("https://scontent.cdninstagram.com/v/{id}/profile.jpg")
+}
+
+/// The account an IGSID, conversation or message belongs to.
+fn messaging_owner<'a>(sandbox: &'a Sandbox, id: &'a str) -> Option<&'a str> {
+    if let Some(scoped) = sandbox.instagram.igsids.get(id) {
+        return Some(&scoped.account);
+    }
+    let conversations = &sandbox.instagram.conversations;
+    let conversation = conversations
+        .message(id)
+        .map_or(id, |message| message.conversation.as_str());
+    conversations.get(conversation).map(|c| c.account.as_str())
+}
+
+const MESSAGING_ACCESS: NodeAccess = NodeAccess {
+    read_scope: Some(MESSAGES),
+    business_usage: true,
+    owner: messaging_owner,
+    ..NodeAccess::OPEN
+};
+
+pub static INSTAGRAM_SCOPED_USER: NodeDescriptor = NodeDescriptor {
+    type_name: "User",
+    id_shape: ("1", 16),
+    product: Product::Instagram,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "name",
+        "username",
+        "profile_pic",
+        "follower_count",
+        "is_user_follow_business",
+        "is_business_follow_user",
+        "is_verified_user",
+    ],
+    default_fields: &["id", "name", "username"],
+    edges: &[],
+    access: MESSAGING_ACCESS,
+    view: |sandbox, id, wanted| {
+        let scoped = sandbox.instagram.igsids.get(id)?;
+        let person = sandbox.instagram.accounts.get(&scoped.person)?;
+        Fields::new(id, wanted)
+            .put_opt("name", || person.name.clone())
+            .put("username", || person.username.clone())
+            .put("profile_pic", || profile_picture(&person.id))
+            .put("follower_count", || person.followers_count)
+            .put("is_user_follow_business", || false)
+            .put("is_business_follow_user", || false)
+            .put("is_verified_user", || false)
+            .done()
+    },
+};
+
+/// How Instagram shows a side: `{"username", "id"}` (an IGSID or the account).
+fn instagram_party(sandbox: &Sandbox, id: &str) -> Value {
+    let account = sandbox
+        .instagram
+        .igsids
+        .get(id)
+        .map_or(id, |scoped| scoped.person.as_str());
+    let username = sandbox
+        .instagram
+        .accounts
+        .get(account)
+        .map(|a| a.username.clone())
+        .unwrap_or_default();
+    json!({ "username": username, "id": id })
+}
+
+pub static INSTAGRAM_CONVERSATION: NodeDescriptor = NodeDescriptor {
+    type_name: "UnifiedThread",
+    id_shape: ("aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6", 66),
+    product: Product::Instagram,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "can_reply",
+        "is_subscribed",
+        "message_count",
+        "name",
+        "participants",
+        "senders",
+        "snippet",
+        "unread_count",
+        "updated_time",
+    ],
+    default_fields: &["id", "updated_time"],
+    edges: &[ListEdge {
+        name: "messages",
+        scopes: &[MESSAGES],
+        item_default_fields: Some(&["id", "created_time"]),
+        items: |sandbox, id, _| {
+            sandbox
+                .instagram
+                .conversations
+                .get(id)
+                .map(conversation_messages)
+                .unwrap_or_default()
+        },
+    }],
+    access: MESSAGING_ACCESS,
+    view: |sandbox, id, wanted| {
+        let conversations = &sandbox.instagram.conversations;
+        let conversation = conversations.get(id)?;
+        let now_ms = sandbox.clock.now().saturating_mul(1000);
+        let party = |side: &str| instagram_party(sandbox, side);
+        conversation_fields(conversations, conversation, wanted, now_ms, &party)
+    },
+};
+
+pub static INSTAGRAM_MESSAGE: NodeDescriptor = NodeDescriptor {
+    type_name: "Message",
+    id_shape: (MID_PREFIX, MID_PREFIX.len() + MID_RANDOM),
+    product: Product::Instagram,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "created_time",
+        "from",
+        "to",
+        "message",
+        "attachments",
+        "reactions",
+        "shares",
+        "story",
+        "is_unsupported",
+    ],
+    default_fields: &["id", "created_time"],
+    edges: &[],
+    access: MESSAGING_ACCESS,
+    view: |sandbox, id, wanted| {
+        let conversations = &sandbox.instagram.conversations;
+        let message = conversations.message(id)?;
+        let conversation = conversations.get(&message.conversation)?;
+        let party = |side: &str| instagram_party(sandbox, side);
+        let mut fields = message_fields(conversation, message, wanted, &party)?;
+        if wanted.contains(&"story")
+            && let Some(story) = message.content.pointer("/reply_to/story")
+        {
+            fields.push((
+                "story",
+                crate::world::nodes::FieldValue::Json(json!({ "reply_to": story })),
+            ));
+        }
+        Some(fields)
+    },
+};
+
+const MEDIA_ACCESS: NodeAccess = NodeAccess {
+    read_scope: Some(BASIC),
+    business_usage: true,
+    reachable: |sandbox, id| {
+        let owner = match sandbox.instagram.comments.get(id) {
+            Some(comment) => sandbox
+                .instagram
+                .media
+                .get(&comment.media_id)
+                .map(|m| &m.owner),
+            None => sandbox.instagram.media.get(id).map(|m| &m.owner),
+        };
+        owner.is_some_and(|owner| sandbox.is_professional_account(owner))
+    },
+    ..NodeAccess::OPEN
+};
+
+pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
+    type_name: "IGMedia",
+    id_shape: ("180", 17),
+    product: Product::Instagram,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "caption",
+        "comments_count",
+        "is_comment_enabled",
+        "like_count",
+        "media_product_type",
+        "media_type",
+        "media_url",
+        "owner",
+        "permalink",
+        "shortcode",
+        "timestamp",
+        "username",
+    ],
+    default_fields: &["id"],
+    edges: &[ListEdge {
+        name: "comments",
+        scopes: &[],
+        item_default_fields: Some(&["timestamp", "text", "id"]),
+        items: |sandbox, id, _| {
+            comments_where(sandbox, |c| c.media_id == id && c.parent_id.is_none())
+        },
+    }],
+    access: MEDIA_ACCESS,
+    view: |sandbox, id, wanted| {
+        let media = sandbox.instagram.media.get(id)?;
+        let shortcode = format!("C{}", &id[id.len().saturating_sub(10)..]);
+        Fields::new(id, wanted)
+            .put_opt("caption", || media.caption.clone())
+            .put("comments_count", || {
+                sandbox
+                    .instagram
+                    .comments
+                    .values()
+                    .filter(|c| c.media_id == id)
+                    .count()
             })
+            .put("is_comment_enabled", || true)
+            .put("like_count", || media.like_count)
+            .put("media_product_type", || media.media_product_type.clone())
+            .put("media_type", || media.media_type.clone())
+            .put("media_url", || media.media_url.clone())
+            .node("owner", Some(&media.owner))
+            .put("permalink", || {
+                format!("https://www.instagram.com/p/{shortcode}/")
+            })
+            .put("shortcode", || shortcode.clone())
+            .put("timestamp", || graph_time(media.timestamp))
+            .put_opt("username", || {
+                sandbox
+                    .instagram
+                    .accounts
+                    .get(&media.owner)
+                    .map(|a| a.username.clone())
+            })
+            .done()
+    },
+};
+
+/// Comments for which `keep` holds, oldest first.
+fn comments_where(
+    sandbox: &Sandbox,
+    keep: impl Fn(&super::InstagramComment) -> bool,
+) -> Vec<EdgeItem> {
+    let mut found: Vec<_> = sandbox
+        .instagram
+        .comments
+        .values()
+        .filter(|c| keep(c))
+        .collect();
+    found.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
+    found.into_iter().map(|c| EdgeItem::plain(&c.id)).collect()
+}
+
+pub static INSTAGRAM_COMMENT: NodeDescriptor = NodeDescriptor {
+    type_name: "IGComment",
+    id_shape: ("179", 17),
+    product: Product::Instagram,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "from",
+        "hidden",
+        "like_count",
+        "media",
+        "parent_id",
+        "text",
+        "timestamp",
+        "username",
+    ],
+    default_fields: &["id", "text", "timestamp"],
+    edges: &[ListEdge {
+        name: "replies",
+        scopes: &[],
+        item_default_fields: Some(&["timestamp", "text", "id"]),
+        items: |sandbox, id, _| comments_where(sandbox, |c| c.parent_id.as_deref() == Some(id)),
+    }],
+    access: MEDIA_ACCESS,
+    view: |sandbox, id, wanted| {
+        let comment = sandbox.instagram.comments.get(id)?;
+        let owner = sandbox
+            .instagram
+            .media
+            .get(&comment.media_id)
+            .map(|m| m.owner.as_str());
+        let author = sandbox.instagram.accounts.get(&comment.from);
+        let shown = if owner == Some(comment.from.as_str()) {
+            Some(comment.from.as_str())
+        } else {
+            owner.and_then(|owner| sandbox.instagram.igsids.find(owner, &comment.from))
+        };
+        Fields::new(id, wanted)
+            .put_opt("from", || {
+                Some(json!({ "id": shown?, "username": author?.username }))
+            })
+            .put("hidden", || false)
+            .put("like_count", || 0)
+            .put("media", || json!({ "id": comment.media_id }))
+            .put_opt("parent_id", || comment.parent_id.clone())
+            .put("text", || comment.text.clone())
+            .put("timestamp", || graph_time(comment.timestamp))
+            .put_opt("username", || author.map(|a| a.username.clone()))
             .done()
     },
 };

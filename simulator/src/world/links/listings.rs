@@ -1,6 +1,7 @@
 //! List edges on one product's nodes whose items are another product's:
-//! the Pages a Facebook user has a role on (`/me/accounts`), and the
-//! WhatsApp Business Accounts a business portfolio owns.
+//! the Pages a Facebook user has a role on (`/me/accounts`), the WhatsApp
+//! Business Accounts a business portfolio owns, and a Page's Messenger
+//! conversations (`/{page-id}/conversations`).
 
 use serde_json::json;
 
@@ -35,4 +36,43 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
     items_where(&sandbox.whatsapp.wabas, |waba| {
         waba.business_id == business_id
     })
+}
+
+/// A query parameter of an edge call.
+fn param<'a>(query: &'a EdgeQuery<'_>, name: &str) -> Option<&'a str> {
+    query
+        .params
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// `/{page-id}/conversations?platform=messenger|instagram&user_id=…`: the
+/// Page's Messenger conversations, or those of the Instagram account
+/// connected to it, most recent first; `user_id` (a PSID or IGSID) keeps
+/// that person's.
+pub fn page_conversations(
+    sandbox: &Sandbox,
+    page_id: &str,
+    query: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    let platform = param(query, "platform").unwrap_or("messenger");
+    let user = param(query, "user_id");
+    let conversations = if platform.eq_ignore_ascii_case("instagram") {
+        match sandbox.instagram_of_page(page_id) {
+            Some(account) => sandbox.instagram.conversations.of_side(account),
+            None => Vec::new(),
+        }
+    } else {
+        sandbox.messenger.conversations.of_side(page_id)
+    };
+    conversations
+        .into_iter()
+        .filter(|c| {
+            c.account == page_id || sandbox.instagram_of_page(page_id) == Some(c.account.as_str())
+        })
+        .filter(|c| user.is_none_or(|user| c.scoped_id == user))
+        .map(|c| EdgeItem::plain(&c.id))
+        .collect()
 }

@@ -1,10 +1,16 @@
 //! Helpers more than one product needs: phone numbers as people type them,
-//! business info checks (opening hours, email addresses), and the typed
-//! refusal of an invalid input. Products share these instead of importing
+//! business info checks (opening hours, email addresses), an account's
+//! standing, the conversation model and scoped ids Messenger and Instagram
+//! share, and the typed refusal of an invalid input. Products share these instead of importing
 //! each other.
 
 pub mod business_info;
+pub mod conversations;
+pub mod person_refusal;
 pub mod phone;
+pub mod scoped_ids;
+pub mod standing;
+pub mod thread_nodes;
 
 use std::fmt;
 

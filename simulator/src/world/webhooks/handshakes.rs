@@ -1,11 +1,12 @@
 //! Verification handshakes waiting to be performed: saving a callback URL
-//! (app subscription or WABA override) records one; the HTTP layer performs
+//! (app subscription, WABA or phone number override) records one; the HTTP layer performs
 //! the GET and settles it. Transient: never part of a snapshot.
 
 use serde::{Deserialize, Serialize};
 
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject};
+use crate::world::whatsapp::callbacks::PhoneOverride;
 use crate::world::whatsapp::waba::WabaSubscription;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -23,6 +24,13 @@ pub enum HandshakeTarget {
         waba_id: String,
         app_id: String,
         previous: Option<WabaSubscription>,
+    },
+    /// `webhook_configuration` of `POST /{phone-number-id}`; on failure the
+    /// app's previous override for the number (if any) comes back.
+    PhoneOverride {
+        phone_number_id: String,
+        app_id: String,
+        previous: Option<PhoneOverride>,
     },
 }
 
@@ -66,6 +74,15 @@ impl Sandbox {
                 if !verified && let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
                     waba.subscribed_apps.retain(|s| &s.app_id != app_id);
                     waba.subscribed_apps.extend(previous.clone());
+                }
+            }
+            HandshakeTarget::PhoneOverride {
+                phone_number_id,
+                app_id,
+                previous,
+            } => {
+                if !verified {
+                    self.replace_phone_override(phone_number_id, app_id, previous.clone());
                 }
             }
         }

@@ -331,16 +331,19 @@ impl Sandbox {
                 .iter()
                 .filter_map(|s| {
                     let app = self.subscription_for(&s.app_id, change.object, change.field)?;
-                    Some((
-                        s.app_id.clone(),
-                        s.override_callback_uri
-                            .clone()
-                            .unwrap_or_else(|| app.callback_url.clone()),
-                    ))
+                    let url = self.whatsapp_callback(
+                        &s.app_id,
+                        &waba.id,
+                        change.phone_number_id,
+                        change.field,
+                        &app.callback_url,
+                    );
+                    Some((s.app_id.clone(), url))
                 })
                 .collect();
         }
-        // Page changes go to apps installed on the Page with that field too.
+        // Page changes go to apps installed on the Page with that field too;
+        // an Instagram account's to the apps of its Page or its own.
         let installed = |app_id: &str| match (change.object, self.pages.pages.get(change.entry_id))
         {
             (WebhookObject::Page, Some(page)) => page
@@ -348,6 +351,9 @@ impl Sandbox {
                 .get(app_id)
                 .is_some_and(|f| f.iter().any(|f| f == change.field)),
             (WebhookObject::Page, None) => false,
+            (WebhookObject::Instagram, _) => {
+                self.instagram_reaches_app(change.entry_id, app_id, change.field)
+            }
             _ => true,
         };
         self.webhooks

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::world::events::{Event, EventPayload, StatusError};
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::subscriptions::WebhookObject;
+use crate::world::whatsapp::inbound_media::webhook_media_url;
 use crate::world::whatsapp::messaging::MessageStatus;
 
 /// One change for one entry: what a delivery carries (possibly batched).
@@ -39,6 +40,9 @@ pub struct Address<'a> {
     pub object: WebhookObject,
     pub entry_id: &'a str,
     pub field: &'a str,
+    /// The business number a WhatsApp change is about (`value.metadata`),
+    /// whose callback override may apply.
+    pub phone_number_id: Option<&'a str>,
 }
 
 impl Change {
@@ -47,6 +51,7 @@ impl Change {
             object: self.object,
             entry_id: &self.entry_id,
             field: &self.field,
+            phone_number_id: self.value["metadata"]["phone_number_id"].as_str(),
         }
     }
 
@@ -73,28 +78,49 @@ impl Change {
 impl EventPayload {
     /// Where the change of this event goes (whether or not Meta sends one).
     pub fn address(&self) -> Address<'_> {
-        fn whatsapp<'a>(waba_id: &'a str, field: &'a str) -> Address<'a> {
+        fn whatsapp<'a>(
+            waba_id: &'a str,
+            field: &'a str,
+            phone: Option<&'a String>,
+        ) -> Address<'a> {
             Address {
                 object: WebhookObject::WhatsappBusinessAccount,
                 entry_id: waba_id,
                 field,
+                phone_number_id: phone.map(String::as_str),
             }
         }
         match self {
-            EventPayload::WhatsappStatus { waba_id, .. }
-            | EventPayload::WhatsappInbound { waba_id, .. } => whatsapp(waba_id, "messages"),
+            EventPayload::WhatsappStatus {
+                waba_id,
+                phone_number_id,
+                ..
+            }
+            | EventPayload::WhatsappInbound {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "messages", Some(phone_number_id)),
+            EventPayload::WhatsappMessageEcho {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "smb_message_echoes", Some(phone_number_id)),
+            EventPayload::WhatsappAppStateSync {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "smb_app_state_sync", Some(phone_number_id)),
+            EventPayload::WhatsappHistory {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "history", Some(phone_number_id)),
             EventPayload::WhatsappTemplateStatus { waba_id, .. } => {
-                whatsapp(waba_id, "message_template_status_update")
+                whatsapp(waba_id, "message_template_status_update", None)
             }
-            EventPayload::WhatsappMessageEcho { waba_id, .. } => {
-                whatsapp(waba_id, "smb_message_echoes")
-            }
-            EventPayload::WhatsappAppStateSync { waba_id, .. } => {
-                whatsapp(waba_id, "smb_app_state_sync")
-            }
-            EventPayload::WhatsappHistory { waba_id, .. } => whatsapp(waba_id, "history"),
             EventPayload::WhatsappAccountUpdate { waba_id, .. } => {
-                whatsapp(waba_id, "account_update")
+                whatsapp(waba_id, "account_update", None)
             }
             EventPayload::MessagingEvent {
                 object,
@@ -111,6 +137,7 @@ impl EventPayload {
                 object: *object,
                 entry_id: account_id,
                 field,
+                phone_number_id: None,
             },
         }
     }
@@ -215,6 +242,12 @@ impl Sandbox {
                         item.insert(key.clone(), value.clone());
                     }
                 }
+                let kind = message["type"].as_str().unwrap_or_default();
+                if let Some(url) = webhook_media_url(self, message, event.time)
+                    && let Some(Value::Object(media)) = item.get_mut(kind)
+                {
+                    media.insert("url".into(), json!(url));
+                }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 if message.get("type").and_then(Value::as_str) != Some("system") {
                     let contact = self.whatsapp_contact(
@@ -280,13 +313,15 @@ impl Sandbox {
             EventPayload::MessagingEvent {
                 account_id,
                 sender_id,
+                recipient_id,
                 time_ms,
                 event: body,
                 ..
             } => {
                 let mut item = Map::new();
                 item.insert("sender".into(), json!({ "id": sender_id }));
-                item.insert("recipient".into(), json!({ "id": account_id }));
+                let recipient = recipient_id.as_ref().unwrap_or(account_id);
+                item.insert("recipient".into(), json!({ "id": recipient }));
                 item.insert("timestamp".into(), json!(time_ms));
                 if let Value::Object(members) = body {
                     for (key, value) in members {
@@ -303,9 +338,10 @@ impl Sandbox {
                 category,
                 event: what,
                 reason,
+                info,
                 ..
             } => {
-                let value = json!({
+                let mut value = json!({
                     "event": what,
                     "message_template_id": template_id.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(template_id)),
                     "message_template_name": name,
@@ -313,6 +349,9 @@ impl Sandbox {
                     "message_template_category": category,
                     "reason": reason,
                 });
+                if let (Some(Value::Object(extra)), Value::Object(members)) = (info, &mut value) {
+                    members.extend(extra.clone());
+                }
                 Some((value, Some(event.time)))
             }
             EventPayload::WhatsappMessageEcho { .. }

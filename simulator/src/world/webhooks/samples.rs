@@ -52,7 +52,12 @@ impl Sandbox {
         match object {
             WebhookObject::WhatsappBusinessAccount => self.whatsapp.wabas.keys().next().cloned(),
             WebhookObject::Page => self.pages.pages.keys().next().cloned(),
-            WebhookObject::Instagram => self.instagram.accounts.keys().next().cloned(),
+            WebhookObject::Instagram => self
+                .instagram
+                .accounts
+                .values()
+                .find(|account| account.is_professional())
+                .map(|account| account.id.clone()),
             WebhookObject::User => self.accounts.users.keys().next().cloned(),
         }
     }
@@ -191,6 +196,7 @@ impl Sandbox {
                 account_id: entry_id,
                 field: field.to_owned(),
                 sender_id: "7000000000000001".to_owned(),
+                recipient_id: None,
                 time_ms: now.saturating_mul(1000),
                 event: json!({ "message": { "mid": mid, "text": "Hello from metasim trigger" } }),
             }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::billing::WabaBilling;
 use super::consumers::ConsumerError;
 use super::profile::BusinessProfile;
 use super::registration::Verification;
@@ -29,6 +30,10 @@ pub struct WabaFixture {
     pub timezone_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Whether a valid payment method pays for business-initiated
+    /// messages (without one they fail with 131042).
+    #[serde(default = "yes")]
+    pub payment_method: bool,
     #[serde(default)]
     pub phone_numbers: Vec<PhoneNumberFixture>,
     #[serde(default)]
@@ -139,6 +144,11 @@ impl Sandbox {
             account_review_status: "APPROVED".to_owned(),
             ownership_type: "SELF".to_owned(),
             subscribed_apps: Vec::new(),
+            creation_time: self.clock.now(),
+            settings: Default::default(),
+            billing: WabaBilling {
+                payment_method: waba.payment_method,
+            },
         };
         self.whatsapp.wabas.insert(id.clone(), built);
         for (p, phone) in waba.phone_numbers.iter().enumerate() {
@@ -161,6 +171,7 @@ impl Sandbox {
                 review_due: None,
                 created_seq: self.whatsapp.templates.len() as u64 + 1,
                 created_at: 0,
+                details: Default::default(),
             };
             self.whatsapp.templates.insert(template_id, built);
         }
@@ -218,6 +229,8 @@ impl Sandbox {
             profile: phone.profile.clone(),
             settings: Default::default(),
         };
+        let now = self.clock.now();
+        self.whatsapp.added_at.insert(phone_id.clone(), now);
         self.whatsapp.phone_numbers.insert(phone_id, built);
         Ok(())
     }

@@ -1,9 +1,12 @@
-//! WhatsApp Flows of a WABA: created as drafts with a name, categories and an
-//! optional data endpoint, or cloned from another Flow of the same WABA.
-//! Publishing, Flow JSON assets and metrics are not modelled yet.
+//! WhatsApp Flows of a WABA: created as drafts with a name (unique in the
+//! WABA), categories and an optional data endpoint, or cloned from another
+//! Flow of the same WABA. What happens to them later (metadata, Flow JSON,
+//! publishing, deprecation, deletion, migration) is `flow_lifecycle.rs`;
+//! metrics are not modelled.
 
 use serde::{Deserialize, Serialize};
 
+use super::flow_lifecycle::FlowJson;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 
@@ -37,6 +40,12 @@ pub struct Flow {
     /// The app whose token created it.
     pub app_id: String,
     pub created_at: i64,
+    /// The uploaded Flow JSON and what its validation found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<FlowJson>,
+    /// When it last changed (creation, metadata, Flow JSON, status).
+    #[serde(default)]
+    pub updated_at: i64,
 }
 
 /// What creating a Flow takes.
@@ -56,9 +65,30 @@ pub enum FlowError {
     UnknownCategory(String),
     /// `clone_flow_id` names no Flow of this WABA.
     UnknownSource(String),
+    /// Another Flow of the WABA has this name.
+    NameTaken(String),
+}
+
+/// Every category must be one Meta knows.
+pub fn check_categories(categories: &[String]) -> Result<(), FlowError> {
+    match categories
+        .iter()
+        .find(|c| !CATEGORIES.contains(&c.as_str()))
+    {
+        Some(unknown) => Err(FlowError::UnknownCategory(unknown.clone())),
+        None => Ok(()),
+    }
 }
 
 impl Sandbox {
+    /// The WABA's Flow with this name, if any.
+    pub fn flow_named(&self, waba_id: &str, name: &str) -> Option<&Flow> {
+        self.whatsapp
+            .flows
+            .values()
+            .find(|flow| flow.waba_id == waba_id && flow.name == name)
+    }
+
     /// Create a draft Flow in the WABA (copying the categories and endpoint
     /// of `clone_flow_id` where the request gives none); its id.
     pub fn create_flow(&mut self, waba_id: &str, new: NewFlow) -> Result<String, FlowError> {
@@ -78,15 +108,13 @@ impl Sandbox {
             (true, None) => return Err(FlowError::NoCategories),
             (false, _) => new.categories,
         };
-        if let Some(unknown) = categories
-            .iter()
-            .find(|c| !CATEGORIES.contains(&c.as_str()))
-        {
-            return Err(FlowError::UnknownCategory(unknown.clone()));
+        check_categories(&categories)?;
+        if self.flow_named(waba_id, &new.name).is_some() {
+            return Err(FlowError::NameTaken(new.name));
         }
         let endpoint_uri = new
             .endpoint_uri
-            .or_else(|| source.and_then(|flow| flow.endpoint_uri));
+            .or_else(|| source.as_ref().and_then(|flow| flow.endpoint_uri.clone()));
         let id = self.allocate_node(NodeKind::Flow);
         let flow = Flow {
             id: id.clone(),
@@ -97,6 +125,8 @@ impl Sandbox {
             endpoint_uri,
             app_id: new.app_id,
             created_at: self.clock.now(),
+            json: source.as_ref().and_then(|flow| flow.json.clone()),
+            updated_at: self.clock.now(),
         };
         self.whatsapp.flows.insert(id.clone(), flow);
         Ok(id)
@@ -111,7 +141,7 @@ mod tests {
 
     fn new_flow(categories: &[&str], clone: Option<&str>) -> NewFlow {
         NewFlow {
-            name: "Sign up".into(),
+            name: format!("Sign up {}", clone.unwrap_or("first")),
             categories: categories.iter().map(|c| (*c).to_owned()).collect(),
             endpoint_uri: None,
             clone_flow_id: clone.map(str::to_owned),
@@ -133,6 +163,10 @@ mod tests {
             .create_flow(&waba, new_flow(&[], Some(&first)))
             .unwrap();
         assert_eq!(sandbox.whatsapp.flows[&copy].categories, ["SIGN_UP"]);
+        assert_eq!(
+            sandbox.create_flow(&waba, new_flow(&["OTHER"], None)),
+            Err(FlowError::NameTaken("Sign up first".into()))
+        );
         assert_eq!(
             sandbox.create_flow(&waba, new_flow(&["NAP"], None)),
             Err(FlowError::UnknownCategory("NAP".into()))

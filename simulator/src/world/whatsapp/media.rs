@@ -159,11 +159,21 @@ impl Sandbox {
 
     /// The query of a download URL valid for 5 minutes from now.
     pub fn media_url_query(&self, id: &str) -> String {
-        let expires = self.clock.now() + URL_LIFETIME;
+        self.media_url_query_at(id, self.clock.now())
+    }
+
+    /// The download query of a URL issued at `issued` (a webhook's time).
+    pub fn media_url_query_at(&self, id: &str, issued: i64) -> String {
+        let expires = issued + URL_LIFETIME;
         format!("mid={id}&ext={expires}&hash={}", self.url_hash(id, expires))
     }
 
     /// The media a download URL names, if the URL is genuine and still valid.
+    /// Whether a download URL for `id` is genuine and not expired.
+    pub fn download_url_valid(&self, id: &str, expires: i64, hash: &str) -> bool {
+        self.url_hash(id, expires) == hash && self.clock.now() < expires
+    }
+
     pub fn media_for_url(&self, id: &str, expires: i64, hash: &str) -> Option<&Media> {
         let genuine = self.url_hash(id, expires) == hash;
         (genuine && self.clock.now() < expires)

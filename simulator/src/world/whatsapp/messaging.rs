@@ -35,6 +35,17 @@ pub struct MessagingLimits {
     /// …after which one more is allowed every this many virtual seconds.
     #[serde(default = "default_pair_interval")]
     pub pair_interval_seconds: i64,
+    /// Marketing templates one consumer receives per window (131049 beyond).
+    #[serde(
+        default = "default_marketing_per_consumer",
+        skip_serializing_if = "is_default_marketing_per_consumer"
+    )]
+    pub marketing_per_consumer: u32,
+    #[serde(
+        default = "default_marketing_window",
+        skip_serializing_if = "is_default_marketing_window"
+    )]
+    pub marketing_window_seconds: i64,
 }
 
 fn default_throughput() -> u32 {
@@ -46,16 +57,32 @@ fn default_pair_burst() -> u32 {
 fn default_pair_interval() -> i64 {
     6
 }
+fn default_marketing_per_consumer() -> u32 {
+    2
+}
+fn is_default_marketing_per_consumer(value: &u32) -> bool {
+    *value == default_marketing_per_consumer()
+}
+fn default_marketing_window() -> i64 {
+    24 * 3600
+}
+fn is_default_marketing_window(value: &i64) -> bool {
+    *value == default_marketing_window()
+}
 
 impl MessagingLimits {
     /// Refuse limits out of range (Meta's highest throughput is 1,000 messages
-    /// a second; an interval is at most a day).
+    /// a second; an interval is at most a day, a marketing window a year).
     pub fn check(&self) -> Result<(), Invalid> {
         let field = "messaging_limits.throughput_per_second";
         in_range(field, self.throughput_per_second, 0, 100_000)?;
         in_range("messaging_limits.pair_burst", self.pair_burst, 0, 100_000)?;
         let field = "messaging_limits.pair_interval_seconds";
         in_range(field, self.pair_interval_seconds, 0, 86_400)?;
+        let field = "messaging_limits.marketing_per_consumer";
+        in_range(field, self.marketing_per_consumer, 0, 100_000)?;
+        let field = "messaging_limits.marketing_window_seconds";
+        in_range(field, self.marketing_window_seconds, 0, 31_536_000)?;
         Ok(())
     }
 }
@@ -66,6 +93,8 @@ impl Default for MessagingLimits {
             throughput_per_second: default_throughput(),
             pair_burst: default_pair_burst(),
             pair_interval_seconds: default_pair_interval(),
+            marketing_per_consumer: default_marketing_per_consumer(),
+            marketing_window_seconds: default_marketing_window(),
         }
     }
 }
@@ -210,6 +239,18 @@ pub struct Outbound {
     pub biz_opaque_callback_data: Option<String>,
     /// Addressed by BSUID (`recipient`) rather than by phone (`to`).
     pub by_user_id: bool,
+    /// Which API sends it.
+    pub channel: SendChannel,
+}
+
+/// The API a message goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendChannel {
+    /// `POST /{phone-number-id}/messages`.
+    CloudApi,
+    /// `POST /{phone-number-id}/marketing_messages` (Marketing Messages Lite):
+    /// marketing templates only.
+    MarketingLite,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +271,12 @@ pub enum SendRefusal {
     PairLimit,
     /// 131062: this message needs a phone number, not a BSUID (authentication templates).
     UserIdNotSupported,
+    /// 131021: the recipient is the sending number itself.
+    RecipientIsSender,
+    /// 131063: the WABA sends marketing templates only through MM Lite.
+    MarketingDisabledOnCloudApi,
+    /// The Marketing Messages Lite API sends marketing templates only.
+    NotMarketing,
     Template(TemplateRefusal),
 }
 
@@ -241,6 +288,8 @@ pub enum InboundRefusal {
     UnknownBusinessNumber,
     NumberNotRegistered,
     Blocked,
+    /// The business number blocked this consumer.
+    BlockedByBusiness,
 }
 
 fn failure(code: i64, title: &str, details: &str) -> StatusError {
@@ -342,6 +391,9 @@ impl Sandbox {
         if !phone.is_registered() {
             return Err(SendRefusal::NotRegistered);
         }
+        if phone.digits == outbound.to {
+            return Err(SendRefusal::RecipientIsSender);
+        }
         let waba_id = phone.waba_id.clone();
         let (rendered, category) = match &outbound.template {
             Some(send) => {
@@ -363,6 +415,22 @@ impl Sandbox {
         if outbound.by_user_id && category == "authentication" {
             return Err(SendRefusal::UserIdNotSupported);
         }
+        match outbound.channel {
+            SendChannel::MarketingLite if category != "marketing" => {
+                return Err(SendRefusal::NotMarketing);
+            }
+            SendChannel::CloudApi
+                if category == "marketing"
+                    && self
+                        .whatsapp
+                        .wabas
+                        .get(&waba_id)
+                        .is_some_and(|w| w.settings.disable_marketing_messages_on_cloud_api) =>
+            {
+                return Err(SendRefusal::MarketingDisabledOnCloudApi);
+            }
+            _ => {}
+        }
         self.check_rate_limits(phone_number_id, &outbound.to)?;
         let id = self.ids.wamid(&outbound.to, false);
         let now = self.clock.now();
@@ -381,14 +449,20 @@ impl Sandbox {
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
             addressed_by_user_id: outbound.by_user_id,
         };
-        let failure = self.media_failure(&outbound.message).or_else(|| {
-            self.delivery_failure(
-                phone_number_id,
-                &outbound.to,
-                outbound.template.is_some(),
-                &category,
-            )
-        });
+        let free = category == "service"
+            || (category == "utility" && self.window_open(phone_number_id, &outbound.to));
+        let failure = self
+            .media_failure(&outbound.message)
+            .or_else(|| {
+                self.delivery_failure(
+                    phone_number_id,
+                    &outbound.to,
+                    outbound.template.is_some(),
+                    &category,
+                )
+            })
+            .or_else(|| self.payment_failure(&waba_id, !free))
+            .or_else(|| self.marketing_cap_failure(&outbound.to, &category));
         match failure {
             Some(error) => {
                 message.status = MessageStatus::Failed;
@@ -396,8 +470,9 @@ impl Sandbox {
                 self.emit_status(&waba_id, &message);
             }
             None => {
-                let free = category == "service"
-                    || (category == "utility" && self.window_open(phone_number_id, &outbound.to));
+                if category == "marketing" {
+                    self.record_marketing(&outbound.to);
+                }
                 message.pricing = Some(Pricing {
                     billable: !free,
                     pricing_model: "PMP".to_owned(),
@@ -456,7 +531,10 @@ impl Sandbox {
         let Some(consumer) = self.whatsapp.consumers.get(to) else {
             return Some(undeliverable);
         };
-        if !consumer.on_whatsapp || consumer.blocked.contains(phone_number_id) {
+        if !consumer.on_whatsapp
+            || consumer.blocked.contains(phone_number_id)
+            || self.business_blocked(phone_number_id, to)
+        {
             return Some(undeliverable);
         }
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
@@ -543,6 +621,9 @@ impl Sandbox {
         if person.blocked.contains(phone_number_id) {
             return Err(InboundRefusal::Blocked);
         }
+        if self.business_blocked(phone_number_id, consumer) {
+            return Err(InboundRefusal::BlockedByBusiness);
+        }
         self.complete_media(phone_number_id, &mut message);
         if let Some(context) = message.get_mut("context") {
             let replied_to = context
@@ -589,35 +670,6 @@ impl Sandbox {
         self.events.emit(now, payload);
         self.record_exchange(phone_number_id, consumer);
         Ok(id)
-    }
-
-    /// Inbound media as Meta delivers it: a media id, a MIME type and a
-    /// SHA-256, unless the consumer's message already names them.
-    fn complete_media(&mut self, phone_number_id: &str, message: &mut Value) {
-        let kind = message["type"].as_str().unwrap_or_default().to_owned();
-        let default_mime = match kind.as_str() {
-            "image" => "image/jpeg",
-            "video" => "video/mp4",
-            "audio" => "audio/ogg",
-            "document" => "application/pdf",
-            "sticker" => "image/webp",
-            _ => return,
-        };
-        let Some(content) = message.get_mut(&kind).and_then(Value::as_object_mut) else {
-            return;
-        };
-        if content.contains_key("id") {
-            return;
-        }
-        let mime = content
-            .get("mime_type")
-            .and_then(Value::as_str)
-            .unwrap_or(default_mime)
-            .to_owned();
-        let media = self.receive_media(phone_number_id, &mime);
-        content.insert("id".into(), json!(media.id));
-        content.insert("mime_type".into(), json!(media.mime_type));
-        content.insert("sha256".into(), json!(media.sha256));
     }
 
     /// The consumer reads what they received (all, or the given ids): each

@@ -6,22 +6,41 @@
 //! Business app (coexistence with the Cloud API). Graph views in `nodes.rs`,
 //! the fixture part in `fixture.rs`.
 
+pub mod activities;
+pub mod assignments;
+pub mod automation;
+pub mod billing;
+pub mod block_list;
 pub mod business_app;
+pub mod callbacks;
+pub mod commerce;
+pub mod compliance;
 pub mod consumers;
 pub mod devices;
+pub mod encryption;
 pub mod fixture;
+pub mod flow_lifecycle;
 pub mod flows;
+pub mod frequency_cap;
+pub mod health;
+pub mod history;
 pub mod identity;
+pub mod inbound_media;
 pub mod inbox;
 pub mod media;
 pub mod messaging;
 pub mod nodes;
+pub mod oba;
 pub mod official;
+pub mod portfolio;
 pub mod profile;
+pub mod qr_codes;
 pub mod registration;
+pub mod schedules;
 pub mod settings;
 pub mod templates;
 pub mod waba;
+pub mod waba_settings;
 
 use std::collections::BTreeMap;
 
@@ -72,4 +91,40 @@ pub struct WhatsappState {
     /// with the Cloud API.
     #[serde(default, skip_serializing_if = "BusinessAppState::is_empty")]
     pub business_app: BusinessAppState,
+    /// Phone number id -> when it was added to its WABA (`last_onboarded_time`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub added_at: BTreeMap<String, i64>,
+    /// Phone number id -> the apps' webhook callback overrides for it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phone_overrides: callbacks::PhoneOverrides,
+    /// Phone number id -> the users it blocked.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub block_lists: block_list::BlockLists,
+    /// Phone number id -> its conversational components.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub automations: automation::Automations,
+    /// Phone number id -> its commerce settings, once changed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub commerce: commerce::CommerceSettingsByPhone,
+    /// Phone number id -> its business compliance information.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compliance: compliance::ComplianceByPhone,
+    /// Phone number id -> its business public key (Flows encryption).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub public_keys: encryption::PublicKeys,
+    /// Phone number id -> its Official Business Account application.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub oba: oba::ObaApplications,
+    /// Schedules of every WABA.
+    #[serde(default)]
+    pub schedules: schedules::Schedules,
+    /// WABA id -> the users assigned to it with their tasks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assignments: assignments::Assignments,
+    /// Message QR codes of every number.
+    #[serde(default)]
+    pub qr_codes: qr_codes::QrCodes,
+    /// Marketing templates each consumer received lately (frequency capping).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub marketing_received: frequency_cap::MarketingDeliveries,
 }

@@ -5,16 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::world::clock::graph_time;
 use crate::world::nodes::{
-    EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product,
-    items_where,
+    EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, NodeKind,
+    Product, items_where,
 };
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
+use crate::world::whatsapp::billing::funding_id;
 use crate::world::whatsapp::flows::{DATA_API_VERSION, JSON_VERSION};
+use crate::world::whatsapp::health::HealthTarget;
+use crate::world::whatsapp::templates::Template;
+use base64::Engine as _;
 use sha2::Digest;
 
 const MANAGEMENT: &str = "whatsapp_business_management";
@@ -54,6 +58,29 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
         "business_verification_status",
         "ownership_type",
         "status",
+        "creation_time",
+        "disable_marketing_messages_on_cloud_api",
+        "health_status",
+        "is_enabled_for_insights",
+        "is_shared_with_partners",
+        "marketing_messages_lite_api_status",
+        "marketing_messages_onboarding_status",
+        "owner_business",
+        "owner_business_info",
+        "primary_business_location",
+        "primary_funding_id",
+        "purchase_order_number",
+        "subscribed_apps",
+        "template_auto_archival_enabled",
+        "whatsapp_business_manager_messaging_limit",
+        "degrees_of_freedom_spec",
+        // Meta omits these unless they apply: a WABA shared on behalf of
+        // another business, eligible for international authentication
+        // rates, linked to a commerce account or a marketing ad account.
+        "on_behalf_of_business_info",
+        "auth_international_rate_eligibility",
+        "linked_commerce_account",
+        "marketing_messages_ad_account",
     ],
     default_fields: &["id", "name"],
     edges: &[
@@ -101,6 +128,9 @@ fn waba_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
         .businesses
         .get(&waba.business_id)
         .map_or("not_verified".to_owned(), |b| b.verification_status.clone());
+    let settings = &waba.settings;
+    let can_pay = waba.billing.payment_method;
+    let verified = verification == "verified";
     Fields::new(id, wanted)
         .put("name", || waba.name.clone())
         .put("currency", || waba.currency.clone())
@@ -112,34 +142,95 @@ fn waba_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
         .put("account_review_status", || {
             waba.account_review_status.clone()
         })
-        .put("business_verification_status", || verification)
         .put("ownership_type", || waba.ownership_type.clone())
+        .put("status", || "ACTIVE")
+        .put("creation_time", || waba.creation_time)
+        .put("disable_marketing_messages_on_cloud_api", || {
+            settings.disable_marketing_messages_on_cloud_api
+        })
+        .put("is_enabled_for_insights", || {
+            settings.is_enabled_for_insights
+        })
+        .put("is_shared_with_partners", || false)
+        .put("marketing_messages_lite_api_status", || {
+            if verified && can_pay {
+                "ELIGIBLE"
+            } else {
+                "INELIGIBLE"
+            }
+        })
+        .put("marketing_messages_onboarding_status", || {
+            match (verified, can_pay) {
+                (true, true) => "ELIGIBLE",
+                (true, false) => "PENDING_VALID_PAYMENT_METHOD",
+                (false, _) => "INELIGIBLE_INACTIVE_OR_RESTRICTED",
+            }
+        })
+        .node("owner_business", Some(&waba.business_id))
+        .put_opt("owner_business_info", || {
+            sandbox.business_info(&waba.business_id)
+        })
+        .put("primary_business_location", || waba.country.clone())
+        .put_opt("primary_funding_id", || can_pay.then(|| funding_id(id)))
+        .put_opt("purchase_order_number", || {
+            settings.purchase_order_number.clone()
+        })
+        .put("subscribed_apps", || sandbox.waba_subscribed_apps(id))
+        .put("template_auto_archival_enabled", || {
+            settings.template_auto_archival_enabled
+        })
+        .put("whatsapp_business_manager_messaging_limit", || {
+            sandbox.portfolio_messaging_limit(&waba.business_id)
+        })
+        .put_opt("degrees_of_freedom_spec", || {
+            settings.degrees_of_freedom_spec.clone()
+        })
+        .put("business_verification_status", || verification)
         .done()
 }
 
-/// The WABA's templates in creation order, filtered by `name`, `status`,
-/// `category` and `language` when the request gives them.
+/// The WABA's templates in creation order, filtered as Meta filters them:
+/// `status`, `category`, `language` and `quality_score` take a comma-joined
+/// list, `name` and `content` match a part (case-insensitively),
+/// `name_or_content` either.
 fn waba_templates(sandbox: &Sandbox, id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
-    let wanted = |key: &str, value: &str| {
-        query
-            .params
-            .iter()
-            .filter(|(k, _)| k == key)
-            .all(|(_, v)| v.eq_ignore_ascii_case(value))
-    };
+    let params: Vec<(&str, &str)> = query
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut templates: Vec<_> = sandbox
         .whatsapp
         .templates
         .values()
-        .filter(|t| t.waba_id == id)
-        .filter(|t| wanted("name", &t.name) && wanted("status", &t.status))
-        .filter(|t| wanted("category", &t.category) && wanted("language", &t.language))
+        .filter(|t| t.waba_id == id && template_matches(t, &params))
         .collect();
     templates.sort_by_key(|t| t.created_seq);
     templates
         .into_iter()
         .map(|t| EdgeItem::plain(&t.id))
         .collect()
+}
+
+fn template_matches(template: &Template, params: &[(&str, &str)]) -> bool {
+    let one_of = |value: &str, list: &str| {
+        list.split(',')
+            .map(str::trim)
+            .any(|item| item.eq_ignore_ascii_case(value))
+    };
+    let contains = |text: &str, part: &str| text.to_lowercase().contains(&part.to_lowercase());
+    let body = template.body_text().unwrap_or_default();
+    let quality = template.quality_score(0);
+    params.iter().all(|&(key, value)| match key {
+        "status" => one_of(&template.status, value),
+        "category" => one_of(&template.category, value),
+        "language" => one_of(&template.language, value),
+        "quality_score" => one_of(quality["score"].as_str().unwrap_or_default(), value),
+        "name" => contains(&template.name, value),
+        "content" => contains(body, value),
+        "name_or_content" => contains(&template.name, value) || contains(body, value),
+        _ => true,
+    })
 }
 
 pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
@@ -168,15 +259,16 @@ pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
         "health_status",
         "quality_score",
         "new_name_status",
-        // Known to Meta; metasim has no value for them yet, so they are omitted.
         "last_onboarded_time",
         "conversational_automation",
         "webhook_configuration",
         "search_visibility",
         "eligibility_for_api_business_global_search",
         "certificate",
-        "new_certificate",
         "whatsapp_business_manager_messaging_limit",
+        // Meta answers these only while a new display name is in review.
+        "new_display_name",
+        "new_certificate",
     ],
     default_fields: &[
         "id",
@@ -196,11 +288,6 @@ pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
 
 fn phone_number_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
     let phone = sandbox.whatsapp.phone_numbers.get(id)?;
-    let can_send = if phone.is_registered() {
-        "AVAILABLE"
-    } else {
-        "BLOCKED"
-    };
     Fields::new(id, wanted)
         .put("display_phone_number", || {
             phone.display_phone_number.clone()
@@ -230,19 +317,45 @@ fn phone_number_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fie
         })
         .put("is_on_biz_app", || sandbox.is_on_biz_app(id))
         .put("is_preverified_number", || false)
-        .put("health_status", || {
-            json!({
-                "can_send_message": can_send,
-                "entities": [{
-                    "entity_type": "PHONE_NUMBER",
-                    "id": id,
-                    "can_send_message": can_send,
-                }],
-            })
-        })
         .put("quality_score", || json!({ "score": phone.quality_rating }))
         .put("new_name_status", || "NONE")
+        .put_opt("last_onboarded_time", || {
+            sandbox.whatsapp.added_at.get(id).map(|at| graph_time(*at))
+        })
+        .put("conversational_automation", || sandbox.automation_json(id))
+        .put("search_visibility", || {
+            if phone.is_registered() && phone.name_status == "APPROVED" {
+                "VISIBLE"
+            } else {
+                "NON_VISIBLE"
+            }
+        })
+        .put("eligibility_for_api_business_global_search", || {
+            if calling_code(&phone.digits).is_some() {
+                "ELIGIBLE"
+            } else {
+                "NON_ELIGIBLE_UNDEFINED_COUNTRY"
+            }
+        })
+        .put_opt("certificate", || {
+            (phone.name_status == "APPROVED").then(|| certificate(id, &phone.verified_name))
+        })
+        .put("whatsapp_business_manager_messaging_limit", || {
+            let business = sandbox.business_of_phone(id).unwrap_or_default();
+            sandbox.portfolio_messaging_limit(&business)
+        })
         .done()
+}
+
+/// The base64 certificate of an approved display name: derived from the
+/// number and the name, so it changes only when they do.
+fn certificate(id: &str, name: &str) -> String {
+    let digest = sha2::Sha256::digest(format!("{id}\n{name}").as_bytes());
+    let mut bytes = vec![0x0a, 0x20];
+    bytes.extend_from_slice(&digest);
+    bytes.extend_from_slice(&[0x12, name.len().min(255) as u8]);
+    bytes.extend(name.bytes().take(255));
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 pub static MESSAGE_TEMPLATE: NodeDescriptor = NodeDescriptor {
@@ -260,6 +373,16 @@ pub static MESSAGE_TEMPLATE: NodeDescriptor = NodeDescriptor {
         "parameter_format",
         "rejected_reason",
         "message_send_ttl_seconds",
+        "quality_score",
+        "previous_category",
+        "cta_url_link_tracking_opted_out",
+        "degrees_of_freedom_spec",
+        "health_status",
+        // Meta answers these only for templates from its library, ones it
+        // recategorised, and utility templates of a sub-category.
+        "library_template_name",
+        "correct_category",
+        "sub_category",
     ],
     default_fields: &[
         "name",
@@ -286,6 +409,26 @@ pub static MESSAGE_TEMPLATE: NodeDescriptor = NodeDescriptor {
                     .rejected_reason
                     .clone()
                     .unwrap_or_else(|| "NONE".to_owned())
+            })
+            .put("message_send_ttl_seconds", || {
+                template.message_send_ttl_seconds()
+            })
+            .put("quality_score", || {
+                let created = sandbox
+                    .whatsapp
+                    .wabas
+                    .get(&template.waba_id)
+                    .map_or(0, |w| w.creation_time);
+                template.quality_score(template.created_at.max(created))
+            })
+            .put_opt("previous_category", || {
+                template.details.previous_category.clone()
+            })
+            .put("cta_url_link_tracking_opted_out", || {
+                template.details.cta_url_link_tracking_opted_out
+            })
+            .put_opt("degrees_of_freedom_spec", || {
+                template.details.degrees_of_freedom_spec.clone()
             })
             .done()
     },
@@ -336,14 +479,14 @@ pub static FLOW: NodeDescriptor = NodeDescriptor {
     id_shape: ("29", 15),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: FLOW_FIELDS,
+    fields: FLOW_ALL_FIELDS,
     default_fields: FLOW_FIELDS,
     edges: &[],
     access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.flows, id, |f| &f.waba_id)),
     view: flow_view,
 };
 
-/// Every Flow field, all answered by default (as Meta's `GET /{flow-id}`).
+/// The Flow fields answered by default (as Meta's `GET /{flow-id}`).
 const FLOW_FIELDS: &[&str] = &[
     "id",
     "name",
@@ -359,14 +502,39 @@ const FLOW_FIELDS: &[&str] = &[
     "health_status",
 ];
 
+/// Every Flow field: the defaults and when it last changed.
+const FLOW_ALL_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "updated_at",
+    "status",
+    "categories",
+    "validation_errors",
+    "preview",
+    "json_version",
+    "data_api_version",
+    "endpoint_uri",
+    "health_status",
+    "whatsapp_business_account",
+    "application",
+];
+
 fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
     let flow = sandbox.whatsapp.flows.get(id)?;
     Fields::new(id, wanted)
         .put("name", || flow.name.clone())
         .put("status", || flow.status.clone())
         .put("categories", || json!(flow.categories))
-        .put("validation_errors", || json!([]))
-        .put("json_version", || JSON_VERSION)
+        .put("validation_errors", || {
+            json!(flow.json.as_ref().map_or(&[][..], |j| &j.validation_errors))
+        })
+        .put("json_version", || {
+            flow.json
+                .as_ref()
+                .and_then(|j| j.version.clone())
+                .unwrap_or_else(|| JSON_VERSION.to_owned())
+        })
+        .put("updated_at", || graph_time(flow.updated_at.max(flow.created_at)))
         .put("data_api_version", || DATA_API_VERSION)
         .put_opt("endpoint_uri", || flow.endpoint_uri.clone())
         .put("preview", || {
@@ -390,4 +558,36 @@ fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
 /// A stable token for a Flow's preview link.
 fn preview_token(id: &str) -> String {
     hex::encode(&sha2::Sha256::digest(id.as_bytes())[..16])
+}
+
+/// Fields of WhatsApp nodes whose value depends on the app asking: the
+/// `health_status` of a WABA, number or template (the app is one of its
+/// entities), and a number's `webhook_configuration` (that app's callback
+/// URLs, most specific first).
+pub fn viewer_fields(
+    sandbox: &Sandbox,
+    kind: NodeKind,
+    id: &str,
+    wanted: &[&str],
+    app_id: &str,
+) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    if wanted.contains(&"health_status") {
+        let target = match kind {
+            NodeKind::WhatsappBusinessAccount => Some(HealthTarget::Waba(id)),
+            NodeKind::PhoneNumber => Some(HealthTarget::PhoneNumber(id)),
+            NodeKind::MessageTemplate => Some(HealthTarget::Template(id)),
+            _ => None,
+        };
+        if let Some(health) = target.and_then(|t| sandbox.health_status(t, app_id)) {
+            out.push(("health_status", health));
+        }
+    }
+    if kind == NodeKind::PhoneNumber
+        && wanted.contains(&"webhook_configuration")
+        && let Some(configuration) = sandbox.webhook_configuration(id, app_id)
+    {
+        out.push(("webhook_configuration", configuration));
+    }
+    out
 }

@@ -131,6 +131,8 @@ impl Sandbox {
             id.clone(),
             PhoneNumber::added(id.clone(), waba_id, display, digits, verified_name),
         );
+        let now = self.clock.now();
+        self.whatsapp.added_at.insert(id.clone(), now);
         Ok(id)
     }
 

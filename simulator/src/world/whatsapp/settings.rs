@@ -78,7 +78,7 @@ impl PhoneSettings {
                 "callback_permission_status": "disabled",
                 "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
             },
-            "user_identity_change": { "enabled": self.identity_key_check },
+            "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
             "payload_encryption": { "status": self.payload_encryption },
             "storage_configuration": storage,
         })
@@ -104,8 +104,14 @@ impl PhoneSettings {
                 }
             }
             "user_identity_change" => {
-                self.identity_key_check =
-                    flag(value.get("enabled"), "user_identity_change['enabled']")?;
+                // Meta's documentation and SDKs say `enable_identity_key_check`;
+                // the v23 spec says `enabled`: both are taken.
+                self.identity_key_check = flag(
+                    value
+                        .get("enable_identity_key_check")
+                        .or_else(|| value.get("enabled")),
+                    "user_identity_change['enable_identity_key_check']",
+                )?;
             }
             "payload_encryption" => {
                 self.payload_encryption =
@@ -185,6 +191,16 @@ mod tests {
                 .is_err()
         );
         assert!(settings.update("user_identity_change", &json!({})).is_err());
+        for key in ["enable_identity_key_check", "enabled"] {
+            let mut settings = PhoneSettings::default();
+            settings
+                .update("user_identity_change", &json!({ key: true }))
+                .unwrap();
+            assert_eq!(
+                settings.to_json()["user_identity_change"],
+                json!({ "enable_identity_key_check": true })
+            );
+        }
         assert!(
             settings
                 .update("storage_configuration", &json!({"enabled": true}))

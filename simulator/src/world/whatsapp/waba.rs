@@ -2,13 +2,18 @@
 //! webhooks, and their business phone numbers: plain data.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
+use crate::world::accounts::App;
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::handshakes::HandshakeTarget;
+use crate::world::webhooks::subscriptions::WebhookObject;
 
+use super::billing::WabaBilling;
 use super::profile::BusinessProfile;
 use super::registration::Verification;
 use super::settings::PhoneSettings;
+use super::waba_settings::WabaSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Waba {
@@ -24,6 +29,15 @@ pub struct Waba {
     /// Apps subscribed to this WABA's webhooks, in subscription order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscribed_apps: Vec<WabaSubscription>,
+    /// When the WABA was created (virtual clock).
+    #[serde(default)]
+    pub creation_time: i64,
+    /// What the owner switches with `POST /{waba-id}`.
+    #[serde(default)]
+    pub settings: WabaSettings,
+    /// Whether the WABA can pay for business-initiated messages.
+    #[serde(default)]
+    pub billing: WabaBilling,
 }
 
 /// An app's subscription to a WABA's webhooks, with the WABA-level callback
@@ -142,6 +156,65 @@ impl Sandbox {
             Some(existing) => *existing = subscription,
             None => waba.subscribed_apps.push(subscription),
         }
+    }
+
+    /// `{"data": [{"whatsapp_business_api_data": {"id", "link", "name"},
+    /// "override_callback_uri"?}]}`: the apps subscribed to the WABA's
+    /// webhooks, as `GET /{waba-id}/subscribed_apps` and the WABA's
+    /// `subscribed_apps` field answer.
+    pub fn waba_subscribed_apps(&self, waba_id: &str) -> Value {
+        let subscriptions = self
+            .whatsapp
+            .wabas
+            .get(waba_id)
+            .map_or(&[][..], |waba| &waba.subscribed_apps);
+        let data: Vec<Value> = subscriptions
+            .iter()
+            .map(|subscription| {
+                let app_id = &subscription.app_id;
+                let mut item = json!({ "whatsapp_business_api_data": {
+                    "id": app_id,
+                    "link": App::link(app_id),
+                    "name": self.accounts.app_name(app_id),
+                }});
+                if let Some(uri) = &subscription.override_callback_uri {
+                    item["override_callback_uri"] = json!(uri);
+                }
+                item
+            })
+            .collect();
+        json!({ "data": data })
+    }
+
+    /// A number's `webhook_configuration` as the app sees it: where that
+    /// app's WhatsApp webhooks go — the number's override, the WABA's and
+    /// the app's own callback URL — each only when set.
+    pub fn webhook_configuration(&self, phone_number_id: &str, app_id: &str) -> Option<Value> {
+        let phone = self.whatsapp.phone_numbers.get(phone_number_id)?;
+        let mut configuration = serde_json::Map::new();
+        if let Some(phone_override) = self.phone_override(phone_number_id, app_id) {
+            configuration.insert(
+                "phone_number".into(),
+                json!(phone_override.override_callback_uri),
+            );
+        }
+        if let Some(uri) = self
+            .waba_subscription(&phone.waba_id, app_id)
+            .and_then(|s| s.override_callback_uri.clone())
+        {
+            configuration.insert("whatsapp_business_account".into(), json!(uri));
+        }
+        if let Some(app) = self
+            .webhooks
+            .subscriptions
+            .0
+            .get(app_id)
+            .and_then(|objects| objects.get(&WebhookObject::WhatsappBusinessAccount))
+            .filter(|s| s.active)
+        {
+            configuration.insert("application".into(), json!(app.callback_url));
+        }
+        Some(Value::Object(configuration))
     }
 
     /// The app leaves the WABA's webhooks.

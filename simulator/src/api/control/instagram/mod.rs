@@ -1,7 +1,10 @@
-//! Instagram contact-option routes: as the owner of a professional account,
-//! choose WhatsApp as a contact option and ask for a code (it arrives in that
-//! number's WhatsApp inbox from "Facebook Business"), type the code, remove
-//! the option; and, as a visitor tapping "Contact", see the options.
+//! Instagram's control routes: people signing up (`users.rs`), what they
+//! do in the app — Direct messages, posts, comments, settings
+//! (`direct.rs`) — and the
+//! contact options of a professional account — as its owner, choose WhatsApp
+//! as a contact option and ask for a code (it arrives in that number's
+//! WhatsApp inbox from "Facebook Business"), type the code, remove the
+//! option; and, as a visitor tapping "Contact", see the options.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -18,9 +21,13 @@ use crate::world::links::instagram_whatsapp::ContactError;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::official::FACEBOOK_BUSINESS;
 
+mod direct;
+mod users;
+
 pub fn routes() -> Router<AppState> {
     let account = "/_sim/sandboxes/{sid}/instagram/{ig_id}";
-    Router::new()
+    users::routes()
+        .merge(direct::routes())
         .route(&format!("{account}/contact"), get(contact))
         .route(
             &format!("{account}/contact-options/whatsapp"),

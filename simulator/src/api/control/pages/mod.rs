@@ -1,8 +1,9 @@
 //! Page routes: create a Page as a Facebook user, read and edit its business
 //! info as the Page's admin would in Facebook, and the WhatsApp link made in
 //! the WhatsApp Business app ("Connect WhatsApp", "Remove WhatsApp", "Sync
-//! profile with Page"). The effects show on the Graph API (the Page's
-//! WhatsApp fields, the number's business profile).
+//! profile with Page"), and the Instagram account connected to the Page
+//! (`instagram_link.rs`). The effects show on the Graph API (the Page's
+//! WhatsApp and Instagram fields, the number's business profile).
 
 use axum::Router;
 use axum::extract::State;
@@ -20,9 +21,11 @@ use crate::world::links::whatsapp_page::LinkError;
 use crate::world::pages::{NewPage, Page, PageInfoUpdate};
 use crate::world::sandbox::Sandbox;
 
+mod instagram_link;
+
 pub fn routes() -> Router<AppState> {
     let page = "/_sim/sandboxes/{sid}/pages/{page_id}";
-    Router::new()
+    instagram_link::routes()
         .route("/_sim/sandboxes/{sid}/pages", post(create_page))
         .route(page, get(read_page).post(edit_page))
         .route(

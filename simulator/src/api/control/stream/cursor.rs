@@ -222,23 +222,23 @@ mod tests {
         let mut sandbox = demo();
         let app = sandbox.handles["app"].clone();
         let subscription = AppSubscription {
-            object: WebhookObject::Instagram,
+            object: WebhookObject::User,
             callback_url: "http://127.0.0.1:9/hook".into(),
             verify_token: "token".into(),
-            fields: vec!["comments".into()],
+            fields: vec!["feed".into()],
             include_values: false,
             active: false,
         };
         sandbox.save_subscription(&app, subscription);
-        sandbox.settle_subscription(&app, WebhookObject::Instagram, true, None);
+        sandbox.settle_subscription(&app, WebhookObject::User, true, None);
         sandbox
     }
 
     fn queue(sandbox: &mut Sandbox) -> u64 {
         let change = Change {
-            object: WebhookObject::Instagram,
+            object: WebhookObject::User,
             entry_id: "1".into(),
-            field: "comments".into(),
+            field: "feed".into(),
             value: json!({}),
             entry_time: None,
             messaging: false,

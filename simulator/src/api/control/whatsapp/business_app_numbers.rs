@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::consumers::{inbound_message, no_consumer};
 use super::devices::{device_id_of, device_refusal};
+use crate::api::control::listing::{Listing, views};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
@@ -112,16 +113,27 @@ async fn create(SimSandbox(shared): SimSandbox, SimJson(body): SimJson<NewNumber
     answer(&sandbox, &digits, StatusCode::CREATED)
 }
 
-async fn list(SimSandbox(shared): SimSandbox) -> Answer {
-    let sandbox = lock(&shared);
-    let data: Vec<Value> = sandbox
-        .whatsapp
-        .business_app
-        .numbers
-        .iter()
-        .map(|(digits, number)| number_view(&sandbox, digits, number))
-        .collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+async fn list(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
+    listing.only(&[])?;
+    views(
+        &shared,
+        &listing,
+        |sandbox| {
+            sandbox
+                .whatsapp
+                .business_app
+                .numbers
+                .keys()
+                .cloned()
+                .collect()
+        },
+        |sandbox, digits| {
+            let numbers = &sandbox.whatsapp.business_app.numbers;
+            numbers
+                .get(digits)
+                .map_or(Value::Null, |number| number_view(sandbox, digits, number))
+        },
+    )
 }
 
 async fn read(

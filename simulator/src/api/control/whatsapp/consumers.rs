@@ -210,6 +210,10 @@ pub(super) fn inbound_refusal(refusal: InboundRefusal, digits: &str, to: &str) -
         InboundRefusal::Blocked => {
             GraphError::sim_invalid(format!("{digits} has blocked {to}; unblock it first"))
         }
+        InboundRefusal::BlockedByBusiness => GraphError::sim_refused(
+            403,
+            format!("{to} has blocked {digits}: WhatsApp does not deliver their messages"),
+        ),
     }
 }
 

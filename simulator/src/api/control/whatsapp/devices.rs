@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::business_chats::business_device_chats;
 use super::chats::device_chats;
+use crate::api::control::listing::{Listing, Start, built};
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, SharedSandbox, lock};
@@ -143,13 +144,17 @@ impl DeviceBody {
 async fn list(
     SimSandbox(shared): SimSandbox,
     SimPath((_, digits)): SimPath<(String, String)>,
+    listing: Listing,
 ) -> Answer {
-    let sandbox = lock(&shared);
-    let devices = sandbox
-        .devices_of(&phone_digits(&digits))
-        .map_err(device_refusal)?;
-    let data: Vec<Value> = devices.devices.iter().map(device_json).collect();
-    ok(StatusCode::OK, json!({ "data": data }))
+    listing.only(&[])?;
+    let data: Vec<Value> = {
+        let sandbox = lock(&shared);
+        let devices = sandbox
+            .devices_of(&phone_digits(&digits))
+            .map_err(device_refusal)?;
+        devices.devices.iter().map(device_json).collect()
+    };
+    built(&listing, data, Start::First)
 }
 
 fn request_link(

@@ -2,8 +2,10 @@
 //! chats as their phone shows them, every account's linked devices, the
 //! phones' SMS inboxes, the WhatsApp Business app (its numbers, their
 //! onboarding to the Cloud API, its messages, its profile screen), template
-//! review.
+//! review, a WABA's billing, the review of an Official Business Account
+//! application.
 
+mod billing;
 mod business_app;
 mod business_app_numbers;
 mod business_chats;
@@ -11,6 +13,7 @@ mod chats;
 mod consumers;
 mod devices;
 mod inbox;
+mod oba;
 mod phones;
 mod templates;
 
@@ -27,4 +30,6 @@ pub fn routes() -> Router<AppState> {
         .merge(devices::routes())
         .merge(business_app_numbers::routes())
         .merge(inbox::routes())
+        .merge(billing::routes())
+        .merge(oba::routes())
 }

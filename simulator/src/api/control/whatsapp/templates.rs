@@ -41,7 +41,8 @@ async fn review(
             TemplateError::Invalid(detail) => GraphError::sim_invalid(detail),
             TemplateError::Duplicate { .. }
             | TemplateError::TooMany
-            | TemplateError::CreationRate => {
+            | TemplateError::CreationRate
+            | TemplateError::InvalidHandle(_) => {
                 GraphError::sim_invalid("the review could not be applied")
             }
         })?;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::details::{TemplateDetails, status_info};
 use super::{Template, placeholders};
 use crate::world::bounds::duration;
 use crate::world::events::EventPayload;
@@ -49,6 +50,9 @@ impl Default for TemplateReview {
     }
 }
 
+/// How long a paused template waits before it may be unpaused (Meta: 5 minutes).
+pub const UNPAUSE_WAIT: i64 = 5 * 60;
+
 /// Most templates a WABA may hold (Meta: 250 for an unverified business).
 pub const TEMPLATES_PER_WABA: usize = 250;
 /// Most templates a WABA may create per hour (Meta: 100).
@@ -61,6 +65,8 @@ pub struct NewTemplate {
     pub language: String,
     pub category: String,
     pub components: Value,
+    /// Time-to-live, link tracking and creative optimisations, if given.
+    pub details: TemplateDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +80,9 @@ pub enum TemplateError {
     TooMany,
     /// Over the creations-per-hour limit.
     CreationRate,
+    /// A media header's `example.header_handle` is no complete upload of
+    /// the right type (the component's index).
+    InvalidHandle(usize),
     NotFound,
 }
 
@@ -133,7 +142,45 @@ fn check_components(components: &Value) -> Result<(), TemplateError> {
     }
 }
 
+/// The upload types a media header's sample may have.
+fn header_types(format: &str) -> Option<&'static [&'static str]> {
+    match format {
+        "IMAGE" => Some(&["image/jpeg", "image/jpg", "image/png"]),
+        "VIDEO" => Some(&["video/mp4"]),
+        "DOCUMENT" => Some(&["application/pdf"]),
+        _ => None,
+    }
+}
+
 impl Sandbox {
+    /// A media header needs `example.header_handle` naming a complete upload
+    /// (Resumable Upload API) of a type its format takes.
+    fn check_header_handles(&self, components: &Value) -> Result<(), TemplateError> {
+        for (i, component) in components.as_array().into_iter().flatten().enumerate() {
+            let is_header = component
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("HEADER"));
+            let format = component
+                .get("format")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let Some(types) = header_types(&format).filter(|_| is_header) else {
+                continue;
+            };
+            let handle = component
+                .pointer("/example/header_handle/0")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let uploaded = self.uploaded_type(handle);
+            if !uploaded.is_some_and(|t| types.contains(&t)) {
+                return Err(TemplateError::InvalidHandle(i));
+            }
+        }
+        Ok(())
+    }
+
     fn review_due(&self) -> Option<i64> {
         let review = self.options.template_review;
         review
@@ -170,6 +217,10 @@ impl Sandbox {
             )));
         }
         check_components(&new.components)?;
+        self.check_header_handles(&new.components)?;
+        new.details
+            .check(&category)
+            .map_err(|invalid| TemplateError::Invalid(invalid.message))?;
         if self
             .find_template(waba_id, &new.name, &new.language)
             .is_some()
@@ -222,6 +273,7 @@ impl Sandbox {
                 .unwrap_or(0)
                 .saturating_add(1),
             created_at: now,
+            details: new.details,
         };
         self.whatsapp.templates.insert(id, template.clone());
         Ok(template)
@@ -236,6 +288,7 @@ impl Sandbox {
     ) -> Result<(), TemplateError> {
         if let Some(components) = &components {
             check_components(components)?;
+            self.check_header_handles(components)?;
         }
         let category = match category.map(|c| c.to_ascii_uppercase()) {
             Some(c) if !matches!(c.as_str(), "MARKETING" | "UTILITY" | "AUTHENTICATION") => {
@@ -255,8 +308,11 @@ impl Sandbox {
             template.parameter_format = parameter_format(&components);
             template.components = components;
         }
-        if let Some(category) = category {
-            template.category = category;
+        if let Some(category) = category
+            && category != template.category
+        {
+            let previous = std::mem::replace(&mut template.category, category);
+            template.details.previous_category = Some(previous);
         }
         template.status = "PENDING".to_owned();
         template.rejected_reason = None;
@@ -311,6 +367,10 @@ impl Sandbox {
             .ok_or(TemplateError::NotFound)?;
         template.status = status.to_owned();
         template.review_due = None;
+        if status == "PAUSED" {
+            template.details.pauses += 1;
+            template.details.paused_at = Some(now);
+        }
         template.rejected_reason = (status == "REJECTED").then(|| {
             reason
                 .clone()
@@ -324,6 +384,34 @@ impl Sandbox {
         };
         self.emit_template_status(&template, status, reason, now);
         Ok(template)
+    }
+
+    /// `POST /{template-id}/unpause`: a template paused at least 5 virtual
+    /// minutes ago is approved again (an `APPROVED` update with `other_info`
+    /// `UNPAUSE`); otherwise the reason it is not.
+    pub fn unpause_template(&mut self, id: &str) -> Result<(), &'static str> {
+        let now = self.clock.now();
+        let template = self
+            .whatsapp
+            .templates
+            .get_mut(id)
+            .ok_or("The template does not exist.")?;
+        if template.status != "PAUSED" {
+            return Err("The template is not paused.");
+        }
+        if template
+            .details
+            .paused_at
+            .is_some_and(|at| now - at < UNPAUSE_WAIT)
+        {
+            return Err("A paused template can be unpaused 5 minutes after it was paused.");
+        }
+        template.status = "APPROVED".to_owned();
+        template.details.paused_at = None;
+        let template = template.clone();
+        let info = status_info(&template, "UNPAUSED", None, now);
+        self.emit_template_event(&template, "APPROVED", Some("NONE".to_owned()), now, info);
+        Ok(())
     }
 
     /// Approve every pending template whose automatic review is due, at the
@@ -359,6 +447,18 @@ impl Sandbox {
         reason: Option<String>,
         at: i64,
     ) {
+        let info = status_info(template, event, reason.as_deref(), at);
+        self.emit_template_event(template, event, reason, at, info);
+    }
+
+    fn emit_template_event(
+        &mut self,
+        template: &Template,
+        event: &str,
+        reason: Option<String>,
+        at: i64,
+        info: Option<Value>,
+    ) {
         self.events.emit(
             at,
             EventPayload::WhatsappTemplateStatus {
@@ -368,6 +468,7 @@ impl Sandbox {
                 language: template.language.clone(),
                 category: template.category.clone(),
                 event: event.to_owned(),
+                info,
                 reason,
             },
         );
@@ -394,6 +495,7 @@ mod tests {
             language: "en_US".into(),
             category: "marketing".into(),
             components: json!([{"type": "BODY", "text": "Hi {{first_name}}"}]),
+            details: TemplateDetails::default(),
         }
     }
 

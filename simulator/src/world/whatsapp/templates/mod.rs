@@ -4,10 +4,15 @@
 //! placeholders, which is what the consumer's inbox shows. Creating,
 //! editing, deleting and reviewing templates is `lifecycle.rs`.
 
+pub mod details;
 pub mod lifecycle;
+pub mod previews;
+pub mod summary;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use details::TemplateDetails;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Template {
@@ -36,6 +41,9 @@ pub struct Template {
     /// When it was created through the API (fixture templates: 0).
     #[serde(default)]
     pub created_at: i64,
+    /// Time-to-live, link tracking, creative optimisations, earlier category.
+    #[serde(default, skip_serializing_if = "TemplateDetails::is_empty")]
+    pub details: TemplateDetails,
 }
 
 fn positional() -> String {
@@ -53,6 +61,8 @@ pub enum TemplateRefusal {
         given: usize,
         expected: usize,
     },
+    /// 100: a named template's parameter without `parameter_name`.
+    ParameterNameMissing,
     /// 132015.
     Paused,
     /// 132016.
@@ -146,6 +156,11 @@ fn fill(text: &str, parameters: &[Value]) -> String {
 }
 
 impl Template {
+    /// The text of the BODY component.
+    pub fn body_text(&self) -> Option<&str> {
+        component_text(&self.components, "body")
+    }
+
     /// Check a send's components against this template and render what the
     /// consumer reads.
     pub fn render(&self, send_components: &Value) -> Result<String, TemplateRefusal> {
@@ -167,6 +182,14 @@ impl Template {
             };
             let expected = placeholders(text).len();
             let given = given_parameters(send_components, kind);
+            let unnamed = |p: &Value| {
+                p.get("parameter_name")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            };
+            if self.parameter_format == "NAMED" && given.iter().any(unnamed) {
+                return Err(TemplateRefusal::ParameterNameMissing);
+            }
             if given.len() != expected {
                 return Err(TemplateRefusal::ParameterCount {
                     component: kind.to_owned(),
@@ -198,6 +221,7 @@ mod tests {
             review_due: None,
             created_seq: 1,
             created_at: 0,
+            details: TemplateDetails::default(),
             components: json!([
                 {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}"},
                 {"type": "BODY", "text": "Hi {{1}}, order {{2}} has shipped."},
