@@ -54,7 +54,7 @@ fn fill_to(bench: &Bench, phone: &str, target: usize) -> Result<(), String> {
     bench
         .sim()
         .with_sandbox(SEND_SANDBOX, |sandbox| {
-            for _ in 0..missing {
+            for sent in 0..missing {
                 let outbound = metasim::world::whatsapp::messaging::Outbound {
                     to: RECIPIENT.to_owned(),
                     message: json!({"type": "text", "text": {"body": "How can we help?"}}),
@@ -66,6 +66,10 @@ fn fill_to(bench: &Bench, phone: &str, target: usize) -> Result<(), String> {
                 sandbox
                     .send_message(phone, outbound)
                     .map_err(|refusal| format!("the fill was refused: {refusal:?}"))?;
+                // Route (and let retention drop old events) as requests would.
+                if sent % 1_000 == 999 {
+                    sandbox.run_due();
+                }
             }
             sandbox.run_due();
             Ok(())

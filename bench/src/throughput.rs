@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use hyper::StatusCode;
 use hyper::body::Bytes;
+use metasim::world::retention::Retention;
 use metasim::{CreateSandbox, DEFAULT_SANDBOX, Simulator};
 use tokio::runtime::Runtime;
 
@@ -28,6 +29,8 @@ pub const FIELDS: &str = "id,display_phone_number,verified_name,quality_rating,s
 pub const SEND_SANDBOX: &str = "bench-send";
 /// Alice, who wrote first, so free-form text is delivered.
 pub const RECIPIENT: &str = "15550109999";
+/// Messages the send sandbox keeps (the default retention keeps 100,000).
+const KEPT_MESSAGES: usize = 2_000_000;
 /// What the send workload posts.
 pub const SEND_BODY: &str = r#"{"messaging_product":"whatsapp","recipient_type":"individual","to":"15550109999","type":"text","text":{"body":"How can we help?"}}"#;
 
@@ -219,6 +222,12 @@ impl Bench {
                 id: Some(SEND_SANDBOX.into()),
                 seed: Some(1),
                 messaging_limits: Some(limits),
+                // The growth section stores up to a million messages; the
+                // rest of the retention is the default.
+                retention: Some(Retention {
+                    messages: KEPT_MESSAGES,
+                    ..Retention::default()
+                }),
                 ..Default::default()
             })
             .map_err(|e| format!("cannot create the send sandbox: {e}"))?;

@@ -345,7 +345,8 @@ impl Sim {
 
     /// Every item of a control-plane list: the page at `path`, then each
     /// `paging.next` (give `after=0` to read a log from its start). Asserts
-    /// that the answers hold only `data` and `paging`.
+    /// that the answers hold only `data`, `paging` and (a log some of which
+    /// fell out of retention) `dropped`.
     pub async fn all(&self, path: &str) -> Vec<Value> {
         let mut items = Vec::new();
         let mut next = Some(path.to_owned());
@@ -355,8 +356,8 @@ impl Sim {
             let members = body.as_object().expect("a list answer").keys();
             for member in members {
                 assert!(
-                    member == "data" || member == "paging",
-                    "only data and paging: {body}"
+                    ["data", "paging", "dropped"].contains(&member.as_str()),
+                    "only data, paging and dropped: {body}"
                 );
             }
             items.extend(body["data"].as_array().expect("data").iter().cloned());

@@ -241,6 +241,7 @@ async fn list_and_get_describe_every_sandbox() {
             "messaging_limits": {"throughput_per_second": 80, "pair_burst": 20, "pair_interval_seconds": 6},
             "template_review": {"auto_approve": true, "delay_seconds": 60},
             "devices": {"primary_inactivity_seconds": 1_209_600, "companion_inactivity_seconds": 2_592_000},
+            "retention": {"events": 10_000, "messages": 100_000, "delivery_bodies": 10_000},
         })
     );
     assert_eq!(
@@ -251,6 +252,7 @@ async fn list_and_get_describe_every_sandbox() {
         got["counts"],
         json!({
             "apps": 1, "businesses": 1, "events": 0, "faults": 0, "instagram_accounts": 2,
+            "events_dropped": 0, "messages_dropped": 0, "delivery_bodies_dropped": 0,
             "journal_entries": 1, "message_templates": 3, "messages": 0, "pages": 1,
             "phone_numbers": 1, "system_users": 1, "tokens": 4, "users": 2,
             "whatsapp_business_accounts": 1, "whatsapp_consumers": 3,

@@ -14,6 +14,7 @@ use metasim::api::state::{AppState, CreateSandbox, SandboxInfo, ServerConfig, lo
 use metasim::intercept::{self, Interception};
 use metasim::scenario::{self, runner, suite};
 use metasim::state_dir;
+use metasim::world::retention::{self, Retention};
 use metasim::{DEFAULT_SANDBOX, Fixture, UnversionedMode, Version, VersionPolicy};
 
 #[derive(Parser)]
@@ -119,6 +120,28 @@ struct ServeArgs {
     /// for more; `*.example.com` for a domain). Default: any host.
     #[arg(long = "webhook-host", value_name = "HOST")]
     webhook_hosts: Vec<String>,
+    /// Domain events a sandbox keeps once they are routed to webhooks; older
+    /// ones are dropped and counted (the default of the `retention` option).
+    #[arg(long, value_name = "N", default_value_t = retention::DEFAULT_EVENTS, value_parser = parse_retained)]
+    retain_events: usize,
+    /// WhatsApp messages a sandbox keeps; older ones are dropped and counted.
+    #[arg(long, value_name = "N", default_value_t = retention::DEFAULT_MESSAGES, value_parser = parse_retained)]
+    retain_messages: usize,
+    /// Finished webhook deliveries that keep their bodies; older ones keep
+    /// their record without the body.
+    #[arg(long, value_name = "N", default_value_t = retention::DEFAULT_DELIVERY_BODIES, value_parser = parse_retained)]
+    retain_delivery_bodies: usize,
+}
+
+/// A retention limit: a whole number from 1 to `MAX_RETAINED`.
+fn parse_retained(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=retention::MAX_RETAINED).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {}, got {text:?}",
+            retention::MAX_RETAINED
+        )),
+    }
 }
 
 fn parse_version(text: &str) -> Result<Version, String> {
@@ -187,6 +210,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         admin_token,
         allowed_hosts: args.allowed_hosts.clone(),
         webhook_hosts: (!args.webhook_hosts.is_empty()).then(|| args.webhook_hosts.clone()),
+        retention: Retention {
+            events: args.retain_events,
+            messages: args.retain_messages,
+            delivery_bodies: args.retain_delivery_bodies,
+        },
         ..ServerConfig::default()
     };
     let locked = config.admin_token.is_some();

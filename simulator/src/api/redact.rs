@@ -61,28 +61,31 @@ pub fn header(name: &str, value: String) -> String {
 }
 
 /// A body as the journal keeps it: members named like secrets redacted at
-/// any depth, secrets inside strings scrubbed.
-pub fn body(value: Value) -> Value {
+/// any depth, secrets inside strings scrubbed (in place: most bodies hold no
+/// secret and come back as they were, without being rebuilt).
+pub fn body(mut value: Value) -> Value {
+    redact_in_place(&mut value);
+    value
+}
+
+fn redact_in_place(value: &mut Value) {
     match value {
-        Value::Object(members) => Value::Object(
-            members
-                .into_iter()
-                .map(|(name, value)| {
-                    let value = if is_secret(&name) {
-                        Value::String(REDACTED.to_owned())
-                    } else {
-                        body(value)
-                    };
-                    (name, value)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(body).collect()),
-        Value::String(text) => match scrub(&text) {
-            Cow::Borrowed(_) => Value::String(text),
-            Cow::Owned(clean) => Value::String(clean),
-        },
-        other => other,
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                if is_secret(name) {
+                    *member = Value::String(REDACTED.to_owned());
+                } else {
+                    redact_in_place(member);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_in_place),
+        Value::String(text) => {
+            if let Cow::Owned(clean) = scrub(text) {
+                *text = clean;
+            }
+        }
+        _ => {}
     }
 }
 

@@ -17,6 +17,7 @@ use super::versions::VersionPolicy;
 use super::webhooks::reach;
 use crate::world::clock::ClockMode;
 use crate::world::fixture::{Fixture, demo_fixture};
+use crate::world::retention::Retention;
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
 use crate::world::whatsapp::devices::DeviceSettings;
 use crate::world::whatsapp::messaging::MessagingLimits;
@@ -48,6 +49,8 @@ pub struct ServerConfig {
     pub header_timeout: Duration,
     /// How long a client has to send a request's body.
     pub body_timeout: Duration,
+    /// The retention of sandboxes created without one (`--retain-*`).
+    pub retention: Retention,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +64,7 @@ impl Default for ServerConfig {
             webhook_hosts: None,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: Duration::from_secs(60),
+            retention: Retention::default(),
         }
     }
 }
@@ -124,6 +128,8 @@ pub struct CreateSandbox {
     /// How long WhatsApp devices may stay unused (defaults: 14 days for the
     /// primary, 30 for a companion).
     pub devices: Option<DeviceSettings>,
+    /// How much of what grows with use is kept (default: the server's, see `--retain-*`).
+    pub retention: Option<Retention>,
 }
 
 /// What a test needs to use a sandbox.
@@ -245,6 +251,7 @@ impl AppState {
                 .unwrap_or(defaults.messaging_limits),
             template_review: request.template_review.unwrap_or(defaults.template_review),
             devices: request.devices.unwrap_or(defaults.devices),
+            retention: request.retention.unwrap_or(self.config().retention),
         };
         options
             .check()

@@ -1,9 +1,11 @@
 //! JSON exactly as Meta encodes it: compact, non-ASCII escaped as lowercase
-//! `\uXXXX` (surrogate pairs beyond the BMP), and `/` escaped as `\/`.
+//! `\uXXXX` (surrogate pairs beyond the BMP), and `/` escaped as `\/`; and
+//! JSON kept as that text ([`EncodedJson`]).
 
 use std::io;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::ser::Formatter;
 
 struct MetaFormatter;
@@ -47,6 +49,48 @@ pub fn meta_json<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
         .serialize(&mut serializer)
         .expect("JSON values always serialize");
     out
+}
+
+/// A JSON document kept as the text metasim encodes: one allocation instead
+/// of a tree of them, which keeps journal entries and stored messages cheap
+/// to hold and to drop. It reads and writes as the JSON value it encodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedJson(Box<str>);
+
+impl EncodedJson {
+    /// Text that [`meta_json`] produced.
+    pub fn from_encoded(bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self(text.into()),
+            Err(_) => Self(String::from_utf8_lossy(bytes).into()),
+        }
+    }
+
+    pub fn from_value(value: &Value) -> Self {
+        Self::from_encoded(&meta_json(value))
+    }
+
+    /// How many bytes the encoded text has.
+    pub fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The value, parsed back (`null` if the text is not JSON).
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl Serialize for EncodedJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EncodedJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(|value| Self::from_value(&value))
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::world::bounds::{ascending, counter};
+use crate::world::bounds::{ascending, counter, in_range};
+use crate::world::retention::over_limit;
 use crate::world::shared::Invalid;
 use crate::world::webhooks::subscriptions::WebhookObject;
 use crate::world::whatsapp::business_app::onboarding::Disconnection;
@@ -186,6 +187,13 @@ pub struct Event {
 pub struct EventLog {
     next_seq: u64,
     events: Vec<Event>,
+    /// Events dropped by retention, all older than the first one kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    dropped: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl EventLog {
@@ -193,6 +201,7 @@ impl EventLog {
     /// next sequence number, or whose counter is out of range.
     pub fn check(&self) -> Result<(), Invalid> {
         counter("events.next_seq", self.next_seq)?;
+        in_range("events.dropped", self.dropped, 0, self.next_seq)?;
         ascending(
             "events",
             self.events.iter().map(|event| event.seq),
@@ -212,6 +221,23 @@ impl EventLog {
             time,
             payload,
         });
+    }
+
+    /// How many events retention dropped (the oldest ones).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Keep the newest `limit` events, dropping older ones once they are
+    /// routed (at or below `routed_upto`); cut back in steps (see [`over_limit`]).
+    pub fn keep_newest(&mut self, limit: usize, routed_upto: u64) {
+        if !over_limit(self.events.len(), limit) {
+            return;
+        }
+        let routed = self.events.partition_point(|e| e.seq <= routed_upto);
+        let cut = (self.events.len() - limit).min(routed);
+        self.events.drain(..cut);
+        self.dropped = self.dropped.saturating_add(cut as u64);
     }
 
     pub fn all(&self) -> &[Event] {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::bounds::{MAX_COUNTER, ascending, in_range};
-use super::encode::meta_json;
+pub use super::encode::EncodedJson;
 use super::shared::Invalid;
 
 pub const DEFAULT_JOURNAL_LIMIT: usize = 10_000;
@@ -31,48 +31,6 @@ pub struct JournalEntry {
     pub status: u16,
     /// The answer's JSON as it went out (shown as JSON, kept as text).
     pub response: EncodedJson,
-}
-
-/// A JSON document kept as the text metasim sent: one allocation per journal
-/// entry instead of a tree of them, which keeps 10,000 entries cheap to hold
-/// and to drop. It reads and writes as the JSON value it encodes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EncodedJson(Box<str>);
-
-impl EncodedJson {
-    /// Text that [`meta_json`] produced.
-    pub fn from_encoded(bytes: &[u8]) -> Self {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Self(text.into()),
-            Err(_) => Self(String::from_utf8_lossy(bytes).into()),
-        }
-    }
-
-    pub fn from_value(value: &Value) -> Self {
-        Self::from_encoded(&meta_json(value))
-    }
-
-    /// How many bytes the encoded text has.
-    pub fn encoded_len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The value, parsed back (`null` if the text is not JSON).
-    pub fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
-    }
-}
-
-impl Serialize for EncodedJson {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for EncodedJson {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(|value| Self::from_value(&value))
-    }
 }
 
 /// Name/value pairs kept as a plain list (cheap to record) and shown as a JSON

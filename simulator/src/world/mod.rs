@@ -25,6 +25,7 @@ pub mod links;
 pub mod messenger;
 pub mod nodes;
 pub mod pages;
+pub mod retention;
 pub mod sandbox;
 pub mod shared;
 pub mod snapshot;

@@ -27,6 +27,7 @@ use super::links::Links;
 use super::messenger::MessengerState;
 use super::nodes::NodeKind;
 use super::pages::PagesState;
+use super::retention::Retention;
 use super::shared::Invalid;
 use super::usage::Usage;
 use super::webhooks::handshakes::PendingHandshake;
@@ -61,6 +62,9 @@ pub struct SandboxOptions {
     /// How long WhatsApp devices may stay unused.
     #[serde(default)]
     pub devices: DeviceSettings,
+    /// How much of what grows with use is kept (events, messages, delivery bodies).
+    #[serde(default)]
+    pub retention: Retention,
 }
 
 fn default_journal_limit() -> usize {
@@ -72,6 +76,7 @@ impl SandboxOptions {
     pub fn check(&self) -> Result<(), Invalid> {
         in_range("journal_limit", self.journal_limit, 1, MAX_JOURNAL_LIMIT)?;
         self.messaging_limits.check()?;
+        self.retention.check()?;
         self.template_review.check()
     }
 }
@@ -85,6 +90,7 @@ impl Default for SandboxOptions {
             messaging_limits: MessagingLimits::default(),
             template_review: TemplateReview::default(),
             devices: DeviceSettings::default(),
+            retention: Retention::default(),
         }
     }
 }
@@ -238,7 +244,8 @@ impl Sandbox {
             .collect()
     }
 
-    /// How many of each thing the sandbox holds (for the control plane).
+    /// How many of each thing the sandbox holds (for the control plane), and
+    /// how many fell out of retention.
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         BTreeMap::from([
             ("users", self.accounts.users.len()),
@@ -254,10 +261,21 @@ impl Sandbox {
             ("message_templates", self.whatsapp.templates.len()),
             ("messages", self.whatsapp.messaging.messages.len()),
             ("events", self.events.all().len()),
+            ("events_dropped", count(self.events.dropped())),
+            ("messages_dropped", count(self.whatsapp.messaging.dropped())),
+            (
+                "delivery_bodies_dropped",
+                count(self.webhooks.bodies_dropped()),
+            ),
             ("journal_entries", self.journal.len()),
             ("faults", self.faults.rules().len()),
         ])
     }
+}
+
+/// A count kept as `u64`, shown beside `usize` counts.
+fn count(dropped: u64) -> usize {
+    usize::try_from(dropped).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]

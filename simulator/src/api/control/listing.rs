@@ -190,11 +190,25 @@ impl Listing {
         window: &Window,
         keys: (String, String),
     ) -> Answer {
+        self.answer_noting(items, window, keys, None)
+    }
+
+    /// [`Listing::answer`], with `dropped` (what retention dropped from the
+    /// list) after `paging` when there is any.
+    pub fn answer_noting<T: Serialize>(
+        &self,
+        items: &[T],
+        window: &Window,
+        keys: (String, String),
+        dropped: Option<Value>,
+    ) -> Answer {
         #[derive(Serialize)]
         struct Page<'a, T> {
             data: &'a [T],
             #[serde(skip_serializing_if = "Option::is_none")]
             paging: Option<Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            dropped: Option<Value>,
         }
         let has_previous = window.range.start > 0 && !window.range.is_empty();
         let has_next = window.range.end < window.len && !window.range.is_empty();
@@ -216,6 +230,7 @@ impl Listing {
         let body = serde_json::to_string(&Page {
             data: items,
             paging,
+            dropped,
         })
         .map_err(|error| GraphError::sim_invalid(format!("Cannot encode the list: {error}")))?;
         Ok((

@@ -8,8 +8,6 @@
 
 use serde_json::{Map, Value, json};
 
-use super::payloads::Change;
-use super::subscriptions::WebhookObject;
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
@@ -215,17 +213,18 @@ impl Sandbox {
         })
     }
 
-    /// The webhook change of a coexistence event (the other events are not).
-    pub(super) fn coexistence_change(&self, event: &Event) -> Option<Change> {
-        let (waba_id, field, value, entry_time) = match &event.payload {
+    /// The `value` and `entry[].time` of a coexistence event's change (the
+    /// other events are not).
+    pub(super) fn coexistence_value(&self, event: &Event) -> Option<(Value, Option<i64>)> {
+        match &event.payload {
             EventPayload::WhatsappMessageEcho {
-                waba_id,
                 phone_number_id,
                 message_id,
                 to,
                 to_user_id,
                 username,
                 message,
+                ..
             } => {
                 let business = self.business_digits(phone_number_id);
                 let mut item = self.echo_item(&business, to, to_user_id, message_id, event.time);
@@ -236,33 +235,26 @@ impl Sandbox {
                     "contacts": [contact(to, to_user_id, username.as_ref())],
                     "message_echoes": [item],
                 });
-                (waba_id, "smb_message_echoes", value, None)
+                Some((value, None))
             }
             EventPayload::WhatsappAppStateSync {
-                waba_id,
                 phone_number_id,
                 contacts,
-            } => (
-                waba_id,
-                "smb_app_state_sync",
+                ..
+            } => Some((
                 self.state_sync_value(phone_number_id, contacts, event.time),
                 None,
-            ),
+            )),
             EventPayload::WhatsappHistory {
-                waba_id,
                 phone_number_id,
                 part,
-            } => (
-                waba_id,
-                "history",
-                self.history_value(phone_number_id, part),
-                None,
-            ),
+                ..
+            } => Some((self.history_value(phone_number_id, part), None)),
             EventPayload::WhatsappAccountUpdate {
-                waba_id,
                 phone_number,
                 event: what,
                 disconnection,
+                ..
             } => {
                 let mut value = Map::new();
                 if let Some(phone) = phone_number {
@@ -275,22 +267,9 @@ impl Sandbox {
                         json!({ "reason": d.reason, "initiated_by": d.initiated_by }),
                     );
                 }
-                (
-                    waba_id,
-                    "account_update",
-                    Value::Object(value),
-                    Some(event.time),
-                )
+                Some((Value::Object(value), Some(event.time)))
             }
-            _ => return None,
-        };
-        Some(Change {
-            object: WebhookObject::WhatsappBusinessAccount,
-            entry_id: waba_id.clone(),
-            field: field.to_owned(),
-            value,
-            entry_time,
-            messaging: false,
-        })
+            _ => None,
+        }
     }
 }

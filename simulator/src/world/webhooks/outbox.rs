@@ -1,15 +1,18 @@
 //! The signed outbox: deliveries built from changes (one per subscribed app
 //! and callback URL, optionally batched), Meta's retry schedule on the
 //! virtual clock (WhatsApp 7 days, other objects 36 hours), and every attempt
-//! recorded. Nothing is dropped: a delivery ends delivered or given up.
+//! recorded. No delivery is dropped: it ends delivered or given up, and only
+//! then may retention drop its body (its record stays, marked `body_dropped`).
+
+use std::collections::VecDeque;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha1::Sha1;
 use sha2::Sha256;
 
-use super::payloads::{Change, envelope};
+use super::payloads::{Address, Change, Envelope};
 use super::subscriptions::{Subscriptions, WebhookObject};
 use crate::world::bounds::{counter, duration, in_range};
 use crate::world::encode::meta_json;
@@ -145,9 +148,11 @@ pub struct Delivery {
     /// Domain events (seq) this delivery carries; empty for triggered samples.
     pub events: Vec<u64>,
     pub fields: Vec<String>,
-    /// `entry` items of the body, kept to re-sign when a batch grows.
+    /// `entry` items of the body, kept to re-sign while a batch may grow
+    /// (until the first attempt).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     entries: Vec<Value>,
-    /// The exact bytes sent.
+    /// The exact bytes sent (empty once retention dropped them).
     pub body: String,
     /// `X-Hub-Signature-256` and `X-Hub-Signature` values.
     pub signature_256: String,
@@ -160,6 +165,9 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<u64>,
+    /// Finished long enough ago that retention dropped its body and signatures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub body_dropped: bool,
 }
 
 /// What one HTTP POST needs.
@@ -180,6 +188,16 @@ pub struct WebhookState {
     next_id: u64,
     /// Domain events up to this seq have been routed.
     routed_upto: u64,
+    /// Finished deliveries that still have their bodies, oldest finished first.
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
+    finished: VecDeque<u64>,
+    /// How many finished deliveries lost their bodies to retention.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    bodies_dropped: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 fn hex_hmac_256(secret: &str, body: &[u8]) -> String {
@@ -202,6 +220,25 @@ impl WebhookState {
         self.settings.check()?;
         counter("webhooks.next_id", self.next_id)?;
         in_range("webhooks.routed_upto", self.routed_upto, 0, last_event)?;
+        in_range(
+            "webhooks.bodies_dropped",
+            self.bodies_dropped,
+            0,
+            self.next_id,
+        )?;
+        if let Some(id) = self
+            .finished
+            .iter()
+            .find(|id| **id == 0 || **id > self.next_id)
+        {
+            return Err(Invalid::new(
+                "webhooks.finished",
+                format!(
+                    "webhooks.finished: delivery {id} is not between 1 and next_id {}",
+                    self.next_id
+                ),
+            ));
+        }
         for (index, delivery) in self.deliveries.iter().enumerate() {
             if delivery.id != index as u64 + 1 || delivery.id > self.next_id {
                 return Err(Invalid::new(
@@ -219,9 +256,44 @@ impl WebhookState {
     }
 }
 
+impl WebhookState {
+    /// Domain events up to this seq have been routed.
+    pub fn routed_upto(&self) -> u64 {
+        self.routed_upto
+    }
+
+    /// How many finished deliveries lost their bodies to retention.
+    pub fn bodies_dropped(&self) -> u64 {
+        self.bodies_dropped
+    }
+
+    /// Keep the bodies of the `limit` deliveries that finished last; older
+    /// finished deliveries keep their record without body and signatures.
+    pub fn keep_bodies(&mut self, limit: usize) {
+        while self.finished.len() > limit {
+            let Some(id) = self.finished.pop_front() else {
+                break;
+            };
+            // Ids are handed out in push order, so a delivery's index is id - 1.
+            let index = (id as usize).wrapping_sub(1);
+            if let Some(delivery) = self.deliveries.get_mut(index).filter(|d| d.id == id) {
+                delivery.body = String::new();
+                delivery.signature_256 = String::new();
+                delivery.signature_1 = String::new();
+                delivery.entries = Vec::new();
+                delivery.body_dropped = true;
+                self.bodies_dropped = self.bodies_dropped.saturating_add(1);
+            }
+        }
+    }
+}
+
 impl Delivery {
     fn sign(&mut self, secret: &str) {
-        let body = meta_json(&json!({ "object": self.object, "entry": self.entries }));
+        let body = meta_json(&Envelope {
+            object: self.object,
+            entry: &self.entries,
+        });
         self.signature_256 = format!("sha256={}", hex_hmac_256(secret, &body));
         self.signature_1 = format!("sha1={}", hex_hmac_1(secret, &body));
         self.body = String::from_utf8(body).expect("meta_json writes ASCII");
@@ -249,22 +321,21 @@ impl Sandbox {
 
     /// (app, callback URL) pairs that receive a change: subscribed at the app
     /// level to the object and field, and — for WhatsApp — to the WABA.
-    fn targets(&self, change: &Change) -> Vec<(String, String)> {
+    fn targets(&self, change: Address<'_>) -> Vec<(String, String)> {
         if change.object == WebhookObject::WhatsappBusinessAccount {
-            let Some(waba) = self.whatsapp.wabas.get(&change.entry_id) else {
+            let Some(waba) = self.whatsapp.wabas.get(change.entry_id) else {
                 return vec![];
             };
-            let phone_number_id = change.value["metadata"]["phone_number_id"].as_str();
             return waba
                 .subscribed_apps
                 .iter()
                 .filter_map(|s| {
-                    let app = self.subscription_for(&s.app_id, change.object, &change.field)?;
+                    let app = self.subscription_for(&s.app_id, change.object, change.field)?;
                     let url = self.whatsapp_callback(
                         &s.app_id,
                         &waba.id,
-                        phone_number_id,
-                        &change.field,
+                        change.phone_number_id,
+                        change.field,
                         &app.callback_url,
                     );
                     Some((s.app_id.clone(), url))
@@ -273,15 +344,15 @@ impl Sandbox {
         }
         // Page changes go to apps installed on the Page with that field too;
         // an Instagram account's to the apps of its Page or its own.
-        let installed = |app_id: &str| match (change.object, self.pages.pages.get(&change.entry_id))
+        let installed = |app_id: &str| match (change.object, self.pages.pages.get(change.entry_id))
         {
             (WebhookObject::Page, Some(page)) => page
                 .subscribed_apps
                 .get(app_id)
-                .is_some_and(|f| f.contains(&change.field)),
+                .is_some_and(|f| f.iter().any(|f| f == change.field)),
             (WebhookObject::Page, None) => false,
             (WebhookObject::Instagram, _) => {
-                self.instagram_reaches_app(&change.entry_id, app_id, &change.field)
+                self.instagram_reaches_app(change.entry_id, app_id, change.field)
             }
             _ => true,
         };
@@ -291,7 +362,7 @@ impl Sandbox {
             .keys()
             .filter(|app_id| installed(app_id))
             .filter_map(|app_id| {
-                let app = self.subscription_for(app_id, change.object, &change.field)?;
+                let app = self.subscription_for(app_id, change.object, change.field)?;
                 Some((app_id.clone(), app.callback_url.clone()))
             })
             .collect()
@@ -299,11 +370,25 @@ impl Sandbox {
 
     /// Queue a change for every target; returns the deliveries it went into.
     pub fn enqueue_change(&mut self, change: &Change, event_seq: Option<u64>) -> Vec<u64> {
-        let entry = envelope(std::slice::from_ref(change))["entry"][0].clone();
+        let targets = self.targets(change.address());
+        self.enqueue_to(targets, change, event_seq)
+    }
+
+    /// Queue a change for the targets already found for it.
+    fn enqueue_to(
+        &mut self,
+        targets: Vec<(String, String)>,
+        change: &Change,
+        event_seq: Option<u64>,
+    ) -> Vec<u64> {
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        let entry = change.entry();
         let now = self.clock.now();
         let settings = self.webhooks.settings.clone();
         let mut used = Vec::new();
-        for (app_id, url) in self.targets(change) {
+        for (app_id, url) in targets {
             let secret = self.app_secret_of(&app_id);
             let batchable = self.webhooks.deliveries.iter_mut().rev().find(|d| {
                 d.app_id == app_id
@@ -345,6 +430,7 @@ impl Sandbox {
                 state: DeliveryState::Pending,
                 attempts: vec![],
                 duplicate_of: None,
+                body_dropped: false,
             };
             delivery.sign(&secret);
             used.push(delivery.id);
@@ -353,15 +439,20 @@ impl Sandbox {
         used
     }
 
-    /// Turn every domain event not yet routed into deliveries.
+    /// Turn every domain event not yet routed into deliveries. Targets come
+    /// first: an event nobody receives builds no payload.
     pub fn route_events(&mut self) {
-        let new: Vec<_> = self.events.after(self.webhooks.routed_upto).to_vec();
-        for event in new {
-            if let Some(change) = self.change_for(&event) {
-                self.enqueue_change(&change, Some(event.seq));
+        while let Some(event) = self.events.after(self.webhooks.routed_upto).first() {
+            let seq = event.seq;
+            let targets = self.targets(event.payload.address());
+            if !targets.is_empty()
+                && let Some(change) = self.change_for(event)
+            {
+                self.enqueue_to(targets, &change, Some(seq));
             }
-            self.webhooks.routed_upto = event.seq;
+            self.webhooks.routed_upto = seq;
         }
+        self.apply_retention();
     }
 
     /// Deliveries due now, in sending order (reordered in groups when asked).
@@ -414,6 +505,8 @@ impl Sandbox {
             return;
         }
         let number = delivery.attempts.len() as u32 + 1;
+        // Attempted: the batch is closed, its entries are no longer needed.
+        delivery.entries = Vec::new();
         delivery.attempts.push(Attempt {
             number,
             time: now,
@@ -431,6 +524,7 @@ impl Sandbox {
         if ok {
             delivery.state = DeliveryState::Delivered;
             delivery.next_attempt_at = None;
+            self.webhooks.finished.push_back(delivery_id);
             if delivery.duplicate_of.is_none() {
                 let copy = delivery.clone();
                 for _ in 0..duplicates {
@@ -454,6 +548,7 @@ impl Sandbox {
             None => {
                 delivery.state = DeliveryState::GivenUp;
                 delivery.next_attempt_at = None;
+                self.webhooks.finished.push_back(delivery_id);
             }
         }
     }

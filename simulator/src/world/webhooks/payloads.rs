@@ -7,6 +7,7 @@
 //! changes (`entry[].changes[]`); the coexistence fields are built in
 //! `coexistence.rs`.
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::world::events::{Event, EventPayload, StatusError};
@@ -32,29 +33,127 @@ pub struct Change {
 const ERROR_HREF: &str =
     "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
 
-/// `{"object", "entry": [...]}` for changes of one object, in order.
-pub fn envelope(changes: &[Change]) -> Value {
-    let object = changes.first().map_or("", |c| c.object.name());
-    let entries: Vec<Value> = changes
-        .iter()
-        .map(|change| {
-            let mut entry = Map::new();
-            entry.insert("id".into(), json!(change.entry_id));
-            if let Some(time) = change.entry_time {
-                entry.insert("time".into(), json!(time));
+/// Where a change goes — object, entry and field — known before its value is
+/// built, so that a change nobody receives costs no payload.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Address<'a> {
+    pub object: WebhookObject,
+    pub entry_id: &'a str,
+    pub field: &'a str,
+    /// The business number a WhatsApp change is about (`value.metadata`),
+    /// whose callback override may apply.
+    pub phone_number_id: Option<&'a str>,
+}
+
+impl Change {
+    pub fn address(&self) -> Address<'_> {
+        Address {
+            object: self.object,
+            entry_id: &self.entry_id,
+            field: &self.field,
+            phone_number_id: self.value["metadata"]["phone_number_id"].as_str(),
+        }
+    }
+
+    /// The change as one `entry` item: `{"id", "time"?, "changes": [{"value", "field"}]}`,
+    /// or `{"id", "time", "messaging": [value]}` for messaging events.
+    pub fn entry(&self) -> Value {
+        let mut entry = Map::new();
+        entry.insert("id".into(), Value::String(self.entry_id.clone()));
+        if let Some(time) = self.entry_time {
+            entry.insert("time".into(), json!(time));
+        }
+        if self.messaging {
+            entry.insert("messaging".into(), Value::Array(vec![self.value.clone()]));
+        } else {
+            let mut change = Map::new();
+            change.insert("value".into(), self.value.clone());
+            change.insert("field".into(), Value::String(self.field.clone()));
+            entry.insert("changes".into(), Value::Array(vec![Value::Object(change)]));
+        }
+        Value::Object(entry)
+    }
+}
+
+impl EventPayload {
+    /// Where the change of this event goes (whether or not Meta sends one).
+    pub fn address(&self) -> Address<'_> {
+        fn whatsapp<'a>(
+            waba_id: &'a str,
+            field: &'a str,
+            phone: Option<&'a String>,
+        ) -> Address<'a> {
+            Address {
+                object: WebhookObject::WhatsappBusinessAccount,
+                entry_id: waba_id,
+                field,
+                phone_number_id: phone.map(String::as_str),
             }
-            if change.messaging {
-                entry.insert("messaging".into(), json!([change.value]));
-            } else {
-                entry.insert(
-                    "changes".into(),
-                    json!([{ "value": change.value, "field": change.field }]),
-                );
+        }
+        match self {
+            EventPayload::WhatsappStatus {
+                waba_id,
+                phone_number_id,
+                ..
             }
-            Value::Object(entry)
-        })
-        .collect();
-    json!({ "object": object, "entry": entries })
+            | EventPayload::WhatsappInbound {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "messages", Some(phone_number_id)),
+            EventPayload::WhatsappMessageEcho {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "smb_message_echoes", Some(phone_number_id)),
+            EventPayload::WhatsappAppStateSync {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "smb_app_state_sync", Some(phone_number_id)),
+            EventPayload::WhatsappHistory {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "history", Some(phone_number_id)),
+            EventPayload::WhatsappTemplateStatus { waba_id, .. } => {
+                whatsapp(waba_id, "message_template_status_update", None)
+            }
+            EventPayload::WhatsappAccountUpdate { waba_id, .. } => {
+                whatsapp(waba_id, "account_update", None)
+            }
+            EventPayload::WhatsappGroup {
+                waba_id,
+                phone_number_id,
+                field,
+                ..
+            } => whatsapp(waba_id, field, Some(phone_number_id)),
+            EventPayload::MessagingEvent {
+                object,
+                account_id,
+                field,
+                ..
+            }
+            | EventPayload::AccountChange {
+                object,
+                account_id,
+                field,
+                ..
+            } => Address {
+                object: *object,
+                entry_id: account_id,
+                field,
+                phone_number_id: None,
+            },
+        }
+    }
+}
+
+/// `{"object", "entry": [...]}`: the body of a delivery, encoded as it stands.
+#[derive(Debug, Serialize)]
+pub struct Envelope<'a> {
+    pub object: WebhookObject,
+    pub entry: &'a [Value],
 }
 
 fn status_errors(error: &StatusError) -> Value {
@@ -112,9 +211,22 @@ impl Sandbox {
 
     /// The webhook change a domain event produces, if Meta sends one for it.
     pub fn change_for(&self, event: &Event) -> Option<Change> {
+        let (value, entry_time) = self.change_value(event)?;
+        let address = event.payload.address();
+        Some(Change {
+            object: address.object,
+            entry_id: address.entry_id.to_owned(),
+            field: address.field.to_owned(),
+            value,
+            entry_time,
+            messaging: matches!(event.payload, EventPayload::MessagingEvent { .. }),
+        })
+    }
+
+    /// The `value` of an event's change and its `entry[].time`, if any.
+    fn change_value(&self, event: &Event) -> Option<(Value, Option<i64>)> {
         match &event.payload {
             EventPayload::WhatsappInbound {
-                waba_id,
                 phone_number_id,
                 message_id,
                 from,
@@ -122,6 +234,7 @@ impl Sandbox {
                 profile_name,
                 username,
                 message,
+                ..
             } => {
                 let mut item = Map::new();
                 if let Some(from) = from {
@@ -152,17 +265,9 @@ impl Sandbox {
                     value["contacts"] = json!([contact]);
                 }
                 value["messages"] = json!([item]);
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "messages".into(),
-                    value,
-                    entry_time: None,
-                    messaging: false,
-                })
+                Some((value, None))
             }
             EventPayload::WhatsappStatus {
-                waba_id,
                 phone_number_id,
                 message_id,
                 status,
@@ -172,6 +277,7 @@ impl Sandbox {
                 pricing,
                 error,
                 biz_opaque_callback_data,
+                ..
             } => {
                 let failed = *status == MessageStatus::Failed;
                 let mut item = Map::new();
@@ -208,23 +314,15 @@ impl Sandbox {
                     )]);
                 }
                 value["statuses"] = json!([item]);
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "messages".into(),
-                    value,
-                    entry_time: None,
-                    messaging: false,
-                })
+                Some((value, None))
             }
             EventPayload::MessagingEvent {
-                object,
                 account_id,
-                field,
                 sender_id,
                 recipient_id,
                 time_ms,
                 event: body,
+                ..
             } => {
                 let mut item = Map::new();
                 item.insert("sender".into(), json!({ "id": sender_id }));
@@ -236,47 +334,22 @@ impl Sandbox {
                         item.insert(key.clone(), value.clone());
                     }
                 }
-                Some(Change {
-                    object: *object,
-                    entry_id: account_id.clone(),
-                    field: field.clone(),
-                    value: Value::Object(item),
-                    entry_time: Some(*time_ms),
-                    messaging: true,
-                })
+                Some((Value::Object(item), Some(*time_ms)))
             }
-            EventPayload::AccountChange {
-                object,
-                account_id,
-                field,
-                value,
-            } => Some(Change {
-                object: *object,
-                entry_id: account_id.clone(),
-                field: field.clone(),
-                value: value.clone(),
-                entry_time: Some(event.time),
-                messaging: false,
-            }),
+            EventPayload::AccountChange { value, .. } => Some((value.clone(), Some(event.time))),
             EventPayload::WhatsappGroup {
-                waba_id,
                 phone_number_id,
-                field,
                 group,
-            } => Some(Change {
-                object: WebhookObject::WhatsappBusinessAccount,
-                entry_id: waba_id.clone(),
-                field: field.clone(),
-                value: json!({
+                ..
+            } => Some((
+                json!({
                     "messaging_product": "whatsapp",
                     "metadata": self.metadata(phone_number_id),
                     "groups": [group],
                 }),
-                entry_time: None,
-                messaging: false,
-            }),
+                None,
+            )),
             EventPayload::WhatsappTemplateStatus {
-                waba_id,
                 template_id,
                 name,
                 language,
@@ -284,6 +357,7 @@ impl Sandbox {
                 event: what,
                 reason,
                 info,
+                ..
             } => {
                 let mut value = json!({
                     "event": what,
@@ -296,19 +370,12 @@ impl Sandbox {
                 if let (Some(Value::Object(extra)), Value::Object(members)) = (info, &mut value) {
                     members.extend(extra.clone());
                 }
-                Some(Change {
-                    object: WebhookObject::WhatsappBusinessAccount,
-                    entry_id: waba_id.clone(),
-                    field: "message_template_status_update".into(),
-                    value,
-                    entry_time: Some(event.time),
-                    messaging: false,
-                })
+                Some((value, Some(event.time)))
             }
             EventPayload::WhatsappMessageEcho { .. }
             | EventPayload::WhatsappAppStateSync { .. }
             | EventPayload::WhatsappHistory { .. }
-            | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_change(event),
+            | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_value(event),
         }
     }
 }
@@ -327,13 +394,15 @@ mod tests {
             entry_time: None,
             messaging: false,
         };
-        let body = envelope(&[
-            change.clone(),
-            Change {
-                entry_time: Some(5),
-                ..change
-            },
-        ]);
+        let timed = Change {
+            entry_time: Some(5),
+            ..change.clone()
+        };
+        let body = serde_json::to_value(Envelope {
+            object: change.object,
+            entry: &[change.entry(), timed.entry()],
+        })
+        .unwrap();
         assert_eq!(
             body.to_string(),
             r#"{"object":"whatsapp_business_account","entry":[{"id":"31","changes":[{"value":{"a":1},"field":"messages"}]},{"id":"31","time":5,"changes":[{"value":{"a":1},"field":"messages"}]}]}"#

@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 
 use super::templates::{Template, TemplateRefusal};
 use crate::world::bounds::{counter, in_range};
+use crate::world::encode::EncodedJson;
 use crate::world::events::{EventPayload, Pricing, StatusError};
+use crate::world::retention::over_limit;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -126,8 +128,10 @@ pub struct WaMessage {
     /// The consumer's phone digits.
     pub consumer: String,
     pub direction: Direction,
-    /// Meta's message object: `{"type": "text", "text": {…}, "context"?: {…}}`.
-    pub message: Value,
+    /// Meta's message object: `{"type": "text", "text": {…}, "context"?: {…}}`,
+    /// kept as its encoded text (one allocation per message instead of a tree;
+    /// `message.to_value()` reads it).
+    pub message: EncodedJson,
     /// What the consumer reads, for templates (placeholders filled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendered: Option<String>,
@@ -165,12 +169,39 @@ pub struct Messaging {
     pub official: Vec<OfficialMessage>,
     /// `{phone_number_id}/{consumer}` -> pair-limit bucket.
     pairs: BTreeMap<String, PairBucket>,
+    /// Messages dropped by retention (the oldest ones).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    dropped: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl Messaging {
     /// Refuse a counter (from a snapshot) out of range.
     pub fn check(&self) -> Result<(), Invalid> {
-        counter("whatsapp.messaging.next_seq", self.next_seq).map(drop)
+        counter("whatsapp.messaging.next_seq", self.next_seq)?;
+        in_range("whatsapp.messaging.dropped", self.dropped, 0, self.next_seq)?;
+        Ok(())
+    }
+
+    /// How many messages retention dropped (the oldest ones).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Keep the newest `limit` messages; cut back in steps (see [`over_limit`]).
+    pub fn keep_newest(&mut self, limit: usize) {
+        if !over_limit(self.messages.len(), limit) {
+            return;
+        }
+        let mut seqs: Vec<u64> = self.messages.values().map(|m| m.seq).collect();
+        let excess = seqs.len() - limit;
+        // Seqs are unique: exactly `excess` messages are at or below this one.
+        let newest_dropped = *seqs.select_nth_unstable(excess - 1).1;
+        self.messages.retain(|_, m| m.seq > newest_dropped);
+        self.dropped = self.dropped.saturating_add(excess as u64);
     }
 
     /// The place of the next message (business or official) in the order of events.
@@ -409,7 +440,7 @@ impl Sandbox {
             phone_number_id: phone_number_id.to_owned(),
             consumer: outbound.to.clone(),
             direction: Direction::Outbound,
-            message: outbound.message,
+            message: EncodedJson::from_value(&outbound.message),
             rendered,
             time: now,
             status: MessageStatus::Accepted,
@@ -418,10 +449,10 @@ impl Sandbox {
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
             addressed_by_user_id: outbound.by_user_id,
         };
-        let in_window = self.window_open(phone_number_id, &outbound.to);
-        let free = category == "service" || (category == "utility" && in_window);
+        let free = category == "service"
+            || (category == "utility" && self.window_open(phone_number_id, &outbound.to));
         let failure = self
-            .media_failure(&message.message)
+            .media_failure(&outbound.message)
             .or_else(|| {
                 self.delivery_failure(
                     phone_number_id,
@@ -453,10 +484,18 @@ impl Sandbox {
                     .to_owned(),
                     category,
                 });
-                for status in [MessageStatus::Sent, MessageStatus::Delivered] {
-                    message.status = status;
-                    self.emit_status(&waba_id, &message);
+                // Both statuses name the same recipient: its BSUID is worked out once.
+                message.status = MessageStatus::Sent;
+                if let Some(sent) = self.status_payload(&waba_id, &message) {
+                    let mut delivered = sent.clone();
+                    if let EventPayload::WhatsappStatus { status, .. } = &mut delivered {
+                        *status = MessageStatus::Delivered;
+                    }
+                    let now = self.clock.now();
+                    self.events.emit(now, sent);
+                    self.events.emit(now, delivered);
                 }
+                message.status = MessageStatus::Delivered;
                 self.record_exchange(phone_number_id, &outbound.to);
             }
         }
@@ -517,15 +556,23 @@ impl Sandbox {
     }
 
     fn emit_status(&mut self, waba_id: &str, message: &WaMessage) {
+        if let Some(payload) = self.status_payload(waba_id, message) {
+            let now = self.clock.now();
+            self.events.emit(now, payload);
+        }
+    }
+
+    /// The status event of `message` as it stands, if it has one.
+    fn status_payload(&self, waba_id: &str, message: &WaMessage) -> Option<EventPayload> {
         // What a business sends in the WhatsApp Business app has no Cloud
         // API statuses (an integration hears of it as an echo).
         if self.sent_from_business_app(&message.id) {
-            return;
+            return None;
         }
         let business = self
             .business_of_phone(&message.phone_number_id)
             .unwrap_or_default();
-        let payload = EventPayload::WhatsappStatus {
+        Some(EventPayload::WhatsappStatus {
             waba_id: waba_id.to_owned(),
             phone_number_id: message.phone_number_id.clone(),
             message_id: message.id.clone(),
@@ -542,9 +589,7 @@ impl Sandbox {
             },
             error: message.error.clone(),
             biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
-        };
-        let now = self.clock.now();
-        self.events.emit(now, payload);
+        })
     }
 
     /// A consumer sends a message to a business number; it opens (or restarts)
@@ -601,7 +646,7 @@ impl Sandbox {
             phone_number_id: phone_number_id.to_owned(),
             consumer: consumer.to_owned(),
             direction: Direction::Inbound,
-            message: message.clone(),
+            message: EncodedJson::from_value(&message),
             rendered: None,
             time: now,
             status: MessageStatus::Received,

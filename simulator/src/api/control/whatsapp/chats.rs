@@ -166,12 +166,13 @@ fn text_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
 
 /// A message as a chat shows it: what it reads, when, its status.
 pub(super) fn message_bubble(message: &WaMessage, from_me: bool) -> Value {
+    let body = message.message.to_value();
     json!({
         "id": message.id,
         "from_me": from_me,
-        "type": message.message["type"],
-        "text": bubble_text(&message.message, message.rendered.as_deref()),
-        "message": message.message,
+        "type": body["type"],
+        "text": bubble_text(&body, message.rendered.as_deref()),
+        "message": body,
         "time": message.time,
         "iso": iso8601(message.time),
         "status": message.status,
@@ -223,7 +224,8 @@ impl<'a> Phone<'a> {
 
     /// Reply buttons and the list of an interactive message.
     fn interactive_taps(&self, message: &WaMessage, bubble: &mut Value) {
-        let interactive = &message.message["interactive"];
+        let body = message.message.to_value();
+        let interactive = &body["interactive"];
         let action = &interactive["action"];
         match interactive["type"].as_str() {
             Some("button") => {
@@ -301,7 +303,8 @@ impl<'a> Phone<'a> {
     /// The template a message used, and its buttons: quick replies send
     /// their payload (the one the send gave that button, or its text).
     fn template_parts(&self, message: &WaMessage, bubble: &mut Value) {
-        let sent = &message.message["template"];
+        let body = message.message.to_value();
+        let sent = &body["template"];
         let name = sent["name"].as_str().unwrap_or_default();
         let language = text_at(sent, "/language/code").unwrap_or_default();
         let waba = self
@@ -372,7 +375,7 @@ impl<'a> Phone<'a> {
         let from_me = message.direction == Direction::Inbound;
         let mut bubble = message_bubble(message, from_me);
         if !from_me {
-            match message.message["type"].as_str() {
+            match bubble["type"].as_str() {
                 Some("interactive") => self.interactive_taps(message, &mut bubble),
                 Some("template") => self.template_parts(message, &mut bubble),
                 _ => {}

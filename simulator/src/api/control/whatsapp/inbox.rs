@@ -42,11 +42,12 @@ impl Received<'_> {
         match self {
             Received::Business(m) => {
                 let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
-                let kind = m.message["type"].as_str().unwrap_or_default();
+                let message = m.message.to_value();
+                let kind = message["type"].as_str().unwrap_or_default();
                 let text = m
                     .rendered
                     .clone()
-                    .or_else(|| m.message["text"]["body"].as_str().map(str::to_owned));
+                    .or_else(|| message["text"]["body"].as_str().map(str::to_owned));
                 json!({
                     "id": m.id,
                     "from": phone.map(|p| p.digits.clone()),
@@ -55,7 +56,7 @@ impl Received<'_> {
                     "phone_number_id": m.phone_number_id,
                     "type": kind,
                     "text": text,
-                    "message": m.message,
+                    "message": message,
                     "time": m.time,
                     "iso": iso8601(m.time),
                     "status": m.status,

@@ -9,6 +9,7 @@
 
 use serde_json::Value;
 
+use crate::world::encode::EncodedJson;
 use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
@@ -154,7 +155,7 @@ impl Sandbox {
             phone_number_id: phone_number_id.to_owned(),
             consumer: consumer.to_owned(),
             direction,
-            message,
+            message: EncodedJson::from_value(&message),
             rendered: None,
             time: self.clock.now(),
             status,

@@ -270,14 +270,16 @@ impl Sandbox {
             let Some(phase) = phase(age) else {
                 continue;
             };
+            let body = message.message.to_value();
+            let media_content = is_media(&body) && age <= MEDIA_CONTENT_SECONDS;
             let entry = HistoryMessage {
                 id: message.id.clone(),
                 from_business: message.direction == Direction::Outbound,
                 time: message.time,
-                message: message.message.clone(),
+                message: body,
                 status: history_status(message).to_owned(),
             };
-            if is_media(&message.message) && age <= MEDIA_CONTENT_SECONDS {
+            if media_content {
                 media.push((message.consumer.clone(), entry.clone()));
             }
             phases
