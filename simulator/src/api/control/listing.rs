@@ -321,11 +321,19 @@ where
     listing.answer(&data, &window, page_keys)
 }
 
-/// Answer a page of a list built whole under the sandbox lock (an inbox
-/// merged from several products, a short list of computed views), keyed by
-/// position from 1 (so `after=0` reads from the start, as for logs): call it
-/// once the lock is released, so encoding happens after.
-pub fn built<T: Serialize>(listing: &Listing, mut items: Vec<T>, start: Start) -> Answer {
+/// Answer a page of a list that `build` puts together whole under the
+/// sandbox lock (an inbox merged from several products, a short list of
+/// computed views), keyed by position from 1 (so `after=0` reads from the
+/// start, as for logs); the page is picked and encoded after the lock is
+/// released. The list takes no parameters but the paging ones.
+pub fn built<T: Serialize>(
+    shared: &SharedSandbox,
+    listing: &Listing,
+    start: Start,
+    build: impl FnOnce(&Sandbox) -> Result<Vec<T>, GraphError>,
+) -> Answer {
+    listing.only(&[])?;
+    let mut items = build(&lock(shared))?;
     let window = listing.window(items.len(), |i| i + 1, start)?;
     items.truncate(window.range.end);
     items.drain(..window.range.start);

@@ -12,7 +12,7 @@ use super::messages::sender;
 use super::users::known_user;
 use crate::api::control::listing::{Listing, Start, built};
 use crate::api::control::{Answer, SimPath, SimSandbox};
-use crate::api::state::{AppState, lock};
+use crate::api::state::AppState;
 use crate::world::clock::iso8601;
 
 pub fn routes() -> Router<AppState> {
@@ -27,19 +27,16 @@ async fn contacts(
     SimPath((_, user_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    listing.only(&[])?;
-    let sandbox = lock(&shared);
-    known_user(&sandbox, &user_id)?;
-    let data: Vec<Value> = sandbox
-        .unified_contacts(&user_id)
-        .into_iter()
-        .map(|contact| {
-            json!({ "id": contact.id, "name": contact.name, "username": contact.username,
-                    "platform": contact.platform })
-        })
-        .collect();
-    drop(sandbox);
-    built(&listing, data, Start::First)
+    built(&shared, &listing, Start::First, |sandbox| {
+        known_user(sandbox, &user_id)?;
+        let contacts = sandbox.unified_contacts(&user_id).into_iter();
+        Ok(contacts
+            .map(|contact| {
+                json!({ "id": contact.id, "name": contact.name, "username": contact.username,
+                        "platform": contact.platform })
+            })
+            .collect::<Vec<Value>>())
+    })
 }
 
 async fn notifications(
@@ -47,17 +44,14 @@ async fn notifications(
     SimPath((_, user_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    listing.only(&[])?;
-    let sandbox = lock(&shared);
-    known_user(&sandbox, &user_id)?;
-    let data: Vec<Value> = sandbox
-        .messenger_notifications(&user_id)
-        .into_iter()
-        .map(|n| {
-            json!({ "kind": n.kind, "from": sender(&sandbox, &n.from), "text": n.text,
-                    "time_ms": n.time_ms, "iso": iso8601(n.time_ms / 1000) })
-        })
-        .collect();
-    drop(sandbox);
-    built(&listing, data, Start::Newest)
+    built(&shared, &listing, Start::Newest, |sandbox| {
+        known_user(sandbox, &user_id)?;
+        let notifications = sandbox.messenger_notifications(&user_id).into_iter();
+        Ok(notifications
+            .map(|n| {
+                json!({ "kind": n.kind, "from": sender(sandbox, &n.from), "text": n.text,
+                        "time_ms": n.time_ms, "iso": iso8601(n.time_ms / 1000) })
+            })
+            .collect::<Vec<Value>>())
+    })
 }

@@ -18,7 +18,7 @@ use crate::api::control::person_message::{
 };
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
-use crate::api::state::{AppState, SharedSandbox, lock};
+use crate::api::state::{AppState, lock};
 use crate::world::clock::iso8601;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -250,24 +250,12 @@ fn unified_inbox(sandbox: &Sandbox, user_path: &str, user_id: &str) -> Vec<Value
     entries.into_iter().map(|(_, entry)| entry).collect()
 }
 
-/// A person's log (`…/inbox`, `…/sent`): `read` under the sandbox's lock,
-/// paged (newest page first) after it.
-pub fn person_log(
-    shared: &SharedSandbox,
-    listing: &Listing,
-    read: impl FnOnce(&Sandbox) -> Result<Vec<Value>, GraphError>,
-) -> Answer {
-    listing.only(&[])?;
-    let data = read(&lock(shared))?;
-    built(listing, data, Start::Newest)
-}
-
 async fn inbox(
     SimSandbox(shared): SimSandbox,
     SimPath((sid, user_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    person_log(&shared, &listing, |sandbox| {
+    built(&shared, &listing, Start::Newest, |sandbox| {
         known_user(sandbox, &user_id)?;
         let user_path = format!("/_sim/sandboxes/{sid}/facebook/users/{user_id}");
         Ok(unified_inbox(sandbox, &user_path, &user_id))
@@ -316,7 +304,7 @@ async fn sent(
     SimPath((_, user_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    person_log(&shared, &listing, |sandbox| {
+    built(&shared, &listing, Start::Newest, |sandbox| {
         known_user(sandbox, &user_id)?;
         let mut entries = sent_entries(
             sandbox,

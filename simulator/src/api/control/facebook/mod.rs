@@ -10,7 +10,7 @@ use axum::Router;
 
 use crate::api::state::AppState;
 
-pub use messages::{Reaction, in_order, inbox_entry, person_log, sent_entries};
+pub use messages::{Reaction, in_order, inbox_entry, sent_entries};
 pub use users::standing_fields;
 
 pub fn routes() -> Router<AppState> {

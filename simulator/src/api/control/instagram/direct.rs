@@ -14,8 +14,9 @@ use serde_json::{Value, json};
 
 use super::users::known_account;
 use crate::api::control::directory::instagram_view;
-use crate::api::control::facebook::{Reaction, in_order, inbox_entry, person_log, sent_entries};
+use crate::api::control::facebook::{Reaction, in_order, inbox_entry, sent_entries};
 use crate::api::control::listing::Listing;
+use crate::api::control::listing::{Start, built};
 use crate::api::control::person_message::{
     INSTAGRAM_TYPES, Tap, created, cross_app_refusal, person_message, person_refusal,
 };
@@ -136,7 +137,7 @@ async fn inbox(
     SimPath((sid, ig_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    person_log(&shared, &listing, |sandbox| {
+    built(&shared, &listing, Start::Newest, |sandbox| {
         known_account(sandbox, &ig_id)?;
         let user_path = format!("/_sim/sandboxes/{sid}/instagram/users/{ig_id}");
         Ok(instagram_inbox(sandbox, &user_path, &ig_id))
@@ -149,7 +150,7 @@ async fn sent(
     SimPath((_, ig_id)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    person_log(&shared, &listing, |sandbox| {
+    built(&shared, &listing, Start::Newest, |sandbox| {
         known_account(sandbox, &ig_id)?;
         Ok(in_order(sent_entries(
             sandbox,

@@ -146,15 +146,16 @@ async fn list(
     SimPath((_, digits)): SimPath<(String, String)>,
     listing: Listing,
 ) -> Answer {
-    listing.only(&[])?;
-    let data: Vec<Value> = {
-        let sandbox = lock(&shared);
+    built(&shared, &listing, Start::First, |sandbox| {
         let devices = sandbox
             .devices_of(&phone_digits(&digits))
             .map_err(device_refusal)?;
-        devices.devices.iter().map(device_json).collect()
-    };
-    built(&listing, data, Start::First)
+        Ok(devices
+            .devices
+            .iter()
+            .map(device_json)
+            .collect::<Vec<Value>>())
+    })
 }
 
 fn request_link(
