@@ -14,7 +14,7 @@ use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
 use crate::world::encode::meta_json;
 use crate::world::ids::stateless_trace_id;
-use crate::world::journal::{EncodedJson, JournalEntry};
+use crate::world::journal::{JournalEntry, RecordedAnswer};
 use crate::world::nodes::product_from_id_shape;
 use crate::world::webhooks::handshakes::PendingHandshake;
 
@@ -102,6 +102,52 @@ fn stateless_error(
 }
 
 pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
+    match answer_in_sandbox(state, request) {
+        Reached::Sandbox(answered) => answered.encode(),
+        Reached::Nowhere(refused) => refused,
+    }
+}
+
+/// Where a call got to: its sandbox, or an answer before any (a missing or
+/// unknown token or version: nothing to lock, nothing journaled).
+enum Reached {
+    Sandbox(Answered),
+    Nowhere(GraphResponse),
+}
+
+/// A call answered inside its sandbox, its answer not encoded yet: the lock
+/// is released and the journal entry's answer is pending until
+/// [`Answered::encode`] writes it.
+struct Answered {
+    status: u16,
+    headers: Vec<(&'static str, Cow<'static, str>)>,
+    body: Value,
+    journaled: RecordedAnswer,
+    latency_ms: u64,
+    followup: Followup,
+}
+
+impl Answered {
+    /// Encode the answer (and drop its tree) outside any lock, so a large
+    /// answer holds up no other call on the sandbox; the journal shows it
+    /// from here on.
+    fn encode(self) -> GraphResponse {
+        let encoded = meta_json(&self.body);
+        drop(self.body);
+        self.journaled.write(&encoded);
+        GraphResponse {
+            status: self.status,
+            headers: self.headers,
+            body: encoded,
+            latency_ms: self.latency_ms,
+            followup: Some(self.followup),
+        }
+    }
+}
+
+/// Route a call to its token's sandbox and run it under the sandbox's lock;
+/// a call that never reaches a sandbox is answered at once.
+fn answer_in_sandbox(state: &AppState, request: GraphRequest) -> Reached {
     let segments = &request.segments;
     let (version_segment, rest) = match segments.first() {
         Some(first) if looks_like_version(first) => (Some(first.as_str()), &segments[1..]),
@@ -112,13 +158,13 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
         VersionOutcome::Serve(version) => version,
         VersionOutcome::Unknown => {
             let error = GraphError::unknown_path(&format!("/{}", segments.join("/")));
-            return stateless_error(&request, error, None);
+            return Reached::Nowhere(stateless_error(&request, error, None));
         }
         VersionOutcome::Missing => {
             let error = GraphError::invalid_parameter(
                 "An API version is required: call /vNN.N/... (this server rejects unversioned calls)",
             );
-            return stateless_error(&request, error, None);
+            return Reached::Nowhere(stateless_error(&request, error, None));
         }
     };
     let node_segment = rest.first().map(String::as_str).unwrap_or_default();
@@ -128,11 +174,11 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
         } else {
             GraphError::token_required(product_from_id_shape(node_segment))
         };
-        return stateless_error(&request, error, Some(version));
+        return Reached::Nowhere(stateless_error(&request, error, Some(version)));
     };
     let Some(shared) = state.sandbox_for_token(&token) else {
         let error = GraphError::token_unparseable(product_from_id_shape(node_segment));
-        return stateless_error(&request, error, Some(version));
+        return Reached::Nowhere(stateless_error(&request, error, Some(version)));
     };
     let mut sandbox = lock(&shared);
     sandbox.clock.observe_wall_time(wall_now());
@@ -163,13 +209,12 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
     }
     let trace_id = executed.trace_id.clone();
     let body = executed.into_body();
-    let encoded = meta_json(&body);
     let now = sandbox.clock.now();
-    drop(body);
-    let response = EncodedJson::from_encoded(&encoded);
-    let journal_seq = sandbox
-        .journal
-        .record(journal_entry(request, now, status, response));
+    let journaled = RecordedAnswer::pending();
+    let journal_seq =
+        sandbox
+            .journal
+            .record(journal_entry(request, now, status, journaled.clone()));
     sandbox.route_events();
     state.index_tokens(&sandbox);
     let followup = Followup {
@@ -178,13 +223,14 @@ pub fn serve_graph(state: &AppState, request: GraphRequest) -> GraphResponse {
         journal_seq,
         trace_id,
     };
-    GraphResponse {
+    Reached::Sandbox(Answered {
         status,
         headers,
-        body: encoded,
+        body,
+        journaled,
         latency_ms,
-        followup: Some(followup),
-    }
+        followup,
+    })
 }
 
 /// The journal's record of a call; takes the request, whose strings it keeps.
@@ -192,7 +238,7 @@ fn journal_entry(
     request: GraphRequest,
     now: i64,
     status: u16,
-    response: EncodedJson,
+    response: RecordedAnswer,
 ) -> JournalEntry {
     let mut path = String::with_capacity(request.segments.iter().map(|s| s.len() + 1).sum());
     for segment in &request.segments {
@@ -231,5 +277,52 @@ fn journal_entry(
         body,
         status,
         response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::state::{CreateSandbox, ServerConfig};
+    use serde_json::json;
+
+    fn get(token: &str, node: &str) -> GraphRequest {
+        GraphRequest {
+            method: "GET".into(),
+            segments: vec!["v23.0".into(), node.into()],
+            query: vec![("access_token".into(), token.into())],
+            headers: vec![],
+            body: Default::default(),
+            base_url: "http://localhost".into(),
+            files: vec![],
+        }
+    }
+
+    #[test]
+    fn the_answer_is_encoded_after_the_lock_is_released() {
+        let state = AppState::new(ServerConfig::default());
+        let info = state.create_sandbox(CreateSandbox::default()).unwrap();
+        let waba = info.handles["waba"].clone();
+        let Reached::Sandbox(answered) =
+            answer_in_sandbox(&state, get(&info.tokens["system_user_token"], &waba))
+        else {
+            panic!("the call reaches its sandbox");
+        };
+        let shared = state.sandbox(&info.id).unwrap();
+        let sandbox = shared
+            .try_lock()
+            .expect("nobody holds the sandbox while the answer is encoded");
+        let entry = sandbox.journal.after(0).last().unwrap().clone();
+        drop(sandbox);
+        assert!(!entry.response.is_written(), "pending until encoded");
+        assert_eq!(json!(entry)["response"], Value::Null);
+        let response = answered.encode();
+        let sent: Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(sent["id"], json!(waba));
+        assert_eq!(
+            json!(entry)["response"],
+            sent,
+            "the journal shows what went out"
+        );
     }
 }

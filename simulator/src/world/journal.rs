@@ -2,6 +2,7 @@
 //! response it got, oldest first and bounded (the oldest entries fall off).
 
 use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -30,7 +31,59 @@ pub struct JournalEntry {
     pub body: Value,
     pub status: u16,
     /// The answer's JSON as it went out (shown as JSON, kept as text).
-    pub response: EncodedJson,
+    pub response: RecordedAnswer,
+}
+
+/// A journaled call's answer, kept as encoded text. The call records its
+/// entry under the sandbox lock but encodes the answer after releasing it
+/// (a large answer holds nobody up), then writes it here: the entry and the
+/// call share the cell. Until then the answer is *pending* and shows as
+/// `null`; live views wait for it (see [`RecordedAnswer::is_written`]).
+#[derive(Debug, Clone)]
+pub struct RecordedAnswer(Arc<OnceLock<EncodedJson>>);
+
+impl RecordedAnswer {
+    /// An answer the call will write once it has encoded it.
+    pub fn pending() -> Self {
+        Self(Arc::new(OnceLock::new()))
+    }
+
+    /// An answer known at once.
+    pub fn written(answer: EncodedJson) -> Self {
+        Self(Arc::new(OnceLock::from(answer)))
+    }
+
+    /// Write the encoded answer (the first write counts).
+    pub fn write(&self, encoded: &[u8]) {
+        self.0.get_or_init(|| EncodedJson::from_encoded(encoded));
+    }
+
+    pub fn is_written(&self) -> bool {
+        self.0.get().is_some()
+    }
+
+    /// The encoded answer's length in bytes (0 while pending).
+    pub fn encoded_len(&self) -> usize {
+        self.0.get().map_or(0, EncodedJson::encoded_len)
+    }
+}
+
+impl PartialEq for RecordedAnswer {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Serialize for RecordedAnswer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.get().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordedAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        EncodedJson::deserialize(deserializer).map(Self::written)
+    }
 }
 
 /// Name/value pairs kept as a plain list (cheap to record) and shown as a JSON
@@ -127,7 +180,7 @@ impl Journal {
     pub fn amend(&mut self, seq: u64, status: u16, response: &Value) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.seq == seq) {
             entry.status = status;
-            entry.response = EncodedJson::from_value(response);
+            entry.response = RecordedAnswer::written(EncodedJson::from_value(response));
         }
     }
 
@@ -145,6 +198,14 @@ impl Journal {
     pub fn after(&self, seq: u64) -> impl Iterator<Item = &JournalEntry> {
         let start = self.entries.partition_point(|e| e.seq <= seq);
         self.entries.range(start..)
+    }
+
+    /// The entries after `seq` whose answers are written, oldest first: what
+    /// a live view may show now (it stops at a call still encoding its answer
+    /// and sees it, and what followed, once the call has finished).
+    pub fn written_after(&self, seq: u64) -> impl Iterator<Item = &JournalEntry> {
+        self.after(seq)
+            .take_while(|entry| entry.response.is_written())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -179,7 +240,7 @@ mod tests {
             headers: vec![],
             body: Value::Null,
             status: 200,
-            response: EncodedJson::from_value(&Value::Null),
+            response: RecordedAnswer::written(EncodedJson::from_value(&Value::Null)),
         }
     }
 
@@ -207,7 +268,7 @@ mod tests {
     fn responses_read_and_write_as_json() {
         let mut e = entry("GET", "/x");
         let answer = serde_json::json!({"id": "1", "name": "Ol\u{e1} / x", "n": [1.5, -2]});
-        e.response = EncodedJson::from_value(&answer);
+        e.response = RecordedAnswer::written(EncodedJson::from_value(&answer));
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["response"], answer);
         let text = serde_json::to_string(&e).unwrap();

@@ -123,7 +123,7 @@ impl Cursor {
     /// Copy what is new into `out`, at most [`BATCH`] of each kind; true when
     /// more is waiting.
     pub fn collect(&mut self, sandbox: &Sandbox, out: &mut Vec<Update>) -> bool {
-        for entry in sandbox.journal.after(self.sent.journal).take(BATCH) {
+        for entry in sandbox.journal.written_after(self.sent.journal).take(BATCH) {
             self.sent.journal = entry.seq;
             out.push(Update::Journal(entry.clone()));
         }
@@ -140,7 +140,11 @@ impl Cursor {
                 mode: sandbox.clock.mode(),
             });
         }
-        sandbox.journal.after(self.sent.journal).next().is_some()
+        sandbox
+            .journal
+            .written_after(self.sent.journal)
+            .next()
+            .is_some()
             || !sandbox.events.after(self.sent.events).is_empty()
             || Position::of(sandbox).deliveries > self.sent.deliveries
     }
@@ -180,7 +184,7 @@ mod tests {
     use super::*;
     use crate::world::events::EventPayload;
     use crate::world::fixture::demo_fixture;
-    use crate::world::journal::EncodedJson;
+    use crate::world::journal::{EncodedJson, RecordedAnswer};
     use crate::world::sandbox::SandboxOptions;
     use crate::world::webhooks::payloads::Change;
     use crate::world::webhooks::subscriptions::{AppSubscription, WebhookObject};
@@ -191,6 +195,11 @@ mod tests {
     }
 
     fn record(sandbox: &mut Sandbox, path: &str) {
+        let answer = RecordedAnswer::written(EncodedJson::from_value(&json!({})));
+        record_answer(sandbox, path, answer);
+    }
+
+    fn record_answer(sandbox: &mut Sandbox, path: &str, response: RecordedAnswer) {
         sandbox.journal.record(JournalEntry {
             seq: 0,
             time: sandbox.clock.now(),
@@ -200,7 +209,7 @@ mod tests {
             headers: vec![],
             body: Value::Null,
             status: 200,
-            response: EncodedJson::from_value(&json!({})),
+            response,
         });
     }
 
@@ -286,6 +295,28 @@ mod tests {
                 deliveries: 0
             }
         );
+    }
+
+    #[test]
+    fn waits_for_an_answer_still_being_encoded() {
+        let mut sandbox = demo();
+        let mut cursor = Cursor::new(&sandbox, Position::of(&sandbox));
+        let pending = RecordedAnswer::pending();
+        record_answer(&mut sandbox, "/v23.0/slow", pending.clone());
+        record(&mut sandbox, "/v23.0/fast");
+        let mut out = vec![];
+        assert!(
+            !cursor.collect(&sandbox, &mut out),
+            "nothing to look again for until the call is done"
+        );
+        assert!(out.is_empty(), "neither the pending entry nor the next");
+        pending.write(br#"{"id":"1"}"#);
+        cursor.collect(&sandbox, &mut out);
+        assert_eq!(kinds(&out), ["journal 1", "journal 2"]);
+        let Update::Journal(entry) = &out[0] else {
+            unreachable!()
+        };
+        assert_eq!(json!(entry)["response"], json!({"id": "1"}));
     }
 
     #[test]
