@@ -51,7 +51,11 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
     (NodeKind::Media, Expect::AllBut(&[])),
     (NodeKind::Flow, Expect::AllBut(&[])),
     (NodeKind::WhatsappGroup, Expect::AllBut(&[])),
-    (NodeKind::PreverifiedPhoneNumber, Expect::AllBut(&[])),
+    (
+        NodeKind::PreverifiedPhoneNumber,
+        // Only once a code verified it (whatsapp_preverified.rs reads them).
+        Expect::AllBut(&["code_verification_time", "verification_expiry_time"]),
+    ),
     (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.

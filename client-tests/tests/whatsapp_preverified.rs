@@ -8,6 +8,7 @@
 use client_tests::business::{call_manager as call, get as read};
 use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, Value, json};
+use metasim::world::clock::graph_time;
 use reqwest::Method;
 
 /// A sandbox with a second business portfolio, `partner`.
@@ -43,7 +44,8 @@ async fn verify(sim: &Sim, sandbox: &Sandbox, id: &str, digits: &str) {
     let sms = sim
         .get(&sandbox.sim(&format!("/phones/{digits}/sms")))
         .await;
-    let code = sms.ok()["data"][0]["code"]
+    let newest = sms.ok()["data"].as_array().and_then(|all| all.last());
+    let code = newest.expect("an SMS")["code"]
         .as_str()
         .expect("a code")
         .to_owned();
@@ -241,4 +243,104 @@ async fn preverified_numbers_answer_alike_for_one_seed() {
         transcripts.push(json!([id, listed.json]));
     }
     assert_eq!(transcripts[0], transcripts[1]);
+}
+
+const DAY: u64 = 86_400;
+
+/// Meta's time limits on the virtual clock: a verification lasts 90 days
+/// (re-verifiable in its last 45), then expires; an added number never
+/// verified leaves the pool after 90 days; Meta's reference fields say when.
+#[tokio::test]
+async fn verifications_expire_and_unverified_numbers_leave_the_pool() {
+    let sim = Sim::start().await;
+    let sandbox = with_partner(&sim, 143).await;
+    let business = sandbox.id_of("business");
+    let verified = add(&sim, &sandbox, "+44 7700 900123").await.ok()["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let unverified = add(&sim, &sandbox, "+1 555 010 4343").await.ok()["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let start = sim.advance(&sandbox, 0).await;
+    verify(&sim, &sandbox, &verified, "447700900123").await;
+
+    let fields = "phone_number,code_verification_status,code_verification_time,verification_expiry_time,region,owner_business";
+    let node = read(&sim, &sandbox, &format!("/{verified}?fields={fields}")).await;
+    let iso = |at: i64| Value::String(graph_time(at));
+    assert_eq!(
+        node.ok(),
+        &json!({
+            "id": verified,
+            "phone_number": "+44 7700900123",
+            "code_verification_status": "VERIFIED",
+            "code_verification_time": iso(start),
+            "verification_expiry_time": iso(start + 90 * DAY as i64),
+            "region": "Europe",
+            "owner_business": {"id": business, "name": "Lucky Shrub"},
+        })
+    );
+    let pending = read(
+        &sim,
+        &sandbox,
+        &format!("/{unverified}?fields=code_verification_status,verification_expiry_time"),
+    )
+    .await;
+    assert_eq!(
+        pending.ok(),
+        &json!({"id": unverified, "code_verification_status": "NOT_VERIFIED"})
+    );
+
+    // Not again before the last 45 days.
+    let early = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{verified}/request_code"),
+        json!({ "code_method": "SMS", "language": "en_US" }),
+    )
+    .await;
+    assert_eq!(early.status, 400);
+    assert_eq!(early.error()["code"], 100);
+    sim.advance(&sandbox, 45 * DAY).await;
+    verify(&sim, &sandbox, &verified, "447700900123").await;
+    let renewed = read(
+        &sim,
+        &sandbox,
+        &format!("/{verified}?fields=verification_expiry_time"),
+    )
+    .await;
+    assert_eq!(
+        renewed.ok()["verification_expiry_time"],
+        iso(start + 135 * DAY as i64)
+    );
+
+    // Day 90 after adding: the never-verified number is gone.
+    sim.advance(&sandbox, 45 * DAY - 1).await;
+    let kept = read(&sim, &sandbox, &format!("/{unverified}")).await;
+    assert_eq!(kept.status, 200, "one second before its 90 days");
+    sim.advance(&sandbox, 1).await;
+    let gone = read(&sim, &sandbox, &format!("/{unverified}")).await;
+    assert_eq!(gone.status, 400);
+    let listed = read(&sim, &sandbox, &format!("/{business}/preverified_numbers")).await;
+    assert_eq!(listed.ok()["data"].as_array().map(Vec::len), Some(1));
+
+    // Day 135: the renewed verification lapses.
+    sim.advance(&sandbox, 45 * DAY - 1).await;
+    let still = read(
+        &sim,
+        &sandbox,
+        &format!("/{verified}?fields=code_verification_status"),
+    )
+    .await;
+    assert_eq!(still.ok()["code_verification_status"], "VERIFIED");
+    sim.advance(&sandbox, 1).await;
+    let lapsed = read(&sim, &sandbox, &format!("/{verified}?fields=code_verification_status,verification_status,verification_expiry_time")).await;
+    assert_eq!(
+        lapsed.ok(),
+        &json!({"id": verified, "code_verification_status": "EXPIRED", "verification_status": "EXPIRED"})
+    );
+    // An expired number may be verified again at once.
+    verify(&sim, &sandbox, &verified, "447700900123").await;
 }

@@ -228,6 +228,7 @@ impl Sandbox {
     pub fn run_due(&mut self) {
         self.run_due_reviews();
         self.run_due_devices();
+        self.run_due_preverified();
         self.route_events();
     }
 

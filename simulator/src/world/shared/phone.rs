@@ -46,9 +46,38 @@ pub fn calling_code(digits: &str) -> Option<(&'static str, &'static str)> {
         .copied()
 }
 
+/// The ITU-T E.164 world numbering zone of a number, from the first digit
+/// of its calling code (`1` North America … `9` the Middle East and Central
+/// and South Asia): the region metasim gives a number.
+pub fn numbering_zone(digits: &str) -> Option<&'static str> {
+    Some(match digits.as_bytes().first()? {
+        b'1' => "North America",
+        b'2' => "Africa",
+        b'3' | b'4' => "Europe",
+        b'5' => "South and Central America",
+        b'6' => "Southeast Asia and Oceania",
+        b'7' => "Russia and Kazakhstan",
+        b'8' => "East Asia",
+        b'9' => "Middle East, Central and South Asia",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_follow_the_first_digit() {
+        assert_eq!(numbering_zone("15550100001"), Some("North America"));
+        assert_eq!(numbering_zone("447700900123"), Some("Europe"));
+        assert_eq!(
+            numbering_zone("919876543210"),
+            Some("Middle East, Central and South Asia")
+        );
+        assert_eq!(numbering_zone("0123"), None);
+        assert_eq!(numbering_zone(""), None);
+    }
 
     #[test]
     fn digits_drop_formatting() {

@@ -13,7 +13,7 @@ use crate::world::nodes::{
     Product, items_where,
 };
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::phone::calling_code;
+use crate::world::shared::phone::{calling_code, numbering_zone};
 use crate::world::whatsapp::billing::funding_id;
 use crate::world::whatsapp::flows::{DATA_API_VERSION, JSON_VERSION};
 use crate::world::whatsapp::health::HealthTarget;
@@ -697,6 +697,12 @@ const PREVERIFIED_FIELDS: &[&str] = &[
     "created_time",
     "last_updated",
     "supported_features",
+    "region",
+    "phone_number",
+    "code_verification_status",
+    "code_verification_time",
+    "verification_expiry_time",
+    "owner_business",
 ];
 
 fn preverified_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
@@ -721,6 +727,21 @@ fn preverified_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fiel
         .put("last_updated", || graph_time(number.updated_at))
         .put("supported_features", || {
             json!(["MESSAGING", "BUSINESS_PROFILE", "WEBHOOKS", "TEMPLATES"])
+        })
+        .put_opt("region", || numbering_zone(&number.digits))
+        .put("phone_number", || number.display_phone_number())
+        .put("code_verification_status", || {
+            number.code_verification_status()
+        })
+        .put_opt("code_verification_time", || {
+            number.verified_at.map(graph_time)
+        })
+        .put_opt("verification_expiry_time", || {
+            number.verification_expiry().map(graph_time)
+        })
+        .put_opt("owner_business", || {
+            let business = sandbox.accounts.businesses.get(&number.business_id)?;
+            Some(json!({"id": business.id, "name": business.name}))
         })
         .done()
 }

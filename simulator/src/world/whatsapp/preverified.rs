@@ -4,6 +4,12 @@
 //! (`request_code` / `verify_code`, the same limits, the same phone inbox),
 //! shares verified ones with partner businesses and deletes those no WABA
 //! uses. A number is `IN_USE` once a WABA of the sandbox has it.
+//!
+//! Time limits, as Meta documents them, on the virtual clock: a verification
+//! lasts 90 days while no WABA claims the number (then `EXPIRED`, to verify
+//! again); a verified number may be verified again only in the last 45 days
+//! of that; a number never verified within 90 days of being added leaves the
+//! pool.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +19,7 @@ use super::inbox::CodeMethod;
 use super::registration::{
     CODE_TTL_SECONDS, CodeRefusal, PendingCode, RegistrationError, Verification, display_number,
 };
+use crate::world::clock::graph_time;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, phone_digits};
@@ -21,6 +28,12 @@ use crate::world::shared::phone::{calling_code, phone_digits};
 pub const PREVERIFIED_PER_BUSINESS_MAX: usize = 1_000;
 /// Partners one number may be shared with (metasim's bound).
 pub const PARTNERS_MAX: usize = 100;
+/// How long a verification lasts while no WABA claims the number.
+pub const VERIFICATION_LASTS_SECONDS: i64 = 90 * 86_400;
+/// A verified number may be verified again this long before it would expire.
+pub const REVERIFY_WINDOW_SECONDS: i64 = 45 * 86_400;
+/// How long an added number may stay unverified before it leaves the pool.
+pub const UNVERIFIED_KEPT_SECONDS: i64 = 90 * 86_400;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PreverifiedNumber {
@@ -34,6 +47,9 @@ pub struct PreverifiedNumber {
     pub updated_at: i64,
     #[serde(default)]
     pub verification: Verification,
+    /// When a code last verified it (kept after the verification expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<i64>,
     /// Businesses it is shared with, in sharing order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<String>,
@@ -43,6 +59,23 @@ impl PreverifiedNumber {
     /// The calling code and ISO country, when metasim knows the code.
     pub fn country(&self) -> Option<(&'static str, &'static str)> {
         calling_code(&self.digits)
+    }
+
+    /// When the current verification lapses unless a WABA claims the number.
+    pub fn verification_expiry(&self) -> Option<i64> {
+        let verified_at = self.verified_at?;
+        (self.verification_status == "VERIFIED")
+            .then(|| verified_at.saturating_add(VERIFICATION_LASTS_SECONDS))
+    }
+
+    /// Meta's `code_verification_status`: `VERIFIED`, `EXPIRED` (a
+    /// verification or a code that ran out) or `NOT_VERIFIED`.
+    pub fn code_verification_status(&self) -> &'static str {
+        match self.verification_status.as_str() {
+            "VERIFIED" => "VERIFIED",
+            "EXPIRED" => "EXPIRED",
+            _ => "NOT_VERIFIED",
+        }
     }
 
     /// As Meta shows it: `+1 555-010-0001`, or `+{cc} {rest}`.
@@ -127,6 +160,7 @@ impl Sandbox {
                 created_at: now,
                 updated_at: now,
                 verification: Verification::default(),
+                verified_at: None,
                 partners: Vec::new(),
             },
         );
@@ -140,7 +174,8 @@ impl Sandbox {
             .ok_or_else(|| PreverifiedError::Invalid(format!("Unknown pre-verified number {id}")))
     }
 
-    /// `POST /{pre-verified-id}/request_code`: a fresh code to the phone.
+    /// `POST /{pre-verified-id}/request_code`: a fresh code to the phone (a
+    /// verified number only in the last 45 days of its verification).
     pub fn request_preverified_code(
         &mut self,
         id: &str,
@@ -148,6 +183,16 @@ impl Sandbox {
         language: &str,
     ) -> Result<(), PreverifiedError> {
         let now = self.clock.now();
+        if let Some(expiry) = self.preverified_mut(id)?.verification_expiry() {
+            let reverify_from = expiry.saturating_sub(REVERIFY_WINDOW_SECONDS);
+            if now < reverify_from {
+                return Err(PreverifiedError::Invalid(format!(
+                    "This number is verified until {}; it may be verified again from {}",
+                    graph_time(expiry),
+                    graph_time(reverify_from)
+                )));
+            }
+        }
         self.preverified_mut(id)?
             .verification
             .count_code_request(now)
@@ -172,7 +217,10 @@ impl Sandbox {
         let number = self.preverified_mut(id)?;
         let outcome = number.verification.take_code(code, now);
         match outcome {
-            Ok(()) => number.verification_status = "VERIFIED".into(),
+            Ok(()) => {
+                number.verification_status = "VERIFIED".into();
+                number.verified_at = Some(now);
+            }
             Err(CodeRefusal::Expired) if number.verification_status != "VERIFIED" => {
                 number.verification_status = "EXPIRED".into();
             }
@@ -221,6 +269,41 @@ impl Sandbox {
             number.updated_at = now;
         }
         Ok(())
+    }
+
+    /// What the virtual clock has done to the pool: unclaimed verifications
+    /// past 90 days expire, numbers never verified within 90 days of being
+    /// added leave it.
+    pub fn run_due_preverified(&mut self) {
+        let now = self.clock.now();
+        let lapsed = |number: &PreverifiedNumber| {
+            let expired = number.verification_expiry().is_some_and(|at| at <= now);
+            let unverified_too_long = number.verified_at.is_none()
+                && number.created_at.saturating_add(UNVERIFIED_KEPT_SECONDS) <= now;
+            expired || unverified_too_long
+        };
+        let due: Vec<String> = self
+            .whatsapp
+            .preverified
+            .values()
+            .filter(|number| lapsed(number))
+            .map(|number| number.id.clone())
+            .collect();
+        for id in due {
+            let number = &self.whatsapp.preverified[&id];
+            if self.preverified_in_use(number) {
+                continue;
+            }
+            let Some(expiry) = number.verification_expiry() else {
+                self.whatsapp.preverified.remove(&id);
+                self.registry.remove(&id);
+                continue;
+            };
+            if let Some(number) = self.whatsapp.preverified.get_mut(&id) {
+                number.verification_status = "EXPIRED".into();
+                number.updated_at = expiry;
+            }
+        }
     }
 
     /// `DELETE /{pre-verified-id}`: only a number no WABA uses.
