@@ -195,10 +195,15 @@ pub static APP: NodeDescriptor = NodeDescriptor {
     type_name: "Application",
     id_shape: ("34", 15),
     product: Product::Graph,
-    edge_products: &[],
+    edge_products: &[("whatsapp_business_solutions", Product::Whatsapp)],
     fields: APP_FIELDS,
     default_fields: &["id", "name"],
-    edges: &[],
+    edges: &[ListEdge {
+        name: "whatsapp_business_solutions",
+        scopes: &[],
+        item_default_fields: None,
+        items: listings::app_solutions,
+    }],
     access: NodeAccess::OPEN,
     view: |sandbox, id, wanted| {
         let app = sandbox.accounts.apps.get(id)?;

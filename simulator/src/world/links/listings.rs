@@ -1,7 +1,8 @@
 //! List edges on one product's nodes whose items are another product's:
 //! the Pages a Facebook user has a role on (`/me/accounts`), the WhatsApp
 //! Business Accounts and pre-verified numbers a business portfolio owns,
-//! and a Page's Messenger conversations (`/{page-id}/conversations`).
+//! a Page's Messenger conversations (`/{page-id}/conversations`), and the
+//! WhatsApp Multi-Partner Solutions of an app.
 
 use serde_json::json;
 
@@ -36,6 +37,29 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
     items_where(&sandbox.whatsapp.wabas, |waba| {
         waba.business_id == business_id
     })
+}
+
+/// `/{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER`: the
+/// Multi-Partner Solutions the app owns or is the partner of (only to the
+/// app's own tokens), oldest first.
+pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    if query.token.app_id != app_id {
+        return vec![];
+    }
+    let role = param(query, "role");
+    let mut solutions: Vec<_> = sandbox
+        .whatsapp
+        .solutions
+        .solutions
+        .values()
+        .filter(|s| match role {
+            Some("OWNER") => s.owner_app_id == app_id,
+            Some("PARTNER") => s.partner_app_id == app_id,
+            _ => s.is_party(app_id),
+        })
+        .collect();
+    solutions.sort_by_key(|s| (s.created_at, s.id.clone()));
+    solutions.iter().map(|s| EdgeItem::plain(&s.id)).collect()
 }
 
 /// A query parameter of an edge call.
