@@ -876,6 +876,15 @@ async fn solution_answers(
     );
     let intent = join(sim, sandbox, solution).await;
     record(
+        "/{Version}/{Application-ID}/connected_client_businesses",
+        "get",
+        sim.get_as(
+            &active.partner_token,
+            &format!("/{V}/{}/connected_client_businesses", active.partner_app),
+        )
+        .await,
+    );
+    record(
         "/{Version}/{WABA-ID}/set_solution_migration_intent",
         "post",
         post(

@@ -354,6 +354,19 @@ async fn a_waba_joins_by_migration_and_a_party_gets_its_business_token() {
     );
     let listed = get(&sim, &sandbox, &format!("/{waba}/solutions")).await;
     assert_eq!(listed.ok()["data"][0]["id"], id);
+    // The WABA's business is now a client of the partner app.
+    let clients = format!("/{}/connected_client_businesses", partnership.partner_app);
+    let connected = call_as(&sim, partner_token, Method::GET, &clients, None).await;
+    assert_eq!(
+        connected.ok()["data"],
+        json!([{
+            "id": business, "name": "Lucky Shrub", "business_status": "ACTIVE",
+            "verification_status": "VERIFIED",
+        }])
+    );
+    let (_, stranger) = partner_app(&sim, &sandbox, "Stranger").await;
+    let elsewhere = call_as(&sim, &stranger, Method::GET, &clients, None).await;
+    assert_eq!(elsewhere.ok()["data"], json!([]));
 
     // The partner's business token reads the WABA, and is the same while it lasts.
     let issued = business_token().await;
@@ -365,7 +378,6 @@ async fn a_waba_joins_by_migration_and_a_party_gets_its_business_token() {
     assert_eq!(again.ok()["access_token"], token.as_str());
     let read = call_as(&sim, &token, Method::GET, &format!("/{waba}"), None).await;
     assert_eq!(read.ok()["id"], waba);
-    let (_, stranger) = partner_app(&sim, &sandbox, "Stranger").await;
     let refused = call_as(&sim, &stranger, Method::GET, &token_path, None).await;
     assert_not_permitted(&refused, 1_349_174);
     let no_business = call_as(
