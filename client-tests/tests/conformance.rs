@@ -941,15 +941,29 @@ async fn solution_answers(
         )
         .await,
     );
-    record(
-        "/{Version}/{WABA-ID}/obo_mobility_intent",
-        "post",
-        post(
-            format!("/{waba}/obo_mobility_intent"),
-            json!({ "solution_id": solution, "intent_type": "CANCEL_TRANSFER" }),
-        )
-        .await,
-    );
+    // Cancel the intent, onboard the business (a new intent), cancel that.
+    for onboard in [false, true] {
+        if onboard {
+            record(
+                "/{Version}/{Business-ID}/onboard_partners_to_mm_lite",
+                "post",
+                post(
+                    format!("/{}/onboard_partners_to_mm_lite", sandbox.id_of("business")),
+                    json!({ "solution_id": solution }),
+                )
+                .await,
+            );
+        }
+        record(
+            "/{Version}/{WABA-ID}/obo_mobility_intent",
+            "post",
+            post(
+                format!("/{waba}/obo_mobility_intent"),
+                json!({ "solution_id": solution, "intent_type": "CANCEL_TRANSFER" }),
+            )
+            .await,
+        );
+    }
     record(
         "/{Version}/{WABA-ID}/set_obo_mobility_intent",
         "post",

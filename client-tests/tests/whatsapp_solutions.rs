@@ -8,6 +8,7 @@
 
 use client_tests::business::{assert_param_error, call_as, get, post};
 use client_tests::solutions::{as_partner, create_solution, migration, partner_app, partnership};
+use client_tests::whatsapp::partner_fixture;
 use client_tests::{Reply, Sandbox, Sim, json, unsupported};
 use reqwest::Method;
 
@@ -486,4 +487,44 @@ async fn mobility_intents_are_listed_while_in_progress_and_survive_a_snapshot() 
     )
     .await;
     assert_eq!(outsider.status, 403, "{}", outsider.text());
+}
+
+#[tokio::test]
+async fn a_partner_onboards_an_end_business_to_mm_lite_once() {
+    let sim = Sim::start().await;
+    let sandbox = sim
+        .create_sandbox(json!({ "seed": 65, "fixture": partner_fixture() }))
+        .await;
+    let waba = sandbox.id_of("waba");
+    let id = partnership(&sim, &sandbox, true).await.solution;
+    let onboard = async |business: &str, body: client_tests::Value| {
+        let path = format!("/{business}/onboard_partners_to_mm_lite");
+        post(&sim, &sandbox, &path, &body).await
+    };
+    let business = sandbox.id_of("business");
+    let unnamed = onboard(business, json!({})).await;
+    assert_param_error(&unnamed, "The parameter solution_id is required");
+    let first = onboard(business, json!({ "solution_id": id })).await;
+    let request = first.ok()["request_id"].as_str().unwrap().to_owned();
+    let in_progress = format!("/{waba}/in_progress_onbehalf_request");
+    let listed = read(&sim, &sandbox, &in_progress).await;
+    assert_eq!(listed["data"][0]["business_owned_object"], waba);
+    // Asked again while its intent is pending: the same request.
+    let again = onboard(business, json!({ "solution_id": id })).await;
+    assert_eq!(again.ok()["request_id"], request.as_str());
+    // A business without WABAs has nothing to onboard.
+    let empty = onboard(sandbox.id_of("partner"), json!({ "solution_id": id })).await;
+    assert_param_error(
+        &empty,
+        "No eligible WhatsApp Business Accounts found for MM Lite onboarding",
+    );
+    // Once the intent completes, a new request starts a new intent.
+    let body = json!({ "solution_id": id, "intent_type": "CONFIRM_TRANSFER" });
+    let path = format!("/{waba}/obo_mobility_intent");
+    assert_eq!(
+        post(&sim, &sandbox, &path, &body).await.ok()["status"],
+        "COMPLETED"
+    );
+    let next = onboard(business, json!({ "solution_id": id })).await;
+    assert_ne!(next.ok()["request_id"], request.as_str());
 }

@@ -74,6 +74,16 @@ impl Sandbox {
             self.expect_kind(place(".solution_id"), &item.solution_id, solution)?;
             self.expect_kind(place(".app_id"), &item.app_id, app)?;
         }
+        for (id, item) in &state.mm_lite_requests {
+            let place = |member: &str| format!("whatsapp.solutions.mm_lite_requests.{id}{member}");
+            let business = NodeKind::Business;
+            self.expect_kind(place(".business_id"), &item.business_id, business)?;
+            self.expect_kind(place(".solution_id"), &item.solution_id, solution)?;
+            self.expect_kind(place(".app_id"), &item.app_id, app)?;
+            for intent in &item.intents {
+                self.expect_kind(place(".intents"), intent, NodeKind::OboMobilityIntent)?;
+            }
+        }
         Ok(())
     }
 

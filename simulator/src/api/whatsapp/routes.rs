@@ -229,6 +229,13 @@ pub const ROUTES: &[Route] = &[
         Post,
         solutions::create,
     ),
+    Route::new(
+        BUSINESS,
+        Some("onboard_partners_to_mm_lite"),
+        Post,
+        solutions::onboard_to_mm_lite,
+    )
+    .access(BUSINESS_MANAGEMENT),
     Route::new(SOLUTION, Some("accept"), Post, solutions::accept),
     Route::new(SOLUTION, Some("reject"), Post, solutions::reject),
     Route::new(

@@ -80,6 +80,9 @@ fn refusal(error: SolutionError) -> GraphError {
         SolutionError::NoOpenIntent => GraphError::invalid_parameter(
             "No intent in progress for this WhatsApp Business Account and solution",
         ),
+        SolutionError::NoEligibleWaba => GraphError::invalid_parameter(
+            "No eligible WhatsApp Business Accounts found for MM Lite onboarding",
+        ),
         SolutionError::NoSharedWaba => GraphError::invalid_parameter(
             "The specified business has not shared a WABA with this Multi-Partner Solution",
         ),
@@ -432,4 +435,16 @@ pub fn set_obo_mobility_intent(op: Operation<'_>) -> Result<Value, GraphError> {
         answer["client_mutation_id"] = json!(mutation);
     }
     Ok(answer)
+}
+
+/// `POST /{business-id}/onboard_partners_to_mm_lite?solution_id=…`: a party
+/// of the active solution asks to onboard the end business to Marketing
+/// Messages Lite; mobility intents go on the business's WABAs.
+pub fn onboard_to_mm_lite(op: Operation<'_>) -> Result<Value, GraphError> {
+    let solution = node_param(&op, "solution_id", NodeKind::Solution)?;
+    let id = op
+        .sandbox
+        .onboard_to_mm_lite(op.id, &op.token.app_id, &solution)
+        .map_err(refusal)?;
+    Ok(json!({ "request_id": id }))
 }

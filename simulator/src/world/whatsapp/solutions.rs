@@ -36,6 +36,10 @@ pub const MAX_INTENTS: usize = 2_000;
 /// A solution's name: 2 to 75 characters.
 pub const NAME_CHARS: (usize, usize) = (2, 75);
 
+/// How Marketing Messages Lite onboarding request ids start (16 digits;
+/// they are no Graph nodes).
+pub const MM_LITE_REQUEST_PREFIX: &str = "46";
+
 /// How long a business token of a solution lasts: 60 days.
 pub const TOKEN_SECONDS: i64 = 60 * 86_400;
 
@@ -188,6 +192,21 @@ pub struct SolutionsState {
     pub migration_intents: BTreeMap<String, MigrationIntent>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub obo_intents: BTreeMap<String, OboMobilityIntent>,
+    /// Requests to onboard an end business to Marketing Messages Lite.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mm_lite_requests: BTreeMap<String, MmLiteRequest>,
+}
+
+/// A partner's request to onboard an end business to Marketing Messages
+/// Lite through a solution: the mobility intents it set on the business's
+/// WABAs. Pending while one of them is.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MmLiteRequest {
+    pub id: String,
+    pub business_id: String,
+    pub solution_id: String,
+    pub app_id: String,
+    pub intents: Vec<String>,
 }
 
 impl SolutionsState {
@@ -242,6 +261,8 @@ pub enum SolutionError {
     NoOpenIntent,
     /// The business shares no WABA with the solution, or has no system user.
     NoSharedWaba,
+    /// The business has no WABA free of an intent in progress.
+    NoEligibleWaba,
 }
 
 /// The requests a party of a solution answers.
@@ -554,6 +575,67 @@ impl Sandbox {
         Ok(&self.whatsapp.solutions.obo_intents[&id])
     }
 
+    /// Onboard the end business to Marketing Messages Lite through the
+    /// solution: a mobility intent on each of its WABAs that has none in
+    /// progress. The request's id; the pending request of the same
+    /// business and solution when there is one.
+    pub fn onboard_to_mm_lite(
+        &mut self,
+        business_id: &str,
+        app_id: &str,
+        solution_id: &str,
+    ) -> Result<String, SolutionError> {
+        self.active_solution(solution_id, app_id)?;
+        let state = &self.whatsapp.solutions;
+        let pending = state.mm_lite_requests.values().find(|r| {
+            r.business_id == business_id
+                && r.solution_id == solution_id
+                && r.intents
+                    .iter()
+                    .filter_map(|i| state.obo_intents.get(i))
+                    .any(|i| i.status == MobilityStatus::Pending)
+        });
+        if let Some(request) = pending {
+            return Ok(request.id.clone());
+        }
+        let busy: Vec<&String> = state
+            .obo_intents
+            .values()
+            .filter(|i| i.status == MobilityStatus::Pending)
+            .map(|i| &i.waba_id)
+            .collect();
+        let free: Vec<String> = self
+            .whatsapp
+            .wabas
+            .values()
+            .filter(|w| w.business_id == business_id && !busy.contains(&&w.id))
+            .map(|w| w.id.clone())
+            .collect();
+        if free.is_empty() {
+            return Err(SolutionError::NoEligibleWaba);
+        }
+        if self.whatsapp.solutions.intents() + free.len() > MAX_INTENTS {
+            return Err(SolutionError::TooMany);
+        }
+        let mut intents = Vec::with_capacity(free.len());
+        for waba in &free {
+            let intent = self.mobility_step(waba, app_id, solution_id, MobilityStep::Initiate)?;
+            intents.push(intent.id.clone());
+        }
+        let id = self.ids.numeric_id(MM_LITE_REQUEST_PREFIX, 16);
+        self.whatsapp.solutions.mm_lite_requests.insert(
+            id.clone(),
+            MmLiteRequest {
+                id: id.clone(),
+                business_id: business_id.to_owned(),
+                solution_id: solution_id.to_owned(),
+                app_id: app_id.to_owned(),
+                intents,
+            },
+        );
+        Ok(id)
+    }
+
     /// A business token for `app_id` on the WABAs `business_id` shared with
     /// the active solution, acting as the business's first system user: the
     /// one issued before while it lasts and covers the same WABAs, a new one
@@ -781,6 +863,20 @@ mod tests {
         assert_eq!(
             sandbox.mobility_step(&waba, &owner, &id, MobilityStep::Confirm),
             Err(SolutionError::NoOpenIntent)
+        );
+        let request = sandbox
+            .onboard_to_mm_lite(&business, &partner, &id)
+            .unwrap();
+        assert_eq!(
+            sandbox.onboard_to_mm_lite(&business, &partner, &id),
+            Ok(request.clone())
+        );
+        assert_eq!(sandbox.check_consistency(), Ok(()));
+        let requests = &mut sandbox.whatsapp.solutions.mm_lite_requests;
+        requests.get_mut(&request).unwrap().intents = vec!["9".into()];
+        assert_eq!(
+            sandbox.check_consistency().unwrap_err().field,
+            format!("whatsapp.solutions.mm_lite_requests.{request}.intents")
         );
     }
 }
