@@ -21,6 +21,7 @@ pub mod instagram;
 pub mod messenger;
 pub mod receiver;
 pub mod sdk;
+pub mod solutions;
 pub mod whatsapp;
 
 /// The version most tests call (usable in the default window).
@@ -336,6 +337,16 @@ impl Sim {
         let reply = self.post_json("/_sim/sandboxes", &body).await;
         assert_eq!(reply.status, 201, "create sandbox: {}", reply.text());
         Sandbox::from_info(&reply.json)
+    }
+
+    /// `PUT …/snapshot`: replace the sandbox with an exported snapshot.
+    pub async fn restore(&self, sandbox: &Sandbox, snapshot: &[u8]) -> Reply {
+        self.send(
+            self.request(Method::PUT, &sandbox.sim("/snapshot"))
+                .header("content-type", "application/json")
+                .body(snapshot.to_vec()),
+        )
+        .await
     }
 
     /// A demo sandbox with this seed.

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use client_tests::solutions::{as_partner, create_solution, join, partnership};
 use client_tests::whatsapp::{partner_fixture, two_waba_fixture};
 use client_tests::{Sandbox, Sim, V, Value, json};
 use reqwest::Method;
@@ -810,6 +811,196 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
     out
 }
 
+/// The Multi-Partner Solution calls: a solution's life from invitation to
+/// deactivation, the demo WABA moving onto it, and the intents.
+async fn solution_answers(
+    sim: &Sim,
+    sandbox: &Sandbox,
+) -> Vec<(&'static str, &'static str, Value)> {
+    let token = sandbox.token("system_user_token");
+    let waba = sandbox.id_of("waba");
+    let app = sandbox.id_of("app");
+    let mut out = Vec::new();
+    let mut record = |path: &'static str, method: &'static str, reply: client_tests::Reply| {
+        assert_eq!(reply.status, 200, "{method} {path}: {}", reply.text());
+        out.push((path, method, reply.json.clone()));
+    };
+    let post = |path: String, body: Value| {
+        sim.send(
+            sim.request(Method::POST, &format!("/{V}{path}"))
+                .bearer_auth(token)
+                .json(&body),
+        )
+    };
+    let declined = partnership(sim, sandbox, false).await;
+    record(
+        "/{Version}/{Application-ID}/whatsapp_business_solution",
+        "post",
+        create_solution(sim, sandbox, &declined.partner_app).await,
+    );
+    let body =
+        json!({ "request_type": "PARTNERSHIP_REQUEST", "partner_app_id": declined.partner_app });
+    record(
+        "/{Version}/{Solution-ID}/reject",
+        "post",
+        as_partner(sim, &declined, "reject", &body).await,
+    );
+    let active = partnership(sim, sandbox, false).await;
+    let solution = active.solution.as_str();
+    let body = json!({ "partner_app_id": active.partner_app });
+    record(
+        "/{Version}/{Solution-ID}/accept",
+        "post",
+        as_partner(sim, &active, "accept", &body).await,
+    );
+    for path in [
+        format!("/{solution}"),
+        format!(
+            "/{solution}?fields=id,name,status,status_for_pending_request,owner_app{{id,name}},owner_permissions"
+        ),
+    ] {
+        record(
+            "/{Version}/{Solution-ID}",
+            "get",
+            sim.get_as(token, &format!("/{V}{path}")).await,
+        );
+    }
+    record(
+        "/{Version}/{Application-ID}/whatsapp_business_solutions",
+        "get",
+        sim.get_as(
+            token,
+            &format!("/{V}/{app}/whatsapp_business_solutions?role=OWNER"),
+        )
+        .await,
+    );
+    let intent = join(sim, sandbox, solution).await;
+    record(
+        "/{Version}/{Application-ID}/connected_client_businesses",
+        "get",
+        sim.get_as(
+            &active.partner_token,
+            &format!("/{V}/{}/connected_client_businesses", active.partner_app),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/set_solution_migration_intent",
+        "post",
+        post(
+            format!("/{waba}/set_solution_migration_intent"),
+            json!({ "solution_id": solution, "migration_intent": "INITIATE_MIGRATION" }),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{Migration-Intent-ID}",
+        "get",
+        sim.get_as(token, &format!("/{V}/{intent}")).await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/solutions",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/solutions")).await,
+    );
+    let business = sandbox.id_of("business");
+    record(
+        "/{Version}/{Solution-ID}/access_token",
+        "get",
+        sim.get_as(
+            &active.partner_token,
+            &format!("/{V}/{solution}/access_token?business_id={business}"),
+        )
+        .await,
+    );
+    let mobility = post(
+        format!("/{waba}/obo_mobility_intent"),
+        json!({ "solution_id": solution, "intent_type": "INITIATE_TRANSFER" }),
+    )
+    .await;
+    let mobility_id = mobility.json["mobility_intent_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    record("/{Version}/{WABA-ID}/obo_mobility_intent", "post", mobility);
+    record(
+        "/{Version}/{WABA-ID}/in_progress_onbehalf_request",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/in_progress_onbehalf_request"))
+            .await,
+    );
+    record(
+        "/{Version}/{OBO-Mobility-Intent-ID}",
+        "get",
+        sim.get_as(
+            token,
+            &format!(
+                "/{V}/{mobility_id}?fields=id,status,created_time,updated_time,waba{{id,name}},\
+                 solution{{id,name,status,status_for_pending_request}}"
+            ),
+        )
+        .await,
+    );
+    // Cancel the intent, onboard the business (a new intent), cancel that.
+    for onboard in [false, true] {
+        if onboard {
+            record(
+                "/{Version}/{Business-ID}/onboard_partners_to_mm_lite",
+                "post",
+                post(
+                    format!("/{}/onboard_partners_to_mm_lite", sandbox.id_of("business")),
+                    json!({ "solution_id": solution }),
+                )
+                .await,
+            );
+        }
+        record(
+            "/{Version}/{WABA-ID}/obo_mobility_intent",
+            "post",
+            post(
+                format!("/{waba}/obo_mobility_intent"),
+                json!({ "solution_id": solution, "intent_type": "CANCEL_TRANSFER" }),
+            )
+            .await,
+        );
+    }
+    record(
+        "/{Version}/{WABA-ID}/set_obo_mobility_intent",
+        "post",
+        post(
+            format!("/{waba}/set_obo_mobility_intent"),
+            json!({ "waba_id": waba, "solution_id": solution, "client_mutation_id": "m1" }),
+        )
+        .await,
+    );
+    let deactivate = || post(format!("/{solution}/send_deactivation_request"), json!({}));
+    record(
+        "/{Version}/{Solution-ID}/send_deactivation_request",
+        "post",
+        deactivate().await,
+    );
+    let body = json!({ "request_type": "DEACTIVATION_REQUEST" });
+    record(
+        "/{Version}/{Solution-ID}/reject",
+        "post",
+        as_partner(sim, &active, "reject", &body).await,
+    );
+    deactivate().await;
+    let body = json!({ "reject_deactivation_request": true });
+    record(
+        "/{Version}/{Solution-ID}/reject_deactivation_request",
+        "post",
+        as_partner(sim, &active, "reject_deactivation_request", &body).await,
+    );
+    deactivate().await;
+    record(
+        "/{Version}/{Solution-ID}/accept_deactivation_request",
+        "post",
+        as_partner(sim, &active, "accept_deactivation_request", &json!({})).await,
+    );
+    out
+}
+
 #[tokio::test]
 async fn implemented_operations_match_the_official_spec() {
     let path = spec_path();
@@ -826,7 +1017,8 @@ async fn implemented_operations_match_the_official_spec() {
         .create_sandbox(json!({"seed": 31, "fixture": partner_fixture()}))
         .await;
     let mut failures = Vec::new();
-    let answers = answers(&sim, &sandbox).await;
+    let mut answers = answers(&sim, &sandbox).await;
+    answers.extend(solution_answers(&sim, &sandbox).await);
     for (path, method, answer) in &answers {
         if let Some((_, _, reason)) = EXCEPTIONS.iter().find(|(p, m, _)| p == path && m == method) {
             eprintln!("conformance: {method} {path} not checked: {reason}");

@@ -220,13 +220,7 @@ async fn run(calls: &[(usize, Value)], lists: &[(usize, String)]) -> Result<(), 
     }
     let exported = sim.get(&sandbox.sim("/snapshot")).await;
     prop_assert_eq!(exported.status, 200, "{}", exported.text());
-    let imported = sim
-        .send(
-            sim.request(Method::PUT, &sandbox.sim("/snapshot"))
-                .header("content-type", "application/json")
-                .body(exported.bytes.clone()),
-        )
-        .await;
+    let imported = sim.restore(&sandbox, &exported.bytes).await;
     prop_assert_eq!(imported.status, 200, "{}", imported.text());
     let again = sim.get(&sandbox.sim("/snapshot")).await;
     prop_assert!(

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use client_tests::solutions::{join, partnership};
 use client_tests::whatsapp::{MANAGER, phone, upload_media};
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
 use metasim::world::nodes::NodeKind;
@@ -56,6 +57,9 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
         // Only once a code verified it (whatsapp_preverified.rs reads them).
         Expect::AllBut(&["code_verification_time", "verification_expiry_time"]),
     ),
+    (NodeKind::Solution, Expect::AllBut(&[])),
+    (NodeKind::MigrationIntent, Expect::AllBut(&[])),
+    (NodeKind::OboMobilityIntent, Expect::AllBut(&[])),
     (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.
@@ -153,8 +157,18 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// can set one: a media upload, a Flow with an endpoint, a template with a
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
-/// group with a description, a pre-verified number.
+/// group with a description, a pre-verified number, a Multi-Partner
+/// Solution the WABA joined and a mobility intent onto it in progress.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
+    let solution = partnership(sim, sandbox, true).await.solution;
+    join(sim, sandbox, &solution).await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/obo_mobility_intent", sandbox.id_of("waba")),
+        json!({ "solution_id": solution, "intent_type": "REQUEST_HANDOVER" }),
+    )
+    .await;
     upload_media(sim, sandbox, "image/png", b"\x89PNG fields").await;
     post(
         sim,

@@ -34,7 +34,57 @@ impl Sandbox {
         self.whatsapp.messaging.check()?;
         self.check_registry()?;
         self.check_handles_and_tokens()?;
-        self.check_owners()
+        self.check_owners()?;
+        self.check_solutions()
+    }
+
+    /// Solutions name apps and WABAs; intents name their WABA and solutions.
+    fn check_solutions(&self) -> Result<(), Invalid> {
+        let state = &self.whatsapp.solutions;
+        let (app, waba, solution) = (
+            NodeKind::App,
+            NodeKind::WhatsappBusinessAccount,
+            NodeKind::Solution,
+        );
+        for (id, item) in &state.solutions {
+            let place = |member: &str| format!("whatsapp.solutions.solutions.{id}{member}");
+            self.expect_kind(place(""), id, solution)?;
+            self.expect_kind(place(".owner_app_id"), &item.owner_app_id, app)?;
+            self.expect_kind(place(".partner_app_id"), &item.partner_app_id, app)?;
+            if let Some(requester) = &item.deactivation_requested_by {
+                self.expect_kind(place(".deactivation_requested_by"), requester, app)?;
+            }
+            for member in &item.wabas {
+                self.expect_kind(place(".wabas"), member, waba)?;
+            }
+        }
+        for (id, item) in &state.migration_intents {
+            let place = |member: &str| format!("whatsapp.solutions.migration_intents.{id}{member}");
+            self.expect_kind(place(""), id, NodeKind::MigrationIntent)?;
+            self.expect_kind(place(".waba_id"), &item.waba_id, waba)?;
+            self.expect_kind(place(".solution_id"), &item.solution_id, solution)?;
+            if let Some(from) = &item.from_solution {
+                self.expect_kind(place(".from_solution"), from, solution)?;
+            }
+        }
+        for (id, item) in &state.obo_intents {
+            let place = |member: &str| format!("whatsapp.solutions.obo_intents.{id}{member}");
+            self.expect_kind(place(""), id, NodeKind::OboMobilityIntent)?;
+            self.expect_kind(place(".waba_id"), &item.waba_id, waba)?;
+            self.expect_kind(place(".solution_id"), &item.solution_id, solution)?;
+            self.expect_kind(place(".app_id"), &item.app_id, app)?;
+        }
+        for (id, item) in &state.mm_lite_requests {
+            let place = |member: &str| format!("whatsapp.solutions.mm_lite_requests.{id}{member}");
+            let business = NodeKind::Business;
+            self.expect_kind(place(".business_id"), &item.business_id, business)?;
+            self.expect_kind(place(".solution_id"), &item.solution_id, solution)?;
+            self.expect_kind(place(".app_id"), &item.app_id, app)?;
+            for intent in &item.intents {
+                self.expect_kind(place(".intents"), intent, NodeKind::OboMobilityIntent)?;
+            }
+        }
+        Ok(())
     }
 
     /// `id` is registered as `kind` (the registry check made sure such a

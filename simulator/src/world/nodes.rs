@@ -156,6 +156,9 @@ node_kinds! {
     InstagramComment => instagram::nodes::INSTAGRAM_COMMENT,
     WhatsappGroup => whatsapp::nodes::GROUP,
     PreverifiedPhoneNumber => whatsapp::nodes::PREVERIFIED_NUMBER,
+    Solution => whatsapp::nodes::SOLUTION,
+    MigrationIntent => whatsapp::nodes::MIGRATION_INTENT,
+    OboMobilityIntent => whatsapp::nodes::OBO_MOBILITY_INTENT,
 }
 
 impl NodeKind {

@@ -5,6 +5,7 @@
 //! in one file per area, each product's in a folder of its own.
 
 mod accounts_center;
+mod apps;
 mod directory;
 mod events;
 mod facebook;
@@ -51,6 +52,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for SimPath
 
 pub fn router() -> Router<AppState> {
     sandboxes::routes()
+        .merge(apps::routes())
         .merge(events::routes())
         .merge(webhooks::routes())
         .merge(stream::routes())

@@ -26,6 +26,7 @@ pub mod registration;
 pub mod routes;
 pub mod settings;
 pub mod smb_app_data;
+pub mod solutions;
 pub mod subscriptions;
 pub mod templates;
 pub mod waba;

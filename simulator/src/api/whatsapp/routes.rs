@@ -6,7 +6,7 @@
 use super::{
     automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
     groups, history, media, messages, oba, phone_number, preverified, profile, qr_codes,
-    registration, settings, smb_app_data, subscriptions, templates, waba, waba_admin,
+    registration, settings, smb_app_data, solutions, subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -20,6 +20,7 @@ const FLOW: NodeKind = NodeKind::Flow;
 const GROUP: NodeKind = NodeKind::WhatsappGroup;
 const BUSINESS: NodeKind = NodeKind::Business;
 const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
+const SOLUTION: NodeKind = NodeKind::Solution;
 const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
@@ -222,6 +223,58 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("official_business_account"), Get, oba::read),
     Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(
+        NodeKind::App,
+        Some("whatsapp_business_solution"),
+        Post,
+        solutions::create,
+    ),
+    Route::new(
+        BUSINESS,
+        Some("onboard_partners_to_mm_lite"),
+        Post,
+        solutions::onboard_to_mm_lite,
+    )
+    .access(BUSINESS_MANAGEMENT),
+    Route::new(SOLUTION, Some("accept"), Post, solutions::accept),
+    Route::new(SOLUTION, Some("reject"), Post, solutions::reject),
+    Route::new(
+        SOLUTION,
+        Some("send_deactivation_request"),
+        Post,
+        solutions::send_deactivation,
+    ),
+    Route::new(
+        SOLUTION,
+        Some("accept_deactivation_request"),
+        Post,
+        solutions::accept_deactivation,
+    ),
+    Route::new(
+        SOLUTION,
+        Some("reject_deactivation_request"),
+        Post,
+        solutions::reject_deactivation,
+    ),
+    Route::new(SOLUTION, Some("access_token"), Get, solutions::access_token),
+    Route::new(
+        WABA,
+        Some("set_solution_migration_intent"),
+        Post,
+        solutions::set_migration_intent,
+    ),
+    Route::new(
+        WABA,
+        Some("obo_mobility_intent"),
+        Post,
+        solutions::obo_mobility_intent,
+    ),
+    Route::new(
+        WABA,
+        Some("set_obo_mobility_intent"),
+        Post,
+        solutions::set_obo_mobility_intent,
+    ),
     Route::new(PHONE, Some("message_history"), Get, history::list).access(MESSAGING),
     Route::new(PHONE, Some("message_qrdls"), Get, qr_codes::list),
     Route::new(PHONE, Some("message_qrdls"), Post, qr_codes::save),

@@ -97,28 +97,33 @@ impl Sandbox {
                 .secret
                 .clone()
                 .unwrap_or_else(|| self.ids.app_secret(&scope));
-            let app = App {
-                id: id.clone(),
+            self.insert_app(App {
+                id,
                 name: app.name.clone(),
                 secret,
                 require_appsecret_proof: app.require_appsecret_proof,
-            };
-            self.keep_token(AccessToken {
-                token: app.app_token(),
-                kind: TokenKind::App,
-                subject_id: id.clone(),
-                app_id: id.clone(),
-                user_id: None,
-                derived_from: None,
-                scopes: vec![],
-                targets: BTreeMap::new(),
-                issued_at: self.clock.now(),
-                expires_at: None,
-                invalidated: None,
             });
-            self.accounts.apps.insert(id, app);
         }
         Ok(())
+    }
+
+    /// Keep an app and its app token.
+    pub(crate) fn insert_app(&mut self, app: App) {
+        let id = app.id.clone();
+        self.keep_token(AccessToken {
+            token: app.app_token(),
+            kind: TokenKind::App,
+            subject_id: id.clone(),
+            app_id: id.clone(),
+            user_id: None,
+            derived_from: None,
+            scopes: vec![],
+            targets: BTreeMap::new(),
+            issued_at: self.clock.now(),
+            expires_at: None,
+            invalidated: None,
+        });
+        self.accounts.apps.insert(id, app);
     }
 
     pub(crate) fn load_businesses(

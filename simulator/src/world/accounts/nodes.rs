@@ -195,10 +195,26 @@ pub static APP: NodeDescriptor = NodeDescriptor {
     type_name: "Application",
     id_shape: ("34", 15),
     product: Product::Graph,
-    edge_products: &[],
+    edge_products: &[
+        ("whatsapp_business_solutions", Product::Whatsapp),
+        ("connected_client_businesses", Product::Whatsapp),
+    ],
     fields: APP_FIELDS,
     default_fields: &["id", "name"],
-    edges: &[],
+    edges: &[
+        ListEdge {
+            name: "whatsapp_business_solutions",
+            scopes: &[],
+            item_default_fields: None,
+            items: listings::app_solutions,
+        },
+        ListEdge {
+            name: "connected_client_businesses",
+            scopes: &[],
+            item_default_fields: Some(&["id", "name", "business_status", "verification_status"]),
+            items: listings::app_client_businesses,
+        },
+    ],
     access: NodeAccess::OPEN,
     view: |sandbox, id, wanted| {
         let app = sandbox.accounts.apps.get(id)?;

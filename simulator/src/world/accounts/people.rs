@@ -1,10 +1,11 @@
 //! Facebook users created as a test goes (the people who message Pages and
 //! link their accounts in Accounts Center): a name, optional contact points,
-//! and the account's standing. Fixtures create them too (`fixture.rs`).
+//! and the account's standing; and apps (a partner app of a Multi-Partner
+//! Solution). Fixtures create both too (`fixture.rs`).
 
 use serde::Deserialize;
 
-use super::FacebookUser;
+use super::{App, FacebookUser};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -33,6 +34,21 @@ pub struct NewFacebookUser {
     #[serde(default)]
     pub compromised: bool,
     /// A handle to find the user by in the sandbox's handles.
+    #[serde(default)]
+    pub handle: Option<String>,
+}
+
+/// The most apps a sandbox holds.
+pub const MAX_APPS: usize = 50;
+
+/// An app registered as a test goes.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewApp {
+    pub name: String,
+    #[serde(default)]
+    pub require_appsecret_proof: bool,
+    /// A handle to find the app (and its secret) by.
     #[serde(default)]
     pub handle: Option<String>,
 }
@@ -87,6 +103,30 @@ impl Sandbox {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Register an app with a secret from the seed; answers its id.
+    pub fn create_app(&mut self, new: NewApp) -> Result<String, Invalid> {
+        check_name("name", &new.name)?;
+        self.check_new_handle(new.handle.as_deref())?;
+        if self.accounts.apps.len() >= MAX_APPS {
+            return Err(Invalid::new(
+                "apps",
+                format!("apps: a sandbox holds at most {MAX_APPS} apps"),
+            ));
+        }
+        let id = self.allocate_node(NodeKind::App);
+        if let Some(handle) = new.handle {
+            self.handles.insert(handle, id.clone());
+        }
+        let secret = self.ids.app_secret(&format!("{}/{}", self.id, id));
+        self.insert_app(App {
+            id: id.clone(),
+            name: new.name,
+            secret,
+            require_appsecret_proof: new.require_appsecret_proof,
+        });
+        Ok(id)
     }
 
     /// Create a Facebook user; answers its id.

@@ -1,12 +1,17 @@
 //! List edges on one product's nodes whose items are another product's:
 //! the Pages a Facebook user has a role on (`/me/accounts`), the WhatsApp
 //! Business Accounts and pre-verified numbers a business portfolio owns,
-//! and a Page's Messenger conversations (`/{page-id}/conversations`).
+//! a Page's Messenger conversations (`/{page-id}/conversations`), and the
+//! WhatsApp Multi-Partner Solutions and client businesses of an app.
+
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
+use crate::world::clock::iso8601;
 use crate::world::nodes::{EdgeItem, EdgeQuery, items_where};
 use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::Waba;
 
 /// `/me/accounts`: the Pages the user has a role on, each with the Page token
 /// derived from the calling token and the user's tasks.
@@ -36,6 +41,72 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
     items_where(&sandbox.whatsapp.wabas, |waba| {
         waba.business_id == business_id
     })
+}
+
+/// `/{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER`: the
+/// Multi-Partner Solutions the app owns or is the partner of (only to the
+/// app's own tokens), oldest first.
+pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    if query.token.app_id != app_id {
+        return vec![];
+    }
+    let role = param(query, "role");
+    let mut solutions: Vec<_> = sandbox
+        .whatsapp
+        .solutions
+        .solutions
+        .values()
+        .filter(|s| match role {
+            Some("OWNER") => s.owner_app_id == app_id,
+            Some("PARTNER") => s.partner_app_id == app_id,
+            _ => s.is_party(app_id),
+        })
+        .collect();
+    solutions.sort_by_key(|s| (s.created_at, s.id.clone()));
+    solutions.iter().map(|s| EdgeItem::plain(&s.id)).collect()
+}
+
+/// `/{app-id}/connected_client_businesses`: the businesses whose WABAs the
+/// app reaches — subscribed to one, or party of a solution one joined —
+/// each with its connection's status (only to the app's own tokens).
+pub fn app_client_businesses(
+    sandbox: &Sandbox,
+    app_id: &str,
+    query: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    if query.token.app_id != app_id {
+        return vec![];
+    }
+    let solutions = &sandbox.whatsapp.solutions.solutions;
+    let reached = |waba: &Waba| {
+        waba.subscribed_apps.iter().any(|s| s.app_id == app_id)
+            || solutions
+                .values()
+                .any(|s| s.is_party(app_id) && s.wabas.contains(&waba.id))
+    };
+    let clients: BTreeSet<&String> = sandbox
+        .whatsapp
+        .wabas
+        .values()
+        .filter(|waba| reached(waba))
+        .map(|waba| &waba.business_id)
+        .collect();
+    clients
+        .into_iter()
+        .filter_map(|id| sandbox.accounts.businesses.get(id))
+        .map(|business| EdgeItem {
+            id: business.id.clone(),
+            extra: vec![
+                ("business_status", json!("ACTIVE")),
+                (
+                    "verification_status",
+                    json!(business.verification_status.to_ascii_uppercase()),
+                ),
+                ("created_time", json!(iso8601(business.created_time))),
+                ("updated_time", json!(iso8601(business.created_time))),
+            ],
+        })
+        .collect()
 }
 
 /// A query parameter of an edge call.

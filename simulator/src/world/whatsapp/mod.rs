@@ -41,6 +41,7 @@ pub mod qr_codes;
 pub mod registration;
 pub mod schedules;
 pub mod settings;
+pub mod solutions;
 pub mod templates;
 pub mod waba;
 pub mod waba_settings;
@@ -136,4 +137,7 @@ pub struct WhatsappState {
     /// Pre-verified numbers of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub preverified: preverified::PreverifiedNumbers,
+    /// Multi-Partner Solutions and the intents that move WABAs onto them.
+    #[serde(default, skip_serializing_if = "solutions::SolutionsState::is_empty")]
+    pub solutions: solutions::SolutionsState,
 }

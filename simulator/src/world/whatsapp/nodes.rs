@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::world::clock::graph_time;
+use crate::world::clock::{graph_time, iso8601};
 use crate::world::nodes::{
     EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, NodeKind,
     Product, items_where,
@@ -17,6 +17,7 @@ use crate::world::shared::phone::{calling_code, numbering_zone};
 use crate::world::whatsapp::billing::funding_id;
 use crate::world::whatsapp::flows::{DATA_API_VERSION, JSON_VERSION};
 use crate::world::whatsapp::health::HealthTarget;
+use crate::world::whatsapp::solutions::MobilityStatus;
 use crate::world::whatsapp::templates::Template;
 use base64::Engine as _;
 use sha2::Digest;
@@ -111,6 +112,27 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             scopes: &[MANAGEMENT],
             item_default_fields: Some(&["id", "name", "status", "categories", "validation_errors"]),
             items: |sandbox, id, _| items_where(&sandbox.whatsapp.flows, |f| f.waba_id == id),
+        },
+        ListEdge {
+            name: "solutions",
+            scopes: &[MANAGEMENT],
+            item_default_fields: None,
+            items: |sandbox, id, _| {
+                items_where(&sandbox.whatsapp.solutions.solutions, |s| {
+                    s.wabas.iter().any(|w| w == id)
+                })
+            },
+        },
+        ListEdge {
+            name: "in_progress_onbehalf_request",
+            scopes: &[MANAGEMENT],
+            item_default_fields: Some(&[
+                "id",
+                "status",
+                "business_owned_object",
+                "requesting_business",
+            ]),
+            items: in_progress_onbehalf,
         },
     ],
     access: NodeAccess {
@@ -744,4 +766,122 @@ fn preverified_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fiel
             Some(json!({"id": business.id, "name": business.name}))
         })
         .done()
+}
+
+/// A Multi-Partner Solution (`GET /{solution-id}`): any token may read it;
+/// what a party may do with it is checked by its calls.
+pub static SOLUTION: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppBusinessSolution",
+    id_shape: ("41", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "name",
+        "status",
+        "status_for_pending_request",
+        "owner_app",
+        "owner_permissions",
+    ],
+    default_fields: &["id", "name", "status", "status_for_pending_request"],
+    edges: &[],
+    access: NodeAccess::OPEN,
+    view: solution_view,
+};
+
+fn solution_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let solution = sandbox.whatsapp.solutions.solutions.get(id)?;
+    Fields::new(id, wanted)
+        .put("name", || solution.name.clone())
+        .put("status", || solution.status.name())
+        .put("status_for_pending_request", || solution.pending())
+        .node("owner_app", Some(&solution.owner_app_id))
+        .put("owner_permissions", || json!(solution.owner_tasks()))
+        .done()
+}
+
+/// A WABA's migration onto a solution (`GET /{migration-intent-id}`), read
+/// as its WABA.
+pub static MIGRATION_INTENT: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppBusinessAccountMigrationIntent",
+    id_shape: ("42", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: &["id", "status"],
+    default_fields: &["id", "status"],
+    edges: &[],
+    access: under_waba(|sandbox, id| {
+        owner(&sandbox.whatsapp.solutions.migration_intents, id, |i| {
+            &i.waba_id
+        })
+    }),
+    view: |sandbox, id, wanted| {
+        let intent = sandbox.whatsapp.solutions.migration_intents.get(id)?;
+        Fields::new(id, wanted)
+            .put("status", || intent.status.name())
+            .done()
+    },
+};
+
+/// A WABA's on-behalf-of mobility onto a solution
+/// (`GET /{obo-mobility-intent-id}`), read as its WABA.
+pub static OBO_MOBILITY_INTENT: NodeDescriptor = NodeDescriptor {
+    type_name: "WhatsAppBusinessAccountOBOMobilityIntent",
+    id_shape: ("43", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "waba",
+        "solution",
+        "status",
+        "created_time",
+        "updated_time",
+    ],
+    default_fields: &["id", "waba", "solution"],
+    edges: &[],
+    access: under_waba(|sandbox, id| {
+        owner(&sandbox.whatsapp.solutions.obo_intents, id, |i| &i.waba_id)
+    }),
+    view: |sandbox, id, wanted| {
+        let intent = sandbox.whatsapp.solutions.obo_intents.get(id)?;
+        Fields::new(id, wanted)
+            .node("waba", Some(&intent.waba_id))
+            .node("solution", Some(&intent.solution_id))
+            .put("status", || intent.status.name())
+            .put("created_time", || iso8601(intent.created_at))
+            .put("updated_time", || iso8601(intent.updated_at))
+            .done()
+    },
+};
+
+/// `/{waba-id}/in_progress_onbehalf_request`: the WABA's pending mobility
+/// intents, as requests its business sent.
+fn in_progress_onbehalf(sandbox: &Sandbox, waba_id: &str, _: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    let business = sandbox
+        .whatsapp
+        .wabas
+        .get(waba_id)
+        .and_then(|waba| sandbox.accounts.businesses.get(&waba.business_id))
+        .map(|b| json!({ "id": b.id, "name": b.name }));
+    sandbox
+        .whatsapp
+        .solutions
+        .obo_intents
+        .values()
+        .filter(|i| i.waba_id == waba_id && i.status == MobilityStatus::Pending)
+        .map(|intent| {
+            let mut extra = vec![
+                ("status", json!("IN_PROGRESS")),
+                ("business_owned_object", json!(intent.waba_id)),
+            ];
+            if let Some(business) = &business {
+                extra.push(("requesting_business", business.clone()));
+            }
+            EdgeItem {
+                id: intent.id.clone(),
+                extra,
+            }
+        })
+        .collect()
 }
