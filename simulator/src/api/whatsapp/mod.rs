@@ -4,6 +4,7 @@
 
 pub mod automation;
 pub mod block_users;
+pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod contact_book;

@@ -13,6 +13,7 @@ pub mod billing;
 pub mod block_list;
 pub mod business_app;
 pub mod callbacks;
+pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
@@ -136,4 +137,7 @@ pub struct WhatsappState {
     /// Pre-verified numbers of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub preverified: preverified::PreverifiedNumbers,
+    /// Call permissions, their limits, and the calls going on.
+    #[serde(default, skip_serializing_if = "calls::CallsState::is_empty")]
+    pub calls: calls::CallsState,
 }
