@@ -160,6 +160,20 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         .await,
     );
 
+    let granted = sim
+        .post_json(
+            &sandbox.sim(&format!("/whatsapp/businesses/{business}/credit_lines")),
+            &json!({"legal_entity_name": "Lucky Shrub"}),
+        )
+        .await;
+    assert_eq!(granted.status, 201, "{}", granted.text());
+    record(
+        "/{Version}/{Business-ID}/extendedcredits",
+        "get",
+        sim.get_as(token, &format!("/{V}/{business}/extendedcredits"))
+            .await,
+    );
+
     // Number lifecycle on a new number.
     let added = sim
         .send(

@@ -215,6 +215,18 @@ impl Sandbox {
             NodeKind::Media,
             ("phone_number_id", phone, |m| &m.phone_number_id),
         )?;
+        self.check_owned(
+            "whatsapp.credit_lines",
+            &whatsapp.credit_lines,
+            NodeKind::ExtendedCredit,
+            ("business_id", NodeKind::Business, |l| &l.business_id),
+        )?;
+        for (id, waba) in &whatsapp.wabas {
+            if let Some(line) = &waba.billing.credit_line {
+                let place = format!("whatsapp.wabas.{id}.billing.credit_line");
+                self.expect_kind(place, line, NodeKind::ExtendedCredit)?;
+            }
+        }
         for (id, message) in &whatsapp.messaging.messages {
             let place = format!("whatsapp.messaging.messages.{id}");
             let phone = NodeKind::PhoneNumber;

@@ -156,6 +156,7 @@ node_kinds! {
     InstagramComment => instagram::nodes::INSTAGRAM_COMMENT,
     WhatsappGroup => whatsapp::nodes::GROUP,
     PreverifiedPhoneNumber => whatsapp::nodes::PREVERIFIED_NUMBER,
+    ExtendedCredit => whatsapp::nodes::EXTENDED_CREDIT,
 }
 
 impl NodeKind {

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod credit_lines;
 pub mod derived_nodes;
 pub mod devices;
 pub mod encryption;
@@ -140,4 +141,7 @@ pub struct WhatsappState {
     /// Call permissions, their limits, and the calls going on.
     #[serde(default, skip_serializing_if = "calls::CallsState::is_empty")]
     pub calls: calls::CallsState,
+    /// Credit lines of every business portfolio.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit_lines: credit_lines::CreditLines,
 }
