@@ -4,9 +4,10 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    automation, block_users, calls, commerce, compliance, contact_book, encryption, flow_lifecycle,
-    flows, groups, history, media, messages, oba, phone_number, preverified, profile, qr_codes,
-    registration, settings, smb_app_data, subscriptions, templates, waba, waba_admin,
+    automation, block_users, calls, commerce, compliance, contact_book, encrypted_messages,
+    encryption, flow_lifecycle, flows, groups, history, media, messages, oba, phone_number,
+    preverified, profile, qr_codes, registration, settings, smb_app_data, subscriptions, templates,
+    waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -135,6 +136,13 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
+    Route::new(
+        PHONE,
+        Some("messages_encrypted"),
+        Post,
+        encrypted_messages::send,
+    )
+    .access(MESSAGING),
     Route::new(
         PHONE,
         Some("marketing_messages"),

@@ -20,6 +20,7 @@ pub mod consumers;
 pub mod credit_lines;
 pub mod derived_nodes;
 pub mod devices;
+pub mod encrypted_messages;
 pub mod encryption;
 pub mod fixture;
 pub mod flow_lifecycle;
