@@ -267,11 +267,18 @@ async fn the_business_answers_a_users_call() {
         .ok();
 
     // A second call is rejected by the business.
-    let second = consumer(&sim, &sandbox, BOB, "/calls", place).await;
+    let second = consumer(&sim, &sandbox, BOB, "/calls", place.clone()).await;
     let second_id = second.json["call_id"].as_str().expect("an id").to_owned();
     calls(&sim, &sandbox, action(&second_id, "reject"))
         .await
         .ok();
+    // A third rings unanswered and ends after a minute.
+    let third = consumer(&sim, &sandbox, BOB, "/calls", place).await;
+    let third_id = third.json["call_id"].as_str().expect("an id").to_owned();
+    sim.advance(&sandbox, 60).await;
+    calls(&sim, &sandbox, action(&third_id, "accept"))
+        .await
+        .assert_error(400, 100, None, "OAuthException");
     let unknown = calls(
         &sim,
         &sandbox,
@@ -300,6 +307,8 @@ async fn the_business_answers_a_users_call() {
             ("connect", "-"),
             ("terminate", "COMPLETED"),
             ("connect", "-"),
+            ("terminate", "FAILED"),
+            ("connect", "-"),
             ("terminate", "FAILED")
         ]
     );
@@ -315,6 +324,13 @@ async fn the_business_answers_a_users_call() {
     );
     assert_eq!(steps[1]["calls"][0]["duration"], 30);
     assert!(steps[3]["calls"][0].get("duration").is_none());
+    let rang = |step: &Value| {
+        step["calls"][0]["timestamp"]
+            .as_str()
+            .and_then(|t| t.parse::<i64>().ok())
+            .expect("a timestamp")
+    };
+    assert_eq!(rang(&steps[5]) - rang(&steps[4]), 60);
 }
 
 #[tokio::test]

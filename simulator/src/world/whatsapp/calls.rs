@@ -11,7 +11,8 @@
 //! at most 1,000 at a time per number (138002). Every change is reported on
 //! the `calls` webhook field: `connect` and `terminate` events, and the
 //! `RINGING`/`ACCEPTED`/`REJECTED` statuses of business-initiated calls.
-//! A call is forgotten once it ends, so state holds ongoing calls only.
+//! A call nobody answers ends after 60 seconds of ringing (`FAILED`). A
+//! call is forgotten once it ends, so state holds ongoing calls only.
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,8 @@ pub const REQUESTS_PER_WEEK: usize = 2;
 pub const CONNECTED_CALLS_PER_DAY: usize = 100;
 /// Calls one business number may have at a time.
 pub const CONCURRENT_CALLS: usize = 1_000;
+/// How long a call rings before it ends unanswered (Meta: 30 to 60 seconds).
+pub const RING_SECONDS: i64 = 60;
 /// The longest SDP metasim takes (Meta names no limit; this bounds state).
 pub const SDP_MAX: usize = 32_768;
 
@@ -476,7 +479,8 @@ impl Sandbox {
             None,
         )?;
         let sdp = self.session_description(&call.id, "offer");
-        self.call_event(&call, "connect", Some(sdp));
+        let now = self.clock.now();
+        self.call_event(&call, "connect", Some(sdp), now);
         Ok(call.id)
     }
 
@@ -539,7 +543,8 @@ impl Sandbox {
         if accept {
             self.call_status(&call, "ACCEPTED");
             let sdp = self.session_description(&call.id, "answer");
-            self.call_event(&call, "connect", Some(sdp));
+            let now = self.clock.now();
+            self.call_event(&call, "connect", Some(sdp), now);
             self.connect(call);
         } else {
             self.call_status(&call, "REJECTED");
@@ -570,8 +575,34 @@ impl Sandbox {
     }
 
     fn end_call(&mut self, call: Call) {
+        let now = self.clock.now();
+        self.end_call_at(call, now);
+    }
+
+    fn end_call_at(&mut self, call: Call, at: i64) {
         self.whatsapp.calls.calls.remove(&call.id);
-        self.call_event(&call, "terminate", None);
+        self.call_event(&call, "terminate", None, at);
+    }
+
+    /// End the calls nobody answered in time ([`RING_SECONDS`]): a `FAILED`
+    /// `terminate` at the moment the ringing stopped.
+    pub fn run_due_calls(&mut self) {
+        let now = self.clock.now();
+        let mut due: Vec<(i64, String)> = self
+            .whatsapp
+            .calls
+            .calls
+            .values()
+            .filter(|c| c.state != CallState::Connected)
+            .map(|c| (c.created_at.saturating_add(RING_SECONDS), c.id.clone()))
+            .filter(|(at, _)| *at <= now)
+            .collect();
+        due.sort();
+        for (at, id) in due {
+            if let Some(call) = self.whatsapp.calls.calls.get(&id).cloned() {
+                self.end_call_at(call, at);
+            }
+        }
     }
 
     /// A session description for the user's side: deterministic, RFC 8866.
@@ -598,8 +629,7 @@ impl Sandbox {
 
     /// A `calls[]` item: `connect` (with the session) or `terminate` (with
     /// the outcome and, for a call that connected, its times).
-    fn call_event(&mut self, call: &Call, event: &str, session: Option<Value>) {
-        let now = self.clock.now();
+    fn call_event(&mut self, call: &Call, event: &str, session: Option<Value>, now: i64) {
         let business = self
             .whatsapp
             .phone_numbers
@@ -636,7 +666,7 @@ impl Sandbox {
         if let Some(data) = &call.biz_opaque_callback_data {
             item.insert("biz_opaque_callback_data".into(), json!(data));
         }
-        self.emit_call(call, Value::Object(item), false);
+        self.emit_call(call, Value::Object(item), false, now);
     }
 
     /// A `statuses[]` item of a business-initiated call.
@@ -651,19 +681,18 @@ impl Sandbox {
         if let Some(data) = &call.biz_opaque_callback_data {
             item.insert("biz_opaque_callback_data".into(), json!(data));
         }
-        self.emit_call(call, Value::Object(item), true);
+        self.emit_call(call, Value::Object(item), true, now);
     }
 
-    fn emit_call(&mut self, call: &Call, item: Value, status: bool) {
+    fn emit_call(&mut self, call: &Call, item: Value, status: bool, at: i64) {
         let waba_id = self
             .whatsapp
             .phone_numbers
             .get(&call.phone_number_id)
             .map(|p| p.waba_id.clone())
             .unwrap_or_default();
-        let now = self.clock.now();
         self.events.emit(
-            now,
+            at,
             EventPayload::WhatsappCall {
                 waba_id,
                 phone_number_id: call.phone_number_id.clone(),
@@ -757,6 +786,32 @@ mod tests {
         assert!(sandbox.whatsapp.calls.calls.is_empty());
         let check = sandbox.call_permission(&phone, ALICE).unwrap();
         assert_eq!((check.status, check.connected_today), ("permanent", 1));
+    }
+
+    #[test]
+    fn an_unanswered_call_ends_after_a_minute_of_ringing() {
+        let (mut sandbox, phone) = sandbox();
+        let started = sandbox.clock.now();
+        let id = sandbox.consumer_calls(ALICE, &phone).unwrap();
+        sandbox.clock.advance(RING_SECONDS - 1);
+        sandbox.run_due_calls();
+        assert!(sandbox.whatsapp.calls.calls.contains_key(&id));
+        sandbox.clock.advance(30);
+        sandbox.run_due_calls();
+        assert!(sandbox.whatsapp.calls.calls.is_empty());
+        let last = sandbox.events.all().last().unwrap().clone();
+        assert_eq!(last.time, started + RING_SECONDS);
+        let EventPayload::WhatsappCall { item, .. } = last.payload else {
+            panic!("not a call event");
+        };
+        assert_eq!(
+            (item["event"].as_str(), item["status"].as_str()),
+            (Some("terminate"), Some("FAILED"))
+        );
+        assert_eq!(
+            sandbox.business_call_action(&phone, &id, "accept"),
+            Err(CallRefusal::UnknownCall)
+        );
     }
 
     #[test]
