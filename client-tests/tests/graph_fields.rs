@@ -61,6 +61,16 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
     (NodeKind::MigrationIntent, Expect::AllBut(&[])),
     (NodeKind::OboMobilityIntent, Expect::AllBut(&[])),
     (
+        NodeKind::ExtendedCredit,
+        // Only after a payment, for a line partitioned from another, and
+        // for a line shared by another business.
+        Expect::AllBut(&[
+            "last_payment_time",
+            "partition_from",
+            "receiving_credit_allocation_config",
+        ]),
+    ),
+    (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.
         Expect::AllBut(&["finance_permission", "ip_permission"]),
@@ -158,7 +168,8 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
 /// group with a description, a pre-verified number, a Multi-Partner
-/// Solution the WABA joined and a mobility intent onto it in progress.
+/// Solution the WABA joined, a mobility intent onto it in progress and a
+/// credit line.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     let solution = partnership(sim, sandbox, true).await.solution;
     join(sim, sandbox, &solution).await;
@@ -219,6 +230,14 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         json!({ "purchase_order_number": "PO-1", "degrees_of_freedom_spec": spec }),
     )
     .await;
+    let business = sandbox.id_of("business");
+    let credit = sim
+        .post_json(
+            &sandbox.sim(&format!("/whatsapp/businesses/{business}/credit_lines")),
+            &json!({ "legal_entity_name": "Lucky Shrub Ltd" }),
+        )
+        .await;
+    assert_eq!(credit.status, 201, "{}", credit.text());
     let page = sandbox.id_of("page");
     let link = sim
         .post_json(

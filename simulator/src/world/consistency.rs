@@ -35,7 +35,8 @@ impl Sandbox {
         self.check_registry()?;
         self.check_handles_and_tokens()?;
         self.check_owners()?;
-        self.check_solutions()
+        self.check_solutions()?;
+        self.check_calls()
     }
 
     /// Solutions name apps and WABAs; intents name their WABA and solutions.
@@ -83,6 +84,53 @@ impl Sandbox {
             for intent in &item.intents {
                 self.expect_kind(place(".intents"), intent, NodeKind::OboMobilityIntent)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Calls and call permissions name a business number and a consumer;
+    /// the limits' records are no longer than the limits.
+    fn check_calls(&self) -> Result<(), Invalid> {
+        use crate::world::whatsapp::calls::{CONNECTED_CALLS_PER_DAY, REQUESTS_PER_WEEK};
+        let phone = NodeKind::PhoneNumber;
+        let consumer = |place: String, digits: &str| {
+            if self.whatsapp.consumers.contains_key(digits) {
+                Ok(())
+            } else {
+                Err(dangling(place, digits, "a WhatsApp consumer"))
+            }
+        };
+        let calls = &self.whatsapp.calls;
+        for (phone_number_id, pairs) in &calls.pairs {
+            let place = format!("whatsapp.calls.pairs.{phone_number_id}");
+            self.expect_kind(place.clone(), phone_number_id, phone)?;
+            for (digits, pair) in pairs {
+                let place = format!("{place}.{digits}");
+                consumer(place.clone(), digits)?;
+                if pair.requests.len() > REQUESTS_PER_WEEK
+                    || pair.connected.len() > CONNECTED_CALLS_PER_DAY
+                {
+                    return Err(Invalid::new(
+                        place.clone(),
+                        format!("{place}: more requests or connected calls than the limits allow"),
+                    ));
+                }
+            }
+        }
+        for (id, call) in &calls.calls {
+            let place = format!("whatsapp.calls.calls.{id}");
+            if call.id != *id {
+                return Err(Invalid::new(
+                    format!("{place}.id"),
+                    format!("{place}.id: does not match its key"),
+                ));
+            }
+            self.expect_kind(
+                format!("{place}.phone_number_id"),
+                &call.phone_number_id,
+                phone,
+            )?;
+            consumer(format!("{place}.consumer"), &call.consumer)?;
         }
         Ok(())
     }
@@ -217,6 +265,18 @@ impl Sandbox {
             NodeKind::Media,
             ("phone_number_id", phone, |m| &m.phone_number_id),
         )?;
+        self.check_owned(
+            "whatsapp.credit_lines",
+            &whatsapp.credit_lines,
+            NodeKind::ExtendedCredit,
+            ("business_id", NodeKind::Business, |l| &l.business_id),
+        )?;
+        for (id, waba) in &whatsapp.wabas {
+            if let Some(line) = &waba.billing.credit_line {
+                let place = format!("whatsapp.wabas.{id}.billing.credit_line");
+                self.expect_kind(place, line, NodeKind::ExtendedCredit)?;
+            }
+        }
         for (id, message) in &whatsapp.messaging.messages {
             let place = format!("whatsapp.messaging.messages.{id}");
             let phone = NodeKind::PhoneNumber;
@@ -322,6 +382,36 @@ mod tests {
         assert_eq!(
             refusal(&lost),
             "handles.nobody: \"42\" is not a node or consumer of this snapshot"
+        );
+    }
+
+    #[test]
+    fn calls_name_a_business_number_and_a_consumer_within_the_limits() {
+        let mut sandbox = demo();
+        let phone = sandbox.handles["phone_number"].clone();
+        sandbox.call_permission_requested(&phone, "15550109999", "wamid.x");
+        assert_eq!(sandbox.check_consistency(), Ok(()));
+        let mut stranger = sandbox.clone();
+        let pairs = stranger.whatsapp.calls.pairs.get_mut(&phone).unwrap();
+        let pair = pairs.remove("15550109999").unwrap();
+        pairs.insert("15550100000".into(), pair);
+        assert_eq!(
+            refusal(&stranger),
+            format!(
+                "whatsapp.calls.pairs.{phone}.15550100000: \"15550100000\" is not a WhatsApp consumer of this snapshot"
+            )
+        );
+        let pair = sandbox
+            .whatsapp
+            .calls
+            .pairs
+            .get_mut(&phone)
+            .unwrap()
+            .get_mut("15550109999")
+            .unwrap();
+        pair.requests = vec![0; 3];
+        assert!(
+            refusal(&sandbox).contains("more requests or connected calls than the limits allow")
         );
     }
 

@@ -118,6 +118,18 @@ pub enum EventPayload {
         field: String,
         group: Value,
     },
+    /// A WhatsApp call's event (`calls[]`: `connect`, `terminate`) or the
+    /// status of a business-initiated call (`statuses[]`: `RINGING`,
+    /// `ACCEPTED`, `REJECTED`), on the `calls` field.
+    WhatsappCall {
+        waba_id: String,
+        phone_number_id: String,
+        /// The user's phone digits.
+        consumer: String,
+        item: Value,
+        /// `item` is a `statuses[]` item, not a `calls[]` one.
+        status: bool,
+    },
     /// A template's review outcome or lifecycle change
     /// (`message_template_status_update`).
     WhatsappTemplateStatus {

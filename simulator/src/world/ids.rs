@@ -114,20 +114,30 @@ impl IdGenerator {
     /// holds the consumer's phone digits and a random hex part (outbound and
     /// inbound keys differ the way Meta's do).
     pub fn wamid(&mut self, consumer_digits: &str, inbound: bool) -> String {
-        use base64::Engine as _;
         let (marker, hex_len) = if inbound {
             (0x12u8, 20usize)
         } else {
             (0x11u8, 18usize)
         };
-        let random = hex::encode_upper(self.draw("wamid"));
-        let mut key = vec![0x1c, 0x18, consumer_digits.len() as u8];
-        key.extend_from_slice(consumer_digits.as_bytes());
+        self.whatsapp_key("wamid", consumer_digits, marker, hex_len)
+    }
+
+    /// A WhatsApp call id shaped like Meta's: `wacid.` + base64 of the same
+    /// kind of key as a message id's, with a longer random part.
+    pub fn wacid(&mut self, consumer_digits: &str) -> String {
+        self.whatsapp_key("wacid", consumer_digits, 0x11, 32)
+    }
+
+    fn whatsapp_key(&mut self, prefix: &str, digits: &str, marker: u8, hex_len: usize) -> String {
+        use base64::Engine as _;
+        let random = hex::encode_upper(self.draw(prefix));
+        let mut key = vec![0x1c, 0x18, digits.len() as u8];
+        key.extend_from_slice(digits.as_bytes());
         key.extend_from_slice(&[0x15, 0x02, 0x00, marker, 0x18, hex_len as u8]);
         key.extend_from_slice(&random.as_bytes()[..hex_len]);
         key.push(0x00);
         format!(
-            "wamid.{}",
+            "{prefix}.{}",
             base64::engine::general_purpose::STANDARD.encode(key)
         )
     }

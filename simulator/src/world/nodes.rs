@@ -159,6 +159,7 @@ node_kinds! {
     Solution => whatsapp::nodes::SOLUTION,
     MigrationIntent => whatsapp::nodes::MIGRATION_INTENT,
     OboMobilityIntent => whatsapp::nodes::OBO_MOBILITY_INTENT,
+    ExtendedCredit => whatsapp::nodes::EXTENDED_CREDIT,
 }
 
 impl NodeKind {

@@ -223,12 +223,13 @@ impl Sandbox {
 
     /// Do whatever has come due on the clock (automatic template reviews,
     /// devices logged out for inactivity, WhatsApp Business app numbers
-    /// offboarded for not synchronizing). Called before every Graph call and
-    /// after the clock moves.
+    /// offboarded for not synchronizing, calls nobody answered). Called
+    /// before every Graph call and after the clock moves.
     pub fn run_due(&mut self) {
         self.run_due_reviews();
         self.run_due_devices();
         self.run_due_preverified();
+        self.run_due_calls();
         self.route_events();
     }
 

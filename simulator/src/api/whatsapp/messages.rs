@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use super::calls;
 use super::message_checks::{self, message_object};
 use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
@@ -239,8 +240,15 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
         components: checked.get("components").cloned().unwrap_or(json!([])),
     });
     let is_template = template.is_some();
+    let asks_to_call =
+        kind == "interactive" && checked["type"].as_str() == Some("call_permission_request");
+    if asks_to_call {
+        sandbox
+            .may_request_call_permission(phone_number_id, &digits)
+            .map_err(calls::refusal)?;
+    }
     let outbound = Outbound {
-        to: digits,
+        to: digits.clone(),
         message: message_object(&kind, checked, context),
         template,
         biz_opaque_callback_data: callback,
@@ -250,6 +258,9 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
     let id = sandbox
         .send_message(phone_number_id, outbound)
         .map_err(refusal)?;
+    if asks_to_call {
+        sandbox.call_permission_requested(phone_number_id, &digits, &id);
+    }
     let message = if is_template {
         json!({ "id": id, "message_status": "accepted" })
     } else {

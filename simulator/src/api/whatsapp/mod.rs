@@ -4,10 +4,12 @@
 
 pub mod automation;
 pub mod block_users;
+pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod contact_book;
 pub mod derived_nodes;
+pub mod encrypted_messages;
 pub mod encryption;
 pub mod flow_lifecycle;
 pub mod flows;

@@ -4,9 +4,10 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    automation, block_users, commerce, compliance, contact_book, encryption, flow_lifecycle, flows,
-    groups, history, media, messages, oba, phone_number, preverified, profile, qr_codes,
-    registration, settings, smb_app_data, solutions, subscriptions, templates, waba, waba_admin,
+    automation, block_users, calls, commerce, compliance, contact_book, encrypted_messages,
+    encryption, flow_lifecycle, flows, groups, history, media, messages, oba, phone_number,
+    preverified, profile, qr_codes, registration, settings, smb_app_data, solutions, subscriptions,
+    templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -138,6 +139,13 @@ pub const ROUTES: &[Route] = &[
     Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
     Route::new(
         PHONE,
+        Some("messages_encrypted"),
+        Post,
+        encrypted_messages::send,
+    )
+    .access(MESSAGING),
+    Route::new(
+        PHONE,
         Some("marketing_messages"),
         Post,
         messages::post_marketing_messages,
@@ -177,6 +185,8 @@ pub const ROUTES: &[Route] = &[
     Route::new(FLOW, Some("deprecate"), Post, flow_lifecycle::deprecate),
     Route::new(WABA, Some("migrate_flows"), Post, flow_lifecycle::migrate),
     Route::new(PHONE, Some("block_users"), Get, block_users::list).access(MESSAGING),
+    Route::new(PHONE, Some("call_permissions"), Get, calls::permissions).access(MESSAGING),
+    Route::new(PHONE, Some("calls"), Post, calls::manage).access(MESSAGING),
     Route::new(PHONE, Some("block_users"), Post, block_users::block).access(MESSAGING),
     Route::new(PHONE, Some("block_users"), Delete, block_users::unblock).access(MESSAGING),
     Route::new(

@@ -356,6 +356,7 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
         ("owned_whatsapp_business_accounts", Product::Whatsapp),
         ("client_whatsapp_business_accounts", Product::Whatsapp),
         ("preverified_numbers", Product::Whatsapp),
+        ("extendedcredits", Product::Whatsapp),
     ],
     fields: &[
         "id",
@@ -404,6 +405,12 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
             scopes: WABA_LIST_SCOPES,
             item_default_fields: Some(&["id", "display_phone_number", "verification_status"]),
             items: listings::business_preverified_numbers,
+        },
+        ListEdge {
+            name: "extendedcredits",
+            scopes: &["business_management"],
+            item_default_fields: Some(&["id", "legal_entity_name"]),
+            items: listings::business_credit_lines,
         },
     ],
     access: NodeAccess::OPEN,

@@ -163,3 +163,16 @@ pub fn business_preverified_numbers(
     numbers.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     numbers.iter().map(|n| EdgeItem::plain(&n.id)).collect()
 }
+
+/// `/{business-id}/extendedcredits`: its credit lines, oldest first.
+pub fn business_credit_lines(
+    sandbox: &Sandbox,
+    business_id: &str,
+    _: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    sandbox
+        .credit_lines_of(business_id)
+        .iter()
+        .map(|line| EdgeItem::plain(&line.id))
+        .collect()
+}

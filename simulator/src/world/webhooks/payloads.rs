@@ -116,6 +116,11 @@ impl EventPayload {
                 phone_number_id,
                 ..
             } => whatsapp(waba_id, "history", Some(phone_number_id)),
+            EventPayload::WhatsappCall {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "calls", Some(phone_number_id)),
             EventPayload::WhatsappTemplateStatus { waba_id, .. } => {
                 whatsapp(waba_id, "message_template_status_update", None)
             }
@@ -349,6 +354,32 @@ impl Sandbox {
                 }),
                 None,
             )),
+            EventPayload::WhatsappCall {
+                phone_number_id,
+                consumer,
+                item,
+                status,
+                ..
+            } => {
+                let person = self.whatsapp.consumers.get(consumer);
+                let contact = self.whatsapp_contact(
+                    person.and_then(|p| p.name.clone()),
+                    person.and_then(|p| p.username.clone()),
+                    Some(consumer),
+                    &self.bsuid(
+                        consumer,
+                        &self.business_of_phone(phone_number_id).unwrap_or_default(),
+                    ),
+                );
+                let list = if *status { "statuses" } else { "calls" };
+                let mut value = json!({
+                    "messaging_product": "whatsapp",
+                    "metadata": self.metadata(phone_number_id),
+                    "contacts": [contact],
+                });
+                value[list] = json!([item]);
+                Some((value, None))
+            }
             EventPayload::WhatsappTemplateStatus {
                 template_id,
                 name,

@@ -14,6 +14,9 @@ pub struct WabaBilling {
     /// A valid payment method is attached.
     #[serde(default = "attached")]
     pub payment_method: bool,
+    /// The credit line that is the payment method, when one is attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_line: Option<String>,
 }
 
 fn attached() -> bool {
@@ -24,6 +27,7 @@ impl Default for WabaBilling {
     fn default() -> Self {
         Self {
             payment_method: attached(),
+            credit_line: None,
         }
     }
 }
@@ -43,11 +47,13 @@ impl Sandbox {
             .is_some_and(|waba| waba.billing.payment_method)
     }
 
-    /// Attach or remove the WABA's payment method; false when no such WABA.
+    /// Attach or remove the WABA's payment method (a card, replacing any
+    /// credit line); false when no such WABA.
     pub fn set_payment_method(&mut self, waba_id: &str, attached: bool) -> bool {
         match self.whatsapp.wabas.get_mut(waba_id) {
             Some(waba) => {
                 waba.billing.payment_method = attached;
+                waba.billing.credit_line = None;
                 true
             }
             None => false,

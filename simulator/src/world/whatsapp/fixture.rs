@@ -148,6 +148,7 @@ impl Sandbox {
             settings: Default::default(),
             billing: WabaBilling {
                 payment_method: waba.payment_method,
+                credit_line: None,
             },
         };
         self.whatsapp.wabas.insert(id.clone(), built);

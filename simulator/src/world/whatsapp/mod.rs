@@ -13,11 +13,14 @@ pub mod billing;
 pub mod block_list;
 pub mod business_app;
 pub mod callbacks;
+pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod credit_lines;
 pub mod derived_nodes;
 pub mod devices;
+pub mod encrypted_messages;
 pub mod encryption;
 pub mod fixture;
 pub mod flow_lifecycle;
@@ -140,4 +143,10 @@ pub struct WhatsappState {
     /// Multi-Partner Solutions and the intents that move WABAs onto them.
     #[serde(default, skip_serializing_if = "solutions::SolutionsState::is_empty")]
     pub solutions: solutions::SolutionsState,
+    /// Call permissions, their limits, and the calls going on.
+    #[serde(default, skip_serializing_if = "calls::CallsState::is_empty")]
+    pub calls: calls::CallsState,
+    /// Credit lines of every business portfolio.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit_lines: credit_lines::CreditLines,
 }

@@ -885,3 +885,84 @@ fn in_progress_onbehalf(sandbox: &Sandbox, waba_id: &str, _: &EdgeQuery<'_>) -> 
         })
         .collect()
 }
+
+/// A business portfolio's credit line (Meta's `ExtendedCredit`), read with
+/// `business_management` as its business; listed by
+/// `GET /{business-id}/extendedcredits`.
+pub static EXTENDED_CREDIT: NodeDescriptor = NodeDescriptor {
+    type_name: "ExtendedCredit",
+    id_shape: ("28", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "allocated_amount",
+        "balance",
+        "credit_available",
+        "credit_type",
+        "is_access_revoked",
+        "is_automated_experience",
+        "last_payment_time",
+        "legal_entity_name",
+        "liable_biz_name",
+        "max_balance",
+        "online_max_balance",
+        "owner_business",
+        "owner_business_name",
+        "partition_from",
+        "receiving_credit_allocation_config",
+        "send_bill_to_biz_name",
+    ],
+    default_fields: &["id"],
+    edges: &[],
+    access: NodeAccess {
+        read_scope: Some(BUSINESS_MANAGEMENT),
+        permission_target: |sandbox, id| {
+            sandbox
+                .whatsapp
+                .credit_lines
+                .get(id)
+                .map_or(id, |line| line.business_id.as_str())
+        },
+        ..NodeAccess::OPEN
+    },
+    view: extended_credit_view,
+};
+
+/// Meta's `CurrencyAmount`: hundredths shown as an amount, in a currency.
+fn currency_amount(hundredths: u64, currency: &str) -> Value {
+    json!({
+        "amount": format!("{}.{:02}", hundredths / 100, hundredths % 100),
+        "amount_in_hundredths": hundredths.to_string(),
+        "currency": currency,
+        "offsetted_amount": hundredths.to_string(),
+    })
+}
+
+fn extended_credit_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let line = sandbox.whatsapp.credit_lines.get(id)?;
+    let owner = sandbox.accounts.businesses.get(&line.business_id);
+    let available = if line.revoked { 0 } else { line.max_balance };
+    Fields::new(id, wanted)
+        // metasim keeps no spend: nothing is allocated or owed.
+        .put("allocated_amount", || currency_amount(0, &line.currency))
+        .put("balance", || currency_amount(0, &line.currency))
+        .put("credit_available", || {
+            currency_amount(available, &line.currency)
+        })
+        .put("credit_type", || "ENTERPRISE")
+        .put("is_access_revoked", || line.revoked)
+        .put("is_automated_experience", || false)
+        .put("legal_entity_name", || line.legal_entity_name.clone())
+        .put("liable_biz_name", || line.legal_entity_name.clone())
+        .put("max_balance", || {
+            currency_amount(line.max_balance, &line.currency)
+        })
+        .put("online_max_balance", || {
+            currency_amount(line.max_balance, &line.currency)
+        })
+        .node("owner_business", Some(&line.business_id))
+        .put_opt("owner_business_name", || owner.map(|b| b.name.clone()))
+        .put("send_bill_to_biz_name", || line.legal_entity_name.clone())
+        .done()
+}

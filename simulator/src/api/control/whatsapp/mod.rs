@@ -3,12 +3,14 @@
 //! phones' SMS inboxes, the WhatsApp Business app (its numbers, their
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
-//! application, consumers joining and leaving groups.
+//! application, consumers joining and leaving groups, consumers' calls and
+//! call permissions.
 
 mod billing;
 mod business_app;
 mod business_app_numbers;
 mod business_chats;
+mod calls;
 mod chats;
 mod consumers;
 mod devices;
@@ -34,4 +36,5 @@ pub fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(oba::routes())
         .merge(groups::routes())
+        .merge(calls::routes())
 }
