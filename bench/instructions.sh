@@ -5,20 +5,29 @@
 # set-up and shutdown out. Instruction counts do not depend on what else the
 # machine is doing, so two builds compare exactly.
 #
-# Two requests are measured:
-#   get   GET /{phone-number-id}?fields=… on the `default` demo sandbox;
-#   send  POST /{phone-number-id}/messages, a text to the demo consumer Alice
-#         (15550109999) in a sandbox made as metasim-bench makes it: seed 1,
-#         throughput and pair limits off, Alice has written (window open), no
-#         app subscribed to webhooks.
+# Three requests are measured:
+#   get     GET /{phone-number-id}?fields=… on the `default` demo sandbox;
+#   send    POST /{phone-number-id}/messages, a text to the demo consumer Alice
+#           (15550109999) in a sandbox made as metasim-bench makes it: seed 1,
+#           throughput and pair limits off, Alice has written (window open), no
+#           app subscribed to webhooks;
+#   create  POST /_sim/sandboxes {"id": "s{n}", "seed": n}: a demo sandbox, as
+#           metasim-bench creates its 10,000 (each request on a new connection
+#           there, on the one keep-alive connection here).
 #
-#   bench/instructions.sh [get|send|all] [path/to/metasim]
+#   grown   GET /{phone-number-id}?fields=id,verified_name (metasim-bench's
+#           growth request) on that send sandbox, once with no message stored
+#           and once after 20,000 sends: whether a GET costs more in a fuller
+#           sandbox (the sends are made in both totals, so they cancel out).
+#           Not part of `all`.
+#
+#   bench/instructions.sh [get|send|create|grown|all] [path/to/metasim]
 #                                  (defaults: all, target/release/metasim)
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 MODE=all
-case "${1:-}" in get | send | all) MODE=$1; shift ;; esac
+case "${1:-}" in get | send | create | grown | all) MODE=$1; shift ;; esac
 BIN=${1:-target/release/metasim}
 command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
 work=$(mktemp -d)
@@ -58,7 +67,10 @@ if kind == "get":
     token, phone = info["tokens"]["system_user_token"], info["handles"]["phone_number"]
     method, body = "GET", None
     path = f"/v23.0/{phone}?fields=id,display_phone_number,verified_name,quality_rating,status"
+elif kind == "create":
+    method, body, token = "POST", None, None
 else:
+    kind, _, stored = kind.partition(":")
     limits = {"throughput_per_second": 0, "pair_burst": 0, "pair_interval_seconds": 0}
     info = json.loads(call("POST", "/_sim/sandboxes",
                            json.dumps({"id": "bench-send", "seed": 1, "messaging_limits": limits})))
@@ -69,7 +81,13 @@ else:
     body = json.dumps({"messaging_product": "whatsapp", "recipient_type": "individual",
                        "to": "15550109999", "type": "text", "text": {"body": "How can we help?"}},
                       separators=(",", ":"))
-for _ in range(n):
+    if kind == "grown":
+        for _ in range(int(stored)):
+            call(method, path, body, token)
+        method, path, body = "GET", f"/v23.0/{phone}?fields=id,verified_name", None
+for i in range(n):
+    if kind == "create":
+        path, body = "/_sim/sandboxes", json.dumps({"id": f"s{i}", "seed": i})
     call(method, path, body, token)
 PY
   kill -TERM "$pid"
@@ -77,10 +95,18 @@ PY
   awk '/^summary:/ {print $2}' "$work/out"
 }
 
-for kind in get send; do
+if [ "$MODE" = grown ]; then
+  for stored in 0 20000; do
+    few=$(total "grown:$stored" 500)
+    many=$(total "grown:$stored" 2500)
+    echo "instructions per GET with $stored messages stored: $(((many - few) / 2000)) ($BIN)"
+  done
+  exit 0
+fi
+for kind in get send create; do
   [ "$MODE" = all ] || [ "$MODE" = "$kind" ] || continue
   few=$(total "$kind" 500)
   many=$(total "$kind" 2500)
-  label=$([ "$kind" = get ] && echo "GET-node" || echo "send-message")
+  case $kind in get) label=GET-node ;; send) label=send-message ;; *) label=create-sandbox ;; esac
   echo "instructions per $label request: $(((many - few) / 2000)) ($BIN)"
 done

@@ -16,6 +16,13 @@ use crate::throughput::{Bench, Pair, RECIPIENT, SEND_SANDBOX, Server, Settings};
 pub const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 /// Round trips of the GET latency sample at each size.
 const GET_SAMPLES: usize = 2_000;
+/// Round trips made and not counted before them: the sample follows a send
+/// run at 32 connections, whose wind-down (connections closing, the load
+/// side's tasks ending) otherwise lands in the first point's median. A GET
+/// costs the same instructions with 0 or 20,000 messages stored
+/// (`bench/instructions.sh grown`), so the spread that remains is the
+/// machine's.
+const GET_WARMUP: usize = 500;
 
 /// What one size measured.
 pub struct Point {
@@ -102,8 +109,9 @@ pub fn measure(
         fill_to(bench, phone, size)?;
         memory.push((stored(bench), resident_bytes()));
         let run = bench.measure_one(send, Server::Metasim, settings)?;
-        let trips = bench.round_trips(&get, GET_SAMPLES)?;
-        let get_median = median(trips.iter().map(Duration::as_secs_f64).collect())
+        let trips = bench.round_trips(&get, GET_WARMUP + GET_SAMPLES)?;
+        let counted = &trips[GET_WARMUP.min(trips.len())..];
+        let get_median = median(counted.iter().map(Duration::as_secs_f64).collect())
             .map(Duration::from_secs_f64)
             .unwrap_or_default();
         points.push(Point {

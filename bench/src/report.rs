@@ -224,7 +224,7 @@ pub fn print_growth(growth: &Growth) {
     println!(
         "  retention: the send sandbox keeps up to 2,000,000 messages; events and delivery bodies as by default"
     );
-    println!("  stored       send req/s (32 conn.)  GET round trip (median of 2,000)");
+    println!("  stored       send req/s (32 conn.)  GET round trip (median of 2,000 after 500)");
     for point in &growth.points {
         println!(
             "  {:>10}  {:>21.0}  {:>10.1} µs",

@@ -1,7 +1,8 @@
 //! Webhook deliveries per second: metasim flushes an outbox of signed
 //! WhatsApp deliveries to a local receiver, against a baseline that POSTs the
 //! same bodies over the same kind of keep-alive client with no engine in
-//! between. Both send one request at a time, as metasim's ordered outbox does.
+//! between. Both keep [`IN_FLIGHT`] requests in flight (metasim through the
+//! sandbox's `in_flight` webhook setting; its default, 1, sends in order).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,6 +12,9 @@ use axum::Router;
 use axum::extract::Query;
 use axum::routing::get;
 use serde_json::{Value, json};
+
+/// POSTs in flight at once, on both sides.
+pub const IN_FLIGHT: usize = 16;
 
 pub struct Measured {
     pub deliveries: usize,
@@ -105,6 +109,13 @@ async fn run(count: usize) -> Result<Measured, String> {
         "subscribe to the WABA",
     )
     .await?;
+    call(
+        client
+            .post(format!("{base}/_sim/sandboxes/bench/webhooks/settings"))
+            .json(&json!({ "in_flight": IN_FLIGHT })),
+        "webhook settings",
+    )
+    .await?;
     let inbound = format!("{base}/_sim/sandboxes/bench/whatsapp/consumers/15550109999/messages");
     for n in 0..count {
         let message =
@@ -136,14 +147,25 @@ async fn run(count: usize) -> Result<Measured, String> {
         .to_owned();
     let baseline_client = reqwest::Client::new();
     let started = Instant::now();
-    for _ in 0..count {
-        baseline_client
-            .post(&hook)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+    let senders: Vec<_> = (0..IN_FLIGHT)
+        .map(|sender| {
+            let (client, hook, body) = (baseline_client.clone(), hook.clone(), body.clone());
+            tokio::spawn(async move {
+                for _ in (sender..count).step_by(IN_FLIGHT) {
+                    client
+                        .post(&hook)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.await.map_err(|e| e.to_string())??;
     }
     let baseline_seconds = started.elapsed().as_secs_f64();
     Ok(Measured {
@@ -165,7 +187,7 @@ pub fn measure(count: usize) -> Result<Measured, String> {
 pub fn print(measured: &Measured) {
     println!("Webhook deliveries (WhatsApp inbound messages, signed, to a local receiver)");
     println!(
-        "  deliveries: {}, one POST at a time over a keep-alive client",
+        "  deliveries: {}, {IN_FLIGHT} POSTs in flight over a keep-alive client",
         measured.deliveries
     );
     println!(

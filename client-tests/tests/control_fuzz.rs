@@ -31,6 +31,7 @@ const ROUTES: &[(&str, &[&str])] = &[
             "delay_seconds",
             "timeout_ms",
             "strict_200",
+            "in_flight",
         ],
     ),
     (
@@ -94,6 +95,7 @@ const NUMERIC: &[&str] = &[
     "reorder_window",
     "delay_seconds",
     "timeout_ms",
+    "in_flight",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {

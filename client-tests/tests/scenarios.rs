@@ -113,6 +113,10 @@ fn the_schema_and_the_parser_refuse_the_same_mistakes() {
             json!({"name": "x", "sandbox": {"delivery": "later"}, "steps": []}),
             "sandbox.delivery: unknown variant",
         ),
+        (
+            json!({"name": "x", "sandbox": {"retention": {"event": 5}}, "steps": []}),
+            "sandbox.retention.event: unknown field `event`",
+        ),
     ];
     for (scenario, error) in mistakes {
         assert!(
@@ -267,6 +271,54 @@ async fn run_inline(text: Value) -> scenario::Outcome {
     let server = Server::start(0).await.expect("metasim starts");
     let runner = scenario::Runner::start(server.url(), None).await.unwrap();
     runner.run(&loaded, None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scenario_sets_the_sandbox_retention() {
+    // One message kept: the log may run one over before it is cut back, so
+    // of four inbound messages the third cuts it to one and the fourth is
+    // kept beside it; two are counted as dropped.
+    let send = |n: u32| {
+        json!({"sim": {"method": "POST", "path": "/whatsapp/consumers/${alice}/messages",
+            "body": {"to": "${phone_number}", "type": "text", "text": {"body": format!("hi {n}")}}}})
+    };
+    let mut steps: Vec<Value> = (1..=4).map(send).collect();
+    steps.push(json!({"name": "the sandbox kept one message", "sim": {"path": "/_sim/sandboxes/${sandbox}"},
+        "expect": {"body": {
+            "options": {"retention": {"events": 1, "messages": 1, "delivery_bodies": 10000}},
+            "counts": {"messages": 2, "messages_dropped": 2}
+        }}}));
+    let outcome = run_inline(json!({
+        "name": "retention",
+        "sandbox": {"retention": {"events": 1, "messages": 1}},
+        "steps": steps
+    }))
+    .await;
+    assert!(
+        matches!(outcome.verdict, Verdict::Passed),
+        "{:?}",
+        outcome.verdict
+    );
+
+    // Out of range: the sandbox is refused, naming the option.
+    let outcome = run_inline(json!({
+        "name": "no retention",
+        "sandbox": {"retention": {"events": 0}},
+        "steps": [{"advance_clock": {"seconds": 1}}]
+    }))
+    .await;
+    let Verdict::Failed(failure) = &outcome.verdict else {
+        panic!(
+            "a sandbox that keeps nothing was created: {:?}",
+            outcome.verdict
+        );
+    };
+    assert!(
+        failure
+            .message
+            .contains("retention.events must be between 1 and 10000000, got 0"),
+        "{failure}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

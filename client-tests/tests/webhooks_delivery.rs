@@ -6,7 +6,7 @@
 //! recovers, a clock jump collapsing the retries it skipped into one attempt,
 //! and `given_up` after 7 days (WhatsApp) or within 36 hours (other objects);
 //! and the receiver faults of `webhooks/settings`: batching, duplicates,
-//! reordering, delay, timeout and strict 200.
+//! reordering, delay, timeout, strict 200 and deliveries in flight at once.
 
 use std::time::Duration;
 
@@ -467,7 +467,7 @@ async fn settings_have_defaults_and_are_checked() {
     let defaults = json!({
         "batch_size": 1, "duplicates": 0, "reorder_window": 0,
         "delay_seconds": 0, "timeout_ms": 20000, "strict_200": false,
-        "failed_status_contacts": false,
+        "failed_status_contacts": false, "in_flight": 1,
     });
     assert_eq!(
         sim.get(&sandbox.sim("/webhooks/settings")).await.ok(),
@@ -501,6 +501,14 @@ async fn settings_have_defaults_and_are_checked() {
         (
             json!({ "timeout_ms": 0 }),
             "timeout_ms must be between 1 and 300000, got 0",
+        ),
+        (
+            json!({ "in_flight": 0 }),
+            "in_flight must be between 1 and 64, got 0",
+        ),
+        (
+            json!({ "in_flight": 65 }),
+            "in_flight must be between 1 and 64, got 65",
         ),
     ] {
         let reply = sim
@@ -652,6 +660,42 @@ async fn a_reorder_window_reverses_due_deliveries_in_groups() {
         arrived,
         [&ids[1], &ids[0], &ids[3], &ids[2], &ids[4]].map(String::clone)
     );
+}
+
+#[tokio::test]
+async fn deliveries_in_flight_together_are_recorded_in_sending_order() {
+    let sim = Sim::start().await;
+    let (sandbox, receiver) = setup(&sim, 44, "manual").await;
+    let hook = receiver.url("/hook");
+    sim.webhook_settings(&sandbox, &json!({ "in_flight": 3 }))
+        .await;
+    // The first three take a second each to answer: one at a time that is
+    // three seconds; three at a time, about one.
+    receiver.fail_next(3, Failure::Slow(Duration::from_secs(1)));
+    let mut ids = Vec::new();
+    for text in ["one", "two", "three", "four", "five"] {
+        ids.push(alice_writes(&sim, &sandbox, text).await);
+    }
+    let started = std::time::Instant::now();
+    let reports = reports(sim.deliver(&sandbox).await);
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    let expected: Vec<Value> = (1..=5)
+        .map(|id| report(id, &hook, Some(200), None, None))
+        .collect();
+    assert_eq!(reports, expected, "every attempt, in sending order");
+    let mut arrived: Vec<String> = receiver
+        .posts()
+        .iter()
+        .map(|post| what(&post.json))
+        .collect();
+    arrived.sort();
+    ids.sort();
+    assert_eq!(arrived, ids, "each exactly once");
+    for delivery in sim.deliveries(&sandbox).await {
+        assert_eq!(delivery["state"], "delivered");
+        assert_eq!(delivery["attempts"].as_array().unwrap().len(), 1);
+    }
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use serde::de::{self, DeserializeOwned, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::world::clock::ClockMode;
+use crate::world::retention::Retention;
 use crate::world::sandbox::Delivery;
 use crate::world::whatsapp::devices::DeviceSettings;
 use crate::world::whatsapp::messaging::MessagingLimits;
@@ -71,6 +72,9 @@ pub struct SandboxSettings {
     pub messaging_limits: Option<MessagingLimits>,
     #[serde(default)]
     pub devices: Option<DeviceSettings>,
+    /// How much of what grows with use the sandbox keeps.
+    #[serde(default)]
+    pub retention: Option<Retention>,
 }
 
 /// The app under test: which fixture app the runner subscribes at the

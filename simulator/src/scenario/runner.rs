@@ -208,6 +208,7 @@ impl Runner {
             ("template_review", json!(settings.template_review)),
             ("messaging_limits", json!(settings.messaging_limits)),
             ("devices", json!(settings.devices)),
+            ("retention", json!(settings.retention)),
         ];
         for (key, value) in optional {
             if !value.is_null() {

@@ -27,8 +27,13 @@ use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
 pub const DEMO_FIXTURE_JSON: &str = include_str!("../../../scenarios/fixtures/demo.json");
 
+/// The demo fixture: parsed once per process, then copied (a copy costs a
+/// fifth of a parse, and every sandbox created without a fixture takes one).
 pub fn demo_fixture() -> Fixture {
-    serde_json::from_str(DEMO_FIXTURE_JSON).expect("the shipped demo fixture is valid")
+    static DEMO: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
+        serde_json::from_str(DEMO_FIXTURE_JSON).expect("the shipped demo fixture is valid")
+    });
+    DEMO.clone()
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -174,7 +174,8 @@ impl Sandbox {
             clock: Clock::new(options.clock, start, wall_now),
             journal: Journal::new(options.journal_limit),
             options,
-            fixture: fixture.clone(),
+            // Set once loaded: the fixture is read, then kept for `reset`.
+            fixture: Fixture::default(),
             ids: IdGenerator::new(seed),
             registry: BTreeMap::new(),
             handles: BTreeMap::new(),
@@ -194,6 +195,7 @@ impl Sandbox {
             snapshot_format: SNAPSHOT_FORMAT,
         };
         sandbox.load(&fixture)?;
+        sandbox.fixture = fixture;
         Ok(sandbox)
     }
 

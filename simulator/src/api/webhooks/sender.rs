@@ -1,12 +1,14 @@
-//! Sending the outbox: due deliveries are POSTed in order, signed, over the
-//! shared client; each answer (or transport error, or timeout) is recorded in
-//! the sandbox, which schedules retries. One flush per sandbox at a time; a
+//! Sending the outbox: due deliveries are POSTed in order (up to the
+//! sandbox's `in_flight` at once), signed, over the shared client; each answer
+//! (or transport error, or timeout) is recorded in the sandbox, which
+//! schedules retries. One flush per sandbox at a time; a
 //! flush stops when its sandbox is deleted.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 
 use super::reach;
@@ -47,16 +49,18 @@ async fn post(
     }
 }
 
-/// Send everything due now, once each; returns a report per attempt.
+/// Send everything due now, once each, `in_flight` POSTs at a time (the
+/// sandbox's setting); attempts are recorded, and reported, in sending order.
 pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
     let Some(shared) = state.sandbox(sid) else {
         return vec![];
     };
+    let shared = &shared;
     let mut reports = Vec::new();
     let mut attempted = HashSet::new();
     loop {
-        let (due, timeout_ms) = {
-            let mut sandbox = lock(&shared);
+        let (due, settings) = {
+            let mut sandbox = lock(shared);
             sandbox.clock.observe_wall_time(wall_now());
             sandbox.run_due();
             let due: Vec<Outgoing> = sandbox
@@ -64,28 +68,33 @@ pub async fn flush(state: &AppState, sid: &str) -> Vec<Value> {
                 .into_iter()
                 .filter(|o| !attempted.contains(&o.delivery_id))
                 .collect();
-            (due, sandbox.webhooks.settings.timeout_ms)
+            (due, sandbox.webhooks.settings.clone())
         };
         if due.is_empty() {
             return reports;
         }
-        for outgoing in due {
-            // A deleted sandbox sends nothing more, even from a flush under way.
-            if !state
-                .sandbox(sid)
-                .is_some_and(|now| Arc::ptr_eq(&now, &shared))
-            {
+        attempted.extend(due.iter().map(|o| o.delivery_id));
+        let timeout_ms = settings.timeout_ms;
+        let mut answers = futures_util::stream::iter(due)
+            .map(|outgoing| async move {
+                // A deleted sandbox sends nothing more, even from a flush under way.
+                let current = state
+                    .sandbox(sid)
+                    .is_some_and(|now| Arc::ptr_eq(&now, shared));
+                if !current {
+                    return None;
+                }
+                let answer = post(state, &outgoing, timeout_ms).await;
+                Some((outgoing, answer))
+            })
+            .buffered(settings.in_flight.max(1));
+        while let Some(answer) = answers.next().await {
+            let Some((outgoing, (status, error, latency_ms))) = answer else {
                 return reports;
-            }
-            attempted.insert(outgoing.delivery_id);
-            let (status, error, latency_ms) = post(state, &outgoing, timeout_ms).await;
-            let mut sandbox = lock(&shared);
+            };
+            let mut sandbox = lock(shared);
             sandbox.record_attempt(outgoing.delivery_id, status, error.clone(), latency_ms);
-            let delivery = sandbox
-                .webhooks
-                .deliveries
-                .iter()
-                .find(|d| d.id == outgoing.delivery_id);
+            let delivery = sandbox.webhooks.delivery(outgoing.delivery_id);
             reports.push(json!({
                 "delivery_id": outgoing.delivery_id,
                 "url": outgoing.url,

@@ -72,6 +72,11 @@ pub struct DeliverySettings {
     /// 4.5 expects it on every status (research §7, item 13).
     #[serde(default)]
     pub failed_status_contacts: bool,
+    /// Deliveries POSTed at once by a flush. 1 = one at a time, in order;
+    /// more may reach a receiver out of order, as Meta's may. Attempts are
+    /// recorded in sending order either way.
+    #[serde(default = "one")]
+    pub in_flight: usize,
 }
 
 fn one() -> usize {
@@ -86,6 +91,8 @@ fn default_timeout() -> u64 {
 pub const MAX_DUPLICATES: u32 = 10;
 /// Most a receiver may be given to answer, in milliseconds (5 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 300_000;
+/// Most deliveries a flush may have in flight at once.
+pub const MAX_IN_FLIGHT: usize = 64;
 
 impl DeliverySettings {
     /// Refuse settings out of range; the message names the field and its bounds.
@@ -100,6 +107,7 @@ impl DeliverySettings {
         in_range("reorder_window", self.reorder_window, 0, 1000)?;
         duration("delay_seconds", self.delay_seconds)?;
         in_range("timeout_ms", self.timeout_ms, 1, MAX_TIMEOUT_MS)?;
+        in_range("in_flight", self.in_flight, 1, MAX_IN_FLIGHT)?;
         Ok(())
     }
 }
@@ -114,6 +122,7 @@ impl Default for DeliverySettings {
             timeout_ms: default_timeout(),
             strict_200: false,
             failed_status_contacts: false,
+            in_flight: 1,
         }
     }
 }
@@ -196,6 +205,16 @@ pub struct WebhookState {
     bodies_dropped: u64,
 }
 
+/// Ids are handed out in push order, so delivery `id` is at index id - 1.
+fn index_of(id: u64) -> usize {
+    (id as usize).wrapping_sub(1)
+}
+
+/// Delivery `id` in `deliveries`, found by its index.
+fn by_id(deliveries: &mut [Delivery], id: u64) -> Option<&mut Delivery> {
+    deliveries.get_mut(index_of(id)).filter(|d| d.id == id)
+}
+
 fn is_zero(value: &u64) -> bool {
     *value == 0
 }
@@ -267,6 +286,11 @@ impl WebhookState {
         self.bodies_dropped
     }
 
+    /// Delivery `id`, found by its index.
+    pub fn delivery(&self, id: u64) -> Option<&Delivery> {
+        self.deliveries.get(index_of(id)).filter(|d| d.id == id)
+    }
+
     /// Keep the bodies of the `limit` deliveries that finished last; older
     /// finished deliveries keep their record without body and signatures.
     pub fn keep_bodies(&mut self, limit: usize) {
@@ -274,9 +298,7 @@ impl WebhookState {
             let Some(id) = self.finished.pop_front() else {
                 break;
             };
-            // Ids are handed out in push order, so a delivery's index is id - 1.
-            let index = (id as usize).wrapping_sub(1);
-            if let Some(delivery) = self.deliveries.get_mut(index).filter(|d| d.id == id) {
+            if let Some(delivery) = by_id(&mut self.deliveries, id) {
                 delivery.body = String::new();
                 delivery.signature_256 = String::new();
                 delivery.signature_1 = String::new();
@@ -490,17 +512,9 @@ impl Sandbox {
         let now = self.clock.now();
         let strict = self.webhooks.settings.strict_200;
         let duplicates = self.webhooks.settings.duplicates;
-        // Ids are handed out in push order, so a delivery's index is id - 1.
-        let index = (delivery_id as usize).wrapping_sub(1);
-        if self
-            .webhooks
-            .deliveries
-            .get(index)
-            .is_none_or(|d| d.id != delivery_id)
-        {
+        let Some(delivery) = by_id(&mut self.webhooks.deliveries, delivery_id) else {
             return;
-        }
-        let delivery = &mut self.webhooks.deliveries[index];
+        };
         if delivery.state != DeliveryState::Pending {
             return;
         }

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use sha2::{Digest, Sha256};
-
 use serde::{Deserialize, Serialize};
 
+use crate::world::ids::derived_u64;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, phone_digits};
 
@@ -91,13 +90,7 @@ impl Sandbox {
     /// The consumer's BSUID for a business portfolio: `US.` + 19 digits, stable
     /// for a seed, different per portfolio.
     pub fn bsuid(&self, phone: &str, business_id: &str) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(self.seed.to_le_bytes());
-        hasher.update(business_id.as_bytes());
-        hasher.update(b"/");
-        hasher.update(phone.as_bytes());
-        let hash = hasher.finalize();
-        let draw = u64::from_le_bytes(hash[..8].try_into().expect("8 bytes"));
+        let draw = derived_u64(self.seed, &[business_id.as_bytes(), phone.as_bytes()]);
         // 19 digits, never starting with 0.
         let number = 1_000_000_000_000_000_000 + draw % 9_000_000_000_000_000_000;
         format!("{}.{number}", country_of(phone))
