@@ -37,8 +37,9 @@ pub struct JournalEntry {
 /// A journaled call's answer, kept as encoded text. The call records its
 /// entry under the sandbox lock but encodes the answer after releasing it
 /// (a large answer holds nobody up), then writes it here: the entry and the
-/// call share the cell. Until then the answer is *pending* and shows as
-/// `null`; live views wait for it (see [`RecordedAnswer::is_written`]).
+/// call share the cell. Until then the answer is *pending*: the journal's
+/// list and stream show entries only up to the first pending one, and a
+/// snapshot taken meanwhile shows it as `null`.
 #[derive(Debug, Clone)]
 pub struct RecordedAnswer(Arc<OnceLock<EncodedJson>>);
 
@@ -212,10 +213,13 @@ impl Journal {
         self.entries.is_empty()
     }
 
-    /// The entries that match, oldest first.
+    /// The entries that match, oldest first, up to the first call still
+    /// encoding its answer: a reader sees each entry with its answer, and
+    /// never one that came after an entry it cannot see yet.
     pub fn select(&self, filter: &JournalFilter<'_>) -> Vec<&JournalEntry> {
         self.entries
             .iter()
+            .take_while(|entry| entry.response.is_written())
             .filter(|e| {
                 filter
                     .method
@@ -275,6 +279,24 @@ mod tests {
         let back: JournalEntry = serde_json::from_str(&text).unwrap();
         assert_eq!(back, e);
         assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    }
+
+    #[test]
+    fn a_pending_answer_holds_back_itself_and_what_followed() {
+        let mut journal = Journal::new(10);
+        journal.record(entry("GET", "/a"));
+        let mut slow = entry("GET", "/b");
+        let answer = RecordedAnswer::pending();
+        slow.response = answer.clone();
+        journal.record(slow);
+        journal.record(entry("GET", "/c"));
+        let seqs = |journal: &Journal| {
+            let all = journal.select(&JournalFilter::default());
+            all.iter().map(|e| e.seq).collect::<Vec<_>>()
+        };
+        assert_eq!(seqs(&journal), [1]);
+        answer.write(b"{}");
+        assert_eq!(seqs(&journal), [1, 2, 3]);
     }
 
     #[test]
