@@ -256,11 +256,16 @@ async fn a_text_needs_no_type_and_recipient_type_individual_is_accepted() {
     let mut body = message(ALICE, "text", json!({ "body": "Individual" }));
     body["recipient_type"] = json!("individual");
     assert_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
-    // Groups are not simulated.
+    // A phone number is not a group; other recipient types are refused.
     body["recipient_type"] = json!("group");
+    assert_invalid_value(
+        &post(&sim, &sandbox, &body).await,
+        "to: not a group of this phone number",
+    );
+    body["recipient_type"] = json!("broadcast");
     assert_param_error(
         &post(&sim, &sandbox, &body).await,
-        "Param recipient_type must be one of {individual} - got \"group\".",
+        "Param recipient_type must be one of {individual, group} - got \"broadcast\".",
     );
 }
 

@@ -118,6 +118,19 @@ pub enum EventPayload {
         field: String,
         group: Value,
     },
+    /// The status of a business message to a group (`statuses[]` with
+    /// `recipient_type: "group"`), on the `messages` field.
+    WhatsappGroupStatus {
+        waba_id: String,
+        phone_number_id: String,
+        message_id: String,
+        group_id: String,
+        status: MessageStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<StatusError>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        biz_opaque_callback_data: Option<String>,
+    },
     /// A WhatsApp call's event (`calls[]`: `connect`, `terminate`) or the
     /// status of a business-initiated call (`statuses[]`: `RINGING`,
     /// `ACCEPTED`, `REJECTED`), on the `calls` field.

@@ -13,6 +13,7 @@ use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::group_messages::GroupOutbound;
 use crate::world::whatsapp::messaging::{Outbound, SendChannel, SendRefusal, TemplateSend};
 use crate::world::whatsapp::templates::TemplateRefusal;
 
@@ -42,6 +43,16 @@ fn refusal(error: SendRefusal) -> GraphError {
             100,
             "Invalid parameter",
             "The Marketing Messages Lite API sends marketing templates only.",
+        ),
+        SendRefusal::UnknownGroup => GraphError::whatsapp(
+            131009,
+            "Parameter value is not valid",
+            "to: not a group of this phone number",
+        ),
+        SendRefusal::NotForGroups => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "Authentication templates cannot be sent to groups.",
         ),
         SendRefusal::RecipientIsSender => GraphError::whatsapp(
             131021,
@@ -164,12 +175,16 @@ pub fn post_marketing_messages(op: Operation<'_>) -> Result<Value, GraphError> {
 fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
     let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
-    if let Some(kind) = request.param_str("recipient_type")
-        && kind != "individual"
-    {
-        return Err(GraphError::invalid_parameter(format!(
-            "Param recipient_type must be one of {{individual}} - got \"{kind}\"."
-        )));
+    match request.param_str("recipient_type").as_deref() {
+        None | Some("individual") => {}
+        Some("group") if channel == SendChannel::CloudApi => {
+            return send_to_group(sandbox, request, phone_number_id);
+        }
+        Some(kind) => {
+            return Err(GraphError::invalid_parameter(format!(
+                "Param recipient_type must be one of {{individual, group}} - got \"{kind}\"."
+            )));
+        }
     }
     let to = request.param_str("to").filter(|t| !t.trim().is_empty());
     let recipient = request
@@ -196,49 +211,11 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
             ));
         }
     };
-    let kind = match request.param_str("type") {
-        Some(kind) => kind,
-        None if request.param("text").is_some() => "text".to_owned(),
-        None => {
-            return Err(GraphError::invalid_parameter(
-                "The parameter type is required.",
-            ));
-        }
-    };
-    let value = match request.param_json(&kind) {
-        Some(parsed) => Some(parsed?),
-        None => None,
-    };
-    let checked = message_checks::check(&kind, value.as_ref())?;
-    let context = match request.param_json("context") {
-        Some(parsed) => {
-            let context = parsed?;
-            let id = context
-                .get("message_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Some(id.ok_or_else(|| {
-                GraphError::invalid_parameter("The parameter context['message_id'] is required.")
-            })?)
-        }
-        None => None,
-    };
-    let callback = request.param_str("biz_opaque_callback_data");
-    if callback.as_ref().is_some_and(|c| c.chars().count() > 512) {
-        return Err(GraphError::whatsapp(
-            131009,
-            "Parameter value is not valid",
-            "biz_opaque_callback_data: must be at most 512 characters long",
-        ));
-    }
-    let template = (kind == "template").then(|| TemplateSend {
-        name: checked["name"].as_str().unwrap_or_default().to_owned(),
-        language: checked["language"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        components: checked.get("components").cloned().unwrap_or(json!([])),
-    });
+    let kind = message_type(request)?;
+    let checked = checked_message(request, &kind)?;
+    let context = reply_context(request)?;
+    let callback = opaque_callback(request)?;
+    let template = template_send(&kind, &checked);
     let is_template = template.is_some();
     let asks_to_call =
         kind == "interactive" && checked["type"].as_str() == Some("call_permission_request");
@@ -267,6 +244,101 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
         json!({ "id": id })
     };
     Ok(json!({ "messaging_product": "whatsapp", "contacts": [contact], "messages": [message] }))
+}
+
+/// `type`, or `text` when only a `text` object is given.
+fn message_type(request: &GraphRequest) -> Result<String, GraphError> {
+    match request.param_str("type") {
+        Some(kind) => Ok(kind),
+        None if request.param("text").is_some() => Ok("text".to_owned()),
+        None => Err(GraphError::invalid_parameter(
+            "The parameter type is required.",
+        )),
+    }
+}
+
+/// The object of type `kind`, checked as Meta checks it.
+fn checked_message(request: &GraphRequest, kind: &str) -> Result<Value, GraphError> {
+    let value = match request.param_json(kind) {
+        Some(parsed) => Some(parsed?),
+        None => None,
+    };
+    message_checks::check(kind, value.as_ref())
+}
+
+/// The id in `context`, when the message replies to one.
+fn reply_context(request: &GraphRequest) -> Result<Option<String>, GraphError> {
+    let Some(parsed) = request.param_json("context") else {
+        return Ok(None);
+    };
+    let context = parsed?;
+    let id = context
+        .get("message_id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    id.map(Some).ok_or_else(|| {
+        GraphError::invalid_parameter("The parameter context['message_id'] is required.")
+    })
+}
+
+/// `biz_opaque_callback_data`, at most 512 characters.
+fn opaque_callback(request: &GraphRequest) -> Result<Option<String>, GraphError> {
+    let callback = request.param_str("biz_opaque_callback_data");
+    if callback.as_ref().is_some_and(|c| c.chars().count() > 512) {
+        return Err(GraphError::whatsapp(
+            131009,
+            "Parameter value is not valid",
+            "biz_opaque_callback_data: must be at most 512 characters long",
+        ));
+    }
+    Ok(callback)
+}
+
+fn template_send(kind: &str, checked: &Value) -> Option<TemplateSend> {
+    (kind == "template").then(|| TemplateSend {
+        name: checked["name"].as_str().unwrap_or_default().to_owned(),
+        language: checked["language"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        components: checked.get("components").cloned().unwrap_or(json!([])),
+    })
+}
+
+/// Message types Meta's Groups API sends: text, media and templates.
+const GROUP_TYPES: [&str; 6] = ["text", "image", "video", "audio", "document", "template"];
+
+/// `recipient_type: "group"`: `to` is a group of this number. No
+/// customer-service window applies; the answer names the group as `input`.
+fn send_to_group(
+    sandbox: &mut Sandbox,
+    request: &GraphRequest,
+    phone_number_id: &str,
+) -> Result<Value, GraphError> {
+    let group_id = required(request, "to")?;
+    let kind = message_type(request)?;
+    if !GROUP_TYPES.contains(&kind.as_str()) {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param type must be one of {{{}}} for group messages - got \"{kind}\".",
+            GROUP_TYPES.join(", ")
+        )));
+    }
+    let checked = checked_message(request, &kind)?;
+    let context = reply_context(request)?;
+    let outbound = GroupOutbound {
+        group_id: group_id.clone(),
+        template: template_send(&kind, &checked),
+        message: message_object(&kind, checked, context),
+        biz_opaque_callback_data: opaque_callback(request)?,
+    };
+    let id = sandbox
+        .send_group_message(phone_number_id, outbound)
+        .map_err(refusal)?;
+    Ok(json!({
+        "messaging_product": "whatsapp",
+        "contacts": [{ "input": group_id }],
+        "messages": [{ "id": id }],
+    }))
 }
 
 /// `{"status": "read", "message_id": …, "typing_indicator"?: {"type": "text"}}`.

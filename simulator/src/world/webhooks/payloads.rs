@@ -100,6 +100,11 @@ impl EventPayload {
                 waba_id,
                 phone_number_id,
                 ..
+            }
+            | EventPayload::WhatsappGroupStatus {
+                waba_id,
+                phone_number_id,
+                ..
             } => whatsapp(waba_id, "messages", Some(phone_number_id)),
             EventPayload::WhatsappMessageEcho {
                 waba_id,
@@ -318,6 +323,32 @@ impl Sandbox {
                         recipient_user_id
                     )]);
                 }
+                value["statuses"] = json!([item]);
+                Some((value, None))
+            }
+            EventPayload::WhatsappGroupStatus {
+                phone_number_id,
+                message_id,
+                group_id,
+                status,
+                error,
+                biz_opaque_callback_data,
+                ..
+            } => {
+                let mut item = json!({
+                    "id": message_id,
+                    "recipient_id": group_id,
+                    "recipient_type": "group",
+                    "status": status,
+                    "timestamp": event.time.to_string(),
+                });
+                if let Some(data) = biz_opaque_callback_data {
+                    item["biz_opaque_callback_data"] = json!(data);
+                }
+                if let Some(error) = error {
+                    item["errors"] = status_errors(error);
+                }
+                let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 value["statuses"] = json!([item]);
                 Some((value, None))
             }

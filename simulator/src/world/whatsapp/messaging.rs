@@ -277,6 +277,10 @@ pub enum SendRefusal {
     MarketingDisabledOnCloudApi,
     /// The Marketing Messages Lite API sends marketing templates only.
     NotMarketing,
+    /// 131009: `to` is not a group of this number (unknown or deleted).
+    UnknownGroup,
+    /// 100: groups take no authentication templates.
+    NotForGroups,
     Template(TemplateRefusal),
 }
 
@@ -318,7 +322,28 @@ impl Sandbox {
             .find(|t| t.waba_id == waba_id && t.name == name && t.language == language)
     }
 
-    fn check_rate_limits(
+    /// The WABA's template named by `send`, filled: (what the consumer
+    /// reads, its category in lower case).
+    pub(super) fn render_template(
+        &self,
+        waba_id: &str,
+        send: &TemplateSend,
+    ) -> Result<(String, String), SendRefusal> {
+        let template = self
+            .find_template(waba_id, &send.name, &send.language)
+            .ok_or_else(|| {
+                SendRefusal::Template(TemplateRefusal::DoesNotExist {
+                    name: send.name.clone(),
+                    language: send.language.clone(),
+                })
+            })?;
+        let rendered = template
+            .render(&send.components)
+            .map_err(SendRefusal::Template)?;
+        Ok((rendered, template.category.to_ascii_lowercase()))
+    }
+
+    pub(super) fn check_rate_limits(
         &mut self,
         phone_number_id: &str,
         consumer: &str,
@@ -397,18 +422,8 @@ impl Sandbox {
         let waba_id = phone.waba_id.clone();
         let (rendered, category) = match &outbound.template {
             Some(send) => {
-                let template = self
-                    .find_template(&waba_id, &send.name, &send.language)
-                    .ok_or_else(|| {
-                        SendRefusal::Template(TemplateRefusal::DoesNotExist {
-                            name: send.name.clone(),
-                            language: send.language.clone(),
-                        })
-                    })?;
-                let rendered = template
-                    .render(&send.components)
-                    .map_err(SendRefusal::Template)?;
-                (Some(rendered), template.category.to_ascii_lowercase())
+                let (rendered, category) = self.render_template(&waba_id, send)?;
+                (Some(rendered), category)
             }
             None => (None, "service".to_owned()),
         };
@@ -504,7 +519,7 @@ impl Sandbox {
     }
 
     /// A media message by `id` whose media does not exist (or expired) fails.
-    fn media_failure(&self, message: &Value) -> Option<StatusError> {
+    pub(super) fn media_failure(&self, message: &Value) -> Option<StatusError> {
         let kind = message.get("type").and_then(Value::as_str)?;
         if !matches!(kind, "image" | "audio" | "video" | "document" | "sticker") {
             return None;
@@ -636,10 +651,13 @@ impl Sandbox {
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
-        self.whatsapp
-            .messaging
-            .windows
-            .insert(pair_key(phone_number_id, consumer), now);
+        // A group message opens no customer-service window.
+        if message.get("group_id").is_none() {
+            self.whatsapp
+                .messaging
+                .windows
+                .insert(pair_key(phone_number_id, consumer), now);
+        }
         let record = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),

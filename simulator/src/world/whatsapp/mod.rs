@@ -26,6 +26,7 @@ pub mod fixture;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod group_messages;
 pub mod groups;
 pub mod health;
 pub mod history;

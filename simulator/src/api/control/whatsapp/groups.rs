@@ -3,19 +3,25 @@
 //! `{"invite_link"}`: joined, or a join request when the group needs
 //! approval), withdraw a join request and leave a group
 //! (`POST …/consumers/{digits}/groups/{group_id}/cancel_request|leave`).
-//! Each reports the group webhook Meta sends.
+//! Each reports the group webhook Meta sends. A participant also writes in
+//! a group (`POST …/consumers/{digits}/groups/{group_id}/messages`, the body
+//! of a consumer's message without `to`): the business receives it with
+//! `group_id`.
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use crate::api::control::{Answer, SimJson, SimPath, SimSandbox, ok};
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock};
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::group_messages::GroupWriteRefusal;
 use crate::world::whatsapp::groups::{ConsumerGroupError, Joined};
+
+use super::consumers::{inbound_message, inbound_refusal};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}/groups";
@@ -26,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(cancel_request),
         )
         .route(&format!("{base}/{{group_id}}/leave"), post(leave))
+        .route(&format!("{base}/{{group_id}}/messages"), post(write))
 }
 
 /// A refusal: 404 for an unknown consumer, link or group, 409 otherwise.
@@ -81,4 +88,29 @@ async fn leave(
         .leave_group(&digits, &group_id)
         .map_err(refused)?;
     ok(StatusCode::OK, json!({ "success": true }))
+}
+
+async fn write(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits, group_id)): SimPath<(String, String, String)>,
+    SimJson(request): SimJson<Map<String, Value>>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let message = inbound_message(&request)?;
+    let mut sandbox = lock(&shared);
+    let id = sandbox
+        .consumer_writes_to_group(&digits, &group_id, message)
+        .map_err(|refusal| match refusal {
+            GroupWriteRefusal::Group(error) => refused(error),
+            GroupWriteRefusal::Inbound(error) => {
+                let to = sandbox
+                    .whatsapp
+                    .groups
+                    .get(&group_id)
+                    .map(|g| g.phone_number_id.clone())
+                    .unwrap_or_default();
+                inbound_refusal(error, &digits, &to)
+            }
+        })?;
+    ok(StatusCode::CREATED, json!({ "id": id }))
 }
