@@ -187,6 +187,32 @@ async fn sends_meta_does_not_take_in_groups_are_refused() {
         .assert_error(400, 100, None, "OAuthException");
     assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
 
+    // Groups take no authentication templates.
+    let waba = sandbox.id_of("waba");
+    let created = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{waba}/message_templates"),
+        json!({ "name": "login_code", "language": "en_US", "category": "AUTHENTICATION",
+            "components": [{ "type": "BODY", "text": "{{1}} is your code." }] }),
+    )
+    .await;
+    let template_id = created.ok()["id"].as_str().expect("an id").to_owned();
+    let review = sandbox.sim(&format!("/whatsapp/templates/{template_id}/review"));
+    sim.post_json(&review, &json!({ "status": "APPROVED" }))
+        .await
+        .ok();
+    let code = to_group(&group, "template", template("login_code", &["123456"]));
+    let reply = post(&sim, &sandbox, &code).await;
+    assert_whatsapp_error(
+        &reply,
+        400,
+        100,
+        "Invalid parameter",
+        "Authentication templates cannot be sent to groups.",
+    );
+
     call(
         &sim,
         &sandbox,
