@@ -119,6 +119,15 @@ async fn the_business_writes_to_a_group_and_hears_its_status() {
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["recipient_type"], "group");
     assert_eq!(failed["errors"][0]["code"], 131053);
+
+    // Each participant finds the delivered ones in their inbox, with the group.
+    for digits in [ALICE, BOB] {
+        let inbox = sim.inbox(&sandbox, digits).await;
+        let ids: Vec<&Value> = inbox.iter().map(|m| &m["id"]).collect();
+        assert_eq!(ids, [&json!(text), &json!(templated)], "{digits}");
+        assert_eq!(inbox[0]["group_id"], group.as_str());
+        assert_eq!(inbox[0]["text"], "Welcome, fern people");
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! `GET /_sim/sandboxes/{sid}/whatsapp/consumers/{digits}/inbox`: what a
 //! consumer received, oldest first — the business messages that reached
-//! them (failed ones never did) and the messages of Meta's official senders
+//! them (failed ones never did), those to the groups they are in now (with
+//! `group_id`), and the messages of Meta's official senders
 //! — paged as a log: the newest page first, `after=0` from the start.
 
 use axum::Router;
@@ -48,7 +49,7 @@ impl Received<'_> {
                     .rendered
                     .clone()
                     .or_else(|| message["text"]["body"].as_str().map(str::to_owned));
-                json!({
+                let mut entry = json!({
                     "id": m.id,
                     "from": phone.map(|p| p.digits.clone()),
                     "from_name": phone.map(|p| p.verified_name.clone()),
@@ -60,7 +61,11 @@ impl Received<'_> {
                     "time": m.time,
                     "iso": iso8601(m.time),
                     "status": m.status,
-                })
+                });
+                if sandbox.whatsapp.groups.contains_key(&m.consumer) {
+                    entry["group_id"] = json!(m.consumer);
+                }
+                entry
             }
             // Meta's own senders show a verified name and no number.
             Received::Official(m) => {
@@ -94,8 +99,13 @@ fn received<'a>(sandbox: &'a Sandbox, digits: &str) -> Vec<Received<'a>> {
         .values()
         .filter(|m| {
             m.direction == Direction::Outbound
-                && m.consumer == digits
                 && m.status != MessageStatus::Failed
+                && (m.consumer == digits
+                    || sandbox
+                        .whatsapp
+                        .groups
+                        .get(&m.consumer)
+                        .is_some_and(|g| g.participants.iter().any(|p| p == digits)))
         })
         .map(Received::Business);
     let official = messaging
