@@ -114,6 +114,18 @@ async fn an_admin_token_locks_the_control_plane_and_the_dashboard_signs_in() {
         .bearer_auth(ADMIN);
     assert_eq!(sim.send(open).await.ok()["data"][0]["id"], "default");
     assert_eq!(sim.get("/_sim/health").await.status, 200);
+    // Control paths no route serves, and wrong methods, are guarded too:
+    // without the token nobody learns which routes exist.
+    sim.get("/_sim/no-such-route")
+        .await
+        .assert_sim_error(401, None);
+    sim.send(sim.request(Method::PUT, "/_sim/sandboxes"))
+        .await
+        .assert_sim_error(401, None);
+    let unknown = sim
+        .request(Method::GET, "/_sim/no-such-route")
+        .bearer_auth(ADMIN);
+    sim.send(unknown).await.assert_sim_error(404, Some(33));
     // The Graph API is not the control plane's: its own tokens still work.
     let token = sim.sim.sandbox("default").unwrap().tokens["user_token"].clone();
     assert_eq!(sim.get_as(&token, &format!("/{V}/me")).await.status, 200);

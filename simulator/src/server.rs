@@ -6,9 +6,8 @@
 use std::future::Future;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 
@@ -20,31 +19,27 @@ use axum::routing::get;
 
 use crate::api::control;
 use crate::api::error::GraphError;
-use crate::api::guard::guard;
+use crate::api::guard::{check, guard, is_control_plane};
 use crate::api::http::graph_handler;
 use crate::api::state::{AppState, lock};
 use crate::api::webhooks::sender::kick;
 use crate::api::whatsapp::media::DOWNLOAD_PATH;
 use crate::api::whatsapp::media_download::download;
 
-async fn fallback(
-    state: State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if uri.path() == "/_sim" || uri.path().starts_with("/_sim/") {
-        return GraphError::sim_not_found(format!(
-            "No control-plane route {method} {}",
-            uri.path()
-        ))
-        .into_response();
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    let (method, path, headers) = (request.method(), request.uri().path(), request.headers());
+    if is_control_plane(path) {
+        // The guard runs before the answer, as for the routes that exist.
+        if let Err(refused) = check(state.config(), method, path, headers) {
+            return refused.into_response();
+        }
+        return GraphError::sim_not_found(format!("No control-plane route {method} {path}"))
+            .into_response();
     }
-    if method == Method::GET && uri.path() == "/" && crate::home::wants_page(&headers) {
-        return crate::home::page(&headers);
+    if method == Method::GET && path == "/" && crate::home::wants_page(headers) {
+        return crate::home::page(headers);
     }
-    graph_handler(state, method, uri, headers, body).await
+    graph_handler(state, request).await
 }
 
 async fn wrong_method(method: Method, uri: Uri) -> Response {
@@ -81,15 +76,21 @@ async fn after_control(State(state): State<AppState>, request: Request, next: Ne
 pub fn router(state: AppState) -> Router {
     // Only control-plane routes change sandboxes from outside a Graph call;
     // Graph calls route their own events, so they skip this layer.
-    control::router()
+    let control_plane = control::router()
         .route_layer(middleware::from_fn_with_state(state.clone(), after_control))
         .merge(crate::api::ui::routes())
+        .method_not_allowed_fallback(wrong_method)
+        // What the control plane trusts (docs/security.md), before any of it
+        // runs; `fallback` checks it for the control paths no route serves.
+        // Graph calls (the fallback) do not pass through this layer.
+        .layer(middleware::from_fn_with_state(state.clone(), guard));
+    let downloads = Router::new()
         .route(DOWNLOAD_PATH, get(download))
         .route(DOWNLOAD_PATH.trim_end_matches('/'), get(download))
-        .method_not_allowed_fallback(wrong_method)
+        .method_not_allowed_fallback(wrong_method);
+    control_plane
+        .merge(downloads)
         .fallback(fallback)
-        // What the control plane trusts (docs/security.md), before any of it runs.
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
 

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::accounts::uploads;
+use super::answer::Answer;
 use super::batch;
 use super::debug_token;
 use super::error::GraphError;
@@ -35,7 +36,7 @@ pub struct Call<'a> {
 
 /// The outcome of a call, before it becomes HTTP.
 pub struct Executed {
-    pub result: Result<Value, GraphError>,
+    pub result: Result<Answer, GraphError>,
     pub trace_id: String,
     pub product: Product,
     pub headers: Vec<(&'static str, String)>,
@@ -47,11 +48,17 @@ impl Executed {
         self.result.as_ref().map_or_else(|e| e.http_status, |_| 200)
     }
 
-    pub fn into_body(self) -> Value {
+    /// The answer, or the error's body.
+    pub fn into_answer(self) -> Answer {
         match self.result {
-            Ok(body) => body,
-            Err(error) => error.to_body(&self.trace_id),
+            Ok(answer) => answer,
+            Err(error) => Answer::Tree(error.to_body(&self.trace_id)),
         }
+    }
+
+    /// The answer or the error's body as a tree (a batch reads it).
+    pub fn into_body(self) -> Value {
+        self.into_answer().into_tree()
     }
 }
 
@@ -86,7 +93,7 @@ pub fn execute(sandbox: &mut Sandbox, call: &Call<'_>) -> Executed {
     let token = sandbox.tokens.get(call.token).cloned();
     let (target, product) = classify(sandbox, token.as_deref(), call.rest);
     let mut executed = Executed {
-        result: Ok(Value::Null),
+        result: Ok(Answer::Tree(Value::Null)),
         trace_id,
         product,
         headers: vec![],
@@ -171,21 +178,21 @@ fn dispatch(
     call: &Call<'_>,
     token: &AccessToken,
     latency_ms: &mut u64,
-) -> Result<Value, GraphError> {
+) -> Result<Answer, GraphError> {
     let method = call.request.method.as_str();
     let Some((node, rest)) = call.rest.split_first() else {
-        return root(sandbox, call, latency_ms);
+        return root(sandbox, call, latency_ms).map(Answer::Tree);
     };
     if node == "debug_token" {
         return match rest {
-            [] if method == "GET" => debug_token::describe(sandbox, call.request),
+            [] if method == "GET" => debug_token::describe(sandbox, call.request).map(Answer::Tree),
             [] => Err(GraphError::unsupported(method, node)),
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
     }
     if node.starts_with("upload:") {
         return match rest {
-            [] => uploads::session(sandbox, call.request, token, node),
+            [] => uploads::session(sandbox, call.request, token, node).map(Answer::Tree),
             _ => Err(GraphError::unknown_path(&format!("/{}", rest.join("/")))),
         };
     }
@@ -201,7 +208,8 @@ fn dispatch(
             node,
             derived,
             rest,
-        );
+        )
+        .map(Answer::Tree);
     }
     let id = resolve_node(sandbox, token, method, node)?;
     let kind = sandbox
@@ -217,7 +225,9 @@ fn dispatch(
         [] if read && routes::find(kind, None, method).is_none() => {
             renderer.check_visible(method, id)?;
             let fields = parse_fields(call.request.param_text("fields").unwrap_or_default())?;
-            Ok(Value::Object(renderer.node(id, fields.as_deref())?))
+            Ok(Answer::Tree(Value::Object(
+                renderer.node(id, fields.as_deref())?,
+            )))
         }
         [] => routes::operate(sandbox, call.request, token, call.version, id, None),
         [edge] if read && kind.list_edge(edge).is_some() => {
@@ -228,7 +238,9 @@ fn dispatch(
                 call.request.param_str("after"),
                 call.request.param_str("before"),
             )?;
-            renderer.edge(id, kind, edge, fields.as_deref(), &page)
+            renderer
+                .edge(id, kind, edge, fields.as_deref(), &page)
+                .map(Answer::Tree)
         }
         [edge] if kind.list_edge(edge).is_some() || routes::has_edge(kind, edge) => {
             routes::operate(sandbox, call.request, token, call.version, id, Some(edge))

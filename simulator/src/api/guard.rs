@@ -35,13 +35,18 @@ pub const ADMIN_COOKIE: &str = "metasim_admin";
 /// The middleware: checks requests under `/_sim`, passes the others.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path != "/_sim" && !path.starts_with("/_sim/") {
+    if !is_control_plane(path) {
         return next.run(request).await;
     }
     match check(state.config(), request.method(), path, request.headers()) {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
     }
+}
+
+/// Whether a path is the control plane's (`/_sim` and below).
+pub fn is_control_plane(path: &str) -> bool {
+    path == "/_sim" || path.starts_with("/_sim/")
 }
 
 /// Why a control-plane request may not run, if it may not.

@@ -6,16 +6,19 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::State;
+use axum::extract::Request;
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::accounts::uploads::RAW_BODY;
 use super::error::GraphError;
 use super::multipart;
-use super::request::{GraphRequest, UploadedFile, parse_body, parse_query, split_path};
+use super::request::{
+    DROPPED_HEADERS, GraphRequest, UploadedFile, parse_body, parse_query, split_path,
+};
 use super::service::{Followup, GraphResponse, serve_graph};
 use super::state::AppState;
 use super::state::lock;
@@ -146,14 +149,16 @@ pub async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<By
     }
 }
 
-/// Every request that is not for the control plane.
-pub async fn graph_handler(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+/// Every request that is not for the control plane (its parts moved, not
+/// copied as separate extractors would).
+pub async fn graph_handler(state: AppState, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Parts {
+        method,
+        uri,
+        headers,
+        ..
+    } = parts;
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
     // `POST /upload:…` carries a file's raw bytes, whatever its content type.
     let raw_upload = method == Method::POST
@@ -187,6 +192,7 @@ pub async fn graph_handler(
     };
     let header_list: Vec<(String, String)> = headers
         .iter()
+        .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| {
             Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
         })

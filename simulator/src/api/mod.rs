@@ -2,6 +2,7 @@
 //! translate between HTTP and world calls; all state lives in the sandboxes.
 
 pub mod accounts;
+pub mod answer;
 pub mod batch;
 pub mod changes;
 pub mod control;

@@ -24,6 +24,17 @@ const SECRETS: [&str; 9] = [
 
 pub const REDACTED: &str = "[redacted]";
 
+/// Headers most requests carry that never hold a credential: kept without a
+/// closer look.
+const COMMON_HEADERS: [&str; 6] = [
+    "content-type",
+    "user-agent",
+    "accept",
+    "accept-language",
+    "x-forwarded-for",
+    "x-forwarded-proto",
+];
+
 fn is_secret(name: &str) -> bool {
     SECRETS
         .iter()
@@ -43,10 +54,18 @@ pub fn param(name: &str, value: String) -> String {
 /// authorization header (keeping a scheme when there is one), and the
 /// whole value of a header named like a token, key, secret or signature.
 pub fn header(name: &str, value: String) -> String {
-    let name = name.to_ascii_lowercase();
+    // Names from the HTTP layer are lowercase already.
+    let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    if COMMON_HEADERS.contains(&name.as_ref()) {
+        return value;
+    }
     if name.contains("authorization") {
         return match value.trim().split_once(' ') {
-            Some((scheme, _)) => format!("{scheme} {REDACTED}"),
+            Some((scheme, _)) => [scheme, " ", REDACTED].concat(),
             None => REDACTED.to_owned(),
         };
     }

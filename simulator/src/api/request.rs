@@ -7,6 +7,17 @@ use serde_json::{Map, Value};
 
 use super::error::GraphError;
 
+/// Headers neither a call nor its journal entry keeps: transport details
+/// and cookies.
+pub const DROPPED_HEADERS: [&str; 6] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "accept-encoding",
+    "cookie",
+];
+
 #[derive(Debug, Clone)]
 pub struct GraphRequest {
     /// Upper-case HTTP verb (after a `method=` override).

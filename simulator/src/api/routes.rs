@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::answer::Answer;
 use super::error::GraphError;
 use super::render::check_visible;
 use super::request::GraphRequest;
@@ -75,13 +76,23 @@ pub struct Operation<'a> {
 
 pub type Handler = fn(Operation<'_>) -> Result<Value, GraphError>;
 
+/// A handler that answers with a typed value encoded at once (hot routes).
+pub type AnsweringHandler = fn(Operation<'_>) -> Result<Answer, GraphError>;
+
+/// How a route runs: most build a JSON tree, hot ones encode a typed answer.
+#[derive(Clone, Copy)]
+pub enum Run {
+    Tree(Handler),
+    Answering(AnsweringHandler),
+}
+
 /// A route: `method /{id of kind}/{edge}` (or the node itself without an edge).
 pub struct Route {
     pub kind: NodeKind,
     pub edge: Option<&'static str>,
     pub method: Method,
     pub access: Access,
-    pub handler: Handler,
+    pub run: Run,
 }
 
 impl Route {
@@ -92,12 +103,31 @@ impl Route {
         method: Method,
         handler: Handler,
     ) -> Route {
+        Route::running(kind, edge, method, Run::Tree(handler))
+    }
+
+    /// A route whose handler encodes a typed answer.
+    pub const fn answering(
+        kind: NodeKind,
+        edge: Option<&'static str>,
+        method: Method,
+        handler: AnsweringHandler,
+    ) -> Route {
+        Route::running(kind, edge, method, Run::Answering(handler))
+    }
+
+    const fn running(
+        kind: NodeKind,
+        edge: Option<&'static str>,
+        method: Method,
+        run: Run,
+    ) -> Route {
         Route {
             kind,
             edge,
             method,
             access: Access::ReadScope,
-            handler,
+            run,
         }
     }
 
@@ -157,7 +187,7 @@ pub fn operate(
     version: Version,
     id: &str,
     edge: Option<&str>,
-) -> Result<Value, GraphError> {
+) -> Result<Answer, GraphError> {
     let method = request.method.as_str();
     let kind = sandbox
         .node_kind(id)
@@ -167,13 +197,17 @@ pub fn operate(
         return Err(GraphError::unsupported(method, id));
     };
     check_access(sandbox, token, route, edge, method, id)?;
-    (route.handler)(Operation {
+    let operation = Operation {
         sandbox,
         request,
         token,
         id,
         version,
-    })
+    };
+    match route.run {
+        Run::Tree(handler) => handler(operation).map(Answer::Tree),
+        Run::Answering(handler) => handler(operation),
+    }
 }
 
 fn check_access(

@@ -6,10 +6,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::answer::Answer;
 use super::error::GraphError;
 use super::graph::{Call, execute};
 use super::redact;
-use super::request::GraphRequest;
+use super::request::{DROPPED_HEADERS, GraphRequest};
 use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
 use crate::world::encode::meta_json;
@@ -40,16 +41,6 @@ pub struct Followup {
     pub journal_seq: u64,
     pub trace_id: String,
 }
-
-/// Headers left out of the journal: transport details and cookies.
-const DROPPED_HEADERS: [&str; 6] = [
-    "host",
-    "content-length",
-    "connection",
-    "transfer-encoding",
-    "accept-encoding",
-    "cookie",
-];
 
 fn base_headers(
     trace_id: &str,
@@ -121,7 +112,7 @@ enum Reached {
 struct Answered {
     status: u16,
     headers: Vec<(&'static str, Cow<'static, str>)>,
-    body: Value,
+    body: Answer,
     journaled: RecordedAnswer,
     latency_ms: u64,
     followup: Followup,
@@ -132,8 +123,7 @@ impl Answered {
     /// answer holds up no other call on the sandbox; the journal shows it
     /// from here on.
     fn encode(self) -> GraphResponse {
-        let encoded = meta_json(&self.body);
-        drop(self.body);
+        let encoded = self.body.encode();
         self.journaled.write(&encoded);
         GraphResponse {
             status: self.status,
@@ -208,7 +198,7 @@ fn answer_in_sandbox(state: &AppState, request: GraphRequest) -> Reached {
         headers.push(("www-authenticate", Cow::Owned(value.clone())));
     }
     let trace_id = executed.trace_id.clone();
-    let body = executed.into_body();
+    let body = executed.into_answer();
     let now = sandbox.clock.now();
     let journaled = RecordedAnswer::pending();
     let journal_seq =

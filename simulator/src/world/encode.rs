@@ -17,8 +17,7 @@ impl Formatter for MetaFormatter {
         fragment: &str,
     ) -> io::Result<()> {
         // Most fragments are plain ASCII without `/`: written in one go.
-        let plain = |b: &u8| b.is_ascii() && *b != b'/';
-        if fragment.as_bytes().iter().all(plain) {
+        if is_plain(fragment.as_bytes()) {
             return writer.write_all(fragment.as_bytes());
         }
         let mut start = 0;
@@ -39,6 +38,25 @@ impl Formatter for MetaFormatter {
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
+}
+
+/// Whether `bytes` are all ASCII and hold no `/`, looked at eight at a time:
+/// every string of every answer passes here.
+fn is_plain(bytes: &[u8]) -> bool {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const SLASHES: u64 = 0x2f2f_2f2f_2f2f_2f2f;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A byte of `word ^ SLASHES` is zero where `word` has a `/`.
+        let slashes = word ^ SLASHES;
+        let has_slash = slashes.wrapping_sub(ONES) & !slashes & HIGH_BITS != 0;
+        if word & HIGH_BITS != 0 || has_slash {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|b| b.is_ascii() && *b != b'/')
 }
 
 /// Encode a value the way Meta's servers do.
@@ -105,6 +123,22 @@ mod tests {
             String::from_utf8(bytes).unwrap(),
             r#"{"t":"Ol\u00e1 \ud83d\udc4b a\/b \"q\"\n"}"#
         );
+    }
+
+    #[test]
+    fn finds_a_slash_or_non_ascii_at_any_place_of_a_word() {
+        let plain = "abcdefghijklmnopqrstuvwxyz0123456789";
+        assert!(is_plain(plain.as_bytes()));
+        for at in 0..plain.len() {
+            for odd in ["/", "é", "\u{7f}\u{80}"] {
+                let mut text = plain.to_owned();
+                text.replace_range(at..at + 1, odd);
+                let expected = text.bytes().all(|b| b.is_ascii() && b != b'/');
+                assert_eq!(is_plain(text.as_bytes()), expected, "{text:?}");
+            }
+        }
+        // Bytes next to `/` (0x2e, 0x30) and the top ASCII byte are plain.
+        assert!(is_plain(b".0.0.0.0\x7f.0"));
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! typing indicator. Answers exactly as the Cloud API does; delivery outcomes
 //! arrive later as statuses.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::calls;
 use super::message_checks::{self, message_object};
 use super::{require_whatsapp_product, required};
+use crate::api::answer::Answer;
 use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
@@ -150,17 +152,17 @@ fn resolve_recipient(
         })
 }
 
-pub fn post_messages(op: Operation<'_>) -> Result<Value, GraphError> {
+pub fn post_messages(op: Operation<'_>) -> Result<Answer, GraphError> {
     if op.request.param("status").is_some() {
         require_whatsapp_product(op.request)?;
-        return mark_read(op.sandbox, op.request, op.id);
+        return mark_read(op.sandbox, op.request, op.id).map(Answer::Tree);
     }
     send(op, SendChannel::CloudApi)
 }
 
 /// `POST /{phone-number-id}/marketing_messages`: a marketing template through
 /// the Marketing Messages Lite API (answered as `/messages` answers).
-pub fn post_marketing_messages(op: Operation<'_>) -> Result<Value, GraphError> {
+pub fn post_marketing_messages(op: Operation<'_>) -> Result<Answer, GraphError> {
     if let Some(kind) = op.request.param_str("type")
         && kind != "template"
     {
@@ -172,7 +174,7 @@ pub fn post_marketing_messages(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 /// Send one message through `channel`.
-fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
+fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
     let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     require_whatsapp_product(request)?;
     match request.param_str("recipient_type").as_deref() {
@@ -196,15 +198,9 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
         .get(phone_number_id)
         .map(|p| p.digits.clone())
         .unwrap_or_default();
-    let (digits, contact) = match (&to, &recipient) {
-        (Some(to), _) => {
-            let digits = resolve_to(sandbox, &sender_digits, to)?;
-            (digits.clone(), json!({ "input": to, "wa_id": digits }))
-        }
-        (None, Some(bsuid)) => {
-            let digits = resolve_recipient(sandbox, phone_number_id, bsuid)?;
-            (digits, json!({ "input": bsuid, "user_id": bsuid }))
-        }
+    let digits = match (&to, &recipient) {
+        (Some(to), _) => resolve_to(sandbox, &sender_digits, to)?,
+        (None, Some(bsuid)) => resolve_recipient(sandbox, phone_number_id, bsuid)?,
         (None, None) => {
             return Err(GraphError::invalid_parameter(
                 "The parameter to is required.",
@@ -238,12 +234,55 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Value, GraphError> {
     if asks_to_call {
         sandbox.call_permission_requested(phone_number_id, &digits, &id);
     }
-    let message = if is_template {
-        json!({ "id": id, "message_status": "accepted" })
-    } else {
-        json!({ "id": id })
+    let contact = match &to {
+        Some(to) => SentContact {
+            input: to,
+            wa_id: Some(&digits),
+            user_id: None,
+        },
+        None => {
+            let bsuid = recipient.as_deref().unwrap_or_default();
+            SentContact {
+                input: bsuid,
+                wa_id: None,
+                user_id: Some(bsuid),
+            }
+        }
     };
-    Ok(json!({ "messaging_product": "whatsapp", "contacts": [contact], "messages": [message] }))
+    Ok(Answer::typed(&SentAnswer {
+        messaging_product: "whatsapp",
+        contacts: [contact],
+        messages: [SentMessage {
+            id: &id,
+            message_status: is_template.then_some("accepted"),
+        }],
+    }))
+}
+
+/// Meta's answer to a send: `{"messaging_product", "contacts": [{"input",
+/// "wa_id" | "user_id"}], "messages": [{"id", "message_status"?}]}`.
+#[derive(Serialize)]
+struct SentAnswer<'a> {
+    messaging_product: &'static str,
+    contacts: [SentContact<'a>; 1],
+    messages: [SentMessage<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct SentContact<'a> {
+    input: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wa_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SentMessage<'a> {
+    id: &'a str,
+    /// `accepted` for templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_status: Option<&'static str>,
 }
 
 /// `type`, or `text` when only a `text` object is given.
@@ -314,7 +353,7 @@ fn send_to_group(
     sandbox: &mut Sandbox,
     request: &GraphRequest,
     phone_number_id: &str,
-) -> Result<Value, GraphError> {
+) -> Result<Answer, GraphError> {
     let group_id = required(request, "to")?;
     let kind = message_type(request)?;
     if !GROUP_TYPES.contains(&kind.as_str()) {
@@ -334,10 +373,17 @@ fn send_to_group(
     let id = sandbox
         .send_group_message(phone_number_id, outbound)
         .map_err(refusal)?;
-    Ok(json!({
-        "messaging_product": "whatsapp",
-        "contacts": [{ "input": group_id }],
-        "messages": [{ "id": id }],
+    Ok(Answer::typed(&SentAnswer {
+        messaging_product: "whatsapp",
+        contacts: [SentContact {
+            input: &group_id,
+            wa_id: None,
+            user_id: None,
+        }],
+        messages: [SentMessage {
+            id: &id,
+            message_status: None,
+        }],
     }))
 }
 

@@ -136,7 +136,7 @@ pub const ROUTES: &[Route] = &[
         subscriptions::unsubscribe,
     ),
     Route::new(PHONE, Some("contact_book"), Delete, contact_book::delete),
-    Route::new(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
+    Route::answering(PHONE, Some("messages"), Post, messages::post_messages).access(MESSAGING),
     Route::new(
         PHONE,
         Some("messages_encrypted"),
@@ -144,7 +144,7 @@ pub const ROUTES: &[Route] = &[
         encrypted_messages::send,
     )
     .access(MESSAGING),
-    Route::new(
+    Route::answering(
         PHONE,
         Some("marketing_messages"),
         Post,
