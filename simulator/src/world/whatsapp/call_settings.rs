@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::world::accounts::people::MAX_APPS;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -53,6 +54,32 @@ pub struct SipSettings {
 impl SipSettings {
     pub fn is_default(&self) -> bool {
         *self == SipSettings::default()
+    }
+
+    /// A restored snapshot's SIP settings keep the bounds an update keeps:
+    /// one server per app (at most [`MAX_APPS`]), each as `servers[]` takes it.
+    pub fn check(&self, place: &str) -> Result<(), Invalid> {
+        let refuse = |why: &str| Err(Invalid::new(place, format!("{place}: {why}")));
+        if self.servers.len() > MAX_APPS {
+            return refuse("more SIP servers than apps");
+        }
+        for (i, server) in self.servers.iter().enumerate() {
+            if self.servers[..i].iter().any(|s| s.app_id == server.app_id) {
+                return refuse("two SIP servers of one app");
+            }
+            let entry = json!({
+                "hostname": server.hostname,
+                "port": server.port,
+                "request_uri_user_params": server.request_uri_user_params,
+            });
+            if sip_server(&entry, &server.app_id).as_ref() != Ok(server) {
+                return refuse("a SIP server out of its bounds");
+            }
+        }
+        if self.enabled && self.servers.is_empty() {
+            return refuse("SIP enabled without a server");
+        }
+        Ok(())
     }
 
     /// `{"status", "servers"}` as `GET …/settings` shows it; the password of
