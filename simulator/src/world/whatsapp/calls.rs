@@ -12,7 +12,11 @@
 //! the `calls` webhook field: `connect` and `terminate` events, and the
 //! `RINGING`/`ACCEPTED`/`REJECTED` statuses of business-initiated calls.
 //! A call nobody answers ends after 60 seconds of ringing (`FAILED`). A
-//! call is forgotten once it ends, so state holds ongoing calls only.
+//! call is forgotten once it ends, so state holds ongoing calls only. What
+//! an ended call does to the permission (callback permissions, unanswered
+//! calls) is `call_rules.rs`; a number whose calls go over SIP
+//! (`call_settings.rs`) refuses the call actions (131055) and sends no
+//! `calls` webhook.
 
 use std::collections::BTreeMap;
 
