@@ -15,6 +15,7 @@ pub use serde_json::{Value, json};
 
 pub mod browser;
 pub mod business;
+pub mod calling;
 pub mod coexistence;
 pub mod devices;
 pub mod instagram;
@@ -337,6 +338,20 @@ impl Sim {
         let reply = self.post_json("/_sim/sandboxes", &body).await;
         assert_eq!(reply.status, 201, "create sandbox: {}", reply.text());
         Sandbox::from_info(&reply.json)
+    }
+
+    /// Export the sandbox, import the export, and assert a second export
+    /// is byte for byte the first.
+    pub async fn assert_snapshot_round_trip(&self, sandbox: &Sandbox) {
+        let exported = self.get(&sandbox.sim("/snapshot")).await;
+        assert_eq!(exported.status, 200, "export: {}", exported.text());
+        let imported = self.restore(sandbox, &exported.bytes).await;
+        assert_eq!(imported.status, 200, "import: {}", imported.text());
+        let again = self.get(&sandbox.sim("/snapshot")).await;
+        assert!(
+            again.bytes == exported.bytes,
+            "the export changed after an import"
+        );
     }
 
     /// `PUT …/snapshot`: replace the sandbox with an exported snapshot.

@@ -6,75 +6,12 @@
 //! the business, which pre-accepts, accepts or rejects. Every step sends the
 //! `calls` webhook, and each refusal is Meta's calling error.
 
-use client_tests::business::{call_manager as call, get as read};
+use client_tests::business::get as read;
+use client_tests::calling::*;
 use client_tests::receiver::*;
 use client_tests::whatsapp::*;
-use client_tests::{Reply, Sandbox, Sim, Value, json};
+use client_tests::{Sim, Value, json};
 use reqwest::Method;
-
-const SDP_OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
-
-async fn enable_calling(sim: &Sim, sandbox: &Sandbox) {
-    let path = format!("/{}/settings", phone(sandbox));
-    let body = json!({ "calling": { "status": "enabled" } });
-    call(sim, sandbox, Method::POST, &path, body).await.ok();
-}
-
-async fn permissions(sim: &Sim, sandbox: &Sandbox, user: &str) -> Reply {
-    let path = format!("/{}/call_permissions?user_wa_id={user}", phone(sandbox));
-    read(sim, sandbox, &path).await
-}
-
-async fn calls(sim: &Sim, sandbox: &Sandbox, body: Value) -> Reply {
-    let path = format!("/{}/calls", phone(sandbox));
-    call(sim, sandbox, Method::POST, &path, body).await
-}
-
-fn connect(to: &str) -> Value {
-    json!({
-        "messaging_product": "whatsapp", "to": to, "action": "connect",
-        "session": { "sdp_type": "offer", "sdp": SDP_OFFER },
-        "biz_opaque_callback_data": "tracker-1",
-    })
-}
-
-fn action(call_id: &str, action: &str) -> Value {
-    let mut body = json!({ "messaging_product": "whatsapp", "call_id": call_id, "action": action });
-    if matches!(action, "pre_accept" | "accept") {
-        body["session"] = json!({ "sdp_type": "answer", "sdp": SDP_OFFER });
-    }
-    body
-}
-
-async fn ask_permission(sim: &Sim, sandbox: &Sandbox, to: &str) -> Reply {
-    let body = json!({
-        "messaging_product": "whatsapp", "to": to, "type": "interactive",
-        "interactive": {
-            "type": "call_permission_request",
-            "action": { "name": "call_permission_request" },
-            "body": { "text": "May we call you about your order?" },
-        },
-    });
-    post(sim, sandbox, &body).await
-}
-
-async fn consumer(sim: &Sim, sandbox: &Sandbox, digits: &str, rest: &str, body: Value) -> Reply {
-    let path = sandbox.sim(&format!("/whatsapp/consumers/{digits}{rest}"));
-    sim.post_json(&path, &body).await
-}
-
-/// Every `calls` webhook value received, in order.
-async fn call_webhooks(sim: &Sim, sandbox: &Sandbox, receiver: &Receiver) -> Vec<Value> {
-    sim.deliver(sandbox).await;
-    receiver
-        .bodies()
-        .iter()
-        .flat_map(|body| body["entry"].as_array().cloned().unwrap_or_default())
-        .flat_map(|entry| entry["changes"].as_array().cloned().unwrap_or_default())
-        .filter(|change| change["field"] == "calls")
-        .map(|change| change["value"].clone())
-        .collect()
-}
 
 #[tokio::test]
 async fn a_user_grants_permission_and_the_business_calls_them() {

@@ -3,7 +3,7 @@
 //! the business lists and reads it, attaches it to a WABA as its payment
 //! method, and when Meta revokes it the WABA has none left.
 
-use client_tests::business::{add_token, call_as, get as read};
+use client_tests::business::{add_token, assert_param_error, call_as, get as read, post_form};
 use client_tests::{Sim, json};
 use reqwest::Method;
 
@@ -70,13 +70,102 @@ async fn a_credit_line_pays_for_a_waba_until_it_is_revoked() {
         .assert_sim_error(409, None);
 
     // Listing needs business_management.
-    let token = add_token(
+    refused_without_business_management(&sim, &sandbox, Method::GET, &path, None).await;
+}
+
+/// A token with the messaging scope alone is refused (403).
+async fn refused_without_business_management(
+    sim: &Sim,
+    sandbox: &client_tests::Sandbox,
+    method: Method,
+    path: &str,
+    body: Option<&client_tests::Value>,
+) {
+    let scopes = ["whatsapp_business_messaging"];
+    let token = add_token(sim, sandbox, "messaging", &scopes).await;
+    let denied = call_as(sim, &token, method, path, body).await;
+    assert_eq!(denied.status, 403, "{}", denied.text());
+}
+
+/// Grant the demo business a credit line; its id.
+async fn granted_line(sim: &Sim, sandbox: &client_tests::Sandbox) -> String {
+    let business = sandbox.id_of("business");
+    let grant = sandbox.sim(&format!("/whatsapp/businesses/{business}/credit_lines"));
+    let body = json!({ "legal_entity_name": "Partner Ltd" });
+    let granted = sim.post_json(&grant, &body).await;
+    assert_eq!(granted.status, 201, "{}", granted.text());
+    granted.json["id"].as_str().expect("an id").to_owned()
+}
+
+#[tokio::test]
+async fn the_graph_api_shares_and_attaches_a_credit_line() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(182).await;
+    let waba = sandbox.id_of("waba");
+    let billing = sandbox.sim(&format!("/whatsapp/wabas/{waba}/billing"));
+    let line = granted_line(&sim, &sandbox).await;
+    let path = format!("/{line}/whatsapp_credit_sharing_and_attach");
+
+    let missing = post_form(&sim, &sandbox, &path, &[("waba_id", waba)]).await;
+    assert_param_error(&missing, "The parameter waba_currency is required");
+    let yen = post_form(
         &sim,
         &sandbox,
-        "messaging",
-        &["whatsapp_business_messaging"],
+        &path,
+        &[("waba_id", waba), ("waba_currency", "JPY")],
     )
     .await;
-    let denied = call_as(&sim, &token, Method::GET, &path, None).await;
-    assert_eq!(denied.status, 403, "{}", denied.text());
+    assert_param_error(
+        &yen,
+        "Param waba_currency must be one of {USD, EUR, INR, IDR, GBP, AUD}.",
+    );
+    let nowhere = post_form(
+        &sim,
+        &sandbox,
+        &path,
+        &[("waba_id", "404"), ("waba_currency", "EUR")],
+    )
+    .await;
+    assert_param_error(
+        &nowhere,
+        "Param waba_id must be the id of a WhatsApp Business Account - got \"404\".",
+    );
+    // Nothing was attached by the refusals.
+    assert_eq!(sim.get(&billing).await.ok()["credit_line_id"], json!(null));
+
+    let pairs = [("waba_id", waba), ("waba_currency", "EUR")];
+    let shared = post_form(&sim, &sandbox, &path, &pairs).await;
+    let config = shared.ok()["allocation_config_id"]
+        .as_str()
+        .expect("an allocation config id")
+        .to_owned();
+    assert!(config.bytes().all(|b| b.is_ascii_digit()), "{config}");
+    assert_eq!(
+        shared.ok(),
+        &json!({ "allocation_config_id": config, "waba_id": waba })
+    );
+    let again = post_form(&sim, &sandbox, &path, &pairs).await;
+    assert_eq!(again.ok(), shared.ok());
+    let paid = sim.get(&billing).await;
+    assert_eq!(paid.ok()["credit_line_id"], line.as_str());
+    let currency = read(&sim, &sandbox, &format!("/{waba}?fields=currency")).await;
+    assert_eq!(currency.ok()["currency"], "EUR");
+
+    // The same seed and calls share with the same allocation config.
+    let twin = sim.demo(182).await;
+    let twin_line = granted_line(&sim, &twin).await;
+    assert_eq!(twin_line, line);
+    let twin_shared = post_form(&sim, &twin, &path, &pairs).await;
+    assert_eq!(twin_shared.ok(), shared.ok());
+
+    // A revoked line cannot be shared; a messaging-only token may not share.
+    let revoke = sandbox.sim(&format!("/whatsapp/credit_lines/{line}/revoke"));
+    sim.post_json(&revoke, &json!({})).await.ok();
+    let revoked = post_form(&sim, &sandbox, &path, &pairs).await;
+    assert_param_error(
+        &revoked,
+        "Access to this credit line has been revoked: it cannot be shared.",
+    );
+    let body = json!({ "waba_id": waba, "waba_currency": "EUR" });
+    refused_without_business_management(&sim, &sandbox, Method::POST, &path, Some(&body)).await;
 }

@@ -328,7 +328,7 @@ async fn names_categories_and_components_are_validated() {
                 "components",
                 json!([{ "type": "BODY", "text": "Hi" }, { "type": "TITLE", "text": "t" }]),
             ),
-            "components[1].type must be one of HEADER, BODY, FOOTER, BUTTONS - got \"TITLE\""
+            "components[1].type must be one of HEADER, BODY, FOOTER, BUTTONS, CALL_PERMISSION_REQUEST - got \"TITLE\""
                 .into(),
         ),
     ];

@@ -91,6 +91,7 @@ impl Sandbox {
     /// Calls and call permissions name a business number and a consumer;
     /// the limits' records are no longer than the limits.
     fn check_calls(&self) -> Result<(), Invalid> {
+        use crate::world::whatsapp::call_rules::UNANSWERED_CALLS_REVOKE;
         use crate::world::whatsapp::calls::{CONNECTED_CALLS_PER_DAY, REQUESTS_PER_WEEK};
         let phone = NodeKind::PhoneNumber;
         let consumer = |place: String, digits: &str| {
@@ -109,10 +110,13 @@ impl Sandbox {
                 consumer(place.clone(), digits)?;
                 if pair.requests.len() > REQUESTS_PER_WEEK
                     || pair.connected.len() > CONNECTED_CALLS_PER_DAY
+                    || pair.unanswered > UNANSWERED_CALLS_REVOKE
                 {
                     return Err(Invalid::new(
                         place.clone(),
-                        format!("{place}: more requests or connected calls than the limits allow"),
+                        format!(
+                            "{place}: more requests, connected or unanswered calls than the limits allow"
+                        ),
                     ));
                 }
             }
@@ -131,6 +135,13 @@ impl Sandbox {
                 phone,
             )?;
             consumer(format!("{place}.consumer"), &call.consumer)?;
+        }
+        for (id, number) in &self.whatsapp.phone_numbers {
+            let place = format!("whatsapp.phone_numbers.{id}.settings.sip");
+            number.settings.sip.check(&place)?;
+            for server in &number.settings.sip.servers {
+                self.expect_kind(format!("{place}.servers"), &server.app_id, NodeKind::App)?;
+            }
         }
         Ok(())
     }
@@ -317,6 +328,8 @@ fn prefix(secret: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use crate::world::bounds::MAX_COUNTER;
     use crate::world::fixture::demo_fixture;
     use crate::world::nodes::NodeKind;
@@ -411,8 +424,51 @@ mod tests {
             .unwrap();
         pair.requests = vec![0; 3];
         assert!(
-            refusal(&sandbox).contains("more requests or connected calls than the limits allow")
+            refusal(&sandbox)
+                .contains("more requests, connected or unanswered calls than the limits allow")
         );
+        pair_of(&mut sandbox, &phone).requests.clear();
+        pair_of(&mut sandbox, &phone).unanswered = 5;
+        assert!(refusal(&sandbox).contains("unanswered calls than the limits allow"));
+        pair_of(&mut sandbox, &phone).unanswered = 0;
+        let app = sandbox.handles["app"].clone();
+        let sip = json!({"status": "enabled", "servers": [{"hostname": "sip.example.com"}]});
+        sandbox
+            .update_phone_settings(&phone, "calling", &json!({ "sip": sip }), &app)
+            .unwrap();
+        assert_eq!(sandbox.check_consistency(), Ok(()));
+        let mut bad_port = sandbox.clone();
+        sip_server_of(&mut bad_port, &phone).port = 0;
+        assert!(refusal(&bad_port).contains("a SIP server out of its bounds"));
+        sip_server_of(&mut sandbox, &phone).app_id = "404".into();
+        assert_eq!(
+            refusal(&sandbox),
+            format!(
+                "whatsapp.phone_numbers.{phone}.settings.sip.servers: \"404\" is not a Application of this snapshot"
+            )
+        );
+    }
+
+    fn sip_server_of<'s>(
+        sandbox: &'s mut Sandbox,
+        phone: &str,
+    ) -> &'s mut crate::world::whatsapp::call_settings::SipServer {
+        let number = sandbox.whatsapp.phone_numbers.get_mut(phone).unwrap();
+        &mut number.settings.sip.servers[0]
+    }
+
+    fn pair_of<'s>(
+        sandbox: &'s mut Sandbox,
+        phone: &str,
+    ) -> &'s mut crate::world::whatsapp::calls::Pair {
+        sandbox
+            .whatsapp
+            .calls
+            .pairs
+            .get_mut(phone)
+            .unwrap()
+            .get_mut("15550109999")
+            .unwrap()
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! (the permission to call a user and the use of the limits) and
 //! `POST /{phone-number-id}/calls` (`connect` a business-initiated call;
 //! `pre_accept`, `accept` or `reject` a user's call; `terminate` any call).
-//! Refusals are Meta's calling errors (138000-series).
+//! Refusals are Meta's calling errors (138000-series); a number with SIP
+//! enabled refuses call actions with 131055.
 
 use serde_json::{Map, Value, json};
 
@@ -62,6 +63,11 @@ pub fn refusal(error: CallRefusal) -> GraphError {
         CallRefusal::WrongState(why) => {
             GraphError::invalid_parameter(format!("Invalid action for this call: {why}."))
         }
+        CallRefusal::SipSignalling => GraphError::whatsapp(
+            131055,
+            "Method not allowed",
+            "This business phone number has SIP enabled: calls are signalled over SIP, not with the Graph API.",
+        ),
         CallRefusal::NotRegistered => GraphError::whatsapp(
             133010,
             "Phone number Not Registered",

@@ -213,8 +213,15 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
     let callback = opaque_callback(request)?;
     let template = template_send(&kind, &checked);
     let is_template = template.is_some();
-    let asks_to_call =
-        kind == "interactive" && checked["type"].as_str() == Some("call_permission_request");
+    // An interactive call permission request, or a template with one.
+    let asks_to_call = match &template {
+        Some(send) => {
+            sandbox.template_requests_call_permission(phone_number_id, &send.name, &send.language)
+        }
+        None => {
+            kind == "interactive" && checked["type"].as_str() == Some("call_permission_request")
+        }
+    };
     if asks_to_call {
         sandbox
             .may_request_call_permission(phone_number_id, &digits)

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod contact_book;
+pub mod credit_sharing;
 pub mod derived_nodes;
 pub mod encrypted_messages;
 pub mod encryption;

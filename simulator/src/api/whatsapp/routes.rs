@@ -4,10 +4,10 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    automation, block_users, calls, commerce, compliance, contact_book, encrypted_messages,
-    encryption, flow_lifecycle, flows, groups, history, media, messages, oba, phone_number,
-    preverified, profile, qr_codes, registration, settings, smb_app_data, solutions, subscriptions,
-    templates, waba, waba_admin,
+    automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
+    encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
+    phone_number, preverified, profile, qr_codes, registration, settings, smb_app_data, solutions,
+    subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -22,6 +22,7 @@ const GROUP: NodeKind = NodeKind::WhatsappGroup;
 const BUSINESS: NodeKind = NodeKind::Business;
 const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
 const SOLUTION: NodeKind = NodeKind::Solution;
+const CREDIT_LINE: NodeKind = NodeKind::ExtendedCredit;
 const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
@@ -187,6 +188,12 @@ pub const ROUTES: &[Route] = &[
     Route::new(PHONE, Some("block_users"), Get, block_users::list).access(MESSAGING),
     Route::new(PHONE, Some("call_permissions"), Get, calls::permissions).access(MESSAGING),
     Route::new(PHONE, Some("calls"), Post, calls::manage).access(MESSAGING),
+    Route::new(
+        CREDIT_LINE,
+        Some("whatsapp_credit_sharing_and_attach"),
+        Post,
+        credit_sharing::share_and_attach,
+    ),
     Route::new(PHONE, Some("block_users"), Post, block_users::block).access(MESSAGING),
     Route::new(PHONE, Some("block_users"), Delete, block_users::unblock).access(MESSAGING),
     Route::new(

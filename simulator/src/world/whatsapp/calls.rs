@@ -12,7 +12,11 @@
 //! the `calls` webhook field: `connect` and `terminate` events, and the
 //! `RINGING`/`ACCEPTED`/`REJECTED` statuses of business-initiated calls.
 //! A call nobody answers ends after 60 seconds of ringing (`FAILED`). A
-//! call is forgotten once it ends, so state holds ongoing calls only.
+//! call is forgotten once it ends, so state holds ongoing calls only. What
+//! an ended call does to the permission (callback permissions, unanswered
+//! calls) is `call_rules.rs`; a number whose calls go over SIP
+//! (`call_settings.rs`) refuses the call actions (131055) and sends no
+//! `calls` webhook.
 
 use std::collections::BTreeMap;
 
@@ -59,6 +63,14 @@ pub struct Pair {
     /// When business-initiated calls connected (the last 24 hours, at most 100).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connected: Vec<i64>,
+    /// Business-initiated calls in a row the user did not answer or
+    /// rejected (`call_rules.rs`; at most 4, then the permission goes).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unanswered: u8,
+}
+
+fn is_zero(count: &u8) -> bool {
+    *count == 0
 }
 
 impl Pair {
@@ -139,6 +151,19 @@ pub enum CallRefusal {
     WrongState(&'static str),
     /// The business number is not registered with the Cloud API.
     NotRegistered,
+    /// 131055: the number signals calls over SIP, not the Graph API.
+    SipSignalling,
+}
+
+/// A `call_permission_reply` the business receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionReply {
+    pub accept: bool,
+    pub permanent: bool,
+    /// Meta's own (`response_source: automatic`), not the user's tap.
+    pub automatic: bool,
+    /// The request message or call the reply answers.
+    pub context: Option<String>,
 }
 
 /// What a permission check answers (`GET /{phone-number-id}/call_permissions`).
@@ -201,7 +226,7 @@ impl Sandbox {
 
     /// The pair, with what no longer counts (old requests and calls, an
     /// expired permission) dropped.
-    fn pair_mut(&mut self, phone_number_id: &str, consumer: &str) -> &mut Pair {
+    pub(super) fn pair_mut(&mut self, phone_number_id: &str, consumer: &str) -> &mut Pair {
         let now = self.clock.now();
         let pair = self
             .whatsapp
@@ -223,7 +248,7 @@ impl Sandbox {
         pair
     }
 
-    fn tidy_pair(&mut self, phone_number_id: &str, consumer: &str) {
+    pub(super) fn tidy_pair(&mut self, phone_number_id: &str, consumer: &str) {
         if let Some(pairs) = self.whatsapp.calls.pairs.get_mut(phone_number_id) {
             if pairs.get(consumer).is_some_and(Pair::is_empty) {
                 pairs.remove(consumer);
@@ -318,31 +343,16 @@ impl Sandbox {
             self.tidy_pair(phone_number_id, consumer);
             return None;
         };
-        let mut reply = Map::new();
-        reply.insert(
-            "response".into(),
-            json!(if accept { "accept" } else { "reject" }),
+        let sent = self.deliver_permission_reply(
+            consumer,
+            phone_number_id,
+            PermissionReply {
+                accept,
+                permanent,
+                automatic: false,
+                context: Some(request),
+            },
         );
-        reply.insert("is_permanent".into(), json!(accept && permanent));
-        if accept && !permanent {
-            reply.insert(
-                "expiration_timestamp".into(),
-                json!(now + TEMPORARY_PERMISSION),
-            );
-        }
-        reply.insert("response_source".into(), json!("user_action"));
-        let business = self
-            .whatsapp
-            .phone_numbers
-            .get(phone_number_id)
-            .map(|p| p.digits.clone())
-            .unwrap_or_default();
-        let message = json!({
-            "type": "interactive",
-            "interactive": { "type": "call_permission_reply", "call_permission_reply": reply },
-            "context": { "from": business, "id": request },
-        });
-        let sent = self.receive_message(consumer, phone_number_id, message);
         if sent.is_ok() {
             let pair = self.pair_mut(phone_number_id, consumer);
             pair.request_message = None;
@@ -350,9 +360,56 @@ impl Sandbox {
                 permanent,
                 granted_at: now,
             });
+            pair.unanswered = 0;
         }
         self.tidy_pair(phone_number_id, consumer);
         Some(sent)
+    }
+
+    /// The business receives a `call_permission_reply` interactive message
+    /// from the user (`context` names the request or the call it answers).
+    pub(super) fn deliver_permission_reply(
+        &mut self,
+        consumer: &str,
+        phone_number_id: &str,
+        reply: PermissionReply,
+    ) -> Result<String, InboundRefusal> {
+        let now = self.clock.now();
+        let mut answer = Map::new();
+        answer.insert(
+            "response".into(),
+            json!(if reply.accept { "accept" } else { "reject" }),
+        );
+        answer.insert(
+            "is_permanent".into(),
+            json!(reply.accept && reply.permanent),
+        );
+        if reply.accept && !reply.permanent {
+            answer.insert(
+                "expiration_timestamp".into(),
+                json!(now + TEMPORARY_PERMISSION),
+            );
+        }
+        let source = if reply.automatic {
+            "automatic"
+        } else {
+            "user_action"
+        };
+        answer.insert("response_source".into(), json!(source));
+        let mut message = json!({
+            "type": "interactive",
+            "interactive": { "type": "call_permission_reply", "call_permission_reply": answer },
+        });
+        if let Some(id) = reply.context {
+            let business = self
+                .whatsapp
+                .phone_numbers
+                .get(phone_number_id)
+                .map(|p| p.digits.clone())
+                .unwrap_or_default();
+            message["context"] = json!({ "from": business, "id": id });
+        }
+        self.receive_message(consumer, phone_number_id, message)
     }
 
     /// The user takes back the permission they gave (silently, as in the app).
@@ -444,6 +501,9 @@ impl Sandbox {
         consumer: &str,
         biz_opaque_callback_data: Option<String>,
     ) -> Result<String, CallRefusal> {
+        if self.sip_signalling(phone_number_id) {
+            return Err(CallRefusal::SipSignalling);
+        }
         self.callable(phone_number_id, consumer)?;
         let check = self.call_permission(phone_number_id, consumer)?;
         if check.status == "no_permission" {
@@ -506,6 +566,9 @@ impl Sandbox {
         call_id: &str,
         action: &str,
     ) -> Result<(), CallRefusal> {
+        if self.sip_signalling(phone_number_id) {
+            return Err(CallRefusal::SipSignalling);
+        }
         let mut call = self.find_call(call_id, |c| c.phone_number_id == phone_number_id)?;
         let user_ringing =
             call.direction == CallDirection::UserInitiated && call.state != CallState::Connected;
@@ -565,8 +628,10 @@ impl Sandbox {
         call.state = CallState::Connected;
         call.connected_at = Some(now);
         let pair = self.pair_mut(&call.phone_number_id, &call.consumer);
-        // A connected call resets the permission request limits.
+        // A connected call resets the permission request limits and the
+        // streak of unanswered calls.
         pair.requests.clear();
+        pair.unanswered = 0;
         if call.direction == CallDirection::BusinessInitiated {
             pair.connected.push(now);
         }
@@ -582,6 +647,7 @@ impl Sandbox {
     fn end_call_at(&mut self, call: Call, at: i64) {
         self.whatsapp.calls.calls.remove(&call.id);
         self.call_event(&call, "terminate", None, at);
+        self.apply_call_rules(&call);
     }
 
     /// End the calls nobody answered in time ([`RING_SECONDS`]): a `FAILED`
@@ -685,6 +751,10 @@ impl Sandbox {
     }
 
     fn emit_call(&mut self, call: &Call, item: Value, status: bool, at: i64) {
+        // Over SIP the call's signalling goes to the SIP server, not to webhooks.
+        if self.sip_signalling(&call.phone_number_id) {
+            return;
+        }
         let waba_id = self
             .whatsapp
             .phone_numbers

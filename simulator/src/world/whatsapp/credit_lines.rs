@@ -5,12 +5,19 @@
 //! the line takes the payment method from every WABA it paid for, whose
 //! business-initiated messages then fail with 131042. metasim keeps no
 //! spend, so a line's balance stays 0 and all of it is available.
+//!
+//! A Solution Partner shares its line with a client's WABA through the
+//! Graph API (`POST /{extended-credit-id}/whatsapp_credit_sharing_and_attach`):
+//! the WABA may belong to another portfolio, and the answer names the
+//! allocation config (the sharing record), whose id is derived from the
+//! line and the WABA.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::world::bounds::in_range;
+use crate::world::ids::derived_digits;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -35,6 +42,10 @@ pub struct CreditLine {
     pub revoked: bool,
 }
 
+/// The invoicing currencies a shared line's WABA may use (Meta's pricing
+/// currencies).
+pub const WABA_CURRENCIES: [&str; 6] = ["USD", "EUR", "INR", "IDR", "GBP", "AUD"];
+
 /// Credit line id -> credit line.
 pub type CreditLines = BTreeMap<String, CreditLine>;
 
@@ -47,7 +58,18 @@ pub enum CreditLineError {
     OtherBusiness,
     Revoked,
     TooMany,
+    /// `waba_currency` is not one of [`WABA_CURRENCIES`].
+    Currency,
     Invalid(Invalid),
+}
+
+/// Whose WABAs a credit line may pay for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only the portfolio that owns the line (the control plane's attach).
+    OwnPortfolio,
+    /// Any portfolio: the line is shared with the WABA's business.
+    Shared,
 }
 
 impl Sandbox {
@@ -96,11 +118,42 @@ impl Sandbox {
         Ok(id)
     }
 
-    /// The credit line pays for the WABA's messages from now on.
+    /// The credit line pays for the WABA (of its own portfolio) from now on.
     pub fn attach_credit_line(
         &mut self,
         credit_line_id: &str,
         waba_id: &str,
+    ) -> Result<(), CreditLineError> {
+        self.pay_with_credit_line(credit_line_id, waba_id, Reach::OwnPortfolio)
+    }
+
+    /// A partner shares its credit line with a WABA's business and attaches
+    /// it to the WABA, invoiced in `waba_currency`: the allocation config id.
+    /// Sharing the same line with the same WABA again answers the same id.
+    pub fn share_and_attach_credit_line(
+        &mut self,
+        credit_line_id: &str,
+        waba_id: &str,
+        waba_currency: &str,
+    ) -> Result<String, CreditLineError> {
+        if !WABA_CURRENCIES.contains(&waba_currency) {
+            return Err(CreditLineError::Currency);
+        }
+        self.pay_with_credit_line(credit_line_id, waba_id, Reach::Shared)?;
+        if let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
+            waba.currency = waba_currency.to_owned();
+        }
+        Ok(derived_digits(
+            &["credit_allocation_config", credit_line_id, waba_id],
+            15,
+        ))
+    }
+
+    fn pay_with_credit_line(
+        &mut self,
+        credit_line_id: &str,
+        waba_id: &str,
+        reach: Reach,
     ) -> Result<(), CreditLineError> {
         let line = self
             .whatsapp
@@ -116,7 +169,7 @@ impl Sandbox {
             .wabas
             .get_mut(waba_id)
             .ok_or(CreditLineError::UnknownWaba)?;
-        if waba.business_id != owner {
+        if reach == Reach::OwnPortfolio && waba.business_id != owner {
             return Err(CreditLineError::OtherBusiness);
         }
         waba.billing.payment_method = true;
@@ -193,5 +246,36 @@ mod tests {
             Err(CreditLineError::Revoked)
         );
         assert_eq!(sandbox.check_consistency(), Ok(()));
+    }
+
+    #[test]
+    fn sharing_attaches_a_line_to_another_portfolio_s_waba() {
+        let mut sandbox =
+            Sandbox::create("t", 0, SandboxOptions::default(), demo_fixture(), 0).unwrap();
+        let business = sandbox.handles["business"].clone();
+        let waba = sandbox.handles["waba"].clone();
+        let line = sandbox
+            .grant_credit_line(&business, "Partner Ltd", "USD", 100)
+            .unwrap();
+        sandbox.whatsapp.wabas.get_mut(&waba).unwrap().business_id = "client".into();
+        assert_eq!(
+            sandbox.attach_credit_line(&line, &waba),
+            Err(CreditLineError::OtherBusiness)
+        );
+        assert_eq!(
+            sandbox.share_and_attach_credit_line(&line, &waba, "usd"),
+            Err(CreditLineError::Currency)
+        );
+        let config = sandbox
+            .share_and_attach_credit_line(&line, &waba, "EUR")
+            .unwrap();
+        assert_eq!(config.len(), 15);
+        assert_eq!(
+            sandbox.share_and_attach_credit_line(&line, &waba, "EUR"),
+            Ok(config)
+        );
+        let shared = &sandbox.whatsapp.wabas[&waba];
+        assert_eq!(shared.billing.credit_line, Some(line));
+        assert_eq!(shared.currency, "EUR");
     }
 }

@@ -12,6 +12,8 @@ pub mod automation;
 pub mod billing;
 pub mod block_list;
 pub mod business_app;
+pub mod call_rules;
+pub mod call_settings;
 pub mod callbacks;
 pub mod calls;
 pub mod commerce;

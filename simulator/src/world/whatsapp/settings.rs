@@ -1,17 +1,28 @@
 //! Phone number settings (`/{phone-number-id}/settings`): calling, the
 //! identity-change check, payload encryption and local storage. One feature
-//! changes per update, as Meta requires.
+//! changes per update, as Meta requires. Callback permissions and SIP, the
+//! calling settings with rules of their own, are in `call_settings.rs`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::call_settings::{SipSettings, enabled_flag, updated_sip};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
+
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PhoneSettings {
     pub calling: String,
     pub call_icon_visibility: String,
+    /// `callback_permission_status`: a user's call grants a permission to call back.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub callback_permission: bool,
+    #[serde(default, skip_serializing_if = "SipSettings::is_default")]
+    pub sip: SipSettings,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// The data-localization region when local storage is on.
@@ -24,6 +35,8 @@ impl Default for PhoneSettings {
         Self {
             calling: "disabled".into(),
             call_icon_visibility: "visible".into(),
+            callback_permission: false,
+            sip: SipSettings::default(),
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             storage_region: None,
@@ -40,17 +53,8 @@ pub const FEATURES: [&str; 4] = [
 ];
 
 fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, Invalid> {
-    match value.and_then(Value::as_str) {
-        Some(v @ ("enabled" | "disabled")) => Ok(v.to_owned()),
-        Some(other) => Err(Invalid::new(
-            path,
-            format!("Param {path} must be one of {{enabled, disabled}} - got \"{other}\"."),
-        )),
-        None => Err(Invalid::new(
-            path,
-            format!("The parameter {path} is required."),
-        )),
-    }
+    let enabled = enabled_flag(value, path)?;
+    Ok(if enabled { "enabled" } else { "disabled" }.to_owned())
 }
 
 fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
@@ -75,7 +79,7 @@ impl PhoneSettings {
             "calling": {
                 "status": self.calling,
                 "call_icon_visibility": self.call_icon_visibility,
-                "callback_permission_status": "disabled",
+                "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
                 "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
             },
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
@@ -84,25 +88,12 @@ impl PhoneSettings {
         })
     }
 
-    /// Apply one feature's update; the error is Meta's parameter message.
-    pub fn update(&mut self, feature: &str, value: &Value) -> Result<(), Invalid> {
+    /// Apply one feature's update from the app `app_id` (whose SIP server a
+    /// `calling.sip` names); the error is Meta's parameter message, and a
+    /// refused update changes nothing.
+    pub fn update(&mut self, feature: &str, value: &Value, app_id: &str) -> Result<(), Invalid> {
         match feature {
-            "calling" => {
-                self.calling = enabled_or_disabled(value.get("status"), "calling['status']")?;
-                if let Some(visibility) = value.get("call_icon_visibility") {
-                    match visibility.as_str() {
-                        Some(v @ ("visible" | "hidden")) => {
-                            self.call_icon_visibility = v.to_owned()
-                        }
-                        _ => {
-                            return Err(Invalid::new(
-                                "calling['call_icon_visibility']",
-                                "Param calling['call_icon_visibility'] must be one of {visible, hidden}.",
-                            ));
-                        }
-                    }
-                }
-            }
+            "calling" => self.update_calling(value, app_id)?,
             "user_identity_change" => {
                 // Meta's documentation and SDKs say `enable_identity_key_check`;
                 // the v23 spec says `enabled`: both are taken.
@@ -141,6 +132,54 @@ impl PhoneSettings {
     }
 }
 
+impl PhoneSettings {
+    /// The `calling` feature: `status` (required unless the update names
+    /// the callback or SIP settings), `call_icon_visibility`,
+    /// `callback_permission_status`, `sip`; checked whole before any applies.
+    fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
+        let names_more = ["callback_permission_status", "sip"]
+            .iter()
+            .any(|key| value.get(key).is_some());
+        let status = match value.get("status") {
+            None if names_more => None,
+            status => Some(enabled_or_disabled(status, "calling['status']")?),
+        };
+        let visibility = match value.get("call_icon_visibility") {
+            None => None,
+            Some(visibility) => match visibility.as_str() {
+                Some(v @ ("visible" | "hidden")) => Some(v.to_owned()),
+                _ => {
+                    return Err(Invalid::new(
+                        "calling['call_icon_visibility']",
+                        "Param calling['call_icon_visibility'] must be one of {visible, hidden}.",
+                    ));
+                }
+            },
+        };
+        let callback = value
+            .get("callback_permission_status")
+            .map(|v| enabled_flag(Some(v), "calling['callback_permission_status']"))
+            .transpose()?;
+        let sip = value
+            .get("sip")
+            .map(|sip| updated_sip(&self.sip, sip, app_id))
+            .transpose()?;
+        if let Some(status) = status {
+            self.calling = status;
+        }
+        if let Some(visibility) = visibility {
+            self.call_icon_visibility = visibility;
+        }
+        if let Some(callback) = callback {
+            self.callback_permission = callback;
+        }
+        if let Some(sip) = sip {
+            self.sip = sip;
+        }
+        Ok(())
+    }
+}
+
 impl Sandbox {
     /// Change one feature of a number's settings.
     pub fn update_phone_settings(
@@ -148,9 +187,10 @@ impl Sandbox {
         phone_number_id: &str,
         feature: &str,
         value: &Value,
+        app_id: &str,
     ) -> Result<(), Invalid> {
         match self.whatsapp.phone_numbers.get_mut(phone_number_id) {
-            Some(phone) => phone.settings.update(feature, value),
+            Some(phone) => phone.settings.update(feature, value, app_id),
             None => Err(Invalid::new(
                 "phone_number_id",
                 format!("unknown phone number {phone_number_id}"),
@@ -170,12 +210,14 @@ mod tests {
             .update(
                 "calling",
                 &json!({"status": "enabled", "call_icon_visibility": "hidden"}),
+                "app",
             )
             .unwrap();
         settings
             .update(
                 "storage_configuration",
                 &json!({"enabled": true, "region": "de"}),
+                "app",
             )
             .unwrap();
         let shown = settings.to_json();
@@ -187,14 +229,27 @@ mod tests {
         );
         assert!(
             settings
-                .update("calling", &json!({"status": "maybe"}))
+                .update("calling", &json!({"status": "maybe"}), "app")
                 .is_err()
         );
-        assert!(settings.update("user_identity_change", &json!({})).is_err());
+        assert!(
+            settings
+                .update("user_identity_change", &json!({}), "app")
+                .is_err()
+        );
+        // A refused calling update changes nothing; callback and SIP need no status.
+        let half = json!({"status": "disabled", "call_icon_visibility": "loud"});
+        assert!(settings.update("calling", &half, "app").is_err());
+        assert_eq!(settings.calling, "enabled");
+        let callback = json!({"callback_permission_status": "ENABLED"});
+        settings.update("calling", &callback, "app").unwrap();
+        assert!(settings.callback_permission);
+        assert_eq!(settings.calling, "enabled");
+        assert!(settings.update("calling", &json!({}), "app").is_err());
         for key in ["enable_identity_key_check", "enabled"] {
             let mut settings = PhoneSettings::default();
             settings
-                .update("user_identity_change", &json!({ key: true }))
+                .update("user_identity_change", &json!({ key: true }), "app")
                 .unwrap();
             assert_eq!(
                 settings.to_json()["user_identity_change"],
@@ -203,7 +258,7 @@ mod tests {
         }
         assert!(
             settings
-                .update("storage_configuration", &json!({"enabled": true}))
+                .update("storage_configuration", &json!({"enabled": true}), "app")
                 .is_err()
         );
     }

@@ -52,6 +52,7 @@ fn credit_refusal(error: CreditLineError, id: &str) -> GraphError {
         CreditLineError::TooMany => {
             GraphError::sim_conflict("A business holds at most 16 credit lines")
         }
+        CreditLineError::Currency => GraphError::sim_invalid("Unsupported currency"),
         CreditLineError::Invalid(invalid) => GraphError::sim_invalid(invalid.message),
     }
 }

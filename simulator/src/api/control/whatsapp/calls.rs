@@ -46,6 +46,7 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
         CallRefusal::WrongState(why) => GraphError::sim_invalid(why),
         CallRefusal::NoPermission
         | CallRefusal::RequestLimit
+        | CallRefusal::SipSignalling
         | CallRefusal::ConnectedLimit { .. } => {
             GraphError::sim_invalid("the business's limits do not apply to a consumer")
         }

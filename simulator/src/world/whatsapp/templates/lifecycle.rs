@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::call_permission::{CALL_PERMISSION_REQUEST, check_call_permission_request};
 use super::details::{TemplateDetails, status_info};
 use super::{Template, placeholders};
 use crate::world::bounds::duration;
@@ -121,9 +122,11 @@ fn check_components(components: &Value) -> Result<(), TemplateError> {
             }
             "HEADER" | "FOOTER" => 60,
             "BUTTONS" => usize::MAX,
+            // No text of its own: the BODY gives the context (call_permission.rs).
+            CALL_PERMISSION_REQUEST => 0,
             other => {
                 return Err(TemplateError::Invalid(format!(
-                    "components[{i}].type must be one of HEADER, BODY, FOOTER, BUTTONS - got {other:?}"
+                    "components[{i}].type must be one of HEADER, BODY, FOOTER, BUTTONS, CALL_PERMISSION_REQUEST - got {other:?}"
                 )));
             }
         };
@@ -217,6 +220,7 @@ impl Sandbox {
             )));
         }
         check_components(&new.components)?;
+        check_call_permission_request(&new.components, &category)?;
         self.check_header_handles(&new.components)?;
         new.details
             .check(&category)
@@ -304,6 +308,10 @@ impl Sandbox {
             .templates
             .get_mut(id)
             .ok_or(TemplateError::NotFound)?;
+        check_call_permission_request(
+            components.as_ref().unwrap_or(&template.components),
+            category.as_deref().unwrap_or(&template.category),
+        )?;
         if let Some(components) = components {
             template.parameter_format = parameter_format(&components);
             template.components = components;

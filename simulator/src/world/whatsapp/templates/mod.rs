@@ -4,6 +4,7 @@
 //! placeholders, which is what the consumer's inbox shows. Creating,
 //! editing, deleting and reviewing templates is `lifecycle.rs`.
 
+pub mod call_permission;
 pub mod details;
 pub mod lifecycle;
 pub mod previews;
