@@ -415,3 +415,104 @@ async fn receipts_are_deterministic_and_survive_a_snapshot() {
     // listens on its own port, so the snapshots differ in that only).
     assert_eq!(run(146).await, run(146).await);
 }
+
+async fn suspend(sim: &Sim, sandbox: &Sandbox, group: &str, suspended: bool) -> Reply {
+    let path = sandbox.sim(&format!("/whatsapp/groups/{group}/suspension"));
+    sim.post_json(&path, &json!({ "suspended": suspended }))
+        .await
+}
+
+/// The `group_status_update` items the receiver got, in order.
+fn group_status_items(receiver: &Receiver) -> Vec<Value> {
+    receiver
+        .bodies()
+        .iter()
+        .map(|b| b["entry"][0]["changes"][0].clone())
+        .filter(|c| c["field"] == "group_status_update")
+        .map(|c| c["value"]["groups"][0].clone())
+        .collect()
+}
+
+/// Suspend a group of Alice's and lift the suspension; the webhook items.
+async fn suspended_and_cleared(sim: &Sim, sandbox: &Sandbox) -> Vec<Value> {
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(sim, sandbox, &receiver, &["group_status_update"]).await;
+    let group = group_with(sim, sandbox, "Succulent club", &[ALICE]).await;
+    let text = json!({ "body": "Hello" });
+
+    let answer = suspend(sim, sandbox, &group, true).await;
+    assert_eq!(
+        answer.ok(),
+        &json!({ "group_id": group, "suspended": true })
+    );
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], true);
+    let before = sim.events(sandbox).await.len();
+    let refused = post(sim, sandbox, &to_group(&group, "text", text.clone())).await;
+    assert_whatsapp_error(
+        &refused,
+        403,
+        131207,
+        "Group suspended",
+        "The group violates platform policies.",
+    );
+    group_write(sim, sandbox, ALICE, &group, "Anyone?")
+        .await
+        .assert_sim_error(409, None);
+    assert_eq!(sim.events(sandbox).await.len(), before, "nothing happened");
+    suspend(sim, sandbox, &group, true)
+        .await
+        .assert_sim_error(409, None);
+
+    // The snapshot keeps the suspension.
+    let exported = sim.get(&sandbox.sim("/snapshot")).await;
+    let imported = sim.restore(sandbox, &exported.bytes).await;
+    assert_eq!(imported.status, 200, "{}", imported.text());
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], true);
+
+    suspend(sim, sandbox, &group, false).await.ok();
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], false);
+    assert_group_sent(
+        &post(sim, sandbox, &to_group(&group, "text", text)).await,
+        &group,
+    );
+    suspend(sim, sandbox, &group, false)
+        .await
+        .assert_sim_error(409, None);
+    suspend(sim, sandbox, "120363000000000000", true)
+        .await
+        .assert_sim_error(404, Some(33));
+    sim.post_json(
+        &sandbox.sim(&format!("/whatsapp/groups/{group}/suspension")),
+        &json!({ "suspended": "yes" }),
+    )
+    .await
+    .assert_sim_error(400, None);
+
+    sim.deliver(sandbox).await;
+    let items = group_status_items(&receiver);
+    assert_eq!(items.len(), 2, "{items:?}");
+    let timestamp = items[0]["timestamp"].clone();
+    assert!(timestamp.is_string());
+    assert_eq!(
+        items[0],
+        json!({ "type": "group_suspend", "timestamp": timestamp, "group_id": group })
+    );
+    assert_eq!(items[1]["type"], "group_suspend_cleared");
+    assert_eq!(items[1]["group_id"], group.as_str());
+    items
+}
+
+#[tokio::test]
+async fn whatsapp_suspends_a_group_and_lifts_the_suspension() {
+    let first = {
+        let sim = Sim::start().await;
+        let sandbox = sim.demo(147).await;
+        suspended_and_cleared(&sim, &sandbox).await
+    };
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(147).await;
+    assert_eq!(suspended_and_cleared(&sim, &sandbox).await, first);
+}

@@ -111,8 +111,9 @@ pub enum EventPayload {
         value: Value,
     },
     /// A change to a WhatsApp group of a business number: `field` is
-    /// `group_lifecycle_update`, `group_participants_update` or
-    /// `group_settings_update`; `group` is the `groups[]` item.
+    /// `group_lifecycle_update`, `group_participants_update`,
+    /// `group_settings_update` or `group_status_update`; `group` is the
+    /// `groups[]` item.
     WhatsappGroup {
         waba_id: String,
         phone_number_id: String,

@@ -49,6 +49,11 @@ fn refusal(error: SendRefusal) -> GraphError {
             "Parameter value is not valid",
             "to: not a group of this phone number",
         ),
+        SendRefusal::GroupSuspended => GraphError::whatsapp(
+            131207,
+            "Group suspended",
+            "The group violates platform policies.",
+        ),
         SendRefusal::NotForGroups => GraphError::whatsapp(
             100,
             "Invalid parameter",

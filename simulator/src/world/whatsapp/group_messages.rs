@@ -89,6 +89,9 @@ impl Sandbox {
         {
             return Err(SendRefusal::UnknownGroup);
         }
+        if self.group_suspended(&outbound.group_id) {
+            return Err(SendRefusal::GroupSuspended);
+        }
         let (rendered, category) = match &outbound.template {
             Some(send) => {
                 let (rendered, category) = self.render_template(&waba_id, send)?;
@@ -260,6 +263,11 @@ impl Sandbox {
         if !group.participants.iter().any(|p| p == consumer) {
             return Err(GroupWriteRefusal::Group(ConsumerGroupError::Refused(
                 format!("{consumer} is not a participant of group {group_id}"),
+            )));
+        }
+        if group.suspended {
+            return Err(GroupWriteRefusal::Group(ConsumerGroupError::Refused(
+                format!("WhatsApp suspended group {group_id}: nobody writes in it"),
             )));
         }
         let phone_number_id = group.phone_number_id.clone();

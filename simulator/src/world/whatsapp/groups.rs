@@ -59,6 +59,9 @@ pub struct Group {
     pub invite_code: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub join_requests: Vec<JoinRequest>,
+    /// Suspended by WhatsApp for breaking its policies: nothing is sent in it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
 }
 
 impl Group {
@@ -151,7 +154,7 @@ pub enum Joined {
 }
 
 impl Sandbox {
-    fn group_event(&mut self, group: &Group, field: &str, item: Value) {
+    pub(super) fn group_event(&mut self, group: &Group, field: &str, item: Value) {
         let now = self.clock.now();
         let mut item = item;
         item["timestamp"] = json!(now.to_string());
@@ -227,6 +230,7 @@ impl Sandbox {
             participants: Vec::new(),
             invite_code: Some(self.invite_code()),
             join_requests: Vec::new(),
+            suspended: false,
         };
         let mut item = json!({
             "type": "group_create",

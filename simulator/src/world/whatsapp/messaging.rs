@@ -293,6 +293,8 @@ pub enum SendRefusal {
     UnknownGroup,
     /// 100: groups take no authentication templates.
     NotForGroups,
+    /// 131207: WhatsApp suspended the group.
+    GroupSuspended,
     Template(TemplateRefusal),
 }
 

@@ -39,7 +39,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A refusal: 404 for an unknown consumer, link or group, 409 otherwise.
-fn refused(error: ConsumerGroupError) -> GraphError {
+pub(super) fn refused(error: ConsumerGroupError) -> GraphError {
     match error {
         ConsumerGroupError::Unknown(what) => GraphError::sim_not_found(what),
         ConsumerGroupError::Refused(why) => GraphError::sim_conflict(why),
