@@ -349,6 +349,20 @@ impl Sim {
         .await
     }
 
+    /// Export the sandbox, import the export, export again: the same bytes.
+    /// Returns the export.
+    pub async fn assert_snapshot_round_trip(&self, sandbox: &Sandbox) -> Vec<u8> {
+        let exported = self.get(&sandbox.sim("/snapshot")).await;
+        let imported = self.restore(sandbox, &exported.bytes).await;
+        assert_eq!(imported.status, 200, "{}", imported.text());
+        let again = self.get(&sandbox.sim("/snapshot")).await;
+        assert!(
+            again.bytes == exported.bytes,
+            "export, import, export: the same bytes"
+        );
+        exported.bytes
+    }
+
     /// A demo sandbox with this seed.
     pub async fn demo(&self, seed: u64) -> Sandbox {
         self.create_sandbox(json!({ "seed": seed })).await

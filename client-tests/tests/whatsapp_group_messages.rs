@@ -399,14 +399,7 @@ async fn receipts_are_deterministic_and_survive_a_snapshot() {
         let sim = Sim::start().await;
         let sandbox = sim.demo(seed).await;
         let (_, _, _, receiver) = delivered_and_read(&sim, &sandbox).await;
-        let exported = sim.get(&sandbox.sim("/snapshot")).await;
-        let imported = sim.restore(&sandbox, &exported.bytes).await;
-        assert_eq!(imported.status, 200, "{}", imported.text());
-        let again = sim.get(&sandbox.sim("/snapshot")).await;
-        assert!(
-            again.bytes == exported.bytes,
-            "export, import, export: the same bytes"
-        );
+        sim.assert_snapshot_round_trip(&sandbox).await;
         let inbox = sim.inbox(&sandbox, ALICE).await;
         assert_eq!(inbox[0]["status"], "read", "the receipt survived");
         participant_statuses(&receiver)
@@ -465,9 +458,7 @@ async fn suspended_and_cleared(sim: &Sim, sandbox: &Sandbox) -> Vec<Value> {
         .assert_sim_error(409, None);
 
     // The snapshot keeps the suspension.
-    let exported = sim.get(&sandbox.sim("/snapshot")).await;
-    let imported = sim.restore(sandbox, &exported.bytes).await;
-    assert_eq!(imported.status, 200, "{}", imported.text());
+    sim.assert_snapshot_round_trip(sandbox).await;
     let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
     assert_eq!(info.ok()["suspended"], true);
 

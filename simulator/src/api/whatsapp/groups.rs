@@ -1,6 +1,7 @@
 //! Meta's Groups API: `POST/GET /{phone-number-id}/groups` (create a group,
 //! list the active ones as `{"data": {"groups": […]}, "paging"}`),
-//! `POST/DELETE /{group-id}` (subject and description, delete),
+//! `POST/DELETE /{group-id}` (profile picture, subject and description;
+//! delete),
 //! `GET/POST/DELETE /{group-id}/invite_link` (read, reset, revoke),
 //! `POST/DELETE /{group-id}/participants` (at most 8 per call) and
 //! `GET/POST/DELETE /{group-id}/join_requests` (list, approve, reject).
@@ -13,6 +14,9 @@ use crate::api::error::GraphError;
 use crate::api::lists::{page_window, paged};
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
+use crate::world::whatsapp::group_photos::{
+    GroupPhoto, PHOTO_BYTES_MAX, PHOTO_SIDE_MIN, PhotoRefusal,
+};
 use crate::world::whatsapp::groups::{GroupSettings, ItemOutcome, PARTICIPANTS_MAX, item_error};
 
 /// `limit` of `GET /{phone-number-id}/groups`.
@@ -27,7 +31,48 @@ fn settings(request: &GraphRequest) -> GroupSettings {
         subject: request.param_str("subject"),
         description: request.param_str("description"),
         join_approval_mode: request.param_str("join_approval_mode"),
+        profile_picture: None,
     }
+}
+
+/// The picture of a settings update: a multipart file part named `file`
+/// (the spec's form) or `profile_picture_file` (its JSON name, which a
+/// client can only fill as a file part), checked as Meta does.
+fn profile_picture(request: &GraphRequest) -> Result<Option<GroupPhoto>, GraphError> {
+    let file = request
+        .files
+        .iter()
+        .find(|f| f.field == "file" || f.field == "profile_picture_file");
+    let Some(file) = file else {
+        if request.param("profile_picture_file").is_some() {
+            return Err(GraphError::invalid_parameter(
+                "Param profile_picture_file must be an image file sent as multipart/form-data",
+            ));
+        }
+        return Ok(None);
+    };
+    GroupPhoto::from_file(&file.bytes)
+        .map(Some)
+        .map_err(|refusal| match refusal {
+            PhotoRefusal::NotJpeg => GraphError::invalid_parameter(
+                "Param file must be a JPEG image (the group profile picture)",
+            ),
+            PhotoRefusal::TooLarge => GraphError::invalid_parameter(format!(
+                "Param file must be at most {PHOTO_BYTES_MAX} bytes"
+            )),
+            PhotoRefusal::NotSquare { width, height } => GraphError::whatsapp(
+                131209,
+                "Invalid Group Profile Picture Aspect Ratio",
+                &format!("Width and height of the image must be equal (got {width}x{height})."),
+            ),
+            PhotoRefusal::TooSmall { side } => GraphError::whatsapp(
+                131210,
+                "Image is Too Small to Process",
+                &format!(
+                    "Image width and height must be at least {PHOTO_SIDE_MIN}px (got {side}px)."
+                ),
+            ),
+        })
 }
 
 fn request_answer(request_id: &str) -> Value {
@@ -73,12 +118,8 @@ pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
 
 pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
     require_whatsapp_product(op.request)?;
-    if !op.request.files.is_empty() || op.request.param("profile_picture_file").is_some() {
-        return Err(GraphError::invalid_parameter(
-            "metasim does not take group photos: update the subject or description",
-        ));
-    }
     let mut update = settings(op.request);
+    update.profile_picture = profile_picture(op.request)?;
     if update.join_approval_mode.take().is_some() {
         return Err(GraphError::invalid_parameter(
             "Param join_approval_mode can only be set when the group is created",

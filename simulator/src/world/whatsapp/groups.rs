@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::group_photos::GroupPhoto;
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -62,6 +63,9 @@ pub struct Group {
     /// Suspended by WhatsApp for breaking its policies: nothing is sent in it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub suspended: bool,
+    /// The group's profile picture, once the business set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_picture: Option<GroupPhoto>,
 }
 
 impl Group {
@@ -81,6 +85,8 @@ pub struct GroupSettings {
     pub subject: Option<String>,
     pub description: Option<String>,
     pub join_approval_mode: Option<String>,
+    /// A new profile picture (updates only), checked already.
+    pub profile_picture: Option<GroupPhoto>,
 }
 
 impl GroupSettings {
@@ -231,6 +237,7 @@ impl Sandbox {
             invite_code: Some(self.invite_code()),
             join_requests: Vec::new(),
             suspended: false,
+            profile_picture: None,
         };
         let mut item = json!({
             "type": "group_create",
@@ -247,14 +254,18 @@ impl Sandbox {
         Ok((id, request_id))
     }
 
-    /// Change the subject and/or description; returns the request id.
+    /// Change the profile picture, subject and/or description; returns the
+    /// request id.
     pub fn update_group(
         &mut self,
         group_id: &str,
         settings: GroupSettings,
     ) -> Result<String, Invalid> {
         settings.check()?;
-        if settings.subject.is_none() && settings.description.is_none() {
+        if settings.subject.is_none()
+            && settings.description.is_none()
+            && settings.profile_picture.is_none()
+        {
             return Err(Invalid::new(
                 "subject",
                 "One feature setting must be specified",
@@ -265,6 +276,14 @@ impl Sandbox {
             return Err(Invalid::new("group_id", "Unknown group"));
         };
         let mut item = json!({ "type": "group_settings_update", "request_id": request_id.clone() });
+        if let Some(photo) = settings.profile_picture {
+            item["profile_picture"] = json!({
+                "mime_type": photo.mime_type,
+                "sha256": photo.sha256,
+                "update_successful": true,
+            });
+            group.profile_picture = Some(photo);
+        }
         if let Some(subject) = settings.subject {
             group.subject = subject.trim().to_owned();
             item["group_subject"] = json!({ "text": group.subject, "update_successful": true });
@@ -641,6 +660,7 @@ mod tests {
             subject: Some(subject.into()),
             description: None,
             join_approval_mode: Some(mode.into()),
+            profile_picture: None,
         }
     }
 

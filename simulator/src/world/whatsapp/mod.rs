@@ -27,6 +27,7 @@ pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
 pub mod group_messages;
+pub mod group_photos;
 pub mod group_policy;
 pub mod groups;
 pub mod health;
