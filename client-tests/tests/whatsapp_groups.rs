@@ -469,3 +469,79 @@ async fn a_group_photo_is_a_square_jpeg_reported_by_its_digest() {
     let exported = sim.assert_snapshot_round_trip(&sandbox).await;
     assert!(String::from_utf8_lossy(&exported).contains("\"profile_picture\""));
 }
+
+async fn allowlist(sim: &Sim, sandbox: &Sandbox, allowlisted: bool) -> Reply {
+    let path = sandbox.sim(&format!(
+        "/whatsapp/phone_numbers/{}/groups_access",
+        phone(sandbox)
+    ));
+    sim.post_json(&path, &json!({ "allowlisted": allowlisted }))
+        .await
+}
+
+#[track_caller]
+fn assert_ineligible(reply: &Reply) {
+    assert_whatsapp_error(
+        reply,
+        400,
+        131215,
+        "This phone number is not eligible to access Groups APIs",
+        "Groups APIs are only available for eligible phone numbers. Please check eligibility for Groups APIs in our documentation - https://developers.facebook.com/docs/whatsapp/cloud-api/groups/getting-started",
+    );
+}
+
+#[tokio::test]
+async fn only_official_or_allowlisted_numbers_use_groups() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(136).await;
+    // The demo number is on the allowlist: groups work.
+    let (group, _) = create(&sim, &sandbox, "Early", "auto_approve").await;
+
+    let off = allowlist(&sim, &sandbox, false).await;
+    assert_eq!(
+        off.ok(),
+        &json!({ "phone_number_id": phone(&sandbox), "allowlisted": false, "eligible": false })
+    );
+    let before = sim.events(&sandbox).await.len();
+    let path = format!("/{}/groups", phone(&sandbox));
+    let body = json!({ "messaging_product": "whatsapp", "subject": "Late" });
+    assert_ineligible(&call(&sim, &sandbox, Method::POST, &path, body.clone()).await);
+    assert_ineligible(&read(&sim, &sandbox, &path).await);
+    assert_ineligible(&read(&sim, &sandbox, &format!("/{group}/invite_link")).await);
+    let mut send = message(&group, "text", json!({ "body": "Hello" }));
+    send["recipient_type"] = json!("group");
+    assert_ineligible(&post(&sim, &sandbox, &send).await);
+    assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
+
+    // An Official Business Account is eligible without the allowlist.
+    let applied = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{}/official_business_account", phone(&sandbox)),
+        json!({ "action": "SUBMIT_APPLICATION" }),
+    )
+    .await;
+    assert_eq!(applied.ok()["success"], true);
+    let review = sandbox.sim(&format!(
+        "/whatsapp/phone_numbers/{}/official_business_account",
+        phone(&sandbox)
+    ));
+    sim.post_json(&review, &json!({ "status": "APPROVED" }))
+        .await
+        .ok();
+    call(&sim, &sandbox, Method::POST, &path, body).await.ok();
+    let sent = post(&sim, &sandbox, &send).await;
+    assert!(sent.ok()["messages"][0]["id"].is_string());
+
+    // The allowlist survives a snapshot; unknown numbers are 404.
+    allowlist(&sim, &sandbox, true).await.ok();
+    let exported = sim.assert_snapshot_round_trip(&sandbox).await;
+    assert!(String::from_utf8_lossy(&exported).contains("\"groups_allowlist\""));
+    sim.post_json(
+        &sandbox.sim("/whatsapp/phone_numbers/123/groups_access"),
+        &json!({ "allowlisted": true }),
+    )
+    .await
+    .assert_sim_error(404, Some(33));
+}

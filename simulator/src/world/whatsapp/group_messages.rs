@@ -81,6 +81,8 @@ impl Sandbox {
             .filter(|p| p.is_registered())
             .ok_or(SendRefusal::NotRegistered)?;
         let waba_id = phone.waba_id.clone();
+        self.groups_eligibility(phone_number_id)
+            .map_err(SendRefusal::GroupsIneligible)?;
         if self
             .whatsapp
             .groups

@@ -295,6 +295,8 @@ pub enum SendRefusal {
     NotForGroups,
     /// 131207: WhatsApp suspended the group.
     GroupSuspended,
+    /// 131215: the number may not use the Groups API.
+    GroupsIneligible(super::group_policy::Ineligible),
     Template(TemplateRefusal),
 }
 

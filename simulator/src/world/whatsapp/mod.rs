@@ -140,6 +140,10 @@ pub struct WhatsappState {
     /// The groups of every number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: groups::Groups,
+    /// Numbers Meta admitted to the Groups API without an Official Business
+    /// Account (its early-access allowlist).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub groups_allowlist: group_policy::GroupsAllowlist,
     /// Pre-verified numbers of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub preverified: preverified::PreverifiedNumbers,
