@@ -340,20 +340,6 @@ impl Sim {
         Sandbox::from_info(&reply.json)
     }
 
-    /// Export the sandbox, import the export, and assert a second export
-    /// is byte for byte the first.
-    pub async fn assert_snapshot_round_trip(&self, sandbox: &Sandbox) {
-        let exported = self.get(&sandbox.sim("/snapshot")).await;
-        assert_eq!(exported.status, 200, "export: {}", exported.text());
-        let imported = self.restore(sandbox, &exported.bytes).await;
-        assert_eq!(imported.status, 200, "import: {}", imported.text());
-        let again = self.get(&sandbox.sim("/snapshot")).await;
-        assert!(
-            again.bytes == exported.bytes,
-            "the export changed after an import"
-        );
-    }
-
     /// `PUT …/snapshot`: replace the sandbox with an exported snapshot.
     pub async fn restore(&self, sandbox: &Sandbox, snapshot: &[u8]) -> Reply {
         self.send(
@@ -362,6 +348,21 @@ impl Sim {
                 .body(snapshot.to_vec()),
         )
         .await
+    }
+
+    /// Export the sandbox, import the export, export again: the same bytes.
+    /// Returns the export.
+    pub async fn assert_snapshot_round_trip(&self, sandbox: &Sandbox) -> Vec<u8> {
+        let exported = self.get(&sandbox.sim("/snapshot")).await;
+        assert_eq!(exported.status, 200, "export: {}", exported.text());
+        let imported = self.restore(sandbox, &exported.bytes).await;
+        assert_eq!(imported.status, 200, "import: {}", imported.text());
+        let again = self.get(&sandbox.sim("/snapshot")).await;
+        assert!(
+            again.bytes == exported.bytes,
+            "export, import, export: the same bytes"
+        );
+        exported.bytes
     }
 
     /// A demo sandbox with this seed.

@@ -88,13 +88,8 @@ async fn the_business_writes_to_a_group_and_hears_its_status() {
     assert_ne!(text, templated);
 
     sim.deliver(&sandbox).await;
-    let statuses: Vec<Value> = receiver
-        .bodies()
-        .iter()
-        .map(|b| b["entry"][0]["changes"][0].clone())
-        .filter(|c| c["field"] == "messages")
-        .map(|c| c["value"].clone())
-        .collect();
+    // The group's own statuses (the participants' ones are tested below).
+    let statuses = status_values(&receiver, false);
     assert_eq!(statuses.len(), 3, "{statuses:?}");
     let sent = &statuses[0];
     assert!(sent.get("contacts").is_none(), "{sent}");
@@ -233,4 +228,282 @@ async fn sends_meta_does_not_take_in_groups_are_refused() {
     .ok();
     let reply = post(&sim, &sandbox, &to_group(&group, "text", text)).await;
     assert_invalid_value(&reply, "to: not a group of this phone number");
+}
+
+/// The `messages` status webhook values about participants (`delivered`,
+/// `read`), or about the group itself (`sent`, `failed`).
+fn status_values(receiver: &Receiver, of_participants: bool) -> Vec<Value> {
+    receiver
+        .bodies()
+        .iter()
+        .map(|b| b["entry"][0]["changes"][0].clone())
+        .filter(|c| c["field"] == "messages")
+        .map(|c| c["value"].clone())
+        .filter(|v| {
+            let item = &v["statuses"][0];
+            item.is_object()
+                && item.get("recipient_participant_user_id").is_some() == of_participants
+        })
+        .collect()
+}
+
+fn participant_statuses(receiver: &Receiver) -> Vec<Value> {
+    status_values(receiver, true)
+}
+
+async fn group_read(sim: &Sim, sandbox: &Sandbox, digits: &str, group: &str, body: Value) -> Reply {
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{digits}/groups/{group}/read"));
+    sim.post_json(&path, &body).await
+}
+
+/// A group of Alice and Bob gets a text and a template; Alice reads the
+/// text. Returns the group, the two wamids and the receiver.
+async fn delivered_and_read(sim: &Sim, sandbox: &Sandbox) -> (String, String, String, Receiver) {
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(sim, sandbox, &receiver, &["messages"]).await;
+    let group = group_with(sim, sandbox, "Orchid club", &[ALICE, BOB]).await;
+    let body = to_group(&group, "text", json!({ "body": "Repotting on Sunday" }));
+    let text = assert_group_sent(&post(sim, sandbox, &body).await, &group);
+    let body = to_group(
+        &group,
+        "template",
+        template("order_update", &["all", "B-2"]),
+    );
+    let templated = assert_group_sent(&post(sim, sandbox, &body).await, &group);
+    let read = group_read(
+        sim,
+        sandbox,
+        ALICE,
+        &group,
+        json!({ "message_ids": [text] }),
+    )
+    .await;
+    assert_eq!(read.ok(), &json!({ "success": true, "read": 1 }));
+    sim.deliver(sandbox).await;
+    (group, text, templated, receiver)
+}
+
+#[tokio::test]
+async fn each_participant_reports_delivered_then_read() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(144).await;
+    let (group, text, templated, receiver) = delivered_and_read(&sim, &sandbox).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+    let bob = bsuid(&sim, &sandbox, BOB).await;
+
+    let values = participant_statuses(&receiver);
+    assert_eq!(values.len(), 3, "{values:?}");
+    // One aggregated webhook per message and status: a status and a contact
+    // for each participant.
+    let delivered = &values[0];
+    let timestamp = delivered["statuses"][0]["timestamp"].clone();
+    let free = json!({ "billable": false, "pricing_model": "PMP",
+        "type": "free_customer_service", "category": "group_service" });
+    let status = |wa_id: &str, user_id: &str| {
+        json!({ "id": text, "recipient_id": group, "recipient_type": "group",
+            "status": "delivered", "timestamp": timestamp,
+            "recipient_participant_id": wa_id, "recipient_participant_user_id": user_id,
+            "pricing": free })
+    };
+    assert_eq!(
+        delivered["statuses"],
+        json!([status(ALICE, &alice), status(BOB, &bob)])
+    );
+    let contacts = delivered["contacts"].as_array().expect("contacts");
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[0]["wa_id"], ALICE);
+    assert_eq!(contacts[0]["user_id"], alice.as_str());
+    assert_eq!(contacts[0]["profile"]["name"], "Alice Rivera");
+    assert_eq!(contacts[1]["user_id"], bob.as_str());
+
+    // A template is billed for each delivery, in the group categories.
+    let billed = &values[1]["statuses"];
+    assert_eq!(billed.as_array().map(Vec::len), Some(2));
+    assert_eq!(billed[0]["id"], templated.as_str());
+    assert_eq!(
+        billed[1]["pricing"],
+        json!({ "billable": true, "pricing_model": "PMP", "type": "regular", "category": "group_utility" })
+    );
+
+    // Alice read the text: one status, hers.
+    let read = &values[2];
+    assert_eq!(read["statuses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(read["statuses"][0]["id"], text.as_str());
+    assert_eq!(read["statuses"][0]["status"], "read");
+    assert_eq!(read["statuses"][0]["recipient_participant_id"], ALICE);
+    assert_eq!(read["contacts"][0]["wa_id"], ALICE);
+
+    // The inboxes show each participant's own status.
+    let status_of = |inbox: &[Value], id: &str| {
+        inbox.iter().find(|m| m["id"] == id).expect("in the inbox")["status"].clone()
+    };
+    let inbox = sim.inbox(&sandbox, ALICE).await;
+    assert_eq!(status_of(&inbox, &text), "read");
+    assert_eq!(status_of(&inbox, &templated), "delivered");
+    let inbox = sim.inbox(&sandbox, BOB).await;
+    assert_eq!(status_of(&inbox, &text), "delivered");
+
+    // Reading again changes nothing; Bob reads everything he has.
+    let again = group_read(
+        &sim,
+        &sandbox,
+        ALICE,
+        &group,
+        json!({ "message_ids": [text] }),
+    )
+    .await;
+    assert_eq!(again.ok()["read"], 0);
+    let all = group_read(&sim, &sandbox, BOB, &group, json!({})).await;
+    assert_eq!(all.ok()["read"], 2);
+}
+
+#[tokio::test]
+async fn only_participants_read_and_newcomers_never_received_the_past() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(145).await;
+    let group = group_with(&sim, &sandbox, "Bonsai club", &[ALICE]).await;
+    let body = to_group(&group, "text", json!({ "body": "Before Bob" }));
+    let before = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    let link = read(&sim, &sandbox, &format!("/{group}/invite_link")).await;
+    let join = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/groups/join"));
+    sim.post_json(&join, &json!({ "invite_link": link.ok()["invite_link"] }))
+        .await
+        .ok();
+    let inbox = sim.inbox(&sandbox, BOB).await;
+    assert!(
+        inbox.iter().all(|m| m["id"] != before.as_str()),
+        "{inbox:?}"
+    );
+    assert_eq!(
+        group_read(&sim, &sandbox, BOB, &group, json!({}))
+            .await
+            .ok()["read"],
+        0
+    );
+    let leave = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/groups/{group}/leave"));
+    sim.post_json(&leave, &json!({})).await.ok();
+    group_read(&sim, &sandbox, BOB, &group, json!({}))
+        .await
+        .assert_sim_error(409, None);
+    group_read(&sim, &sandbox, ALICE, "120363000000000000", json!({}))
+        .await
+        .assert_sim_error(404, Some(33));
+    group_read(&sim, &sandbox, ALICE, &group, json!({ "message_ids": 3 }))
+        .await
+        .assert_sim_error(400, None);
+}
+
+#[tokio::test]
+async fn receipts_are_deterministic_and_survive_a_snapshot() {
+    let run = |seed| async move {
+        let sim = Sim::start().await;
+        let sandbox = sim.demo(seed).await;
+        let (_, _, _, receiver) = delivered_and_read(&sim, &sandbox).await;
+        sim.assert_snapshot_round_trip(&sandbox).await;
+        let inbox = sim.inbox(&sandbox, ALICE).await;
+        assert_eq!(inbox[0]["status"], "read", "the receipt survived");
+        participant_statuses(&receiver)
+    };
+    // Same seed, same requests: the same webhooks (each run's receiver
+    // listens on its own port, so the snapshots differ in that only).
+    assert_eq!(run(146).await, run(146).await);
+}
+
+async fn suspend(sim: &Sim, sandbox: &Sandbox, group: &str, suspended: bool) -> Reply {
+    let path = sandbox.sim(&format!("/whatsapp/groups/{group}/suspension"));
+    sim.post_json(&path, &json!({ "suspended": suspended }))
+        .await
+}
+
+/// The `group_status_update` items the receiver got, in order.
+fn group_status_items(receiver: &Receiver) -> Vec<Value> {
+    receiver
+        .bodies()
+        .iter()
+        .map(|b| b["entry"][0]["changes"][0].clone())
+        .filter(|c| c["field"] == "group_status_update")
+        .map(|c| c["value"]["groups"][0].clone())
+        .collect()
+}
+
+/// Suspend a group of Alice's and lift the suspension; the webhook items.
+async fn suspended_and_cleared(sim: &Sim, sandbox: &Sandbox) -> Vec<Value> {
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(sim, sandbox, &receiver, &["group_status_update"]).await;
+    let group = group_with(sim, sandbox, "Succulent club", &[ALICE]).await;
+    let text = json!({ "body": "Hello" });
+
+    let answer = suspend(sim, sandbox, &group, true).await;
+    assert_eq!(
+        answer.ok(),
+        &json!({ "group_id": group, "suspended": true })
+    );
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], true);
+    let before = sim.events(sandbox).await.len();
+    let refused = post(sim, sandbox, &to_group(&group, "text", text.clone())).await;
+    assert_whatsapp_error(
+        &refused,
+        403,
+        131207,
+        "Group suspended",
+        "The group violates platform policies.",
+    );
+    group_write(sim, sandbox, ALICE, &group, "Anyone?")
+        .await
+        .assert_sim_error(409, None);
+    assert_eq!(sim.events(sandbox).await.len(), before, "nothing happened");
+    suspend(sim, sandbox, &group, true)
+        .await
+        .assert_sim_error(409, None);
+
+    // The snapshot keeps the suspension.
+    sim.assert_snapshot_round_trip(sandbox).await;
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], true);
+
+    suspend(sim, sandbox, &group, false).await.ok();
+    let info = read(sim, sandbox, &format!("/{group}?fields=suspended")).await;
+    assert_eq!(info.ok()["suspended"], false);
+    assert_group_sent(
+        &post(sim, sandbox, &to_group(&group, "text", text)).await,
+        &group,
+    );
+    suspend(sim, sandbox, &group, false)
+        .await
+        .assert_sim_error(409, None);
+    suspend(sim, sandbox, "120363000000000000", true)
+        .await
+        .assert_sim_error(404, Some(33));
+    sim.post_json(
+        &sandbox.sim(&format!("/whatsapp/groups/{group}/suspension")),
+        &json!({ "suspended": "yes" }),
+    )
+    .await
+    .assert_sim_error(400, None);
+
+    sim.deliver(sandbox).await;
+    let items = group_status_items(&receiver);
+    assert_eq!(items.len(), 2, "{items:?}");
+    let timestamp = items[0]["timestamp"].clone();
+    assert!(timestamp.is_string());
+    assert_eq!(
+        items[0],
+        json!({ "type": "group_suspend", "timestamp": timestamp, "group_id": group })
+    );
+    assert_eq!(items[1]["type"], "group_suspend_cleared");
+    assert_eq!(items[1]["group_id"], group.as_str());
+    items
+}
+
+#[tokio::test]
+async fn whatsapp_suspends_a_group_and_lifts_the_suspension() {
+    let first = {
+        let sim = Sim::start().await;
+        let sandbox = sim.demo(147).await;
+        suspended_and_cleared(&sim, &sandbox).await
+    };
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(147).await;
+    assert_eq!(suspended_and_cleared(&sim, &sandbox).await, first);
 }

@@ -359,11 +359,189 @@ async fn groups_answer_alike_for_one_seed() {
         let (group, request_id) = create(&sim, &sandbox, "Same", "approval_required").await;
         let link = invite_link(&sim, &sandbox, &group).await;
         let asked = join(&sim, &sandbox, ALICE, &link).await;
+        let photo = set_photo(&sim, &sandbox, &group, "file", jpeg_file(300, 300)).await;
         let info = read(&sim, &sandbox, &format!("/{group}")).await;
         let events = sim.events(&sandbox).await;
         transcripts.push(json!([
-            group, request_id, link, asked.json, info.json, events
+            group, request_id, link, asked.json, photo.json, info.json, events
         ]));
     }
     assert_eq!(transcripts[0], transcripts[1]);
+}
+
+/// A JPEG-shaped file whose frame header says `side`×`other` pixels:
+/// start of image, a JFIF stub, a baseline frame header, end of image.
+fn jpeg_file(side: u16, other: u16) -> Vec<u8> {
+    let [h1, h2] = other.to_be_bytes();
+    let [w1, w2] = side.to_be_bytes();
+    let mut bytes = b"\xFF\xD8\xFF\xE0\x00\x04JF".to_vec();
+    bytes.extend([0xFF, 0xC0, 0x00, 0x0B, 0x08, h1, h2, w1, w2, 0x01]);
+    bytes.extend([0x01, 0x11, 0x00, 0xFF, 0xD9]);
+    bytes
+}
+
+async fn set_photo(sim: &Sim, sandbox: &Sandbox, group: &str, part: &str, file: Vec<u8>) -> Reply {
+    use client_tests::business::{Part, post_multipart_as};
+    let mut picture = Part::file("image/jpeg", file);
+    picture.name = part.to_owned();
+    let parts = [Part::text("messaging_product", "whatsapp"), picture];
+    post_multipart_as(sim, sandbox.token(MANAGER), &format!("/{group}"), &parts).await
+}
+
+#[tokio::test]
+async fn a_group_photo_is_a_square_jpeg_reported_by_its_digest() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(135).await;
+    let (group, _) = create(&sim, &sandbox, "Photo club", "auto_approve").await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["group_settings_update"]).await;
+
+    let photo = jpeg_file(640, 640);
+    let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&photo));
+    let set = set_photo(&sim, &sandbox, &group, "file", photo).await;
+    let request_id = set.ok()["request_id"].clone();
+    assert_eq!(set.ok()["messaging_product"], "whatsapp");
+    // The spec's JSON name works as a file part too.
+    let again = set_photo(
+        &sim,
+        &sandbox,
+        &group,
+        "profile_picture_file",
+        jpeg_file(192, 192),
+    )
+    .await;
+    assert!(again.ok()["request_id"].is_string());
+
+    // Meta's refusals change nothing.
+    let wide = set_photo(&sim, &sandbox, &group, "file", jpeg_file(640, 480)).await;
+    assert_whatsapp_error(
+        &wide,
+        400,
+        131209,
+        "Invalid Group Profile Picture Aspect Ratio",
+        "Width and height of the image must be equal (got 640x480).",
+    );
+    let small = set_photo(&sim, &sandbox, &group, "file", jpeg_file(191, 191)).await;
+    assert_whatsapp_error(
+        &small,
+        400,
+        131210,
+        "Image is Too Small to Process",
+        "Image width and height must be at least 192px (got 191px).",
+    );
+    let png = set_photo(
+        &sim,
+        &sandbox,
+        &group,
+        "file",
+        b"\x89PNG\r\n\x1a\n".to_vec(),
+    )
+    .await;
+    assert_param_error(
+        &png,
+        "Param file must be a JPEG image (the group profile picture)",
+    );
+
+    sim.deliver(&sandbox).await;
+    let items: Vec<Value> = receiver
+        .bodies()
+        .iter()
+        .map(|b| groups_item(b).1.clone())
+        .collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let timestamp = items[0]["timestamp"].clone();
+    assert_eq!(
+        items[0],
+        json!({ "type": "group_settings_update", "request_id": request_id,
+            "profile_picture": { "mime_type": "image/jpeg", "sha256": digest, "update_successful": true },
+            "timestamp": timestamp, "group_id": group })
+    );
+    assert_ne!(items[1]["profile_picture"]["sha256"], json!(digest));
+
+    // Meta's group info has no picture field.
+    let info = read(&sim, &sandbox, &format!("/{group}?fields=profile_picture")).await;
+    info.assert_error(400, 100, None, "OAuthException");
+
+    // The picture survives a snapshot, byte for byte.
+    let exported = sim.assert_snapshot_round_trip(&sandbox).await;
+    assert!(String::from_utf8_lossy(&exported).contains("\"profile_picture\""));
+}
+
+async fn allowlist(sim: &Sim, sandbox: &Sandbox, allowlisted: bool) -> Reply {
+    let path = sandbox.sim(&format!(
+        "/whatsapp/phone_numbers/{}/groups_access",
+        phone(sandbox)
+    ));
+    sim.post_json(&path, &json!({ "allowlisted": allowlisted }))
+        .await
+}
+
+#[track_caller]
+fn assert_ineligible(reply: &Reply) {
+    assert_whatsapp_error(
+        reply,
+        400,
+        131215,
+        "This phone number is not eligible to access Groups APIs",
+        "Groups APIs are only available for eligible phone numbers. Please check eligibility for Groups APIs in our documentation - https://developers.facebook.com/docs/whatsapp/cloud-api/groups/getting-started",
+    );
+}
+
+#[tokio::test]
+async fn only_official_or_allowlisted_numbers_use_groups() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(136).await;
+    // The demo number is on the allowlist: groups work.
+    let (group, _) = create(&sim, &sandbox, "Early", "auto_approve").await;
+
+    let off = allowlist(&sim, &sandbox, false).await;
+    assert_eq!(
+        off.ok(),
+        &json!({ "phone_number_id": phone(&sandbox), "allowlisted": false, "eligible": false })
+    );
+    let before = sim.events(&sandbox).await.len();
+    let path = format!("/{}/groups", phone(&sandbox));
+    let body = json!({ "messaging_product": "whatsapp", "subject": "Late" });
+    assert_ineligible(&call(&sim, &sandbox, Method::POST, &path, body.clone()).await);
+    assert_ineligible(&read(&sim, &sandbox, &path).await);
+    assert_ineligible(&read(&sim, &sandbox, &format!("/{group}/invite_link")).await);
+    let mut send = message(&group, "text", json!({ "body": "Hello" }));
+    send["recipient_type"] = json!("group");
+    assert_ineligible(&post(&sim, &sandbox, &send).await);
+    assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
+
+    // An Official Business Account is eligible without the allowlist.
+    let applied = call(
+        &sim,
+        &sandbox,
+        Method::POST,
+        &format!("/{}/official_business_account", phone(&sandbox)),
+        json!({ "action": "SUBMIT_APPLICATION" }),
+    )
+    .await;
+    assert_eq!(applied.ok()["success"], true);
+    let review = sandbox.sim(&format!(
+        "/whatsapp/phone_numbers/{}/official_business_account",
+        phone(&sandbox)
+    ));
+    sim.post_json(&review, &json!({ "status": "APPROVED" }))
+        .await
+        .ok();
+    call(&sim, &sandbox, Method::POST, &path, body).await.ok();
+    let sent = post(&sim, &sandbox, &send).await;
+    assert!(sent.ok()["messages"][0]["id"].is_string());
+
+    // The allowlist survives a snapshot; unknown numbers are 404.
+    allowlist(&sim, &sandbox, true).await.ok();
+    let exported = sim.assert_snapshot_round_trip(&sandbox).await;
+    assert!(String::from_utf8_lossy(&exported).contains("\"groups_allowlist\""));
+    sim.post_json(
+        &sandbox.sim("/whatsapp/phone_numbers/123/groups_access"),
+        &json!({ "allowlisted": true }),
+    )
+    .await
+    .assert_sim_error(404, Some(33));
 }

@@ -12,6 +12,7 @@ use crate::world::shared::Invalid;
 use crate::world::webhooks::subscriptions::WebhookObject;
 use crate::world::whatsapp::business_app::onboarding::Disconnection;
 use crate::world::whatsapp::business_app::sync::{HistoryPart, SyncedContact};
+use crate::world::whatsapp::group_messages::GroupRecipient;
 use crate::world::whatsapp::messaging::MessageStatus;
 
 /// Why a WhatsApp message failed (the `errors[]` entry of a failed status).
@@ -110,8 +111,9 @@ pub enum EventPayload {
         value: Value,
     },
     /// A change to a WhatsApp group of a business number: `field` is
-    /// `group_lifecycle_update`, `group_participants_update` or
-    /// `group_settings_update`; `group` is the `groups[]` item.
+    /// `group_lifecycle_update`, `group_participants_update`,
+    /// `group_settings_update` or `group_status_update`; `group` is the
+    /// `groups[]` item.
     WhatsappGroup {
         waba_id: String,
         phone_number_id: String,
@@ -119,7 +121,9 @@ pub enum EventPayload {
         group: Value,
     },
     /// The status of a business message to a group (`statuses[]` with
-    /// `recipient_type: "group"`), on the `messages` field.
+    /// `recipient_type: "group"`), on the `messages` field: `sent` or
+    /// `failed` for the group, `delivered` or `read` for the participants
+    /// named (one aggregated webhook, a status and a contact each).
     WhatsappGroupStatus {
         waba_id: String,
         phone_number_id: String,
@@ -130,6 +134,10 @@ pub enum EventPayload {
         error: Option<StatusError>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         biz_opaque_callback_data: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        participants: Vec<GroupRecipient>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pricing: Option<Pricing>,
     },
     /// A WhatsApp call's event (`calls[]`: `connect`, `terminate`) or the
     /// status of a business-initiated call (`statuses[]`: `RINGING`,

@@ -1,10 +1,12 @@
 //! Meta's Groups API: `POST/GET /{phone-number-id}/groups` (create a group,
 //! list the active ones as `{"data": {"groups": […]}, "paging"}`),
-//! `POST/DELETE /{group-id}` (subject and description, delete),
+//! `POST/DELETE /{group-id}` (profile picture, subject and description;
+//! delete),
 //! `GET/POST/DELETE /{group-id}/invite_link` (read, reset, revoke),
 //! `POST/DELETE /{group-id}/participants` (at most 8 per call) and
 //! `GET/POST/DELETE /{group-id}/join_requests` (list, approve, reject).
-//! Changes answer with the `request_id` that the group webhooks carry.
+//! Changes answer with the `request_id` that the group webhooks carry. Every
+//! call needs a number eligible for groups (131215 otherwise).
 
 use serde_json::{Map, Value, json};
 
@@ -13,10 +15,45 @@ use crate::api::error::GraphError;
 use crate::api::lists::{page_window, paged};
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
+use crate::world::whatsapp::group_photos::{
+    GroupPhoto, PHOTO_BYTES_MAX, PHOTO_SIDE_MIN, PhotoRefusal,
+};
+use crate::world::whatsapp::group_policy::Ineligible;
 use crate::world::whatsapp::groups::{GroupSettings, ItemOutcome, PARTICIPANTS_MAX, item_error};
 
 /// `limit` of `GET /{phone-number-id}/groups`.
 const LIST_LIMIT_MAX: usize = 1024;
+
+/// 131215: the number may not use the Groups API.
+pub(super) fn ineligible(reason: Ineligible) -> GraphError {
+    let details = match reason {
+        Ineligible::NotOfficial => {
+            "Groups APIs are only available for eligible phone numbers. Please check eligibility for Groups APIs in our documentation - https://developers.facebook.com/docs/whatsapp/cloud-api/groups/getting-started"
+        }
+        Ineligible::Coexistence => {
+            "Groups APIs are not available for phone numbers used with the WhatsApp Business app (coexistence)."
+        }
+    };
+    GraphError::whatsapp(
+        131215,
+        "This phone number is not eligible to access Groups APIs",
+        details,
+    )
+}
+
+/// Every Groups API call needs an eligible number: the node's own, or the
+/// number of the group it is on.
+fn eligible(op: &Operation<'_>) -> Result<(), GraphError> {
+    let phone_number_id = op
+        .sandbox
+        .whatsapp
+        .groups
+        .get(op.id)
+        .map_or(op.id, |g| g.phone_number_id.as_str());
+    op.sandbox
+        .groups_eligibility(phone_number_id)
+        .map_err(ineligible)
+}
 
 fn invalid(invalid: crate::world::shared::Invalid) -> GraphError {
     GraphError::invalid_parameter(invalid.message)
@@ -27,7 +64,48 @@ fn settings(request: &GraphRequest) -> GroupSettings {
         subject: request.param_str("subject"),
         description: request.param_str("description"),
         join_approval_mode: request.param_str("join_approval_mode"),
+        profile_picture: None,
     }
+}
+
+/// The picture of a settings update: a multipart file part named `file`
+/// (the spec's form) or `profile_picture_file` (its JSON name, which a
+/// client can only fill as a file part), checked as Meta does.
+fn profile_picture(request: &GraphRequest) -> Result<Option<GroupPhoto>, GraphError> {
+    let file = request
+        .files
+        .iter()
+        .find(|f| f.field == "file" || f.field == "profile_picture_file");
+    let Some(file) = file else {
+        if request.param("profile_picture_file").is_some() {
+            return Err(GraphError::invalid_parameter(
+                "Param profile_picture_file must be an image file sent as multipart/form-data",
+            ));
+        }
+        return Ok(None);
+    };
+    GroupPhoto::from_file(&file.bytes)
+        .map(Some)
+        .map_err(|refusal| match refusal {
+            PhotoRefusal::NotJpeg => GraphError::invalid_parameter(
+                "Param file must be a JPEG image (the group profile picture)",
+            ),
+            PhotoRefusal::TooLarge => GraphError::invalid_parameter(format!(
+                "Param file must be at most {PHOTO_BYTES_MAX} bytes"
+            )),
+            PhotoRefusal::NotSquare { width, height } => GraphError::whatsapp(
+                131209,
+                "Invalid Group Profile Picture Aspect Ratio",
+                &format!("Width and height of the image must be equal (got {width}x{height})."),
+            ),
+            PhotoRefusal::TooSmall { side } => GraphError::whatsapp(
+                131210,
+                "Image is Too Small to Process",
+                &format!(
+                    "Image width and height must be at least {PHOTO_SIDE_MIN}px (got {side}px)."
+                ),
+            ),
+        })
 }
 
 fn request_answer(request_id: &str) -> Value {
@@ -35,6 +113,7 @@ fn request_answer(request_id: &str) -> Value {
 }
 
 pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     require_whatsapp_product(op.request)?;
     let (_, request_id) = op
         .sandbox
@@ -44,6 +123,7 @@ pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     if let Some(limit) = op.request.param_str("limit")
         && !limit
             .trim()
@@ -72,13 +152,10 @@ pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     require_whatsapp_product(op.request)?;
-    if !op.request.files.is_empty() || op.request.param("profile_picture_file").is_some() {
-        return Err(GraphError::invalid_parameter(
-            "metasim does not take group photos: update the subject or description",
-        ));
-    }
     let mut update = settings(op.request);
+    update.profile_picture = profile_picture(op.request)?;
     if update.join_approval_mode.take().is_some() {
         return Err(GraphError::invalid_parameter(
             "Param join_approval_mode can only be set when the group is created",
@@ -89,11 +166,13 @@ pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     op.sandbox.delete_group(op.id);
     Ok(success())
 }
 
 pub fn invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let link = op
         .sandbox
         .whatsapp
@@ -107,12 +186,14 @@ pub fn invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 pub fn reset_invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     require_whatsapp_product(op.request)?;
     let link = op.sandbox.reset_invite_link(op.id).unwrap_or_default();
     Ok(json!({ "messaging_product": "whatsapp", "invite_link": link }))
 }
 
 pub fn revoke_invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     require_whatsapp_product(op.request)?;
     op.sandbox.revoke_invite_link(op.id);
     Ok(json!({ "messaging_product": "whatsapp", "success": true }))
@@ -136,18 +217,21 @@ fn participants(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
 }
 
 pub fn add_participants(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let users = participants(op.request)?;
     let outcome = op.sandbox.add_participants(op.id, &users);
     Ok(request_answer(&outcome.request_id))
 }
 
 pub fn remove_participants(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let users = participants(op.request)?;
     let outcome = op.sandbox.remove_participants(op.id, &users);
     Ok(request_answer(&outcome.request_id))
 }
 
 pub fn join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let requests = op
         .sandbox
         .whatsapp
@@ -189,12 +273,14 @@ fn decided(done_key: &str, outcome: ItemOutcome) -> Value {
 }
 
 pub fn approve_join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let ids = join_request_ids(op.request)?;
     let outcome = op.sandbox.decide_join_requests(op.id, &ids, true);
     Ok(decided("approved_join_requests", outcome))
 }
 
 pub fn reject_join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
+    eligible(&op)?;
     let ids = join_request_ids(op.request)?;
     let outcome = op.sandbox.decide_join_requests(op.id, &ids, false);
     Ok(decided("rejected_join_requests", outcome))

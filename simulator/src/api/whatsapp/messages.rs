@@ -51,6 +51,12 @@ fn refusal(error: SendRefusal) -> GraphError {
             "Parameter value is not valid",
             "to: not a group of this phone number",
         ),
+        SendRefusal::GroupsIneligible(reason) => super::groups::ineligible(reason),
+        SendRefusal::GroupSuspended => GraphError::whatsapp(
+            131207,
+            "Group suspended",
+            "The group violates platform policies.",
+        ),
         SendRefusal::NotForGroups => GraphError::whatsapp(
             100,
             "Invalid parameter",

@@ -333,6 +333,8 @@ impl Sandbox {
                 status,
                 error,
                 biz_opaque_callback_data,
+                participants,
+                pricing,
                 ..
             } => {
                 let mut item = json!({
@@ -349,7 +351,38 @@ impl Sandbox {
                     item["errors"] = status_errors(error);
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
-                value["statuses"] = json!([item]);
+                if participants.is_empty() {
+                    value["statuses"] = json!([item]);
+                    return Some((value, None));
+                }
+                // Delivered or read: a status and a contact per participant.
+                if let Some(pricing) = pricing {
+                    item["pricing"] = json!(pricing);
+                }
+                let statuses: Vec<Value> = participants
+                    .iter()
+                    .map(|p| {
+                        let mut each = item.clone();
+                        if let Some(wa_id) = &p.wa_id {
+                            each["recipient_participant_id"] = json!(wa_id);
+                        }
+                        each["recipient_participant_user_id"] = json!(p.user_id);
+                        each
+                    })
+                    .collect();
+                let contacts: Vec<Value> = participants
+                    .iter()
+                    .map(|p| {
+                        self.whatsapp_contact(
+                            p.name.clone(),
+                            p.username.clone(),
+                            p.wa_id.as_deref(),
+                            &p.user_id,
+                        )
+                    })
+                    .collect();
+                value["contacts"] = json!(contacts);
+                value["statuses"] = json!(statuses);
                 Some((value, None))
             }
             EventPayload::MessagingEvent {

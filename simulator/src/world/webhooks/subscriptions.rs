@@ -77,6 +77,7 @@ pub fn known_fields(object: WebhookObject) -> &'static [&'static str] {
             "group_lifecycle_update",
             "group_participants_update",
             "group_settings_update",
+            "group_status_update",
             "calls",
             "business_username_update",
         ],

@@ -85,6 +85,10 @@ pub struct PhoneNumberFixture {
     /// The WhatsApp business profile consumers see.
     #[serde(default)]
     pub profile: BusinessProfile,
+    /// On Meta's Groups API allowlist: may use groups without being an
+    /// Official Business Account.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub groups_allowlisted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -232,6 +236,9 @@ impl Sandbox {
         };
         let now = self.clock.now();
         self.whatsapp.added_at.insert(phone_id.clone(), now);
+        if phone.groups_allowlisted {
+            self.whatsapp.groups_allowlist.insert(phone_id.clone());
+        }
         self.whatsapp.phone_numbers.insert(phone_id, built);
         Ok(())
     }

@@ -1,20 +1,53 @@
 //! Messages in a business's WhatsApp groups (Meta's Groups messaging): the
 //! business sends text, media and non-authentication templates to a group
-//! through `POST /{phone-number-id}/messages` (`recipient_type: "group"`), and
-//! its status (`sent` or `failed`) names the group; a participant's message
-//! reaches the business as an ordinary inbound message carrying `group_id`.
-//! Groups have no customer-service window: a business may write at any time
-//! and a participant's message opens no 1:1 window.
+//! through `POST /{phone-number-id}/messages` (`recipient_type: "group"`);
+//! its `sent` or `failed` status names the group, and each participant it
+//! reached reports `delivered` at once (one aggregated webhook) and `read`
+//! when they read it. A participant's message reaches the business as an
+//! ordinary inbound message carrying `group_id`. Groups have no
+//! customer-service window: a business may write at any time and a
+//! participant's message opens no 1:1 window.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::groups::ConsumerGroupError;
 use super::messaging::{
-    Direction, InboundRefusal, MessageStatus, SendRefusal, TemplateSend, WaMessage,
+    Direction, InboundRefusal, MessageStatus, Receipt, SendRefusal, TemplateSend, WaMessage,
 };
 use crate::world::encode::EncodedJson;
-use crate::world::events::EventPayload;
+use crate::world::events::{EventPayload, Pricing};
 use crate::world::sandbox::Sandbox;
+
+/// A participant as a `delivered` or `read` group status names them: the
+/// phone only when the business number may see it, always the BSUID.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupRecipient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// Meta's group pricing (`group_marketing`, `group_utility`, `group_service`):
+/// every delivery of a template is billed; free-form messages are not.
+fn group_pricing(category: &str) -> Pricing {
+    let billable = category != "service";
+    Pricing {
+        billable,
+        pricing_model: "PMP".to_owned(),
+        pricing_type: if billable {
+            "regular"
+        } else {
+            "free_customer_service"
+        }
+        .to_owned(),
+        category: format!("group_{category}"),
+    }
+}
 
 /// What the business sends to a group, after the API layer checked its shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +81,8 @@ impl Sandbox {
             .filter(|p| p.is_registered())
             .ok_or(SendRefusal::NotRegistered)?;
         let waba_id = phone.waba_id.clone();
+        self.groups_eligibility(phone_number_id)
+            .map_err(SendRefusal::GroupsIneligible)?;
         if self
             .whatsapp
             .groups
@@ -56,20 +91,23 @@ impl Sandbox {
         {
             return Err(SendRefusal::UnknownGroup);
         }
-        let rendered = match &outbound.template {
+        if self.group_suspended(&outbound.group_id) {
+            return Err(SendRefusal::GroupSuspended);
+        }
+        let (rendered, category) = match &outbound.template {
             Some(send) => {
                 let (rendered, category) = self.render_template(&waba_id, send)?;
                 if category == "authentication" {
                     return Err(SendRefusal::NotForGroups);
                 }
-                Some(rendered)
+                (Some(rendered), category)
             }
-            None => None,
+            None => (None, "service".to_owned()),
         };
         self.check_rate_limits(phone_number_id, &outbound.group_id)?;
         let id = self.ids.wamid(&outbound.group_id, false);
         let error = self.media_failure(&outbound.message);
-        let message = WaMessage {
+        let mut message = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
             phone_number_id: phone_number_id.to_owned(),
@@ -87,21 +125,128 @@ impl Sandbox {
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
             addressed_by_user_id: false,
+            receipts: Vec::new(),
         };
-        self.events.emit(
-            message.time,
-            EventPayload::WhatsappGroupStatus {
-                waba_id,
-                phone_number_id: phone_number_id.to_owned(),
-                message_id: id.clone(),
-                group_id: outbound.group_id,
-                status: message.status,
-                error: message.error.clone(),
-                biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
-            },
-        );
+        self.emit_group_status(&message, &[]);
+        if message.status == MessageStatus::Sent {
+            message.pricing = Some(group_pricing(&category));
+            // Everyone in the group now receives it, as a 1:1 message is
+            // delivered the moment it is sent.
+            message.receipts = self
+                .whatsapp
+                .groups
+                .get(&outbound.group_id)
+                .map(|g| g.participants.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|participant| Receipt {
+                    participant,
+                    status: MessageStatus::Delivered,
+                })
+                .collect();
+            let reached: Vec<String> = message
+                .receipts
+                .iter()
+                .map(|r| r.participant.clone())
+                .collect();
+            self.emit_group_status(&message, &reached);
+        }
         self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
+    }
+
+    /// The group status of `message`: for the group when `participants` is
+    /// empty, else one aggregated status of those participants (their
+    /// receipts' status).
+    fn emit_group_status(&mut self, message: &WaMessage, participants: &[String]) {
+        let phone_number_id = &message.phone_number_id;
+        let group = self.whatsapp.groups.get(&message.consumer);
+        let waba_id = group.map(|g| g.waba_id.clone()).unwrap_or_default();
+        let business = self.business_of_phone(phone_number_id).unwrap_or_default();
+        let recipients: Vec<GroupRecipient> = participants
+            .iter()
+            .map(|digits| {
+                let person = self.whatsapp.consumers.get(digits);
+                GroupRecipient {
+                    wa_id: self
+                        .phone_visible(phone_number_id, digits)
+                        .then(|| digits.clone()),
+                    user_id: self.bsuid(digits, &business),
+                    name: person.and_then(|p| p.name.clone()),
+                    username: person.and_then(|p| p.username.clone()),
+                }
+            })
+            .collect();
+        let status = participants
+            .first()
+            .and_then(|first| message.receipts.iter().find(|r| &r.participant == first))
+            .map_or(message.status, |r| r.status);
+        let now = self.clock.now();
+        self.events.emit(
+            now,
+            EventPayload::WhatsappGroupStatus {
+                waba_id,
+                phone_number_id: phone_number_id.clone(),
+                message_id: message.id.clone(),
+                group_id: message.consumer.clone(),
+                status,
+                error: message.error.clone(),
+                biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
+                pricing: (!recipients.is_empty())
+                    .then(|| message.pricing.clone())
+                    .flatten(),
+                participants: recipients,
+            },
+        );
+    }
+
+    /// A participant reads the business's messages in a group (all they
+    /// have not read, or the given wamids): each becomes `read` for them,
+    /// one status webhook per message. Returns how many changed.
+    pub fn participant_reads_group(
+        &mut self,
+        consumer: &str,
+        group_id: &str,
+        ids: Option<&[String]>,
+    ) -> Result<usize, ConsumerGroupError> {
+        let group = self.whatsapp.groups.get(group_id).ok_or_else(|| {
+            ConsumerGroupError::Unknown(format!("No WhatsApp group {group_id:?}"))
+        })?;
+        if !group.participants.iter().any(|p| p == consumer) {
+            return Err(ConsumerGroupError::Refused(format!(
+                "{consumer} is not a participant of group {group_id}"
+            )));
+        }
+        let unread = |m: &&WaMessage| {
+            m.direction == Direction::Outbound
+                && m.consumer == group_id
+                && m.receipts
+                    .iter()
+                    .any(|r| r.participant == consumer && r.status == MessageStatus::Delivered)
+        };
+        let targets: Vec<String> = self
+            .whatsapp
+            .messaging
+            .in_order()
+            .into_iter()
+            .filter(unread)
+            .filter(|m| ids.is_none_or(|ids| ids.contains(&m.id)))
+            .map(|m| m.id.clone())
+            .collect();
+        let reader = [consumer.to_owned()];
+        for id in &targets {
+            let Some(message) = self.whatsapp.messaging.messages.get_mut(id) else {
+                continue;
+            };
+            for receipt in &mut message.receipts {
+                if receipt.participant == consumer {
+                    receipt.status = MessageStatus::Read;
+                }
+            }
+            let message = message.clone();
+            self.emit_group_status(&message, &reader);
+        }
+        Ok(targets.len())
     }
 
     /// A participant writes in a group: the business receives it with the
@@ -120,6 +265,11 @@ impl Sandbox {
         if !group.participants.iter().any(|p| p == consumer) {
             return Err(GroupWriteRefusal::Group(ConsumerGroupError::Refused(
                 format!("{consumer} is not a participant of group {group_id}"),
+            )));
+        }
+        if group.suspended {
+            return Err(GroupWriteRefusal::Group(ConsumerGroupError::Refused(
+                format!("WhatsApp suspended group {group_id}: nobody writes in it"),
             )));
         }
         let phone_number_id = group.phone_number_id.clone();

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::group_photos::GroupPhoto;
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -59,6 +60,12 @@ pub struct Group {
     pub invite_code: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub join_requests: Vec<JoinRequest>,
+    /// Suspended by WhatsApp for breaking its policies: nothing is sent in it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
+    /// The group's profile picture, once the business set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_picture: Option<GroupPhoto>,
 }
 
 impl Group {
@@ -78,6 +85,8 @@ pub struct GroupSettings {
     pub subject: Option<String>,
     pub description: Option<String>,
     pub join_approval_mode: Option<String>,
+    /// A new profile picture (updates only), checked already.
+    pub profile_picture: Option<GroupPhoto>,
 }
 
 impl GroupSettings {
@@ -151,7 +160,7 @@ pub enum Joined {
 }
 
 impl Sandbox {
-    fn group_event(&mut self, group: &Group, field: &str, item: Value) {
+    pub(super) fn group_event(&mut self, group: &Group, field: &str, item: Value) {
         let now = self.clock.now();
         let mut item = item;
         item["timestamp"] = json!(now.to_string());
@@ -227,6 +236,8 @@ impl Sandbox {
             participants: Vec::new(),
             invite_code: Some(self.invite_code()),
             join_requests: Vec::new(),
+            suspended: false,
+            profile_picture: None,
         };
         let mut item = json!({
             "type": "group_create",
@@ -243,14 +254,18 @@ impl Sandbox {
         Ok((id, request_id))
     }
 
-    /// Change the subject and/or description; returns the request id.
+    /// Change the profile picture, subject and/or description; returns the
+    /// request id.
     pub fn update_group(
         &mut self,
         group_id: &str,
         settings: GroupSettings,
     ) -> Result<String, Invalid> {
         settings.check()?;
-        if settings.subject.is_none() && settings.description.is_none() {
+        if settings.subject.is_none()
+            && settings.description.is_none()
+            && settings.profile_picture.is_none()
+        {
             return Err(Invalid::new(
                 "subject",
                 "One feature setting must be specified",
@@ -261,6 +276,14 @@ impl Sandbox {
             return Err(Invalid::new("group_id", "Unknown group"));
         };
         let mut item = json!({ "type": "group_settings_update", "request_id": request_id.clone() });
+        if let Some(photo) = settings.profile_picture {
+            item["profile_picture"] = json!({
+                "mime_type": photo.mime_type,
+                "sha256": photo.sha256,
+                "update_successful": true,
+            });
+            group.profile_picture = Some(photo);
+        }
         if let Some(subject) = settings.subject {
             group.subject = subject.trim().to_owned();
             item["group_subject"] = json!({ "text": group.subject, "update_successful": true });
@@ -637,6 +660,7 @@ mod tests {
             subject: Some(subject.into()),
             description: None,
             join_approval_mode: Some(mode.into()),
+            profile_picture: None,
         }
     }
 

@@ -147,6 +147,18 @@ pub struct WaMessage {
     /// Sent to the consumer's BSUID (`recipient`) rather than to the phone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub addressed_by_user_id: bool,
+    /// A message to a group: where it is with each participant it reached
+    /// (at most a group's 8), in joining order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<Receipt>,
+}
+
+/// Where a group message is with one participant: `delivered` or `read`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Receipt {
+    /// The participant's phone digits.
+    pub participant: String,
+    pub status: MessageStatus,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
@@ -281,6 +293,10 @@ pub enum SendRefusal {
     UnknownGroup,
     /// 100: groups take no authentication templates.
     NotForGroups,
+    /// 131207: WhatsApp suspended the group.
+    GroupSuspended,
+    /// 131215: the number may not use the Groups API.
+    GroupsIneligible(super::group_policy::Ineligible),
     Template(TemplateRefusal),
 }
 
@@ -463,6 +479,7 @@ impl Sandbox {
             pricing: None,
             biz_opaque_callback_data: outbound.biz_opaque_callback_data,
             addressed_by_user_id: outbound.by_user_id,
+            receipts: Vec::new(),
         };
         let free = category == "service"
             || (category == "utility" && self.window_open(phone_number_id, &outbound.to));
@@ -672,6 +689,7 @@ impl Sandbox {
             pricing: None,
             biz_opaque_callback_data: None,
             addressed_by_user_id: false,
+            receipts: Vec::new(),
         };
         self.whatsapp.messaging.messages.insert(id.clone(), record);
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();

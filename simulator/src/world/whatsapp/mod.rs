@@ -29,6 +29,8 @@ pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
 pub mod group_messages;
+pub mod group_photos;
+pub mod group_policy;
 pub mod groups;
 pub mod health;
 pub mod history;
@@ -140,6 +142,10 @@ pub struct WhatsappState {
     /// The groups of every number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: groups::Groups,
+    /// Numbers Meta admitted to the Groups API without an Official Business
+    /// Account (its early-access allowlist).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub groups_allowlist: group_policy::GroupsAllowlist,
     /// Pre-verified numbers of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub preverified: preverified::PreverifiedNumbers,

@@ -652,7 +652,7 @@ fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList>
         .put("subject", || group.subject.clone())
         .put_opt("description", || group.description.clone())
         .put("join_approval_mode", || group.join_approval_mode.clone())
-        .put("suspended", || false)
+        .put("suspended", || group.suspended)
         .put("creation_timestamp", || group.created_at)
         .put("participants", || {
             json!(

@@ -242,10 +242,11 @@ async fn send_inbound(
     ok(StatusCode::CREATED, json!({ "id": id }))
 }
 
+/// What a consumer reads: `message_ids`, or everything when left out.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct ReadRequest {
-    message_ids: Option<Vec<String>>,
+pub(super) struct ReadRequest {
+    pub(super) message_ids: Option<Vec<String>>,
 }
 
 async fn read(

@@ -6,7 +6,9 @@
 //! Each reports the group webhook Meta sends. A participant also writes in
 //! a group (`POST …/consumers/{digits}/groups/{group_id}/messages`, the body
 //! of a consumer's message without `to`): the business receives it with
-//! `group_id`.
+//! `group_id`, and reads the business's messages there
+//! (`POST …/consumers/{digits}/groups/{group_id}/read`, optional
+//! `message_ids`): each becomes `read` for them, with its status webhook.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -21,7 +23,7 @@ use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::group_messages::GroupWriteRefusal;
 use crate::world::whatsapp::groups::{ConsumerGroupError, Joined};
 
-use super::consumers::{inbound_message, inbound_refusal};
+use super::consumers::{ReadRequest, inbound_message, inbound_refusal};
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers/{digits}/groups";
@@ -33,10 +35,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(&format!("{base}/{{group_id}}/leave"), post(leave))
         .route(&format!("{base}/{{group_id}}/messages"), post(write))
+        .route(&format!("{base}/{{group_id}}/read"), post(read))
 }
 
 /// A refusal: 404 for an unknown consumer, link or group, 409 otherwise.
-fn refused(error: ConsumerGroupError) -> GraphError {
+pub(super) fn refused(error: ConsumerGroupError) -> GraphError {
     match error {
         ConsumerGroupError::Unknown(what) => GraphError::sim_not_found(what),
         ConsumerGroupError::Refused(why) => GraphError::sim_conflict(why),
@@ -113,4 +116,16 @@ async fn write(
             }
         })?;
     ok(StatusCode::CREATED, json!({ "id": id }))
+}
+
+async fn read(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits, group_id)): SimPath<(String, String, String)>,
+    SimJson(request): SimJson<ReadRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let count = lock(&shared)
+        .participant_reads_group(&digits, &group_id, request.message_ids.as_deref())
+        .map_err(refused)?;
+    ok(StatusCode::OK, json!({ "success": true, "read": count }))
 }

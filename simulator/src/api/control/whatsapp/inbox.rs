@@ -1,7 +1,8 @@
 //! `GET /_sim/sandboxes/{sid}/whatsapp/consumers/{digits}/inbox`: what a
 //! consumer received, oldest first — the business messages that reached
-//! them (failed ones never did), those to the groups they are in now (with
-//! `group_id`), and the messages of Meta's official senders
+//! them (failed ones never did), those delivered to them in the groups they
+//! are in now (with `group_id` and their own `delivered`/`read` status), and
+//! the messages of Meta's official senders
 //! — paged as a log: the newest page first, `after=0` from the start.
 
 use axum::Router;
@@ -39,7 +40,7 @@ impl Received<'_> {
         }
     }
 
-    fn view(&self, sandbox: &Sandbox) -> Value {
+    fn view(&self, sandbox: &Sandbox, digits: &str) -> Value {
         match self {
             Received::Business(m) => {
                 let phone = sandbox.whatsapp.phone_numbers.get(&m.phone_number_id);
@@ -62,8 +63,9 @@ impl Received<'_> {
                     "iso": iso8601(m.time),
                     "status": m.status,
                 });
-                if sandbox.whatsapp.groups.contains_key(&m.consumer) {
+                if let Some(receipt) = m.receipts.iter().find(|r| r.participant == digits) {
                     entry["group_id"] = json!(m.consumer);
+                    entry["status"] = json!(receipt.status);
                 }
                 entry
             }
@@ -101,11 +103,12 @@ fn received<'a>(sandbox: &'a Sandbox, digits: &str) -> Vec<Received<'a>> {
             m.direction == Direction::Outbound
                 && m.status != MessageStatus::Failed
                 && (m.consumer == digits
-                    || sandbox
-                        .whatsapp
-                        .groups
-                        .get(&m.consumer)
-                        .is_some_and(|g| g.participants.iter().any(|p| p == digits)))
+                    || (m.receipts.iter().any(|r| r.participant == digits)
+                        && sandbox
+                            .whatsapp
+                            .groups
+                            .get(&m.consumer)
+                            .is_some_and(|g| g.participants.iter().any(|p| p == digits))))
         })
         .map(Received::Business);
     let official = messaging
@@ -135,7 +138,7 @@ async fn inbox(
         let window = listing.window(all.len(), |i| all[i].seq(), Start::Newest)?;
         let data: Vec<Value> = all[window.range.clone()]
             .iter()
-            .map(|message| message.view(&sandbox))
+            .map(|message| message.view(&sandbox, &digits))
             .collect();
         let (window, data) = window.fit_items(data);
         let page = &all[window.range.clone()];

@@ -3,8 +3,8 @@
 //! phones' SMS inboxes, the WhatsApp Business app (its numbers, their
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
-//! application, consumers joining and leaving groups, consumers' calls and
-//! call permissions.
+//! application, consumers joining and leaving groups, what WhatsApp decides
+//! about groups, consumers' calls and call permissions.
 
 mod billing;
 mod business_app;
@@ -14,6 +14,7 @@ mod calls;
 mod chats;
 mod consumers;
 mod devices;
+mod group_policy;
 mod groups;
 mod inbox;
 mod oba;
@@ -36,5 +37,6 @@ pub fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(oba::routes())
         .merge(groups::routes())
+        .merge(group_policy::routes())
         .merge(calls::routes())
 }

@@ -163,6 +163,7 @@ impl Sandbox {
             pricing: None,
             biz_opaque_callback_data: None,
             addressed_by_user_id: false,
+            receipts: Vec::new(),
         };
         self.whatsapp
             .messaging
