@@ -86,6 +86,12 @@ async function browse(name, scenario) {
   const shot = (label) => page.screenshot({ path: path.join(env('METASIM_SCREENSHOTS'), `${label}.png`) });
   try {
     await scenario(page, context, shot);
+  } catch (error) {
+    // What the page said meanwhile explains most timeouts.
+    const toasts = await page.locator('.toast').allInnerTexts().catch(() => []);
+    const said = [...problems, ...toasts.map((text) => `toast: ${text}`)];
+    if (said.length) error.message += `\nthe page said:\n${said.join('\n')}`;
+    throw error;
   } finally {
     await shot(name).catch(() => {});
     await context.close();

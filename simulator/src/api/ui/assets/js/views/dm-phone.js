@@ -71,6 +71,7 @@ export class DmPhone {
     this.sent = [];
     this.reachable = [];
     this.open = null;
+    this.shown = null;
     this.name = app === 'instagram' ? `@${person.username}` : person.name;
     this.head = h('div', { class: 'phone-head' });
     this.body = h('div', { class: 'phone-body', tabindex: '0', 'aria-label': `${this.name}: ${APPS[app].label} screen` });
@@ -87,10 +88,15 @@ export class DmPhone {
   /** What the person received and wrote, and whom they may start a chat with. */
   update(inbox, sent, reachable) {
     const changedPeople = reachable.map((r) => r.id).join() !== this.reachable.map((r) => r.id).join();
+    // Drawn again only when what it shows changed: a screen replaced on every
+    // reload would lose a click (or the hover) aimed at it meanwhile.
+    const shown = JSON.stringify([inbox, sent]);
+    const changedMessages = shown !== this.shown;
+    this.shown = shown;
     this.inbox = inbox;
     this.sent = sent;
     this.reachable = reachable;
-    this.render();
+    if (changedMessages || changedPeople) this.render();
     if (changedPeople || !this.foot.hasChildNodes()) this.renderFoot();
   }
 

@@ -52,6 +52,8 @@ export class Phone {
     this.chats = [];
     this.numbers = null;
     this.open = null;
+    /** What the screen shows now (drawn again only when it changes). */
+    this.shown = null;
     /** Messages whose list of choices is open. */
     this.lists = new Set();
     this.name = consumer.name || formatPhone(consumer.phone);
@@ -73,10 +75,21 @@ export class Phone {
     // The picker of business numbers is drawn again only when they changed.
     const ids = (list) => list?.map((n) => `${n.id}:${n.registered}`).join();
     const numbersChanged = ids(numbers) !== ids(this.numbers);
+    // The screen too: replaced on every reload, it would lose a click aimed at it.
+    const shown = JSON.stringify(chats);
+    const chatsChanged = shown !== this.shown;
+    this.shown = shown;
     this.chats = chats;
     this.numbers = numbers;
     if (numbersChanged) this.renderFoot();
-    this.render();
+    if (chatsChanged || numbersChanged) this.render();
+    else this.renderWindow(this.current());
+  }
+
+  /** The open chat's customer-service window, counting down on the clock. */
+  renderWindow(chat) {
+    if (chat) fill(this.window, windowBar(chat, this.session.clock?.now ?? 0));
+    else fill(this.window);
   }
 
   current() {
@@ -108,7 +121,7 @@ export class Phone {
     fill(this.head,
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(this.name)),
       h('div', { class: 'who' }, h('b', null, this.name), h('small', null, 'Chats')));
-    fill(this.window);
+    this.renderWindow(null);
     const items = this.chats.map((chat) => {
       const last = chat.messages[chat.messages.length - 1];
       return h('button', {
@@ -135,7 +148,7 @@ export class Phone {
       h('div', { class: 'who' }, h('b', null, chat.name, ' ', verifiedMark(chat)),
         h('small', null, chat.official ? 'Official business account' : `Business · ${formatPhone(chat.number)}`)),
       read);
-    fill(this.window, windowBar(chat, this.session.clock?.now ?? 0));
+    this.renderWindow(chat);
     const reactions = new Map();
     const shown = [];
     for (const message of chat.messages) {
