@@ -38,6 +38,7 @@ pub mod messaging;
 pub mod nodes;
 pub mod oba;
 pub mod official;
+pub mod payload_encryption;
 pub mod portfolio;
 pub mod preverified;
 pub mod profile;

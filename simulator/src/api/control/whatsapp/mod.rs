@@ -4,7 +4,7 @@
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, consumers' calls and
-//! call permissions.
+//! call permissions, and the published key for encrypted sends.
 
 mod billing;
 mod business_app;
@@ -17,6 +17,7 @@ mod devices;
 mod groups;
 mod inbox;
 mod oba;
+mod payload_encryption;
 mod phones;
 mod templates;
 
@@ -37,4 +38,5 @@ pub fn routes() -> Router<AppState> {
         .merge(oba::routes())
         .merge(groups::routes())
         .merge(calls::routes())
+        .merge(payload_encryption::routes())
 }
