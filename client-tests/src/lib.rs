@@ -350,6 +350,19 @@ impl Sim {
         .await
     }
 
+    /// Export the sandbox, import the export, and check that exporting
+    /// again gives the same bytes.
+    pub async fn assert_snapshot_round_trip(&self, sandbox: &Sandbox) {
+        let exported = self.get(&sandbox.sim("/snapshot")).await;
+        let imported = self.restore(sandbox, &exported.bytes).await;
+        assert_eq!(imported.status, 200, "{}", imported.text());
+        let again = self.get(&sandbox.sim("/snapshot")).await;
+        assert!(
+            again.bytes == exported.bytes,
+            "the snapshot round trip changed bytes"
+        );
+    }
+
     /// A demo sandbox with this seed.
     pub async fn demo(&self, seed: u64) -> Sandbox {
         self.create_sandbox(json!({ "seed": seed })).await

@@ -79,6 +79,7 @@ pub fn known_fields(object: WebhookObject) -> &'static [&'static str] {
             "group_settings_update",
             "calls",
             "business_username_update",
+            "partner_solutions",
         ],
         WebhookObject::Page => &[
             "messages",

@@ -46,6 +46,7 @@ pub mod qr_codes;
 pub mod registration;
 pub mod schedules;
 pub mod settings;
+pub mod solution_webhooks;
 pub mod solutions;
 pub mod templates;
 pub mod waba;
