@@ -20,6 +20,7 @@ pub mod coexistence;
 pub mod devices;
 pub mod instagram;
 pub mod messenger;
+pub mod payload_encryption;
 pub mod receiver;
 pub mod sdk;
 pub mod solutions;

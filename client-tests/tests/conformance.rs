@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use client_tests::payload_encryption::{business_public_pem, cloud_key, open, seal};
 use client_tests::receiver::{Receiver, subscribe_whatsapp};
 use client_tests::solutions::{as_partner, create_solution, join, partnership};
 use client_tests::whatsapp::{partner_fixture, two_waba_fixture};
@@ -399,7 +400,7 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         ),
         (
             "/{Version}/{Phone-Number-ID}/whatsapp_business_encryption",
-            json!({"business_public_key": format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----", "MI".to_owned() + &"A".repeat(398))}),
+            json!({"business_public_key": business_public_pem()}),
         ),
         (
             "/{Version}/{Phone-Number-ID}/official_business_account",
@@ -431,6 +432,38 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
             record(item, "delete", sim.send(send(Method::DELETE, one)).await);
         }
     }
+    // An encrypted send (the business key was set just above): the settings
+    // publish the key to encrypt to once encryption is on.
+    let encryption = json!({"payload_encryption": {"status": "enabled"}});
+    let enabled = sim
+        .send(send(Method::POST, format!("/{V}/{phone}/settings")).json(&encryption))
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.text());
+    let settings = sim.get_as(token, &format!("/{V}/{phone}/settings")).await;
+    let setting = settings.json["payload_encryption"]["cloud_encryption_key"]
+        .as_str()
+        .map(cloud_key)
+        .expect("the cloud key while encryption is on");
+    record("/{Version}/{Phone-Number-ID}/settings", "get", settings);
+    let sealed = json!({"messaging_product": "whatsapp",
+        "encrypted_contents": seal(&setting, message.to_string().as_bytes())});
+    let encrypted = sim
+        .send(send(Method::POST, format!("/{V}/{phone}/messages_encrypted")).json(&sealed))
+        .await;
+    let opened = open(
+        encrypted.json["encrypted_contents"]
+            .as_str()
+            .unwrap_or_default(),
+    );
+    assert_eq!(
+        opened["messages"][0]["message_status"], "accepted",
+        "{opened}"
+    );
+    record(
+        "/{Version}/{Phone-Number-ID}/messages_encrypted",
+        "post",
+        encrypted,
+    );
     let commerce = "/{Version}/{Phone-Number-ID}/whatsapp_commerce_settings";
     record(
         commerce,

@@ -432,13 +432,7 @@ async fn mobility_intents_are_listed_while_in_progress_and_survive_a_snapshot() 
     assert_eq!(node["solution"], json!({ "id": id }));
 
     // The state survives export and import, byte for byte.
-    let exported = sim.get(&sandbox.sim("/snapshot")).await;
-    let imported = sim.restore(&sandbox, &exported.bytes).await;
-    assert_eq!(imported.status, 200, "{}", imported.text());
-    assert_eq!(
-        sim.get(&sandbox.sim("/snapshot")).await.bytes,
-        exported.bytes
-    );
+    sim.assert_snapshot_round_trip(&sandbox).await;
 
     let done = mobility("APPROVE_HANDOVER").await;
     assert_eq!(done.ok()["status"], "COMPLETED");

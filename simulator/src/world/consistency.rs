@@ -244,6 +244,12 @@ impl Sandbox {
         let system_users = keys(&self.accounts.system_users);
         keyed("accounts.system_users", system_users, NodeKind::SystemUser)?;
         keyed("accounts.apps", keys(&self.accounts.apps), NodeKind::App)?;
+        for (id, app) in &self.accounts.apps {
+            if let Some(business) = &app.business_id {
+                let place = format!("accounts.apps.{id}.business_id");
+                self.expect_kind(place, business, NodeKind::Business)?;
+            }
+        }
         keyed("pages.pages", keys(&self.pages.pages), NodeKind::Page)?;
         let instagram = keys(&self.instagram.accounts);
         keyed("instagram.accounts", instagram, NodeKind::InstagramUser)?;

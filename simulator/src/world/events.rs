@@ -206,6 +206,18 @@ pub enum EventPayload {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         disconnection: Option<Disconnection>,
     },
+    /// A Multi-Partner Solution was created or changed status
+    /// (`partner_solutions`): one event per party app, addressed to the
+    /// business portfolio that owns it.
+    WhatsappSolution {
+        business_id: String,
+        app_id: String,
+        solution_id: String,
+        /// `SOLUTION_CREATED` or `SOLUTION_UPDATED`.
+        event: String,
+        /// `INITIATED`, `ACTIVE`, `REJECTED`, `PENDING_DEACTIVATION`, `DEACTIVATED`.
+        status: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -101,6 +101,7 @@ impl Sandbox {
         self.load_users(&fixture.users)?;
         self.load_apps(&fixture.apps)?;
         self.load_businesses(&fixture.businesses)?;
+        self.link_app_owners(&fixture.apps)?;
         self.load_system_users(&fixture.system_users)?;
         self.load_pages(&fixture.pages)?;
         self.load_instagram_accounts(&fixture.instagram_accounts)?;

@@ -1,28 +1,42 @@
 //! `POST /{phone-number-id}/messages_encrypted` `{"messaging_product",
-//! "encrypted_contents": "<JWE>"}`: checked as far as metasim can without
-//! Meta's private key (world/whatsapp/encrypted_messages.rs); errors are
-//! unencrypted, as Meta's are.
+//! "encrypted_contents": "<JWE>"}`: the token is opened
+//! (world/whatsapp/encrypted_messages.rs), the `/messages` body it carries
+//! goes through `POST /{phone-number-id}/messages` itself, and a successful
+//! answer comes back as `{"encrypted_contents": "<JWE>"}` for the number's
+//! business public key. Errors are unencrypted, as Meta's are.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
+use super::messages::post_messages;
 use super::{require_whatsapp_product, required};
 use crate::api::error::GraphError;
+use crate::api::request::GraphRequest;
 use crate::api::routes::Operation;
 use crate::world::whatsapp::encrypted_messages::EncryptedRefusal;
 
 pub fn send(op: Operation<'_>) -> Result<Value, GraphError> {
     require_whatsapp_product(op.request)?;
     let token = required(op.request, "encrypted_contents")?;
-    // A well-formed token does not decrypt: metasim holds no key a client
-    // could have encrypted to (docs/coverage.md).
-    let algorithms = op
+    let body = op
         .sandbox
-        .read_encrypted_send(op.id, &token)
+        .open_encrypted_send(op.id, &token)
         .map_err(refusal)?;
-    Err(GraphError::invalid_parameter(format!(
-        "encrypted_contents could not be decrypted ({}, {}): the token is not encrypted with a key this phone number accepts",
-        algorithms.alg, algorithms.enc
-    )))
+    let inner = GraphRequest {
+        body,
+        ..op.request.clone()
+    };
+    let answer = post_messages(Operation {
+        sandbox: &mut *op.sandbox,
+        request: &inner,
+        token: op.token,
+        id: op.id,
+        version: op.version,
+    })?;
+    let sealed = op
+        .sandbox
+        .seal_encrypted_answer(op.id, &answer.encode())
+        .map_err(refusal)?;
+    Ok(json!({ "encrypted_contents": sealed }))
 }
 
 fn refusal(refusal: EncryptedRefusal) -> GraphError {
@@ -33,11 +47,22 @@ fn refusal(refusal: EncryptedRefusal) -> GraphError {
         EncryptedRefusal::NoPublicKey => GraphError::invalid_parameter(
             "This phone number has no business public key to encrypt the response with: set one with POST /{phone-number-id}/whatsapp_business_encryption",
         ),
+        EncryptedRefusal::UnusablePublicKey => GraphError::invalid_parameter(
+            "The business public key of this phone number is not an RSA public key (2048 to 4096 bits) the response can be encrypted to: set another with POST /{phone-number-id}/whatsapp_business_encryption",
+        ),
         EncryptedRefusal::Malformed(why) => {
             GraphError::invalid_parameter(format!("Invalid JWE token format: {why}"))
         }
         EncryptedRefusal::Algorithm(member, value) => GraphError::invalid_parameter(format!(
             "Invalid JWE token format: unsupported {member} \"{value}\""
         )),
+        EncryptedRefusal::Undecryptable(wrap, cipher) => GraphError::invalid_parameter(format!(
+            "encrypted_contents could not be decrypted ({}, {}): the token is not encrypted with a key this phone number accepts",
+            wrap.name(),
+            cipher.name()
+        )),
+        EncryptedRefusal::NotJsonObject => GraphError::invalid_parameter(
+            "encrypted_contents decrypts to something other than a JSON object: encrypt the body of a /messages request",
+        ),
     }
 }

@@ -42,6 +42,9 @@ pub struct AppFixture {
     /// "Require App Secret": every call must carry a valid `appsecret_proof`.
     #[serde(default)]
     pub require_appsecret_proof: bool,
+    /// The handle of the business portfolio that owns the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -102,7 +105,25 @@ impl Sandbox {
                 name: app.name.clone(),
                 secret,
                 require_appsecret_proof: app.require_appsecret_proof,
+                business_id: None,
             });
+        }
+        Ok(())
+    }
+
+    /// Give the fixture's apps their owner businesses (loaded after the apps,
+    /// whose ids come first).
+    pub(crate) fn link_app_owners(&mut self, apps: &[AppFixture]) -> Result<(), FixtureError> {
+        for (i, app) in apps.iter().enumerate() {
+            let business_id = self.resolve_optional_handle(
+                app.business.as_ref(),
+                &[NodeKind::Business],
+                &format!("apps[{i}].business"),
+            )?;
+            let id = self.handles[&app.handle].clone();
+            if let Some(loaded) = self.accounts.apps.get_mut(&id) {
+                loaded.business_id = business_id;
+            }
         }
         Ok(())
     }

@@ -61,6 +61,10 @@ pub struct App {
     pub name: String,
     pub secret: String,
     pub require_appsecret_proof: bool,
+    /// The business portfolio that owns the app (its `owner_business`):
+    /// where its `partner_solutions` webhooks are addressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_id: Option<String>,
 }
 
 impl App {

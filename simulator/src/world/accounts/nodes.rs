@@ -229,6 +229,7 @@ pub static APP: NodeDescriptor = NodeDescriptor {
             .put("monthly_active_users", || "0")
             .put("supported_platforms", || json!(["WEB"]))
             .put("app_domains", || json!([]))
+            .node("owner_business", app.business_id.as_ref())
             .done()
     },
 };

@@ -51,6 +51,9 @@ pub struct NewApp {
     /// A handle to find the app (and its secret) by.
     #[serde(default)]
     pub handle: Option<String>,
+    /// The business portfolio that owns the app.
+    #[serde(default)]
+    pub business_id: Option<String>,
 }
 
 /// A display name: not blank, at most [`NAME_MAX`] characters.
@@ -109,6 +112,14 @@ impl Sandbox {
     pub fn create_app(&mut self, new: NewApp) -> Result<String, Invalid> {
         check_name("name", &new.name)?;
         self.check_new_handle(new.handle.as_deref())?;
+        if let Some(business) = &new.business_id
+            && !self.accounts.businesses.contains_key(business)
+        {
+            return Err(Invalid::new(
+                "business_id",
+                format!("business_id: no business portfolio {business:?} in this sandbox"),
+            ));
+        }
         if self.accounts.apps.len() >= MAX_APPS {
             return Err(Invalid::new(
                 "apps",
@@ -125,6 +136,7 @@ impl Sandbox {
             name: new.name,
             secret,
             require_appsecret_proof: new.require_appsecret_proof,
+            business_id: new.business_id,
         });
         Ok(id)
     }

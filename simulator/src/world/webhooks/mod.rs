@@ -10,4 +10,5 @@ pub mod handshakes;
 pub mod outbox;
 pub mod payloads;
 pub mod samples;
+mod solution_routing;
 pub mod subscriptions;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha1::Sha1;
 use sha2::Sha256;
 
-use super::payloads::{Address, Change, Envelope};
+use super::payloads::{Address, Change, Envelope, PARTNER_SOLUTIONS};
 use super::subscriptions::{Subscriptions, WebhookObject};
 use crate::world::bounds::{counter, duration, in_range};
 use crate::world::encode::meta_json;
@@ -344,6 +344,11 @@ impl Sandbox {
     /// (app, callback URL) pairs that receive a change: subscribed at the app
     /// level to the object and field, and — for WhatsApp — to the WABA.
     fn targets(&self, change: Address<'_>) -> Vec<(String, String)> {
+        if change.object == WebhookObject::WhatsappBusinessAccount
+            && change.field == PARTNER_SOLUTIONS
+        {
+            return self.business_targets(change);
+        }
         if change.object == WebhookObject::WhatsappBusinessAccount {
             let Some(waba) = self.whatsapp.wabas.get(change.entry_id) else {
                 return vec![];

@@ -30,6 +30,10 @@ pub struct Change {
     pub messaging: bool,
 }
 
+/// The field of a Multi-Partner Solution's changes; its entry is a business
+/// portfolio, not a WABA.
+pub const PARTNER_SOLUTIONS: &str = "partner_solutions";
+
 const ERROR_HREF: &str =
     "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
 
@@ -43,6 +47,9 @@ pub struct Address<'a> {
     /// The business number a WhatsApp change is about (`value.metadata`),
     /// whose callback override may apply.
     pub phone_number_id: Option<&'a str>,
+    /// The one app a change is for (a solution's party), when not every
+    /// subscriber of the entry receives it.
+    pub app_id: Option<&'a str>,
 }
 
 impl Change {
@@ -52,6 +59,7 @@ impl Change {
             entry_id: &self.entry_id,
             field: &self.field,
             phone_number_id: self.value["metadata"]["phone_number_id"].as_str(),
+            app_id: None,
         }
     }
 
@@ -88,6 +96,7 @@ impl EventPayload {
                 entry_id: waba_id,
                 field,
                 phone_number_id: phone.map(String::as_str),
+                app_id: None,
             }
         }
         match self {
@@ -154,6 +163,18 @@ impl EventPayload {
                 entry_id: account_id,
                 field,
                 phone_number_id: None,
+                app_id: None,
+            },
+            EventPayload::WhatsappSolution {
+                business_id,
+                app_id,
+                ..
+            } => Address {
+                object: WebhookObject::WhatsappBusinessAccount,
+                entry_id: business_id,
+                field: PARTNER_SOLUTIONS,
+                phone_number_id: None,
+                app_id: Some(app_id),
             },
         }
     }
@@ -471,6 +492,15 @@ impl Sandbox {
             | EventPayload::WhatsappAppStateSync { .. }
             | EventPayload::WhatsappHistory { .. }
             | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_value(event),
+            EventPayload::WhatsappSolution {
+                solution_id,
+                event: change,
+                status,
+                ..
+            } => Some((
+                json!({ "event": change, "solution_id": solution_id, "solution_status": status }),
+                Some(event.time),
+            )),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::payloads::Change;
+use super::payloads::{Change, PARTNER_SOLUTIONS};
 use super::subscriptions::{WebhookObject, known_fields};
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
@@ -48,8 +48,14 @@ fn merge(mut base: Value, overrides: Option<Value>) -> Value {
 }
 
 impl Sandbox {
-    fn sample_entry_id(&self, object: WebhookObject) -> Option<String> {
+    fn sample_entry_id(&self, object: WebhookObject, field: &str) -> Option<String> {
         match object {
+            // A solution's change is addressed to an app's owner business.
+            WebhookObject::WhatsappBusinessAccount if field == PARTNER_SOLUTIONS => self
+                .accounts
+                .apps
+                .values()
+                .find_map(|app| app.business_id.clone()),
             WebhookObject::WhatsappBusinessAccount => self.whatsapp.wabas.keys().next().cloned(),
             WebhookObject::Page => self.pages.pages.keys().next().cloned(),
             WebhookObject::Instagram => self
@@ -112,6 +118,11 @@ impl Sandbox {
         });
         match field {
             "account_update" => json!({ "phone_number": digits, "event": "VERIFIED_ACCOUNT" }),
+            PARTNER_SOLUTIONS => json!({
+                "event": "SOLUTION_CREATED",
+                "solution_id": self.whatsapp.solutions.solutions.keys().next(),
+                "solution_status": "INITIATED",
+            }),
             "account_review_update" => json!({ "decision": "APPROVED" }),
             "phone_number_name_update" => json!({
                 "display_phone_number": digits,
@@ -170,7 +181,7 @@ impl Sandbox {
             });
         }
         let entry_id = entry_id
-            .or_else(|| self.sample_entry_id(object))
+            .or_else(|| self.sample_entry_id(object, field))
             .ok_or(SampleError::NoAccount)?;
         let now = self.clock.now();
         if object == WebhookObject::WhatsappBusinessAccount {

@@ -80,6 +80,7 @@ pub fn known_fields(object: WebhookObject) -> &'static [&'static str] {
             "group_status_update",
             "calls",
             "business_username_update",
+            "partner_solutions",
         ],
         WebhookObject::Page => &[
             "messages",

@@ -1,30 +1,28 @@
 //! Encrypted sends (`POST /{phone-number-id}/messages_encrypted`): the body
 //! of a `/messages` request, encrypted by the client as a JWE (compact
-//! serialization) to Meta's key; Meta answers with a JWE for the number's
-//! business public key. metasim checks what it can without Meta's private
-//! key: payload encryption is on in the number's settings, the number has a
-//! business public key for the answer, and the token is a well-formed JWE
-//! whose algorithms Meta supports. Decrypting is what it cannot do (it
-//! holds no key a client could have encrypted to), so a well-formed token
-//! is refused as one that does not decrypt.
+//! serialization) to the cloud key — in metasim the published test key of
+//! `payload_encryption::cloud_key` — and answered with a JWE for the number's
+//! business public key. Opening a send checks that payload encryption is on
+//! in the number's settings, that the number has a business public key metasim
+//! can encrypt to, that the token is a well-formed JWE with algorithms Meta
+//! takes, and decrypts it to a JSON object; sealing encrypts an answer with
+//! RSA-OAEP and A256GCM, its randomness drawn from the sandbox's seeded
+//! generator.
 
-use base64::Engine as _;
-use serde_json::Value;
+use rsa::RsaPublicKey;
+use rsa::pkcs8::DecodePublicKey;
+use serde_json::{Map, Value};
 
+use super::payload_encryption::cloud_key;
+use super::payload_encryption::jwe::{self, CompactJwe, ContentCipher, JweError, KeyWrap};
+use super::payload_encryption::seeded_random::SeededRandom;
 use crate::world::sandbox::Sandbox;
 
-/// Key encryption algorithms Meta takes.
-pub const KEY_ALGORITHMS: [&str; 2] = ["RSA1_5", "RSA-OAEP"];
-/// Content encryption algorithms Meta takes.
-pub const CONTENT_ALGORITHMS: [&str; 5] = [
-    "A128GCM",
-    "A256GCM",
-    "A128CBC-HS256",
-    "A192CBC-HS384",
-    "A256CBC-HS512",
-];
 /// The longest token metasim reads (a request body is bounded anyway).
 pub const TOKEN_MAX: usize = 1 << 20;
+
+/// How an answer is encrypted: RSA-OAEP key wrap, A256GCM content.
+pub const ANSWER_ALGORITHMS: (KeyWrap, ContentCipher) = (KeyWrap::RsaOaep, ContentCipher::A256Gcm);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EncryptedRefusal {
@@ -32,33 +30,36 @@ pub enum EncryptedRefusal {
     EncryptionDisabled,
     /// No business public key to encrypt the answer for.
     NoPublicKey,
+    /// The business public key is not an RSA key metasim can encrypt to.
+    UnusablePublicKey,
     /// Not a JWE in compact serialization; the reason.
     Malformed(&'static str),
     /// An algorithm Meta does not take: the header member and its value.
     Algorithm(&'static str, String),
-}
-
-/// The algorithms of a well-formed token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JweAlgorithms {
-    pub alg: String,
-    pub enc: String,
-}
-
-fn segment(part: &str) -> Option<Vec<u8>> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part)
-        .ok()
+    /// Well-formed, but not encrypted to the cloud key: its algorithms.
+    Undecryptable(KeyWrap, ContentCipher),
+    /// Decrypted, but the plaintext is not a JSON object.
+    NotJsonObject,
 }
 
 impl Sandbox {
-    /// Check an encrypted send as far as metasim can (see the module doc):
-    /// the token's algorithms when it is well-formed.
-    pub fn read_encrypted_send(
+    /// The number's business public key, parsed.
+    fn business_key(&self, phone_number_id: &str) -> Result<RsaPublicKey, EncryptedRefusal> {
+        let pem = self
+            .whatsapp
+            .public_keys
+            .get(phone_number_id)
+            .ok_or(EncryptedRefusal::NoPublicKey)?;
+        RsaPublicKey::from_public_key_pem(pem).map_err(|_| EncryptedRefusal::UnusablePublicKey)
+    }
+
+    /// Check and decrypt an encrypted send (see the module doc): the
+    /// `/messages` request body it carries.
+    pub fn open_encrypted_send(
         &self,
         phone_number_id: &str,
         token: &str,
-    ) -> Result<JweAlgorithms, EncryptedRefusal> {
+    ) -> Result<Map<String, Value>, EncryptedRefusal> {
         let enabled = self
             .whatsapp
             .phone_numbers
@@ -67,44 +68,37 @@ impl Sandbox {
         if !enabled {
             return Err(EncryptedRefusal::EncryptionDisabled);
         }
-        if !self.whatsapp.public_keys.contains_key(phone_number_id) {
-            return Err(EncryptedRefusal::NoPublicKey);
-        }
+        self.business_key(phone_number_id)?;
         if token.len() > TOKEN_MAX {
             return Err(EncryptedRefusal::Malformed(
                 "the token is longer than 1 MiB",
             ));
         }
-        let parts: Vec<&str> = token.trim().split('.').collect();
-        let [header, key, iv, ciphertext, tag] = parts[..] else {
-            return Err(EncryptedRefusal::Malformed(
-                "a JWE has five base64url parts separated by dots",
-            ));
-        };
-        let decoded: Option<Vec<Vec<u8>>> = [header, key, iv, ciphertext, tag]
-            .iter()
-            .map(|p| segment(p))
-            .collect();
-        let Some(decoded) = decoded else {
-            return Err(EncryptedRefusal::Malformed("a part is not base64url"));
-        };
-        if decoded[1..].iter().any(Vec::is_empty) {
-            return Err(EncryptedRefusal::Malformed(
-                "the encrypted key, IV, ciphertext and tag must not be empty",
-            ));
+        let parsed = CompactJwe::parse(token).map_err(|error| match error {
+            JweError::Malformed(why) => EncryptedRefusal::Malformed(why),
+            JweError::Algorithm(member, value) => EncryptedRefusal::Algorithm(member, value),
+        })?;
+        let plaintext = parsed
+            .decrypt(cloud_key::private_key())
+            .ok_or(EncryptedRefusal::Undecryptable(parsed.wrap, parsed.cipher))?;
+        match serde_json::from_slice(&plaintext) {
+            Ok(Value::Object(body)) => Ok(body),
+            _ => Err(EncryptedRefusal::NotJsonObject),
         }
-        let header: Value = serde_json::from_slice(&decoded[0])
-            .map_err(|_| EncryptedRefusal::Malformed("the protected header is not JSON"))?;
-        let member = |name: &'static str, allowed: &[&str]| {
-            let value = header.get(name).and_then(Value::as_str).unwrap_or_default();
-            if allowed.contains(&value) {
-                Ok(value.to_owned())
-            } else {
-                Err(EncryptedRefusal::Algorithm(name, value.to_owned()))
-            }
-        };
-        let alg = member("alg", &KEY_ALGORITHMS)?;
-        let enc = member("enc", &CONTENT_ALGORITHMS)?;
-        Ok(JweAlgorithms { alg, enc })
+    }
+
+    /// Encrypt an answer (its JSON as it would go out) to the number's business public key (checked by
+    /// [`Sandbox::open_encrypted_send`] before the send), drawing its
+    /// randomness from the sandbox's generator.
+    pub fn seal_encrypted_answer(
+        &mut self,
+        phone_number_id: &str,
+        answer: &[u8],
+    ) -> Result<String, EncryptedRefusal> {
+        let key = self.business_key(phone_number_id)?;
+        let mut random = SeededRandom::new(self.ids.secret_bytes("payload_encryption"));
+        let (wrap, cipher) = ANSWER_ALGORITHMS;
+        jwe::encrypt(wrap, cipher, &key, answer, &mut random)
+            .map_err(|_| EncryptedRefusal::UnusablePublicKey)
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
+use super::payload_encryption::cloud_key;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -83,9 +84,19 @@ impl PhoneSettings {
                 "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
             },
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
-            "payload_encryption": { "status": self.payload_encryption },
+            "payload_encryption": self.payload_encryption_json(),
             "storage_configuration": storage,
         })
+    }
+
+    /// The status, and while encryption is on the key a client encrypts its
+    /// `messages_encrypted` requests to (metasim's published test key).
+    fn payload_encryption_json(&self) -> Value {
+        if self.payload_encryption == "enabled" {
+            json!({ "status": "enabled", "cloud_encryption_key": cloud_key::settings_value() })
+        } else {
+            json!({ "status": self.payload_encryption })
+        }
     }
 
     /// Apply one feature's update from the app `app_id` (whose SIP server a

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::solution_webhooks::SolutionEvent;
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -107,6 +108,15 @@ impl Solution {
             .copied()
             .chain(self.owner_permissions.iter().map(String::as_str))
             .collect()
+    }
+
+    /// `solution_status` of a `partner_solutions` webhook: the status, or
+    /// `PENDING_DEACTIVATION` while a deactivation request waits.
+    pub fn webhook_status(&self) -> &'static str {
+        match (self.status, &self.deactivation_requested_by) {
+            (SolutionStatus::Active, Some(_)) => "PENDING_DEACTIVATION",
+            (status, _) => status.name(),
+        }
     }
 
     pub fn is_party(&self, app_id: &str) -> bool {
@@ -349,6 +359,7 @@ impl Sandbox {
                 updated_at: now,
             },
         );
+        self.report_solution(&id, SolutionEvent::Created);
         Ok(id)
     }
 
@@ -392,6 +403,7 @@ impl Sandbox {
             }
         }
         solution.updated_at = now;
+        self.report_solution(id, SolutionEvent::Updated);
         Ok(())
     }
 
@@ -411,7 +423,9 @@ impl Sandbox {
         }
         solution.deactivation_requests = solution.deactivation_requests.saturating_add(1);
         solution.updated_at = now;
-        Ok(solution.deactivation_requests)
+        let number = solution.deactivation_requests;
+        self.report_solution(id, SolutionEvent::Updated);
+        Ok(number)
     }
 
     /// The active solution `id` of which `app_id` is a party.

@@ -4,7 +4,8 @@
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
-//! about groups, consumers' calls and call permissions.
+//! about groups, consumers' calls and call permissions, and the published key
+//! for encrypted sends.
 
 mod billing;
 mod business_app;
@@ -18,6 +19,7 @@ mod group_policy;
 mod groups;
 mod inbox;
 mod oba;
+mod payload_encryption;
 mod phones;
 mod templates;
 
@@ -39,4 +41,5 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(group_policy::routes())
         .merge(calls::routes())
+        .merge(payload_encryption::routes())
 }
