@@ -17,9 +17,22 @@ pub struct Partnership {
 
 /// Register a partner app; its id and app token.
 pub async fn partner_app(sim: &Sim, sandbox: &Sandbox, name: &str) -> (String, String) {
-    let reply = sim
-        .post_json(&sandbox.sim("/apps"), &json!({ "name": name }))
-        .await;
+    partner_app_of(sim, sandbox, name, None).await
+}
+
+/// Register a partner app owned by `business` (none when `None`); its id
+/// and app token.
+pub async fn partner_app_of(
+    sim: &Sim,
+    sandbox: &Sandbox,
+    name: &str,
+    business: Option<&str>,
+) -> (String, String) {
+    let mut body = json!({ "name": name });
+    if let Some(business) = business {
+        body["business_id"] = json!(business);
+    }
+    let reply = sim.post_json(&sandbox.sim("/apps"), &body).await;
     assert_eq!(reply.status, 201, "register an app: {}", reply.text());
     let field = |name: &str| reply.json[name].as_str().expect("a string").to_owned();
     (field("id"), field("app_token"))
@@ -46,7 +59,17 @@ pub async fn create_solution(sim: &Sim, sandbox: &Sandbox, partner_app: &str) ->
 /// A solution between the demo app and a new partner app: invited, and
 /// accepted when `accept`.
 pub async fn partnership(sim: &Sim, sandbox: &Sandbox, accept: bool) -> Partnership {
-    let (partner_app, partner_token) = partner_app(sim, sandbox, "Partner CRM").await;
+    partnership_of(sim, sandbox, accept, None).await
+}
+
+/// The same, the partner app owned by `business`.
+pub async fn partnership_of(
+    sim: &Sim,
+    sandbox: &Sandbox,
+    accept: bool,
+    business: Option<&str>,
+) -> Partnership {
+    let (partner_app, partner_token) = partner_app_of(sim, sandbox, "Partner CRM", business).await;
     let created = create_solution(sim, sandbox, &partner_app).await;
     let solution = created.ok()["solution_id"]
         .as_str()

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use client_tests::payload_encryption::{business_public_pem, cloud_key, open, seal};
 use client_tests::receiver::{Receiver, subscribe_whatsapp};
-use client_tests::solutions::{as_partner, create_solution, join, partnership};
+use client_tests::solutions::{as_partner, create_solution, join, partnership, partnership_of};
 use client_tests::whatsapp::{partner_fixture, two_waba_fixture};
 use client_tests::{Sandbox, Sim, V, Value, json};
 use reqwest::Method;
@@ -125,6 +125,19 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         "get",
         sim.get_as(token, &format!("/{V}/{phone}?fields=id,display_phone_number,verified_name,quality_rating,code_verification_status,name_status,platform_type,throughput,status,is_official_business_account")).await,
     );
+    record(
+        "/{Version}/{Phone-Number-ID}",
+        "post",
+        sim.send(send(Method::POST, format!("/{V}/{phone}")).json(&json!({"pin": "424242"})))
+            .await,
+    );
+    for fields in ["", "?fields=id,name,timezone_id"] {
+        record(
+            "/{Version}/{Business-ID}",
+            "get",
+            sim.get_as(token, &format!("/{V}/{business}{fields}")).await,
+        );
+    }
     // The account number is the business phone number (its id is the one
     // the WABA's `phone_numbers` list gives), read with the spec's fields.
     record(
@@ -956,7 +969,7 @@ async fn solution_answers(
         "post",
         as_partner(sim, &declined, "reject", &body).await,
     );
-    let active = partnership(sim, sandbox, false).await;
+    let active = partnership_of(sim, sandbox, false, Some(sandbox.id_of("partner"))).await;
     let solution = active.solution.as_str();
     let body = json!({ "partner_app_id": active.partner_app });
     record(
@@ -986,6 +999,18 @@ async fn solution_answers(
         .await,
     );
     let intent = join(sim, sandbox, solution).await;
+    record(
+        "/{Version}/{Business-ID}/client_whatsapp_business_accounts",
+        "get",
+        sim.get_as(
+            token,
+            &format!(
+                "/{V}/{}/client_whatsapp_business_accounts",
+                sandbox.id_of("partner")
+            ),
+        )
+        .await,
+    );
     record(
         "/{Version}/{Application-ID}/connected_client_businesses",
         "get",

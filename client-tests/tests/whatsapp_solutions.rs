@@ -7,7 +7,9 @@
 //! parameters) are Meta's errors, and the state survives a snapshot.
 
 use client_tests::business::{assert_param_error, call_as, get, post};
-use client_tests::solutions::{as_partner, create_solution, migration, partner_app, partnership};
+use client_tests::solutions::{
+    as_partner, create_solution, join, migration, partner_app, partnership, partnership_of,
+};
 use client_tests::whatsapp::partner_fixture;
 use client_tests::{Reply, Sandbox, Sim, json, unsupported};
 use reqwest::Method;
@@ -521,4 +523,27 @@ async fn a_partner_onboards_an_end_business_to_mm_lite_once() {
     );
     let next = onboard(business, json!({ "solution_id": id })).await;
     assert_ne!(next.ok()["request_id"], request.as_str());
+}
+
+#[tokio::test]
+async fn a_partner_business_lists_the_wabas_its_clients_shared() {
+    let sim = Sim::start().await;
+    let sandbox = sim
+        .create_sandbox(json!({ "seed": 66, "fixture": partner_fixture() }))
+        .await;
+    let (waba, partner) = (sandbox.id_of("waba"), sandbox.id_of("partner"));
+    let clients_of = async |business: &str| {
+        let path = format!("/{business}/client_whatsapp_business_accounts?fields=id,name");
+        read(&sim, &sandbox, &path).await["data"].clone()
+    };
+    let partnership = partnership_of(&sim, &sandbox, true, Some(partner)).await;
+    // Partners, but no WABA shared yet.
+    assert_eq!(clients_of(partner).await, json!([]));
+    join(&sim, &sandbox, &partnership.solution).await;
+    assert_eq!(
+        clients_of(partner).await,
+        json!([{ "id": waba, "name": "Lucky Shrub" }])
+    );
+    // A business's own WABAs are not its clients'.
+    assert_eq!(clients_of(sandbox.id_of("business")).await, json!([]));
 }

@@ -398,8 +398,7 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
             name: "client_whatsapp_business_accounts",
             scopes: WABA_LIST_SCOPES,
             item_default_fields: None,
-            // metasim has no partner businesses: nobody shares a WABA yet.
-            items: |_, _, _| Vec::new(),
+            items: listings::business_client_wabas,
         },
         ListEdge {
             name: "preverified_numbers",

@@ -1,8 +1,9 @@
 //! List edges on one product's nodes whose items are another product's:
 //! the Pages a Facebook user has a role on (`/me/accounts`), the WhatsApp
 //! Business Accounts and pre-verified numbers a business portfolio owns,
-//! a Page's Messenger conversations (`/{page-id}/conversations`), and the
-//! WhatsApp Multi-Partner Solutions and client businesses of an app.
+//! a Page's Messenger conversations (`/{page-id}/conversations`), the
+//! WhatsApp Multi-Partner Solutions and client businesses of an app, and the
+//! WABAs clients shared with a business.
 
 use std::collections::BTreeSet;
 
@@ -77,18 +78,11 @@ pub fn app_client_businesses(
     if query.token.app_id != app_id {
         return vec![];
     }
-    let solutions = &sandbox.whatsapp.solutions.solutions;
-    let reached = |waba: &Waba| {
-        waba.subscribed_apps.iter().any(|s| s.app_id == app_id)
-            || solutions
-                .values()
-                .any(|s| s.is_party(app_id) && s.wabas.contains(&waba.id))
-    };
     let clients: BTreeSet<&String> = sandbox
         .whatsapp
         .wabas
         .values()
-        .filter(|waba| reached(waba))
+        .filter(|waba| app_reaches(sandbox, app_id, waba))
         .map(|waba| &waba.business_id)
         .collect();
     clients
@@ -107,6 +101,38 @@ pub fn app_client_businesses(
             ],
         })
         .collect()
+}
+
+/// `/{business-id}/client_whatsapp_business_accounts`: the WABAs other
+/// businesses shared with this one — those an app the business owns reaches
+/// (subscribed to, or party of a solution they joined) — oldest first.
+pub fn business_client_wabas(
+    sandbox: &Sandbox,
+    business_id: &str,
+    _: &EdgeQuery<'_>,
+) -> Vec<EdgeItem> {
+    let apps: Vec<&str> = sandbox
+        .accounts
+        .apps
+        .iter()
+        .filter(|(_, app)| app.business_id.as_deref() == Some(business_id))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    items_where(&sandbox.whatsapp.wabas, |waba| {
+        waba.business_id != business_id && apps.iter().any(|app| app_reaches(sandbox, app, waba))
+    })
+}
+
+/// Whether an app reaches a WABA: subscribed to it, or party of a solution
+/// the WABA joined.
+fn app_reaches(sandbox: &Sandbox, app_id: &str, waba: &Waba) -> bool {
+    waba.subscribed_apps.iter().any(|s| s.app_id == app_id)
+        || sandbox
+            .whatsapp
+            .solutions
+            .solutions
+            .values()
+            .any(|s| s.is_party(app_id) && s.wabas.contains(&waba.id))
 }
 
 /// A query parameter of an edge call.
