@@ -139,6 +139,9 @@ impl Sandbox {
         for (id, number) in &self.whatsapp.phone_numbers {
             let place = format!("whatsapp.phone_numbers.{id}.settings.sip");
             number.settings.sip.check(&place)?;
+            if let Some(hours) = &number.settings.call_hours {
+                hours.check(&format!("whatsapp.phone_numbers.{id}.settings.call_hours"))?;
+            }
             for server in &number.settings.sip.servers {
                 self.expect_kind(format!("{place}.servers"), &server.app_id, NodeKind::App)?;
             }

@@ -12,6 +12,7 @@ pub mod automation;
 pub mod billing;
 pub mod block_list;
 pub mod business_app;
+pub mod call_hours;
 pub mod call_rules;
 pub mod call_settings;
 pub mod callbacks;
@@ -51,6 +52,7 @@ pub mod schedules;
 pub mod settings;
 pub mod solutions;
 pub mod templates;
+pub mod time_zones;
 pub mod waba;
 pub mod waba_settings;
 

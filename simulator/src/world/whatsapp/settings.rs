@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::call_hours::CallHours;
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -23,6 +24,9 @@ pub struct PhoneSettings {
     pub callback_permission: bool,
     #[serde(default, skip_serializing_if = "SipSettings::is_default")]
     pub sip: SipSettings,
+    /// `call_hours`, once an update gave them (`call_hours.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_hours: Option<CallHours>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// The data-localization region when local storage is on.
@@ -37,6 +41,7 @@ impl Default for PhoneSettings {
             call_icon_visibility: "visible".into(),
             callback_permission: false,
             sip: SipSettings::default(),
+            call_hours: None,
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             storage_region: None,
@@ -57,6 +62,11 @@ fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, Inva
     Ok(if enabled { "enabled" } else { "disabled" }.to_owned())
 }
 
+/// A status as the v23 spec writes it (`enabled`/`disabled`).
+fn spec_status(enabled: bool) -> &'static str {
+    if enabled { "enabled" } else { "disabled" }
+}
+
 fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
     value.and_then(Value::as_bool).ok_or_else(|| {
         Invalid::new(
@@ -75,13 +85,17 @@ impl PhoneSettings {
             }
             None => json!({ "status": "default" }),
         };
+        let mut calling = json!({
+            "status": self.calling,
+            "call_icon_visibility": self.call_icon_visibility,
+            "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
+            "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
+        });
+        if let Some(hours) = &self.call_hours {
+            calling["call_hours"] = hours.to_json(spec_status);
+        }
         json!({
-            "calling": {
-                "status": self.calling,
-                "call_icon_visibility": self.call_icon_visibility,
-                "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
-                "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
-            },
+            "calling": calling,
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
             "payload_encryption": { "status": self.payload_encryption },
             "storage_configuration": storage,
@@ -135,9 +149,10 @@ impl PhoneSettings {
 impl PhoneSettings {
     /// The `calling` feature: `status` (required unless the update names
     /// the callback or SIP settings), `call_icon_visibility`,
-    /// `callback_permission_status`, `sip`; checked whole before any applies.
+    /// `callback_permission_status`, `sip`, `call_hours`; checked whole
+    /// before any applies.
     fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
-        let names_more = ["callback_permission_status", "sip"]
+        let names_more = ["callback_permission_status", "sip", "call_hours"]
             .iter()
             .any(|key| value.get(key).is_some());
         let status = match value.get("status") {
@@ -164,6 +179,7 @@ impl PhoneSettings {
             .get("sip")
             .map(|sip| updated_sip(&self.sip, sip, app_id))
             .transpose()?;
+        let call_hours = value.get("call_hours").map(CallHours::parse).transpose()?;
         if let Some(status) = status {
             self.calling = status;
         }
@@ -175,6 +191,9 @@ impl PhoneSettings {
         }
         if let Some(sip) = sip {
             self.sip = sip;
+        }
+        if call_hours.is_some() {
+            self.call_hours = call_hours;
         }
         Ok(())
     }
