@@ -13,6 +13,7 @@ pub mod billing;
 pub mod block_list;
 pub mod business_app;
 pub mod call_hours;
+pub mod call_icons;
 pub mod call_rules;
 pub mod call_settings;
 pub mod callbacks;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::call_hours::CallHours;
+use super::call_icons::{check_srtp_with_sip, icon_countries, icon_visibility, srtp_protocol};
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -27,6 +28,12 @@ pub struct PhoneSettings {
     /// `call_hours`, once an update gave them (`call_hours.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_hours: Option<CallHours>,
+    /// `call_icons.restrict_to_user_countries` (`call_icons.rs`); empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_icon_countries: Vec<String>,
+    /// `srtp_key_exchange_protocol` (`DTLS`/`SDES`), once an update gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srtp_key_exchange_protocol: Option<String>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// The data-localization region when local storage is on.
@@ -42,6 +49,8 @@ impl Default for PhoneSettings {
             callback_permission: false,
             sip: SipSettings::default(),
             call_hours: None,
+            call_icon_countries: Vec::new(),
+            srtp_key_exchange_protocol: None,
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             storage_region: None,
@@ -93,6 +102,13 @@ impl PhoneSettings {
         });
         if let Some(hours) = &self.call_hours {
             calling["call_hours"] = hours.to_json(spec_status);
+        }
+        if !self.call_icon_countries.is_empty() {
+            calling["call_icons"] =
+                json!({ "restrict_to_user_countries": self.call_icon_countries });
+        }
+        if let Some(protocol) = &self.srtp_key_exchange_protocol {
+            calling["srtp_key_exchange_protocol"] = json!(protocol);
         }
         json!({
             "calling": calling,
@@ -152,25 +168,29 @@ impl PhoneSettings {
     /// `callback_permission_status`, `sip`, `call_hours`; checked whole
     /// before any applies.
     fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
-        let names_more = ["callback_permission_status", "sip", "call_hours"]
-            .iter()
-            .any(|key| value.get(key).is_some());
+        let names_more = [
+            "callback_permission_status",
+            "sip",
+            "call_hours",
+            "call_icon_visibility",
+            "call_icons",
+            "srtp_key_exchange_protocol",
+        ]
+        .iter()
+        .any(|key| value.get(key).is_some());
         let status = match value.get("status") {
             None if names_more => None,
             status => Some(enabled_or_disabled(status, "calling['status']")?),
         };
-        let visibility = match value.get("call_icon_visibility") {
-            None => None,
-            Some(visibility) => match visibility.as_str() {
-                Some(v @ ("visible" | "hidden")) => Some(v.to_owned()),
-                _ => {
-                    return Err(Invalid::new(
-                        "calling['call_icon_visibility']",
-                        "Param calling['call_icon_visibility'] must be one of {visible, hidden}.",
-                    ));
-                }
-            },
-        };
+        let visibility = value
+            .get("call_icon_visibility")
+            .map(icon_visibility)
+            .transpose()?;
+        let countries = value.get("call_icons").map(icon_countries).transpose()?;
+        let srtp = value
+            .get("srtp_key_exchange_protocol")
+            .map(srtp_protocol)
+            .transpose()?;
         let callback = value
             .get("callback_permission_status")
             .map(|v| enabled_flag(Some(v), "calling['callback_permission_status']"))
@@ -180,11 +200,21 @@ impl PhoneSettings {
             .map(|sip| updated_sip(&self.sip, sip, app_id))
             .transpose()?;
         let call_hours = value.get("call_hours").map(CallHours::parse).transpose()?;
+        check_srtp_with_sip(
+            srtp.or(self.srtp_key_exchange_protocol.as_deref()),
+            sip.as_ref().unwrap_or(&self.sip).enabled,
+        )?;
         if let Some(status) = status {
             self.calling = status;
         }
         if let Some(visibility) = visibility {
-            self.call_icon_visibility = visibility;
+            self.call_icon_visibility = visibility.to_owned();
+        }
+        if let Some(countries) = countries {
+            self.call_icon_countries = countries;
+        }
+        if let Some(srtp) = srtp {
+            self.srtp_key_exchange_protocol = Some(srtp.to_owned());
         }
         if let Some(callback) = callback {
             self.callback_permission = callback;
