@@ -51,6 +51,7 @@ pub mod qr_codes;
 pub mod registration;
 pub mod schedules;
 pub mod settings;
+pub mod settings_webhook;
 pub mod solutions;
 pub mod templates;
 pub mod time_zones;

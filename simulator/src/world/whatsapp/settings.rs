@@ -86,6 +86,21 @@ fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
 }
 
 impl PhoneSettings {
+    /// Into `calling`: `call_hours` (its status written by `status_case`),
+    /// `call_icons` and `srtp_key_exchange_protocol`, each once set.
+    pub fn put_calling_extras(&self, calling: &mut Value, status_case: fn(bool) -> &'static str) {
+        if let Some(hours) = &self.call_hours {
+            calling["call_hours"] = hours.to_json(status_case);
+        }
+        if !self.call_icon_countries.is_empty() {
+            calling["call_icons"] =
+                json!({ "restrict_to_user_countries": self.call_icon_countries });
+        }
+        if let Some(protocol) = &self.srtp_key_exchange_protocol {
+            calling["srtp_key_exchange_protocol"] = json!(protocol);
+        }
+    }
+
     /// The settings as `GET /{phone-number-id}/settings` shows them.
     pub fn to_json(&self) -> Value {
         let storage = match &self.storage_region {
@@ -100,16 +115,7 @@ impl PhoneSettings {
             "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
             "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
         });
-        if let Some(hours) = &self.call_hours {
-            calling["call_hours"] = hours.to_json(spec_status);
-        }
-        if !self.call_icon_countries.is_empty() {
-            calling["call_icons"] =
-                json!({ "restrict_to_user_countries": self.call_icon_countries });
-        }
-        if let Some(protocol) = &self.srtp_key_exchange_protocol {
-            calling["srtp_key_exchange_protocol"] = json!(protocol);
-        }
+        self.put_calling_extras(&mut calling, spec_status);
         json!({
             "calling": calling,
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
@@ -230,7 +236,8 @@ impl PhoneSettings {
 }
 
 impl Sandbox {
-    /// Change one feature of a number's settings.
+    /// Change one feature of a number's settings; a change of its calling
+    /// settings sends `account_settings_update` (`settings_webhook.rs`).
     pub fn update_phone_settings(
         &mut self,
         phone_number_id: &str,
@@ -238,13 +245,16 @@ impl Sandbox {
         value: &Value,
         app_id: &str,
     ) -> Result<(), Invalid> {
-        match self.whatsapp.phone_numbers.get_mut(phone_number_id) {
-            Some(phone) => phone.settings.update(feature, value, app_id),
-            None => Err(Invalid::new(
+        let Some(phone) = self.whatsapp.phone_numbers.get_mut(phone_number_id) else {
+            return Err(Invalid::new(
                 "phone_number_id",
                 format!("unknown phone number {phone_number_id}"),
-            )),
-        }
+            ));
+        };
+        let before = phone.settings.calling_as_meta_writes(app_id);
+        phone.settings.update(feature, value, app_id)?;
+        self.calling_settings_changed(phone_number_id, &before, app_id);
+        Ok(())
     }
 }
 
