@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::nodes::NodeKind;
 use super::sandbox::Sandbox;
 use super::shared::Invalid;
+use super::whatsapp::call_icons::check_kept;
 
 /// A refusal naming the place and the id that does not resolve.
 fn dangling(place: String, id: &str, wanted: &str) -> Invalid {
@@ -139,6 +140,16 @@ impl Sandbox {
         for (id, number) in &self.whatsapp.phone_numbers {
             let place = format!("whatsapp.phone_numbers.{id}.settings.sip");
             number.settings.sip.check(&place)?;
+            let settings = &number.settings;
+            check_kept(
+                &settings.call_icon_countries,
+                settings.srtp_key_exchange_protocol.as_deref(),
+                settings.sip.enabled,
+                &format!("whatsapp.phone_numbers.{id}.settings.calling"),
+            )?;
+            if let Some(hours) = &number.settings.call_hours {
+                hours.check(&format!("whatsapp.phone_numbers.{id}.settings.call_hours"))?;
+            }
             for server in &number.settings.sip.servers {
                 self.expect_kind(format!("{place}.servers"), &server.app_id, NodeKind::App)?;
             }

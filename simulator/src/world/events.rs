@@ -218,6 +218,14 @@ pub enum EventPayload {
         /// `INITIATED`, `ACTIVE`, `REJECTED`, `PENDING_DEACTIVATION`, `DEACTIVATED`.
         status: String,
     },
+    /// A business number's calling settings changed (`account_settings_update`,
+    /// `type: phone_number_settings`); `settings` is the
+    /// `phone_number_settings` object.
+    WhatsappPhoneSettings {
+        waba_id: String,
+        phone_number_id: String,
+        settings: Value,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

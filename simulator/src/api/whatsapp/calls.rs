@@ -63,6 +63,10 @@ pub fn refusal(error: CallRefusal) -> GraphError {
         CallRefusal::WrongState(why) => {
             GraphError::invalid_parameter(format!("Invalid action for this call: {why}."))
         }
+        // Only users' calls meet call hours; listed for the match to be whole.
+        CallRefusal::OutsideCallHours => GraphError::invalid_parameter(
+            "The business phone number takes no calls outside its call hours.",
+        ),
         CallRefusal::SipSignalling => GraphError::whatsapp(
             131055,
             "Method not allowed",

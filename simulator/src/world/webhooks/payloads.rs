@@ -141,6 +141,11 @@ impl EventPayload {
             EventPayload::WhatsappAccountUpdate { waba_id, .. } => {
                 whatsapp(waba_id, "account_update", None)
             }
+            EventPayload::WhatsappPhoneSettings {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "account_settings_update", Some(phone_number_id)),
             EventPayload::WhatsappGroup {
                 waba_id,
                 phone_number_id,
@@ -427,6 +432,15 @@ impl Sandbox {
                 Some((Value::Object(item), Some(*time_ms)))
             }
             EventPayload::AccountChange { value, .. } => Some((value.clone(), Some(event.time))),
+            EventPayload::WhatsappPhoneSettings { settings, .. } => Some((
+                json!({
+                    "messaging_product": "whatsapp",
+                    "timestamp": event.time.to_string(),
+                    "type": "phone_number_settings",
+                    "phone_number_settings": settings,
+                }),
+                None,
+            )),
             EventPayload::WhatsappGroup {
                 phone_number_id,
                 group,

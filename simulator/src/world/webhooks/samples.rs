@@ -124,6 +124,15 @@ impl Sandbox {
                 "solution_status": "INITIATED",
             }),
             "account_review_update" => json!({ "decision": "APPROVED" }),
+            "account_settings_update" => json!({
+                "messaging_product": "whatsapp",
+                "timestamp": self.clock.now().to_string(),
+                "type": "phone_number_settings",
+                "phone_number_settings": {
+                    "phone_number_id": phone.map(|p| p.id.clone()).unwrap_or_default(),
+                    "calling": phone.map(|p| p.settings.calling_as_meta_writes("")).unwrap_or_default(),
+                },
+            }),
             "phone_number_name_update" => json!({
                 "display_phone_number": digits,
                 "decision": "APPROVED",
@@ -262,6 +271,17 @@ mod tests {
         assert!(template.value["message_template_id"].is_u64());
         assert_eq!(template.value["message_template_name"], "hello_world");
         assert_eq!(template.value["event"], "PAUSED");
+        let settings = sandbox
+            .sample_change(
+                WebhookObject::WhatsappBusinessAccount,
+                "account_settings_update",
+                None,
+                None,
+            )
+            .unwrap();
+        assert_eq!(settings.value["type"], "phone_number_settings");
+        let calling = &settings.value["phone_number_settings"]["calling"];
+        assert_eq!(calling["call_icon_visibility"], "DEFAULT");
         assert!(
             sandbox
                 .sample_change(WebhookObject::WhatsappBusinessAccount, "nope", None, None)

@@ -65,6 +65,7 @@ pub fn known_fields(object: WebhookObject) -> &'static [&'static str] {
             "account_update",
             "account_review_update",
             "account_alerts",
+            "account_settings_update",
             "phone_number_name_update",
             "phone_number_quality_update",
             "business_capability_update",

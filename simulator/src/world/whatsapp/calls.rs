@@ -153,6 +153,9 @@ pub enum CallRefusal {
     NotRegistered,
     /// 131055: the number signals calls over SIP, not the Graph API.
     SipSignalling,
+    /// A user's call outside the number's call hours (`call_hours.rs`):
+    /// not offered to the business.
+    OutsideCallHours,
 }
 
 /// A `call_permission_reply` the business receives.
@@ -214,6 +217,16 @@ impl Sandbox {
             .phone_numbers
             .get(phone_number_id)
             .is_some_and(|p| p.settings.calling == "enabled")
+    }
+
+    /// The number's call hours take users' calls now (no hours: always).
+    fn takes_calls_now(&self, phone_number_id: &str) -> bool {
+        let now = self.clock.now();
+        self.whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .and_then(|p| p.settings.call_hours.as_ref())
+            .is_none_or(|hours| hours.open_at(now))
     }
 
     fn pair(&self, phone_number_id: &str, consumer: &str) -> Option<&Pair> {
@@ -532,6 +545,9 @@ impl Sandbox {
         phone_number_id: &str,
     ) -> Result<String, CallRefusal> {
         self.callable(phone_number_id, consumer)?;
+        if !self.takes_calls_now(phone_number_id) {
+            return Err(CallRefusal::OutsideCallHours);
+        }
         let call = self.new_call(
             phone_number_id,
             consumer,

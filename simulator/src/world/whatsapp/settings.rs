@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::call_hours::CallHours;
+use super::call_icons::{check_srtp_with_sip, icon_countries, icon_visibility, srtp_protocol};
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
 use super::payload_encryption::cloud_key;
 use crate::world::sandbox::Sandbox;
@@ -24,6 +26,15 @@ pub struct PhoneSettings {
     pub callback_permission: bool,
     #[serde(default, skip_serializing_if = "SipSettings::is_default")]
     pub sip: SipSettings,
+    /// `call_hours`, once an update gave them (`call_hours.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_hours: Option<CallHours>,
+    /// `call_icons.restrict_to_user_countries` (`call_icons.rs`); empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_icon_countries: Vec<String>,
+    /// `srtp_key_exchange_protocol` (`DTLS`/`SDES`), once an update gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srtp_key_exchange_protocol: Option<String>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// The data-localization region when local storage is on.
@@ -38,6 +49,9 @@ impl Default for PhoneSettings {
             call_icon_visibility: "visible".into(),
             callback_permission: false,
             sip: SipSettings::default(),
+            call_hours: None,
+            call_icon_countries: Vec::new(),
+            srtp_key_exchange_protocol: None,
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             storage_region: None,
@@ -58,6 +72,11 @@ fn enabled_or_disabled(value: Option<&Value>, path: &str) -> Result<String, Inva
     Ok(if enabled { "enabled" } else { "disabled" }.to_owned())
 }
 
+/// A status as the v23 spec writes it (`enabled`/`disabled`).
+fn spec_status(enabled: bool) -> &'static str {
+    if enabled { "enabled" } else { "disabled" }
+}
+
 fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
     value.and_then(Value::as_bool).ok_or_else(|| {
         Invalid::new(
@@ -68,6 +87,21 @@ fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
 }
 
 impl PhoneSettings {
+    /// Into `calling`: `call_hours` (its status written by `status_case`),
+    /// `call_icons` and `srtp_key_exchange_protocol`, each once set.
+    pub fn put_calling_extras(&self, calling: &mut Value, status_case: fn(bool) -> &'static str) {
+        if let Some(hours) = &self.call_hours {
+            calling["call_hours"] = hours.to_json(status_case);
+        }
+        if !self.call_icon_countries.is_empty() {
+            calling["call_icons"] =
+                json!({ "restrict_to_user_countries": self.call_icon_countries });
+        }
+        if let Some(protocol) = &self.srtp_key_exchange_protocol {
+            calling["srtp_key_exchange_protocol"] = json!(protocol);
+        }
+    }
+
     /// The settings as `GET /{phone-number-id}/settings` shows them.
     pub fn to_json(&self) -> Value {
         let storage = match &self.storage_region {
@@ -76,13 +110,15 @@ impl PhoneSettings {
             }
             None => json!({ "status": "default" }),
         };
+        let mut calling = json!({
+            "status": self.calling,
+            "call_icon_visibility": self.call_icon_visibility,
+            "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
+            "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
+        });
+        self.put_calling_extras(&mut calling, spec_status);
         json!({
-            "calling": {
-                "status": self.calling,
-                "call_icon_visibility": self.call_icon_visibility,
-                "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
-                "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
-            },
+            "calling": calling,
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
             "payload_encryption": self.payload_encryption_json(),
             "storage_configuration": storage,
@@ -146,27 +182,32 @@ impl PhoneSettings {
 impl PhoneSettings {
     /// The `calling` feature: `status` (required unless the update names
     /// the callback or SIP settings), `call_icon_visibility`,
-    /// `callback_permission_status`, `sip`; checked whole before any applies.
+    /// `callback_permission_status`, `sip`, `call_hours`; checked whole
+    /// before any applies.
     fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
-        let names_more = ["callback_permission_status", "sip"]
-            .iter()
-            .any(|key| value.get(key).is_some());
+        let names_more = [
+            "callback_permission_status",
+            "sip",
+            "call_hours",
+            "call_icon_visibility",
+            "call_icons",
+            "srtp_key_exchange_protocol",
+        ]
+        .iter()
+        .any(|key| value.get(key).is_some());
         let status = match value.get("status") {
             None if names_more => None,
             status => Some(enabled_or_disabled(status, "calling['status']")?),
         };
-        let visibility = match value.get("call_icon_visibility") {
-            None => None,
-            Some(visibility) => match visibility.as_str() {
-                Some(v @ ("visible" | "hidden")) => Some(v.to_owned()),
-                _ => {
-                    return Err(Invalid::new(
-                        "calling['call_icon_visibility']",
-                        "Param calling['call_icon_visibility'] must be one of {visible, hidden}.",
-                    ));
-                }
-            },
-        };
+        let visibility = value
+            .get("call_icon_visibility")
+            .map(icon_visibility)
+            .transpose()?;
+        let countries = value.get("call_icons").map(icon_countries).transpose()?;
+        let srtp = value
+            .get("srtp_key_exchange_protocol")
+            .map(srtp_protocol)
+            .transpose()?;
         let callback = value
             .get("callback_permission_status")
             .map(|v| enabled_flag(Some(v), "calling['callback_permission_status']"))
@@ -175,11 +216,22 @@ impl PhoneSettings {
             .get("sip")
             .map(|sip| updated_sip(&self.sip, sip, app_id))
             .transpose()?;
+        let call_hours = value.get("call_hours").map(CallHours::parse).transpose()?;
+        check_srtp_with_sip(
+            srtp.or(self.srtp_key_exchange_protocol.as_deref()),
+            sip.as_ref().unwrap_or(&self.sip).enabled,
+        )?;
         if let Some(status) = status {
             self.calling = status;
         }
         if let Some(visibility) = visibility {
-            self.call_icon_visibility = visibility;
+            self.call_icon_visibility = visibility.to_owned();
+        }
+        if let Some(countries) = countries {
+            self.call_icon_countries = countries;
+        }
+        if let Some(srtp) = srtp {
+            self.srtp_key_exchange_protocol = Some(srtp.to_owned());
         }
         if let Some(callback) = callback {
             self.callback_permission = callback;
@@ -187,12 +239,16 @@ impl PhoneSettings {
         if let Some(sip) = sip {
             self.sip = sip;
         }
+        if call_hours.is_some() {
+            self.call_hours = call_hours;
+        }
         Ok(())
     }
 }
 
 impl Sandbox {
-    /// Change one feature of a number's settings.
+    /// Change one feature of a number's settings; a change of its calling
+    /// settings sends `account_settings_update` (`settings_webhook.rs`).
     pub fn update_phone_settings(
         &mut self,
         phone_number_id: &str,
@@ -200,13 +256,16 @@ impl Sandbox {
         value: &Value,
         app_id: &str,
     ) -> Result<(), Invalid> {
-        match self.whatsapp.phone_numbers.get_mut(phone_number_id) {
-            Some(phone) => phone.settings.update(feature, value, app_id),
-            None => Err(Invalid::new(
+        let Some(phone) = self.whatsapp.phone_numbers.get_mut(phone_number_id) else {
+            return Err(Invalid::new(
                 "phone_number_id",
                 format!("unknown phone number {phone_number_id}"),
-            )),
-        }
+            ));
+        };
+        let before = phone.settings.calling_as_meta_writes(app_id);
+        phone.settings.update(feature, value, app_id)?;
+        self.calling_settings_changed(phone_number_id, &before, app_id);
+        Ok(())
     }
 }
 

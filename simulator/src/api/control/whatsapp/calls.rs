@@ -44,6 +44,9 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
             "{digits} has no ongoing call with id {phone_number_id:?}"
         )),
         CallRefusal::WrongState(why) => GraphError::sim_invalid(why),
+        CallRefusal::OutsideCallHours => GraphError::sim_conflict(format!(
+            "{phone_number_id} takes no calls now: outside its call hours (calling.call_hours of GET /{{phone-number-id}}/settings)"
+        )),
         CallRefusal::NoPermission
         | CallRefusal::RequestLimit
         | CallRefusal::SipSignalling

@@ -1,0 +1,116 @@
+//! The call icon and SRTP settings of `calling`: `call_icon_visibility` in
+//! Meta's `DEFAULT`/`DISABLE_ALL` or the spec's `visible`/`hidden`,
+//! `call_icons.restrict_to_user_countries`, and `srtp_key_exchange_protocol`
+//! (`SDES` only while SIP is enabled) are checked, kept, answered by
+//! `GET /{phone-number-id}/settings` and survive a snapshot; the same seed
+//! and calls give the same bytes.
+
+use client_tests::business::get as read;
+use client_tests::calling::*;
+use client_tests::whatsapp::*;
+use client_tests::{Sandbox, Sim, Value, json};
+
+async fn calling(sim: &Sim, sandbox: &Sandbox) -> Value {
+    let path = format!("/{}/settings", phone(sandbox));
+    read(sim, sandbox, &path).await.ok()["calling"].clone()
+}
+
+fn sip(status: &str) -> Value {
+    json!({ "status": status, "servers": [{ "hostname": "sip.example.com" }] })
+}
+
+#[tokio::test]
+async fn icons_and_srtp_are_checked_kept_and_answered() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(191).await;
+    enable_calling(&sim, &sandbox).await;
+    let shown = calling(&sim, &sandbox).await;
+    assert_eq!(shown["call_icon_visibility"], "visible");
+    assert!(shown.get("call_icons").is_none());
+    assert!(shown.get("srtp_key_exchange_protocol").is_none());
+
+    let hide = json!({ "call_icon_visibility": "DISABLE_ALL" });
+    calling_settings(&sim, &sandbox, hide).await.ok();
+    assert_eq!(
+        calling(&sim, &sandbox).await["call_icon_visibility"],
+        "hidden"
+    );
+    let loud = calling_settings(&sim, &sandbox, json!({ "call_icon_visibility": "LOUD" })).await;
+    assert_param_error(
+        &loud,
+        "Param calling['call_icon_visibility'] must be one of {DEFAULT, DISABLE_ALL} (or the spec's {visible, hidden}).",
+    );
+
+    let countries = json!({ "call_icons": { "restrict_to_user_countries": ["us", "BR", "US"] } });
+    calling_settings(&sim, &sandbox, countries).await.ok();
+    assert_eq!(
+        calling(&sim, &sandbox).await["call_icons"],
+        json!({ "restrict_to_user_countries": ["US", "BR"] })
+    );
+    let bad = json!({ "call_icons": { "restrict_to_user_countries": ["USA"] } });
+    assert_param_error(
+        &calling_settings(&sim, &sandbox, bad).await,
+        "Param calling['call_icons']['restrict_to_user_countries'] must be a list of at most 249 two-letter ISO 3166 country codes (like US).",
+    );
+
+    // SDES needs SIP; the spec's spelling is taken, Meta's answered.
+    let sdes = json!({ "srtp_key_exchange_protocol": "SDES" });
+    assert_param_error(
+        &calling_settings(&sim, &sandbox, sdes.clone()).await,
+        "SDES can be used only when SIP signaling is enabled: enable calling['sip'] or use DTLS.",
+    );
+    let with_sip = json!({ "srtp_key_exchange_protocol": "SDES-SRTP", "sip": sip("ENABLED") });
+    calling_settings(&sim, &sandbox, with_sip).await.ok();
+    let shown = calling(&sim, &sandbox).await;
+    assert_eq!(shown["srtp_key_exchange_protocol"], "SDES");
+    // SIP cannot be turned off under SDES; with DTLS it can.
+    let off = json!({ "sip": { "status": "DISABLED" } });
+    calling_settings(&sim, &sandbox, off.clone())
+        .await
+        .assert_error(400, 100, None, "OAuthException");
+    let bad = calling_settings(
+        &sim,
+        &sandbox,
+        json!({ "srtp_key_exchange_protocol": "ZRTP" }),
+    )
+    .await;
+    assert_param_error(
+        &bad,
+        "Param calling['srtp_key_exchange_protocol'] must be one of {DTLS, SDES}.",
+    );
+    assert_eq!(
+        calling(&sim, &sandbox).await,
+        shown,
+        "refusals change nothing"
+    );
+
+    sim.assert_snapshot_round_trip(&sandbox).await;
+    assert_eq!(calling(&sim, &sandbox).await, shown);
+    let dtls = json!({ "srtp_key_exchange_protocol": "DTLS", "sip": { "status": "DISABLED" } });
+    calling_settings(&sim, &sandbox, dtls).await.ok();
+    let after = calling(&sim, &sandbox).await;
+    assert_eq!(after["srtp_key_exchange_protocol"], "DTLS");
+    assert_eq!(after["sip"]["status"], "disabled");
+}
+
+/// The icon and SRTP settings of a fresh demo sandbox, as text.
+async fn icons_script(sim: &Sim, seed: u64) -> Vec<String> {
+    let sandbox = sim.demo(seed).await;
+    let body = json!({
+        "status": "ENABLED", "call_icon_visibility": "DEFAULT",
+        "call_icons": { "restrict_to_user_countries": ["IN", "BR"] },
+        "srtp_key_exchange_protocol": "SDES", "sip": sip("ENABLED"),
+    });
+    let mut out = vec![calling_settings(sim, &sandbox, body).await.text()];
+    let path = format!("/{}/settings?include_sip_credentials=true", phone(&sandbox));
+    out.push(read(sim, &sandbox, &path).await.text());
+    out
+}
+
+#[tokio::test]
+async fn the_same_seed_and_calls_give_the_same_bytes() {
+    let sim = Sim::start().await;
+    let first = icons_script(&sim, 192).await;
+    assert_eq!(first, icons_script(&sim, 192).await);
+    assert_ne!(icons_script(&sim, 193).await, first);
+}
