@@ -1,7 +1,8 @@
 //! Messages in WhatsApp groups (Meta's Groups messaging): the business sends
 //! text, media and templates to a group with `recipient_type: "group"`, its
 //! statuses name the group, a participant's message reaches the business
-//! with `group_id`, and sends Meta does not take in groups are refused.
+//! with `group_id` and opens the group's customer-service window, and sends
+//! Meta does not take in groups are refused.
 
 use client_tests::business::{call_manager as call, get as read};
 use client_tests::receiver::*;
@@ -66,6 +67,12 @@ async fn group_write(sim: &Sim, sandbox: &Sandbox, digits: &str, group: &str, te
         .await
 }
 
+/// A participant's message in the group, which must reach the business.
+async fn participant_writes(sim: &Sim, sandbox: &Sandbox, digits: &str, group: &str, text: &str) {
+    let wrote = group_write(sim, sandbox, digits, group, text).await;
+    assert_eq!(wrote.status, 201, "{}", wrote.text());
+}
+
 #[tokio::test]
 async fn the_business_writes_to_a_group_and_hears_its_status() {
     let sim = Sim::start().await;
@@ -74,7 +81,8 @@ async fn the_business_writes_to_a_group_and_hears_its_status() {
     subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
     let group = group_with(&sim, &sandbox, "Fern club", &[ALICE, BOB]).await;
 
-    // No customer-service window: nobody wrote, a text still goes out.
+    // Alice's message opened the group's customer-service window.
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hello ferns").await;
     let body = to_group(&group, "text", json!({ "body": "Welcome, fern people" }));
     let text = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
     let body = to_group(
@@ -147,7 +155,8 @@ async fn a_participant_writes_in_the_group() {
     assert_eq!(item["text"]["body"], "Mine flowered!");
     assert_eq!(value["contacts"][0]["wa_id"], ALICE);
 
-    // The group message opened no 1:1 window: a free-form text to Alice fails.
+    // The group message opened the group's window, not a 1:1 one: a
+    // free-form text to Alice fails.
     let body = message(ALICE, "text", json!({ "body": "Thanks!" }));
     let sent = assert_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
     let error = failure(&sim, &sandbox, &sent).await;
@@ -262,6 +271,7 @@ async fn delivered_and_read(sim: &Sim, sandbox: &Sandbox) -> (String, String, St
     let receiver = Receiver::start(sandbox.secret("app")).await;
     subscribe_whatsapp(sim, sandbox, &receiver, &["messages"]).await;
     let group = group_with(sim, sandbox, "Orchid club", &[ALICE, BOB]).await;
+    participant_writes(sim, sandbox, BOB, &group, "When do we repot?").await;
     let body = to_group(&group, "text", json!({ "body": "Repotting on Sunday" }));
     let text = assert_group_sent(&post(sim, sandbox, &body).await, &group);
     let body = to_group(
@@ -316,13 +326,14 @@ async fn each_participant_reports_delivered_then_read() {
     assert_eq!(contacts[0]["profile"]["name"], "Alice Rivera");
     assert_eq!(contacts[1]["user_id"], bob.as_str());
 
-    // A template is billed for each delivery, in the group categories.
-    let billed = &values[1]["statuses"];
-    assert_eq!(billed.as_array().map(Vec::len), Some(2));
-    assert_eq!(billed[0]["id"], templated.as_str());
+    // A template has a status for each delivery, in the group categories (a
+    // utility template in the group's window is free).
+    let templated_statuses = &values[1]["statuses"];
+    assert_eq!(templated_statuses.as_array().map(Vec::len), Some(2));
+    assert_eq!(templated_statuses[0]["id"], templated.as_str());
     assert_eq!(
-        billed[1]["pricing"],
-        json!({ "billable": true, "pricing_model": "PMP", "type": "regular", "category": "group_utility" })
+        templated_statuses[1]["pricing"],
+        json!({ "billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "group_utility" })
     );
 
     // Alice read the text: one status, hers.
@@ -362,6 +373,7 @@ async fn only_participants_read_and_newcomers_never_received_the_past() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(145).await;
     let group = group_with(&sim, &sandbox, "Bonsai club", &[ALICE]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Just us?").await;
     let body = to_group(&group, "text", json!({ "body": "Before Bob" }));
     let before = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
     let link = read(&sim, &sandbox, &format!("/{group}/invite_link")).await;
@@ -506,4 +518,85 @@ async fn whatsapp_suspends_a_group_and_lifts_the_suspension() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(147).await;
     assert_eq!(suspended_and_cleared(&sim, &sandbox).await, first);
+}
+
+/// The group's own `failed` status of a message, from the receiver: its errors.
+fn group_failure(receiver: &Receiver, id: &str) -> Value {
+    let values = status_values(receiver, false);
+    let failed: Vec<&Value> = values
+        .iter()
+        .map(|v| &v["statuses"][0])
+        .filter(|s| s["id"] == id && s["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{values:?}");
+    failed[0]["errors"].clone()
+}
+
+/// The pricing of the participants' `delivered` statuses of a message.
+fn delivered_pricing(receiver: &Receiver, id: &str) -> Value {
+    let values = participant_statuses(receiver);
+    let delivered = values
+        .iter()
+        .find(|v| v["statuses"][0]["id"] == id && v["statuses"][0]["status"] == "delivered")
+        .unwrap_or_else(|| panic!("{id} delivered: {values:?}"));
+    delivered["statuses"][0]["pricing"].clone()
+}
+
+#[tokio::test]
+async fn a_participants_message_opens_the_groups_window_for_a_day() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(148).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
+    let group = group_with(&sim, &sandbox, "Ivy club", &[ALICE, BOB]).await;
+    let text = |body: &str| to_group(&group, "text", json!({ "body": body }));
+    let utility = to_group(
+        &group,
+        "template",
+        template("order_update", &["all", "C-3"]),
+    );
+
+    // Nobody wrote yet: a free-form message is accepted, then fails with
+    // 131047; a template goes out and is billed.
+    let early = assert_group_sent(&post(&sim, &sandbox, &text("Hi all")).await, &group);
+    let billed = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    // Bob writes: the window is open for the whole group, Alice included.
+    participant_writes(&sim, &sandbox, BOB, &group, "Hello?").await;
+    // The window is kept in snapshots.
+    sim.assert_snapshot_round_trip(&sandbox).await;
+    let inside = assert_group_sent(&post(&sim, &sandbox, &text("Hi Bob")).await, &group);
+    let free = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    // A day later the window has closed again.
+    sim.advance(&sandbox, DAY).await;
+    let late = assert_group_sent(&post(&sim, &sandbox, &text("Still there?")).await, &group);
+    let billed_again = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    sim.deliver(&sandbox).await;
+    for failed in [&early, &late] {
+        let errors = group_failure(&receiver, failed);
+        assert_eq!(errors[0]["code"], 131047, "{errors}");
+        assert_eq!(errors[0]["title"], "Re-engagement message");
+        assert_eq!(errors[0]["error_data"]["details"], REENGAGEMENT);
+    }
+    let regular = json!({ "billable": true, "pricing_model": "PMP", "type": "regular",
+        "category": "group_utility" });
+    assert_eq!(delivered_pricing(&receiver, &billed), regular);
+    assert_eq!(delivered_pricing(&receiver, &billed_again), regular);
+    assert_eq!(
+        delivered_pricing(&receiver, &free),
+        json!({ "billable": false, "pricing_model": "PMP", "type": "free_customer_service",
+            "category": "group_utility" })
+    );
+    assert_eq!(
+        delivered_pricing(&receiver, &inside)["category"],
+        "group_service"
+    );
+    for digits in [ALICE, BOB] {
+        let inbox = sim.inbox(&sandbox, digits).await;
+        let ids: Vec<&Value> = inbox.iter().map(|m| &m["id"]).collect();
+        let expected = [&billed, &inside, &free, &billed_again].map(|id| json!(id));
+        assert_eq!(ids, expected.iter().collect::<Vec<_>>(), "{digits}");
+    }
 }

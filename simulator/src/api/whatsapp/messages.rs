@@ -360,8 +360,9 @@ fn template_send(kind: &str, checked: &Value) -> Option<TemplateSend> {
 /// Message types Meta's Groups API sends: text, media and templates.
 const GROUP_TYPES: [&str; 6] = ["text", "image", "video", "audio", "document", "template"];
 
-/// `recipient_type: "group"`: `to` is a group of this number. No
-/// customer-service window applies; the answer names the group as `input`.
+/// `recipient_type: "group"`: `to` is a group of this number (free-form
+/// messages need the group's customer-service window, else they fail with
+/// 131047 after the answer); the answer names the group as `input`.
 fn send_to_group(
     sandbox: &mut Sandbox,
     request: &GraphRequest,

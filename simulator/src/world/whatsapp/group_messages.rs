@@ -4,9 +4,11 @@
 //! its `sent` or `failed` status names the group, and each participant it
 //! reached reports `delivered` at once (one aggregated webhook) and `read`
 //! when they read it. A participant's message reaches the business as an
-//! ordinary inbound message carrying `group_id`. Groups have no
-//! customer-service window: a business may write at any time and a
-//! participant's message opens no 1:1 window.
+//! ordinary inbound message carrying `group_id`. A participant's message
+//! opens (or refreshes) a 24-hour customer-service window with the whole
+//! group, never a 1:1 one: inside it the business may send free-form
+//! messages (free, as are utility templates); outside it only templates,
+//! and a free-form send is accepted and then fails with 131047.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,6 +16,7 @@ use serde_json::{Value, json};
 use super::groups::ConsumerGroupError;
 use super::messaging::{
     Direction, InboundRefusal, MessageStatus, Receipt, SendRefusal, TemplateSend, WaMessage,
+    reengagement_failure,
 };
 use crate::world::encode::EncodedJson;
 use crate::world::events::{EventPayload, Pricing};
@@ -33,9 +36,11 @@ pub struct GroupRecipient {
 }
 
 /// Meta's group pricing (`group_marketing`, `group_utility`, `group_service`):
-/// every delivery of a template is billed; free-form messages are not.
-fn group_pricing(category: &str) -> Pricing {
-    let billable = category != "service";
+/// each delivery of a billable message is billed. Free-form messages (sent
+/// only in the group's window) are free, and so is a utility template sent
+/// while the window is open, as in 1:1 chats.
+fn group_pricing(category: &str, window_open: bool) -> Pricing {
+    let billable = !(category == "service" || (category == "utility" && window_open));
     Pricing {
         billable,
         pricing_model: "PMP".to_owned(),
@@ -106,7 +111,10 @@ impl Sandbox {
         };
         self.check_rate_limits(phone_number_id, &outbound.group_id)?;
         let id = self.ids.wamid(&outbound.group_id, false);
-        let error = self.media_failure(&outbound.message);
+        let window_open = self.window_open(phone_number_id, &outbound.group_id);
+        let error = self
+            .media_failure(&outbound.message)
+            .or_else(|| (outbound.template.is_none() && !window_open).then(reengagement_failure));
         let mut message = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
@@ -129,7 +137,7 @@ impl Sandbox {
         };
         self.emit_group_status(&message, &[]);
         if message.status == MessageStatus::Sent {
-            message.pricing = Some(group_pricing(&category));
+            message.pricing = Some(group_pricing(&category, window_open));
             // Everyone in the group now receives it, as a 1:1 message is
             // delivered the moment it is sent.
             message.receipts = self

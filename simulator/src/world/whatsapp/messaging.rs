@@ -312,6 +312,15 @@ pub enum InboundRefusal {
     BlockedByBusiness,
 }
 
+/// Meta's 131047: a free-form message outside the customer-service window.
+pub(super) fn reengagement_failure() -> StatusError {
+    failure(
+        131047,
+        "Re-engagement message",
+        "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    )
+}
+
 fn failure(code: i64, title: &str, details: &str) -> StatusError {
     StatusError {
         code,
@@ -321,7 +330,8 @@ fn failure(code: i64, title: &str, details: &str) -> StatusError {
 }
 
 impl Sandbox {
-    /// Is the 24-hour window between this number and consumer open?
+    /// Is the 24-hour window between this number and consumer (or one of its
+    /// groups, by the group's id) open?
     pub fn window_open(&self, phone_number_id: &str, consumer: &str) -> bool {
         let now = self.clock.now();
         self.whatsapp
@@ -578,11 +588,7 @@ impl Sandbox {
             ));
         }
         if !is_template && !self.window_open(phone_number_id, to) {
-            return Some(failure(
-                131047,
-                "Re-engagement message",
-                "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
-            ));
+            return Some(reengagement_failure());
         }
         None
     }
@@ -668,13 +674,14 @@ impl Sandbox {
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
-        // A group message opens no customer-service window.
-        if message.get("group_id").is_none() {
-            self.whatsapp
-                .messaging
-                .windows
-                .insert(pair_key(phone_number_id, consumer), now);
-        }
+        // A participant's group message opens (or refreshes) the window of
+        // the whole group, not a 1:1 one with that participant.
+        let window = message
+            .get("group_id")
+            .and_then(Value::as_str)
+            .unwrap_or(consumer);
+        let window = pair_key(phone_number_id, window);
+        self.whatsapp.messaging.windows.insert(window, now);
         let record = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
