@@ -28,6 +28,7 @@ pub mod fixture;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod group_members;
 pub mod group_messages;
 pub mod group_photos;
 pub mod group_policy;
