@@ -600,3 +600,64 @@ async fn a_participants_message_opens_the_groups_window_for_a_day() {
         assert_eq!(ids, expected.iter().collect::<Vec<_>>(), "{digits}");
     }
 }
+
+#[tokio::test]
+async fn a_participant_who_cannot_receive_gets_a_failed_status() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(149).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
+    let group = group_with(&sim, &sandbox, "Lichen club", &[ALICE, BOB]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hi").await;
+    let block = |blocked: bool| json!({ "phone_number_id": phone(&sandbox), "blocked": blocked });
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/block"));
+    sim.post_json(&path, &block(true)).await.ok();
+
+    let body = to_group(&group, "text", json!({ "body": "Lichen walk at 10" }));
+    let missed = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    sim.post_json(&path, &block(false)).await.ok();
+    let body = to_group(&group, "text", json!({ "body": "See you all" }));
+    let both = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    sim.deliver(&sandbox).await;
+
+    let bob = bsuid(&sim, &sandbox, BOB).await;
+    let values = participant_statuses(&receiver);
+    assert_eq!(values.len(), 3, "{values:?}");
+    // Alice got it (one delivered status), Bob's blocked the business: his
+    // own failed status with 131026, no pricing, no contacts.
+    assert_eq!(values[0]["statuses"][0]["status"], "delivered");
+    assert_eq!(values[0]["statuses"][0]["recipient_participant_id"], ALICE);
+    assert_eq!(values[0]["statuses"].as_array().map(Vec::len), Some(1));
+    let failed = &values[1];
+    assert!(failed.get("contacts").is_none(), "{failed}");
+    let item = &failed["statuses"][0];
+    let timestamp = item["timestamp"].clone();
+    assert_eq!(
+        failed["statuses"],
+        json!([{ "id": missed, "recipient_id": group, "recipient_type": "group",
+            "status": "failed", "timestamp": timestamp,
+            "errors": [{ "code": 131026, "title": "Message undeliverable",
+                "message": "Message undeliverable",
+                "error_data": { "details": "Message Undeliverable." },
+                "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/" }],
+            "recipient_participant_id": BOB, "recipient_participant_user_id": bob }])
+    );
+    // Unblocked, Bob receives the next one.
+    assert_eq!(values[2]["statuses"][0]["id"], both.as_str());
+    assert_eq!(values[2]["statuses"].as_array().map(Vec::len), Some(2));
+
+    // The message he missed is not his to read, nor in his inbox.
+    let inbox = sim.inbox(&sandbox, BOB).await;
+    let ids: Vec<&Value> = inbox.iter().map(|m| &m["id"]).collect();
+    assert_eq!(ids, [&json!(both)]);
+    let read = group_read(
+        &sim,
+        &sandbox,
+        BOB,
+        &group,
+        json!({ "message_ids": [missed] }),
+    )
+    .await;
+    assert_eq!(read.ok()["read"], 0);
+    sim.assert_snapshot_round_trip(&sandbox).await;
+}

@@ -3,9 +3,10 @@
 //! through `POST /{phone-number-id}/messages` (`recipient_type: "group"`);
 //! its `sent` or `failed` status names the group, and each participant it
 //! reached reports `delivered` at once (one aggregated webhook) and `read`
-//! when they read it. A participant's message reaches the business as an
-//! ordinary inbound message carrying `group_id`. A participant's message
-//! opens (or refreshes) a 24-hour customer-service window with the whole
+//! when they read it; those it cannot reach (not on WhatsApp, or a block
+//! either way) report `failed` with 131026 in another. A participant's
+//! message reaches the business as an ordinary inbound message carrying
+//! `group_id`; it opens (or refreshes) a 24-hour customer-service window with the whole
 //! group, never a 1:1 one: inside it the business may send free-form
 //! messages (free, as are utility templates); outside it only templates,
 //! and a free-form send is accepted and then fails with 131047.
@@ -16,10 +17,10 @@ use serde_json::{Value, json};
 use super::groups::ConsumerGroupError;
 use super::messaging::{
     Direction, InboundRefusal, MessageStatus, Receipt, SendRefusal, TemplateSend, WaMessage,
-    reengagement_failure,
+    reengagement_failure, undeliverable_failure,
 };
 use crate::world::encode::EncodedJson;
-use crate::world::events::{EventPayload, Pricing};
+use crate::world::events::{EventPayload, Pricing, StatusError};
 use crate::world::sandbox::Sandbox;
 
 /// A participant as a `delivered` or `read` group status names them: the
@@ -52,6 +53,13 @@ fn group_pricing(category: &str, window_open: bool) -> Pricing {
         .to_owned(),
         category: format!("group_{category}"),
     }
+}
+
+/// What one group status webhook reports.
+struct GroupStatus {
+    status: MessageStatus,
+    error: Option<StatusError>,
+    pricing: Option<Pricing>,
 }
 
 /// What the business sends to a group, after the API layer checked its shape.
@@ -138,26 +146,36 @@ impl Sandbox {
         self.emit_group_status(&message, &[]);
         if message.status == MessageStatus::Sent {
             message.pricing = Some(group_pricing(&category, window_open));
-            // Everyone in the group now receives it, as a 1:1 message is
-            // delivered the moment it is sent.
-            message.receipts = self
+            // Everyone in the group who can receive it now does, as a 1:1
+            // message is delivered the moment it is sent; the others (not on
+            // WhatsApp, or a block either way) fail with 131026, unbilled.
+            let (reached, unreachable): (Vec<String>, Vec<String>) = self
                 .whatsapp
                 .groups
                 .get(&outbound.group_id)
                 .map(|g| g.participants.clone())
                 .unwrap_or_default()
                 .into_iter()
+                .partition(|p| self.reachable(phone_number_id, p));
+            message.receipts = reached
+                .iter()
                 .map(|participant| Receipt {
-                    participant,
+                    participant: participant.clone(),
                     status: MessageStatus::Delivered,
                 })
                 .collect();
-            let reached: Vec<String> = message
-                .receipts
-                .iter()
-                .map(|r| r.participant.clone())
-                .collect();
-            self.emit_group_status(&message, &reached);
+            if !reached.is_empty() {
+                self.emit_group_status(&message, &reached);
+            }
+            if !unreachable.is_empty() {
+                let recipients = self.group_recipients(phone_number_id, &unreachable);
+                let failed = GroupStatus {
+                    status: MessageStatus::Failed,
+                    error: Some(undeliverable_failure()),
+                    pricing: None,
+                };
+                self.emit_group_event(&message, failed, recipients);
+            }
         }
         self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
@@ -167,11 +185,29 @@ impl Sandbox {
     /// empty, else one aggregated status of those participants (their
     /// receipts' status).
     fn emit_group_status(&mut self, message: &WaMessage, participants: &[String]) {
-        let phone_number_id = &message.phone_number_id;
-        let group = self.whatsapp.groups.get(&message.consumer);
-        let waba_id = group.map(|g| g.waba_id.clone()).unwrap_or_default();
+        let recipients = self.group_recipients(&message.phone_number_id, participants);
+        let status = participants
+            .first()
+            .and_then(|first| message.receipts.iter().find(|r| &r.participant == first))
+            .map_or(message.status, |r| r.status);
+        let outcome = GroupStatus {
+            status,
+            error: message.error.clone(),
+            pricing: (!recipients.is_empty())
+                .then(|| message.pricing.clone())
+                .flatten(),
+        };
+        self.emit_group_event(message, outcome, recipients);
+    }
+
+    /// Participants as a group status names them.
+    fn group_recipients(
+        &self,
+        phone_number_id: &str,
+        participants: &[String],
+    ) -> Vec<GroupRecipient> {
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
-        let recipients: Vec<GroupRecipient> = participants
+        participants
             .iter()
             .map(|digits| {
                 let person = self.whatsapp.consumers.get(digits);
@@ -184,26 +220,34 @@ impl Sandbox {
                     username: person.and_then(|p| p.username.clone()),
                 }
             })
-            .collect();
-        let status = participants
-            .first()
-            .and_then(|first| message.receipts.iter().find(|r| &r.participant == first))
-            .map_or(message.status, |r| r.status);
+            .collect()
+    }
+
+    fn emit_group_event(
+        &mut self,
+        message: &WaMessage,
+        outcome: GroupStatus,
+        participants: Vec<GroupRecipient>,
+    ) {
+        let waba_id = self
+            .whatsapp
+            .groups
+            .get(&message.consumer)
+            .map(|g| g.waba_id.clone())
+            .unwrap_or_default();
         let now = self.clock.now();
         self.events.emit(
             now,
             EventPayload::WhatsappGroupStatus {
                 waba_id,
-                phone_number_id: phone_number_id.clone(),
+                phone_number_id: message.phone_number_id.clone(),
                 message_id: message.id.clone(),
                 group_id: message.consumer.clone(),
-                status,
-                error: message.error.clone(),
+                status: outcome.status,
+                error: outcome.error,
                 biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
-                pricing: (!recipients.is_empty())
-                    .then(|| message.pricing.clone())
-                    .flatten(),
-                participants: recipients,
+                pricing: outcome.pricing,
+                participants,
             },
         );
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::consumers::Consumer;
 use super::official::OfficialMessage;
 use serde_json::{Value, json};
 
@@ -312,6 +313,12 @@ pub enum InboundRefusal {
     BlockedByBusiness,
 }
 
+/// Meta's 131026: the recipient cannot receive the message (not on
+/// WhatsApp, or a block between them and the business).
+pub(super) fn undeliverable_failure() -> StatusError {
+    failure(131026, "Message undeliverable", "Message Undeliverable.")
+}
+
 /// Meta's 131047: a free-form message outside the customer-service window.
 pub(super) fn reengagement_failure() -> StatusError {
     failure(
@@ -561,6 +568,16 @@ impl Sandbox {
         })
     }
 
+    /// Can the consumer receive this number's messages: on WhatsApp, and no
+    /// block either way?
+    pub(super) fn reachable(&self, phone_number_id: &str, consumer: &str) -> bool {
+        self.whatsapp.consumers.get(consumer).is_some_and(|person| {
+            person.on_whatsapp
+                && !person.blocked.contains(phone_number_id)
+                && !self.business_blocked(phone_number_id, consumer)
+        })
+    }
+
     /// The asynchronous failure a message meets, if any.
     fn delivery_failure(
         &self,
@@ -569,16 +586,10 @@ impl Sandbox {
         is_template: bool,
         category: &str,
     ) -> Option<StatusError> {
-        let undeliverable = failure(131026, "Message undeliverable", "Message Undeliverable.");
-        let Some(consumer) = self.whatsapp.consumers.get(to) else {
-            return Some(undeliverable);
+        let reachable = |_: &&Consumer| self.reachable(phone_number_id, to);
+        let Some(consumer) = self.whatsapp.consumers.get(to).filter(reachable) else {
+            return Some(undeliverable_failure());
         };
-        if !consumer.on_whatsapp
-            || consumer.blocked.contains(phone_number_id)
-            || self.business_blocked(phone_number_id, to)
-        {
-            return Some(undeliverable);
-        }
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         if category == "marketing" && consumer.marketing_opt_out.contains(&business) {
             return Some(failure(
