@@ -188,7 +188,7 @@ async fn sends_meta_does_not_take_in_groups_are_refused() {
     .await;
     assert_param_error(
         &reply,
-        "Param type must be one of {text, image, video, audio, document, template} for group messages - got \"interactive\".",
+        "Param type must be one of {text, image, video, audio, document, template, pin} for group messages - got \"interactive\".",
     );
     let text = json!({ "body": "Hello" });
     let reply = post(&sim, &sandbox, &to_group("123456", "text", text.clone())).await;
@@ -660,4 +660,145 @@ async fn a_participant_who_cannot_receive_gets_a_failed_status() {
     .await;
     assert_eq!(read.ok()["read"], 0);
     sim.assert_snapshot_round_trip(&sandbox).await;
+}
+
+fn pin(group: &str, kind: &str, message_id: &str, days: Option<Value>) -> Value {
+    let mut pin = json!({ "type": kind, "message_id": message_id });
+    if let Some(days) = days {
+        pin["expiration_days"] = days;
+    }
+    to_group(group, "pin", pin)
+}
+
+/// When each message of the group is pinned until, as Alice's inbox shows.
+async fn pinned_until(sim: &Sim, sandbox: &Sandbox, ids: &[&String]) -> Vec<Value> {
+    let inbox = sim.inbox(sandbox, ALICE).await;
+    ids.iter()
+        .map(|id| {
+            let entry = inbox
+                .iter()
+                .find(|m| m["id"] == id.as_str())
+                .expect("in the inbox");
+            entry.get("pinned_until").cloned().unwrap_or(Value::Null)
+        })
+        .collect()
+}
+
+/// Pins and unpins in a group of Alice and Bob; the pins' wamids.
+async fn pins_come_and_go(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
+    let group = group_with(sim, sandbox, "Fungi club", &[ALICE, BOB]).await;
+    let wrote = group_write(sim, sandbox, ALICE, &group, "Morels!").await;
+    let alices = wrote.json["id"].as_str().expect("a wamid").to_owned();
+    let mut texts = Vec::new();
+    for body in ["One", "Two", "Three"] {
+        let body = to_group(&group, "text", json!({ "body": body }));
+        texts.push(assert_group_sent(&post(sim, sandbox, &body).await, &group));
+    }
+    let [one, two, three] = [&texts[0], &texts[1], &texts[2]];
+    let now = sim.advance(sandbox, 1).await;
+    let day = DAY as i64;
+    let mut pins = Vec::new();
+    let mut pinned = async |id: &str, days: Value| {
+        let reply = post(sim, sandbox, &pin(&group, "pin", id, Some(days))).await;
+        pins.push(assert_group_sent(&reply, &group));
+    };
+
+    pinned(one, json!(7)).await;
+    pinned(two, json!("30")).await;
+    pinned(three, json!(1)).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one, two, three]).await,
+        [
+            json!(now + 7 * day),
+            json!(now + 30 * day),
+            json!(now + day)
+        ]
+    );
+    // A fourth pin (Alice's own message) replaces the oldest.
+    pinned(&alices, json!(2)).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one, two]).await,
+        [Value::Null, json!(now + 30 * day)]
+    );
+    let unpin = pin(&group, "unpin", two, None);
+    let unpinned = assert_group_sent(&post(sim, sandbox, &unpin).await, &group);
+    assert_eq!(pinned_until(sim, sandbox, &[two]).await, [Value::Null]);
+    assert_whatsapp_error(
+        &post(sim, sandbox, &unpin).await,
+        400,
+        131009,
+        "Parameter value is not valid",
+        "pin['message_id']: the message is not pinned in this group",
+    );
+
+    // A pin ends on its own when its days are over.
+    sim.advance(sandbox, DAY).await;
+    assert_eq!(pinned_until(sim, sandbox, &[three]).await, [Value::Null]);
+    pinned(one, json!(30)).await;
+    sim.assert_snapshot_round_trip(sandbox).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one]).await,
+        [json!(now + DAY as i64 + 30 * day)]
+    );
+    pins.push(unpinned);
+    pins
+}
+
+#[tokio::test]
+async fn the_business_pins_messages_in_a_group_for_1_to_30_days() {
+    let first = {
+        let sim = Sim::start().await;
+        let sandbox = sim.demo(150).await;
+        pins_come_and_go(&sim, &sandbox).await
+    };
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(150).await;
+    assert_eq!(pins_come_and_go(&sim, &sandbox).await, first);
+}
+
+#[tokio::test]
+async fn pins_meta_does_not_take_are_refused() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(151).await;
+    let group = group_with(&sim, &sandbox, "Algae club", &[ALICE]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hi").await;
+    let body = to_group(&group, "text", json!({ "body": "Pin me" }));
+    let text = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    let other = group_with(&sim, &sandbox, "Kelp club", &[ALICE]).await;
+    let before = sim.events(&sandbox).await.len();
+
+    let days = "Param pin['expiration_days'] must be an integer from 1 to 30.";
+    for bad in [json!(0), json!(31), json!("a week"), json!(1.5)] {
+        let reply = post(&sim, &sandbox, &pin(&group, "pin", &text, Some(bad))).await;
+        assert_param_error(&reply, days);
+    }
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "pin", &text, None)).await,
+        days,
+    );
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "unpin", &text, Some(json!(1)))).await,
+        "Param pin['expiration_days'] is only taken with pin['type'] pin.",
+    );
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "stick", &text, Some(json!(1)))).await,
+        "Param pin['type'] must be one of {pin, unpin} - got \"stick\".",
+    );
+    let mut missing = to_group(&group, "text", json!({ "body": "x" }));
+    missing["type"] = json!("pin");
+    assert_param_error(
+        &post(&sim, &sandbox, &missing).await,
+        "The parameter pin is required.",
+    );
+    // A message of another group, or none at all.
+    for (group, id) in [(&other, text.as_str()), (&group, "wamid.nothing")] {
+        assert_whatsapp_error(
+            &post(&sim, &sandbox, &pin(group, "pin", id, Some(json!(1)))).await,
+            400,
+            131009,
+            "Parameter value is not valid",
+            "pin['message_id']: not a message of this group",
+        );
+    }
+    assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
 }

@@ -87,26 +87,7 @@ impl Sandbox {
         phone_number_id: &str,
         outbound: GroupOutbound,
     ) -> Result<String, SendRefusal> {
-        let phone = self
-            .whatsapp
-            .phone_numbers
-            .get(phone_number_id)
-            .filter(|p| p.is_registered())
-            .ok_or(SendRefusal::NotRegistered)?;
-        let waba_id = phone.waba_id.clone();
-        self.groups_eligibility(phone_number_id)
-            .map_err(SendRefusal::GroupsIneligible)?;
-        if self
-            .whatsapp
-            .groups
-            .get(&outbound.group_id)
-            .is_none_or(|g| g.phone_number_id != phone_number_id)
-        {
-            return Err(SendRefusal::UnknownGroup);
-        }
-        if self.group_suspended(&outbound.group_id) {
-            return Err(SendRefusal::GroupSuspended);
-        }
+        let waba_id = self.group_send_allowed(phone_number_id, &outbound.group_id)?;
         let (rendered, category) = match &outbound.template {
             Some(send) => {
                 let (rendered, category) = self.render_template(&waba_id, send)?;
@@ -179,6 +160,36 @@ impl Sandbox {
         }
         self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
+    }
+
+    /// May this number send into the group (registered, eligible for groups,
+    /// its own group, not suspended)? Returns the number's WABA.
+    pub(super) fn group_send_allowed(
+        &self,
+        phone_number_id: &str,
+        group_id: &str,
+    ) -> Result<String, SendRefusal> {
+        let phone = self
+            .whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .filter(|p| p.is_registered())
+            .ok_or(SendRefusal::NotRegistered)?;
+        let waba_id = phone.waba_id.clone();
+        self.groups_eligibility(phone_number_id)
+            .map_err(SendRefusal::GroupsIneligible)?;
+        if self
+            .whatsapp
+            .groups
+            .get(group_id)
+            .is_none_or(|g| g.phone_number_id != phone_number_id)
+        {
+            return Err(SendRefusal::UnknownGroup);
+        }
+        if self.group_suspended(group_id) {
+            return Err(SendRefusal::GroupSuspended);
+        }
+        Ok(waba_id)
     }
 
     /// The group status of `message`: for the group when `participants` is

@@ -31,6 +31,7 @@ pub mod frequency_cap;
 pub mod group_members;
 pub mod group_messages;
 pub mod group_photos;
+pub mod group_pins;
 pub mod group_policy;
 pub mod groups;
 pub mod health;
