@@ -1,7 +1,8 @@
 //! Messages in WhatsApp groups (Meta's Groups messaging): the business sends
 //! text, media and templates to a group with `recipient_type: "group"`, its
 //! statuses name the group, a participant's message reaches the business
-//! with `group_id`, and sends Meta does not take in groups are refused.
+//! with `group_id` and opens the group's customer-service window, and sends
+//! Meta does not take in groups are refused.
 
 use client_tests::business::{call_manager as call, get as read};
 use client_tests::receiver::*;
@@ -66,6 +67,12 @@ async fn group_write(sim: &Sim, sandbox: &Sandbox, digits: &str, group: &str, te
         .await
 }
 
+/// A participant's message in the group, which must reach the business.
+async fn participant_writes(sim: &Sim, sandbox: &Sandbox, digits: &str, group: &str, text: &str) {
+    let wrote = group_write(sim, sandbox, digits, group, text).await;
+    assert_eq!(wrote.status, 201, "{}", wrote.text());
+}
+
 #[tokio::test]
 async fn the_business_writes_to_a_group_and_hears_its_status() {
     let sim = Sim::start().await;
@@ -74,7 +81,8 @@ async fn the_business_writes_to_a_group_and_hears_its_status() {
     subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
     let group = group_with(&sim, &sandbox, "Fern club", &[ALICE, BOB]).await;
 
-    // No customer-service window: nobody wrote, a text still goes out.
+    // Alice's message opened the group's customer-service window.
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hello ferns").await;
     let body = to_group(&group, "text", json!({ "body": "Welcome, fern people" }));
     let text = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
     let body = to_group(
@@ -147,7 +155,8 @@ async fn a_participant_writes_in_the_group() {
     assert_eq!(item["text"]["body"], "Mine flowered!");
     assert_eq!(value["contacts"][0]["wa_id"], ALICE);
 
-    // The group message opened no 1:1 window: a free-form text to Alice fails.
+    // The group message opened the group's window, not a 1:1 one: a
+    // free-form text to Alice fails.
     let body = message(ALICE, "text", json!({ "body": "Thanks!" }));
     let sent = assert_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
     let error = failure(&sim, &sandbox, &sent).await;
@@ -179,7 +188,7 @@ async fn sends_meta_does_not_take_in_groups_are_refused() {
     .await;
     assert_param_error(
         &reply,
-        "Param type must be one of {text, image, video, audio, document, template} for group messages - got \"interactive\".",
+        "Param type must be one of {text, image, video, audio, document, template, pin} for group messages - got \"interactive\".",
     );
     let text = json!({ "body": "Hello" });
     let reply = post(&sim, &sandbox, &to_group("123456", "text", text.clone())).await;
@@ -262,6 +271,7 @@ async fn delivered_and_read(sim: &Sim, sandbox: &Sandbox) -> (String, String, St
     let receiver = Receiver::start(sandbox.secret("app")).await;
     subscribe_whatsapp(sim, sandbox, &receiver, &["messages"]).await;
     let group = group_with(sim, sandbox, "Orchid club", &[ALICE, BOB]).await;
+    participant_writes(sim, sandbox, BOB, &group, "When do we repot?").await;
     let body = to_group(&group, "text", json!({ "body": "Repotting on Sunday" }));
     let text = assert_group_sent(&post(sim, sandbox, &body).await, &group);
     let body = to_group(
@@ -316,13 +326,14 @@ async fn each_participant_reports_delivered_then_read() {
     assert_eq!(contacts[0]["profile"]["name"], "Alice Rivera");
     assert_eq!(contacts[1]["user_id"], bob.as_str());
 
-    // A template is billed for each delivery, in the group categories.
-    let billed = &values[1]["statuses"];
-    assert_eq!(billed.as_array().map(Vec::len), Some(2));
-    assert_eq!(billed[0]["id"], templated.as_str());
+    // A template has a status for each delivery, in the group categories (a
+    // utility template in the group's window is free).
+    let templated_statuses = &values[1]["statuses"];
+    assert_eq!(templated_statuses.as_array().map(Vec::len), Some(2));
+    assert_eq!(templated_statuses[0]["id"], templated.as_str());
     assert_eq!(
-        billed[1]["pricing"],
-        json!({ "billable": true, "pricing_model": "PMP", "type": "regular", "category": "group_utility" })
+        templated_statuses[1]["pricing"],
+        json!({ "billable": false, "pricing_model": "PMP", "type": "free_customer_service", "category": "group_utility" })
     );
 
     // Alice read the text: one status, hers.
@@ -362,6 +373,7 @@ async fn only_participants_read_and_newcomers_never_received_the_past() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(145).await;
     let group = group_with(&sim, &sandbox, "Bonsai club", &[ALICE]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Just us?").await;
     let body = to_group(&group, "text", json!({ "body": "Before Bob" }));
     let before = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
     let link = read(&sim, &sandbox, &format!("/{group}/invite_link")).await;
@@ -506,4 +518,287 @@ async fn whatsapp_suspends_a_group_and_lifts_the_suspension() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(147).await;
     assert_eq!(suspended_and_cleared(&sim, &sandbox).await, first);
+}
+
+/// The group's own `failed` status of a message, from the receiver: its errors.
+fn group_failure(receiver: &Receiver, id: &str) -> Value {
+    let values = status_values(receiver, false);
+    let failed: Vec<&Value> = values
+        .iter()
+        .map(|v| &v["statuses"][0])
+        .filter(|s| s["id"] == id && s["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{values:?}");
+    failed[0]["errors"].clone()
+}
+
+/// The pricing of the participants' `delivered` statuses of a message.
+fn delivered_pricing(receiver: &Receiver, id: &str) -> Value {
+    let values = participant_statuses(receiver);
+    let delivered = values
+        .iter()
+        .find(|v| v["statuses"][0]["id"] == id && v["statuses"][0]["status"] == "delivered")
+        .unwrap_or_else(|| panic!("{id} delivered: {values:?}"));
+    delivered["statuses"][0]["pricing"].clone()
+}
+
+#[tokio::test]
+async fn a_participants_message_opens_the_groups_window_for_a_day() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(148).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
+    let group = group_with(&sim, &sandbox, "Ivy club", &[ALICE, BOB]).await;
+    let text = |body: &str| to_group(&group, "text", json!({ "body": body }));
+    let utility = to_group(
+        &group,
+        "template",
+        template("order_update", &["all", "C-3"]),
+    );
+
+    // Nobody wrote yet: a free-form message is accepted, then fails with
+    // 131047; a template goes out and is billed.
+    let early = assert_group_sent(&post(&sim, &sandbox, &text("Hi all")).await, &group);
+    let billed = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    // Bob writes: the window is open for the whole group, Alice included.
+    participant_writes(&sim, &sandbox, BOB, &group, "Hello?").await;
+    // The window is kept in snapshots.
+    sim.assert_snapshot_round_trip(&sandbox).await;
+    let inside = assert_group_sent(&post(&sim, &sandbox, &text("Hi Bob")).await, &group);
+    let free = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    // A day later the window has closed again.
+    sim.advance(&sandbox, DAY).await;
+    let late = assert_group_sent(&post(&sim, &sandbox, &text("Still there?")).await, &group);
+    let billed_again = assert_group_sent(&post(&sim, &sandbox, &utility).await, &group);
+
+    sim.deliver(&sandbox).await;
+    for failed in [&early, &late] {
+        let errors = group_failure(&receiver, failed);
+        assert_eq!(errors[0]["code"], 131047, "{errors}");
+        assert_eq!(errors[0]["title"], "Re-engagement message");
+        assert_eq!(errors[0]["error_data"]["details"], REENGAGEMENT);
+    }
+    let regular = json!({ "billable": true, "pricing_model": "PMP", "type": "regular",
+        "category": "group_utility" });
+    assert_eq!(delivered_pricing(&receiver, &billed), regular);
+    assert_eq!(delivered_pricing(&receiver, &billed_again), regular);
+    assert_eq!(
+        delivered_pricing(&receiver, &free),
+        json!({ "billable": false, "pricing_model": "PMP", "type": "free_customer_service",
+            "category": "group_utility" })
+    );
+    assert_eq!(
+        delivered_pricing(&receiver, &inside)["category"],
+        "group_service"
+    );
+    for digits in [ALICE, BOB] {
+        let inbox = sim.inbox(&sandbox, digits).await;
+        let ids: Vec<&Value> = inbox.iter().map(|m| &m["id"]).collect();
+        let expected = [&billed, &inside, &free, &billed_again].map(|id| json!(id));
+        assert_eq!(ids, expected.iter().collect::<Vec<_>>(), "{digits}");
+    }
+}
+
+#[tokio::test]
+async fn a_participant_who_cannot_receive_gets_a_failed_status() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(149).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["messages"]).await;
+    let group = group_with(&sim, &sandbox, "Lichen club", &[ALICE, BOB]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hi").await;
+    let block = |blocked: bool| json!({ "phone_number_id": phone(&sandbox), "blocked": blocked });
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/block"));
+    sim.post_json(&path, &block(true)).await.ok();
+
+    let body = to_group(&group, "text", json!({ "body": "Lichen walk at 10" }));
+    let missed = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    sim.post_json(&path, &block(false)).await.ok();
+    let body = to_group(&group, "text", json!({ "body": "See you all" }));
+    let both = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    sim.deliver(&sandbox).await;
+
+    let bob = bsuid(&sim, &sandbox, BOB).await;
+    let values = participant_statuses(&receiver);
+    assert_eq!(values.len(), 3, "{values:?}");
+    // Alice got it (one delivered status), Bob's blocked the business: his
+    // own failed status with 131026, no pricing, no contacts.
+    assert_eq!(values[0]["statuses"][0]["status"], "delivered");
+    assert_eq!(values[0]["statuses"][0]["recipient_participant_id"], ALICE);
+    assert_eq!(values[0]["statuses"].as_array().map(Vec::len), Some(1));
+    let failed = &values[1];
+    assert!(failed.get("contacts").is_none(), "{failed}");
+    let item = &failed["statuses"][0];
+    let timestamp = item["timestamp"].clone();
+    assert_eq!(
+        failed["statuses"],
+        json!([{ "id": missed, "recipient_id": group, "recipient_type": "group",
+            "status": "failed", "timestamp": timestamp,
+            "errors": [{ "code": 131026, "title": "Message undeliverable",
+                "message": "Message undeliverable",
+                "error_data": { "details": "Message Undeliverable." },
+                "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/" }],
+            "recipient_participant_id": BOB, "recipient_participant_user_id": bob }])
+    );
+    // Unblocked, Bob receives the next one.
+    assert_eq!(values[2]["statuses"][0]["id"], both.as_str());
+    assert_eq!(values[2]["statuses"].as_array().map(Vec::len), Some(2));
+
+    // The message he missed is not his to read, nor in his inbox.
+    let inbox = sim.inbox(&sandbox, BOB).await;
+    let ids: Vec<&Value> = inbox.iter().map(|m| &m["id"]).collect();
+    assert_eq!(ids, [&json!(both)]);
+    let read = group_read(
+        &sim,
+        &sandbox,
+        BOB,
+        &group,
+        json!({ "message_ids": [missed] }),
+    )
+    .await;
+    assert_eq!(read.ok()["read"], 0);
+    sim.assert_snapshot_round_trip(&sandbox).await;
+}
+
+fn pin(group: &str, kind: &str, message_id: &str, days: Option<Value>) -> Value {
+    let mut pin = json!({ "type": kind, "message_id": message_id });
+    if let Some(days) = days {
+        pin["expiration_days"] = days;
+    }
+    to_group(group, "pin", pin)
+}
+
+/// When each message of the group is pinned until, as Alice's inbox shows.
+async fn pinned_until(sim: &Sim, sandbox: &Sandbox, ids: &[&String]) -> Vec<Value> {
+    let inbox = sim.inbox(sandbox, ALICE).await;
+    ids.iter()
+        .map(|id| {
+            let entry = inbox
+                .iter()
+                .find(|m| m["id"] == id.as_str())
+                .expect("in the inbox");
+            entry.get("pinned_until").cloned().unwrap_or(Value::Null)
+        })
+        .collect()
+}
+
+/// Pins and unpins in a group of Alice and Bob; the pins' wamids.
+async fn pins_come_and_go(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
+    let group = group_with(sim, sandbox, "Fungi club", &[ALICE, BOB]).await;
+    let wrote = group_write(sim, sandbox, ALICE, &group, "Morels!").await;
+    let alices = wrote.json["id"].as_str().expect("a wamid").to_owned();
+    let mut texts = Vec::new();
+    for body in ["One", "Two", "Three"] {
+        let body = to_group(&group, "text", json!({ "body": body }));
+        texts.push(assert_group_sent(&post(sim, sandbox, &body).await, &group));
+    }
+    let [one, two, three] = [&texts[0], &texts[1], &texts[2]];
+    let now = sim.advance(sandbox, 1).await;
+    let day = DAY as i64;
+    let mut pins = Vec::new();
+    let mut pinned = async |id: &str, days: Value| {
+        let reply = post(sim, sandbox, &pin(&group, "pin", id, Some(days))).await;
+        pins.push(assert_group_sent(&reply, &group));
+    };
+
+    pinned(one, json!(7)).await;
+    pinned(two, json!("30")).await;
+    pinned(three, json!(1)).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one, two, three]).await,
+        [
+            json!(now + 7 * day),
+            json!(now + 30 * day),
+            json!(now + day)
+        ]
+    );
+    // A fourth pin (Alice's own message) replaces the oldest.
+    pinned(&alices, json!(2)).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one, two]).await,
+        [Value::Null, json!(now + 30 * day)]
+    );
+    let unpin = pin(&group, "unpin", two, None);
+    let unpinned = assert_group_sent(&post(sim, sandbox, &unpin).await, &group);
+    assert_eq!(pinned_until(sim, sandbox, &[two]).await, [Value::Null]);
+    assert_whatsapp_error(
+        &post(sim, sandbox, &unpin).await,
+        400,
+        131009,
+        "Parameter value is not valid",
+        "pin['message_id']: the message is not pinned in this group",
+    );
+
+    // A pin ends on its own when its days are over.
+    sim.advance(sandbox, DAY).await;
+    assert_eq!(pinned_until(sim, sandbox, &[three]).await, [Value::Null]);
+    pinned(one, json!(30)).await;
+    sim.assert_snapshot_round_trip(sandbox).await;
+    assert_eq!(
+        pinned_until(sim, sandbox, &[one]).await,
+        [json!(now + DAY as i64 + 30 * day)]
+    );
+    pins.push(unpinned);
+    pins
+}
+
+#[tokio::test]
+async fn the_business_pins_messages_in_a_group_for_1_to_30_days() {
+    let first = {
+        let sim = Sim::start().await;
+        let sandbox = sim.demo(150).await;
+        pins_come_and_go(&sim, &sandbox).await
+    };
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(150).await;
+    assert_eq!(pins_come_and_go(&sim, &sandbox).await, first);
+}
+
+#[tokio::test]
+async fn pins_meta_does_not_take_are_refused() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(151).await;
+    let group = group_with(&sim, &sandbox, "Algae club", &[ALICE]).await;
+    participant_writes(&sim, &sandbox, ALICE, &group, "Hi").await;
+    let body = to_group(&group, "text", json!({ "body": "Pin me" }));
+    let text = assert_group_sent(&post(&sim, &sandbox, &body).await, &group);
+    let other = group_with(&sim, &sandbox, "Kelp club", &[ALICE]).await;
+    let before = sim.events(&sandbox).await.len();
+
+    let days = "Param pin['expiration_days'] must be an integer from 1 to 30.";
+    for bad in [json!(0), json!(31), json!("a week"), json!(1.5)] {
+        let reply = post(&sim, &sandbox, &pin(&group, "pin", &text, Some(bad))).await;
+        assert_param_error(&reply, days);
+    }
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "pin", &text, None)).await,
+        days,
+    );
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "unpin", &text, Some(json!(1)))).await,
+        "Param pin['expiration_days'] is only taken with pin['type'] pin.",
+    );
+    assert_param_error(
+        &post(&sim, &sandbox, &pin(&group, "stick", &text, Some(json!(1)))).await,
+        "Param pin['type'] must be one of {pin, unpin} - got \"stick\".",
+    );
+    let mut missing = to_group(&group, "text", json!({ "body": "x" }));
+    missing["type"] = json!("pin");
+    assert_param_error(
+        &post(&sim, &sandbox, &missing).await,
+        "The parameter pin is required.",
+    );
+    // A message of another group, or none at all.
+    for (group, id) in [(&other, text.as_str()), (&group, "wamid.nothing")] {
+        assert_whatsapp_error(
+            &post(&sim, &sandbox, &pin(group, "pin", id, Some(json!(1)))).await,
+            400,
+            131009,
+            "Parameter value is not valid",
+            "pin['message_id']: not a message of this group",
+        );
+    }
+    assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
 }

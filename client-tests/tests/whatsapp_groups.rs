@@ -85,9 +85,13 @@ async fn a_group_is_joined_by_its_link_and_reports_each_change() {
     assert_eq!(info["subject"], "Fern lovers");
     assert_eq!(info["join_approval_mode"], "auto_approve");
     assert_eq!(info["total_participant_count"], 2);
+    let (alice, bob) = (
+        bsuid(&sim, &sandbox, ALICE).await,
+        bsuid(&sim, &sandbox, BOB).await,
+    );
     assert_eq!(
         info["participants"],
-        json!([{ "wa_id": ALICE }, { "wa_id": BOB }])
+        json!([{ "wa_id": ALICE, "user_id": alice }, { "wa_id": BOB, "user_id": bob }])
     );
     assert_eq!(info["suspended"], false);
 
@@ -245,6 +249,7 @@ async fn join_requests_wait_for_the_business() {
     assert_eq!(open.len(), 2);
     assert_eq!(open[0]["join_request_id"], alice_request);
     assert_eq!(open[0]["wa_id"], ALICE);
+    assert_eq!(open[0]["user_id"], bsuid(&sim, &sandbox, ALICE).await);
     assert!(open[0]["creation_timestamp"].is_i64());
 
     let approve =
@@ -271,7 +276,8 @@ async fn join_requests_wait_for_the_business() {
     .await;
     assert_eq!(
         info.ok(),
-        &json!({ "participants": [{ "wa_id": ALICE }], "total_participant_count": 1, "id": group })
+        &json!({ "participants": [{ "wa_id": ALICE, "user_id": bsuid(&sim, &sandbox, ALICE).await }],
+            "total_participant_count": 1, "id": group })
     );
     let left = read(&sim, &sandbox, &path).await;
     assert_eq!(left.ok()["data"], json!([]));
@@ -544,4 +550,54 @@ async fn only_official_or_allowlisted_numbers_use_groups() {
     )
     .await
     .assert_sim_error(404, Some(33));
+}
+
+#[tokio::test]
+async fn participants_with_a_username_show_their_phone_as_1_1_contacts_do() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(137).await;
+    let ana = "15550107777";
+    let created = sim
+        .post_json(
+            &sandbox.sim("/whatsapp/consumers"),
+            &json!({ "phone": ana, "name": "Ana Diaz", "username": "ana.diaz" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let (open, _) = create(&sim, &sandbox, "Herb swap", "auto_approve").await;
+    let (closed, _) = create(&sim, &sandbox, "Seed swap", "approval_required").await;
+    for group in [&open, &closed] {
+        let link = invite_link(&sim, &sandbox, group).await;
+        join(&sim, &sandbox, ana, &link).await.ok();
+    }
+    let user_id = bsuid(&sim, &sandbox, ana).await;
+
+    // A username hides the phone from a business she never wrote to.
+    let info = read(&sim, &sandbox, &format!("/{open}?fields=participants")).await;
+    assert_eq!(
+        info.ok()["participants"],
+        json!([{ "user_id": user_id, "username": "ana.diaz" }])
+    );
+    let requests = read(&sim, &sandbox, &format!("/{closed}/join_requests")).await;
+    let request = &requests.ok()["data"][0];
+    assert!(request.get("wa_id").is_none(), "{request}");
+    assert_eq!(request["user_id"], user_id.as_str());
+    assert_eq!(request["username"], "ana.diaz");
+
+    // Once she writes in the group, the number may see her phone.
+    let path = sandbox.sim(&format!("/whatsapp/consumers/{ana}/groups/{open}/messages"));
+    let wrote = sim
+        .post_json(
+            &path,
+            &json!({ "type": "text", "text": { "body": "Basil?" } }),
+        )
+        .await;
+    assert_eq!(wrote.status, 201, "{}", wrote.text());
+    let info = read(&sim, &sandbox, &format!("/{open}?fields=participants")).await;
+    assert_eq!(
+        info.ok()["participants"],
+        json!([{ "wa_id": ana, "user_id": user_id, "username": "ana.diaz" }])
+    );
+    let requests = read(&sim, &sandbox, &format!("/{closed}/join_requests")).await;
+    assert_eq!(requests.ok()["data"][0]["wa_id"], ana);
 }

@@ -37,6 +37,7 @@ impl Sandbox {
         self.check_handles_and_tokens()?;
         self.check_owners()?;
         self.check_solutions()?;
+        self.check_group_pins()?;
         self.check_calls()
     }
 

@@ -123,7 +123,8 @@ pub enum EventPayload {
     /// The status of a business message to a group (`statuses[]` with
     /// `recipient_type: "group"`), on the `messages` field: `sent` or
     /// `failed` for the group, `delivered` or `read` for the participants
-    /// named (one aggregated webhook, a status and a contact each).
+    /// named (one aggregated webhook, a status and a contact each), or
+    /// `failed` for those it could not reach (a status each, no contacts).
     WhatsappGroupStatus {
         waba_id: String,
         phone_number_id: String,

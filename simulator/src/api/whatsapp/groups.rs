@@ -232,18 +232,25 @@ pub fn remove_participants(op: Operation<'_>) -> Result<Value, GraphError> {
 
 pub fn join_requests(op: Operation<'_>) -> Result<Value, GraphError> {
     eligible(&op)?;
-    let requests = op
+    let (requests, phone_number_id) = op
         .sandbox
         .whatsapp
         .groups
         .get(op.id)
-        .map(|g| g.join_requests.clone())
+        .map(|g| (g.join_requests.clone(), g.phone_number_id.clone()))
         .unwrap_or_default();
     let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+    let sandbox = &*op.sandbox;
     paged(&op, "join_requests", &ids, |id| {
-        requests.iter().find(|r| r.id == id).map_or(Value::Null, |r| {
-            json!({ "join_request_id": r.id, "wa_id": r.wa_id, "creation_timestamp": r.created_at })
-        })
+        requests
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(Value::Null, |r| {
+                let mut item = sandbox.group_member(&phone_number_id, &r.wa_id);
+                item.insert("join_request_id".to_owned(), json!(r.id));
+                item.insert("creation_timestamp".to_owned(), json!(r.created_at));
+                Value::Object(item)
+            })
     })
 }
 

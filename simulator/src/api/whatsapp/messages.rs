@@ -19,7 +19,7 @@ use crate::world::whatsapp::group_messages::GroupOutbound;
 use crate::world::whatsapp::messaging::{Outbound, SendChannel, SendRefusal, TemplateSend};
 use crate::world::whatsapp::templates::TemplateRefusal;
 
-fn refusal(error: SendRefusal) -> GraphError {
+pub(super) fn refusal(error: SendRefusal) -> GraphError {
     match error {
         SendRefusal::NotRegistered => GraphError::whatsapp(
             133010,
@@ -357,11 +357,14 @@ fn template_send(kind: &str, checked: &Value) -> Option<TemplateSend> {
     })
 }
 
-/// Message types Meta's Groups API sends: text, media and templates.
-const GROUP_TYPES: [&str; 6] = ["text", "image", "video", "audio", "document", "template"];
+/// Message types Meta's Groups API sends: text, media, templates, and pins.
+const GROUP_TYPES: [&str; 7] = [
+    "text", "image", "video", "audio", "document", "template", "pin",
+];
 
-/// `recipient_type: "group"`: `to` is a group of this number. No
-/// customer-service window applies; the answer names the group as `input`.
+/// `recipient_type: "group"`: `to` is a group of this number (free-form
+/// messages need the group's customer-service window, else they fail with
+/// 131047 after the answer); the answer names the group as `input`.
 fn send_to_group(
     sandbox: &mut Sandbox,
     request: &GraphRequest,
@@ -375,17 +378,21 @@ fn send_to_group(
             GROUP_TYPES.join(", ")
         )));
     }
-    let checked = checked_message(request, &kind)?;
-    let context = reply_context(request)?;
-    let outbound = GroupOutbound {
-        group_id: group_id.clone(),
-        template: template_send(&kind, &checked),
-        message: message_object(&kind, checked, context),
-        biz_opaque_callback_data: opaque_callback(request)?,
+    let id = if kind == "pin" {
+        super::group_pins::send_pin(sandbox, request, phone_number_id, &group_id)?
+    } else {
+        let checked = checked_message(request, &kind)?;
+        let context = reply_context(request)?;
+        let outbound = GroupOutbound {
+            group_id: group_id.clone(),
+            template: template_send(&kind, &checked),
+            message: message_object(&kind, checked, context),
+            biz_opaque_callback_data: opaque_callback(request)?,
+        };
+        sandbox
+            .send_group_message(phone_number_id, outbound)
+            .map_err(refusal)?
     };
-    let id = sandbox
-        .send_group_message(phone_number_id, outbound)
-        .map_err(refusal)?;
     Ok(Answer::typed(&SentAnswer {
         messaging_product: "whatsapp",
         contacts: [SentContact {

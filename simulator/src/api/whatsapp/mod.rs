@@ -14,6 +14,7 @@ pub mod encrypted_messages;
 pub mod encryption;
 pub mod flow_lifecycle;
 pub mod flows;
+pub mod group_pins;
 pub mod groups;
 pub mod history;
 pub mod media;

@@ -381,7 +381,9 @@ impl Sandbox {
                     value["statuses"] = json!([item]);
                     return Some((value, None));
                 }
-                // Delivered or read: a status and a contact per participant.
+                // Delivered or read: a status and a contact per participant;
+                // failed: a status each with its errors and no contacts, as
+                // a failed 1:1 status has none.
                 if let Some(pricing) = pricing {
                     item["pricing"] = json!(pricing);
                 }
@@ -396,18 +398,20 @@ impl Sandbox {
                         each
                     })
                     .collect();
-                let contacts: Vec<Value> = participants
-                    .iter()
-                    .map(|p| {
-                        self.whatsapp_contact(
-                            p.name.clone(),
-                            p.username.clone(),
-                            p.wa_id.as_deref(),
-                            &p.user_id,
-                        )
-                    })
-                    .collect();
-                value["contacts"] = json!(contacts);
+                if *status != MessageStatus::Failed {
+                    let contacts: Vec<Value> = participants
+                        .iter()
+                        .map(|p| {
+                            self.whatsapp_contact(
+                                p.name.clone(),
+                                p.username.clone(),
+                                p.wa_id.as_deref(),
+                                &p.user_id,
+                            )
+                        })
+                        .collect();
+                    value["contacts"] = json!(contacts);
+                }
                 value["statuses"] = json!(statuses);
                 Some((value, None))
             }

@@ -3,10 +3,13 @@
 //! through `POST /{phone-number-id}/messages` (`recipient_type: "group"`);
 //! its `sent` or `failed` status names the group, and each participant it
 //! reached reports `delivered` at once (one aggregated webhook) and `read`
-//! when they read it. A participant's message reaches the business as an
-//! ordinary inbound message carrying `group_id`. Groups have no
-//! customer-service window: a business may write at any time and a
-//! participant's message opens no 1:1 window.
+//! when they read it; those it cannot reach (not on WhatsApp, or a block
+//! either way) report `failed` with 131026 in another. A participant's
+//! message reaches the business as an ordinary inbound message carrying
+//! `group_id`; it opens (or refreshes) a 24-hour customer-service window with the whole
+//! group, never a 1:1 one: inside it the business may send free-form
+//! messages (free, as are utility templates); outside it only templates,
+//! and a free-form send is accepted and then fails with 131047.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -14,9 +17,10 @@ use serde_json::{Value, json};
 use super::groups::ConsumerGroupError;
 use super::messaging::{
     Direction, InboundRefusal, MessageStatus, Receipt, SendRefusal, TemplateSend, WaMessage,
+    reengagement_failure, undeliverable_failure,
 };
 use crate::world::encode::EncodedJson;
-use crate::world::events::{EventPayload, Pricing};
+use crate::world::events::{EventPayload, Pricing, StatusError};
 use crate::world::sandbox::Sandbox;
 
 /// A participant as a `delivered` or `read` group status names them: the
@@ -33,9 +37,11 @@ pub struct GroupRecipient {
 }
 
 /// Meta's group pricing (`group_marketing`, `group_utility`, `group_service`):
-/// every delivery of a template is billed; free-form messages are not.
-fn group_pricing(category: &str) -> Pricing {
-    let billable = category != "service";
+/// each delivery of a billable message is billed. Free-form messages (sent
+/// only in the group's window) are free, and so is a utility template sent
+/// while the window is open, as in 1:1 chats.
+fn group_pricing(category: &str, window_open: bool) -> Pricing {
+    let billable = !(category == "service" || (category == "utility" && window_open));
     Pricing {
         billable,
         pricing_model: "PMP".to_owned(),
@@ -47,6 +53,13 @@ fn group_pricing(category: &str) -> Pricing {
         .to_owned(),
         category: format!("group_{category}"),
     }
+}
+
+/// What one group status webhook reports.
+struct GroupStatus {
+    status: MessageStatus,
+    error: Option<StatusError>,
+    pricing: Option<Pricing>,
 }
 
 /// What the business sends to a group, after the API layer checked its shape.
@@ -74,26 +87,7 @@ impl Sandbox {
         phone_number_id: &str,
         outbound: GroupOutbound,
     ) -> Result<String, SendRefusal> {
-        let phone = self
-            .whatsapp
-            .phone_numbers
-            .get(phone_number_id)
-            .filter(|p| p.is_registered())
-            .ok_or(SendRefusal::NotRegistered)?;
-        let waba_id = phone.waba_id.clone();
-        self.groups_eligibility(phone_number_id)
-            .map_err(SendRefusal::GroupsIneligible)?;
-        if self
-            .whatsapp
-            .groups
-            .get(&outbound.group_id)
-            .is_none_or(|g| g.phone_number_id != phone_number_id)
-        {
-            return Err(SendRefusal::UnknownGroup);
-        }
-        if self.group_suspended(&outbound.group_id) {
-            return Err(SendRefusal::GroupSuspended);
-        }
+        let waba_id = self.group_send_allowed(phone_number_id, &outbound.group_id)?;
         let (rendered, category) = match &outbound.template {
             Some(send) => {
                 let (rendered, category) = self.render_template(&waba_id, send)?;
@@ -106,7 +100,10 @@ impl Sandbox {
         };
         self.check_rate_limits(phone_number_id, &outbound.group_id)?;
         let id = self.ids.wamid(&outbound.group_id, false);
-        let error = self.media_failure(&outbound.message);
+        let window_open = self.window_open(phone_number_id, &outbound.group_id);
+        let error = self
+            .media_failure(&outbound.message)
+            .or_else(|| (outbound.template.is_none() && !window_open).then(reengagement_failure));
         let mut message = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),
@@ -129,41 +126,99 @@ impl Sandbox {
         };
         self.emit_group_status(&message, &[]);
         if message.status == MessageStatus::Sent {
-            message.pricing = Some(group_pricing(&category));
-            // Everyone in the group now receives it, as a 1:1 message is
-            // delivered the moment it is sent.
-            message.receipts = self
+            message.pricing = Some(group_pricing(&category, window_open));
+            // Everyone in the group who can receive it now does, as a 1:1
+            // message is delivered the moment it is sent; the others (not on
+            // WhatsApp, or a block either way) fail with 131026, unbilled.
+            let (reached, unreachable): (Vec<String>, Vec<String>) = self
                 .whatsapp
                 .groups
                 .get(&outbound.group_id)
                 .map(|g| g.participants.clone())
                 .unwrap_or_default()
                 .into_iter()
+                .partition(|p| self.reachable(phone_number_id, p));
+            message.receipts = reached
+                .iter()
                 .map(|participant| Receipt {
-                    participant,
+                    participant: participant.clone(),
                     status: MessageStatus::Delivered,
                 })
                 .collect();
-            let reached: Vec<String> = message
-                .receipts
-                .iter()
-                .map(|r| r.participant.clone())
-                .collect();
-            self.emit_group_status(&message, &reached);
+            if !reached.is_empty() {
+                self.emit_group_status(&message, &reached);
+            }
+            if !unreachable.is_empty() {
+                let recipients = self.group_recipients(phone_number_id, &unreachable);
+                let failed = GroupStatus {
+                    status: MessageStatus::Failed,
+                    error: Some(undeliverable_failure()),
+                    pricing: None,
+                };
+                self.emit_group_event(&message, failed, recipients);
+            }
         }
         self.whatsapp.messaging.messages.insert(id.clone(), message);
         Ok(id)
+    }
+
+    /// May this number send into the group (registered, eligible for groups,
+    /// its own group, not suspended)? Returns the number's WABA.
+    pub(super) fn group_send_allowed(
+        &self,
+        phone_number_id: &str,
+        group_id: &str,
+    ) -> Result<String, SendRefusal> {
+        let phone = self
+            .whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .filter(|p| p.is_registered())
+            .ok_or(SendRefusal::NotRegistered)?;
+        let waba_id = phone.waba_id.clone();
+        self.groups_eligibility(phone_number_id)
+            .map_err(SendRefusal::GroupsIneligible)?;
+        if self
+            .whatsapp
+            .groups
+            .get(group_id)
+            .is_none_or(|g| g.phone_number_id != phone_number_id)
+        {
+            return Err(SendRefusal::UnknownGroup);
+        }
+        if self.group_suspended(group_id) {
+            return Err(SendRefusal::GroupSuspended);
+        }
+        Ok(waba_id)
     }
 
     /// The group status of `message`: for the group when `participants` is
     /// empty, else one aggregated status of those participants (their
     /// receipts' status).
     fn emit_group_status(&mut self, message: &WaMessage, participants: &[String]) {
-        let phone_number_id = &message.phone_number_id;
-        let group = self.whatsapp.groups.get(&message.consumer);
-        let waba_id = group.map(|g| g.waba_id.clone()).unwrap_or_default();
+        let recipients = self.group_recipients(&message.phone_number_id, participants);
+        let status = participants
+            .first()
+            .and_then(|first| message.receipts.iter().find(|r| &r.participant == first))
+            .map_or(message.status, |r| r.status);
+        let outcome = GroupStatus {
+            status,
+            error: message.error.clone(),
+            pricing: (!recipients.is_empty())
+                .then(|| message.pricing.clone())
+                .flatten(),
+        };
+        self.emit_group_event(message, outcome, recipients);
+    }
+
+    /// Participants as a group status names them.
+    fn group_recipients(
+        &self,
+        phone_number_id: &str,
+        participants: &[String],
+    ) -> Vec<GroupRecipient> {
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
-        let recipients: Vec<GroupRecipient> = participants
+        participants
             .iter()
             .map(|digits| {
                 let person = self.whatsapp.consumers.get(digits);
@@ -176,26 +231,34 @@ impl Sandbox {
                     username: person.and_then(|p| p.username.clone()),
                 }
             })
-            .collect();
-        let status = participants
-            .first()
-            .and_then(|first| message.receipts.iter().find(|r| &r.participant == first))
-            .map_or(message.status, |r| r.status);
+            .collect()
+    }
+
+    fn emit_group_event(
+        &mut self,
+        message: &WaMessage,
+        outcome: GroupStatus,
+        participants: Vec<GroupRecipient>,
+    ) {
+        let waba_id = self
+            .whatsapp
+            .groups
+            .get(&message.consumer)
+            .map(|g| g.waba_id.clone())
+            .unwrap_or_default();
         let now = self.clock.now();
         self.events.emit(
             now,
             EventPayload::WhatsappGroupStatus {
                 waba_id,
-                phone_number_id: phone_number_id.clone(),
+                phone_number_id: message.phone_number_id.clone(),
                 message_id: message.id.clone(),
                 group_id: message.consumer.clone(),
-                status,
-                error: message.error.clone(),
+                status: outcome.status,
+                error: outcome.error,
                 biz_opaque_callback_data: message.biz_opaque_callback_data.clone(),
-                pricing: (!recipients.is_empty())
-                    .then(|| message.pricing.clone())
-                    .flatten(),
-                participants: recipients,
+                pricing: outcome.pricing,
+                participants,
             },
         );
     }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::group_photos::GroupPhoto;
+use super::group_pins::Pin;
 use crate::world::events::EventPayload;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
@@ -66,6 +67,9 @@ pub struct Group {
     /// The group's profile picture, once the business set one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_picture: Option<GroupPhoto>,
+    /// Messages the business pinned (at most 3, oldest first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<Pin>,
 }
 
 impl Group {
@@ -238,6 +242,7 @@ impl Sandbox {
             join_requests: Vec::new(),
             suspended: false,
             profile_picture: None,
+            pins: Vec::new(),
         };
         let mut item = json!({
             "type": "group_create",

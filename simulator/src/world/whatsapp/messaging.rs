@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::consumers::Consumer;
 use super::official::OfficialMessage;
 use serde_json::{Value, json};
 
@@ -312,6 +313,21 @@ pub enum InboundRefusal {
     BlockedByBusiness,
 }
 
+/// Meta's 131026: the recipient cannot receive the message (not on
+/// WhatsApp, or a block between them and the business).
+pub(super) fn undeliverable_failure() -> StatusError {
+    failure(131026, "Message undeliverable", "Message Undeliverable.")
+}
+
+/// Meta's 131047: a free-form message outside the customer-service window.
+pub(super) fn reengagement_failure() -> StatusError {
+    failure(
+        131047,
+        "Re-engagement message",
+        "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    )
+}
+
 fn failure(code: i64, title: &str, details: &str) -> StatusError {
     StatusError {
         code,
@@ -321,7 +337,8 @@ fn failure(code: i64, title: &str, details: &str) -> StatusError {
 }
 
 impl Sandbox {
-    /// Is the 24-hour window between this number and consumer open?
+    /// Is the 24-hour window between this number and consumer (or one of its
+    /// groups, by the group's id) open?
     pub fn window_open(&self, phone_number_id: &str, consumer: &str) -> bool {
         let now = self.clock.now();
         self.whatsapp
@@ -551,6 +568,16 @@ impl Sandbox {
         })
     }
 
+    /// Can the consumer receive this number's messages: on WhatsApp, and no
+    /// block either way?
+    pub(super) fn reachable(&self, phone_number_id: &str, consumer: &str) -> bool {
+        self.whatsapp.consumers.get(consumer).is_some_and(|person| {
+            person.on_whatsapp
+                && !person.blocked.contains(phone_number_id)
+                && !self.business_blocked(phone_number_id, consumer)
+        })
+    }
+
     /// The asynchronous failure a message meets, if any.
     fn delivery_failure(
         &self,
@@ -559,16 +586,10 @@ impl Sandbox {
         is_template: bool,
         category: &str,
     ) -> Option<StatusError> {
-        let undeliverable = failure(131026, "Message undeliverable", "Message Undeliverable.");
-        let Some(consumer) = self.whatsapp.consumers.get(to) else {
-            return Some(undeliverable);
+        let reachable = |_: &&Consumer| self.reachable(phone_number_id, to);
+        let Some(consumer) = self.whatsapp.consumers.get(to).filter(reachable) else {
+            return Some(undeliverable_failure());
         };
-        if !consumer.on_whatsapp
-            || consumer.blocked.contains(phone_number_id)
-            || self.business_blocked(phone_number_id, to)
-        {
-            return Some(undeliverable);
-        }
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         if category == "marketing" && consumer.marketing_opt_out.contains(&business) {
             return Some(failure(
@@ -578,11 +599,7 @@ impl Sandbox {
             ));
         }
         if !is_template && !self.window_open(phone_number_id, to) {
-            return Some(failure(
-                131047,
-                "Re-engagement message",
-                "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
-            ));
+            return Some(reengagement_failure());
         }
         None
     }
@@ -668,13 +685,14 @@ impl Sandbox {
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();
-        // A group message opens no customer-service window.
-        if message.get("group_id").is_none() {
-            self.whatsapp
-                .messaging
-                .windows
-                .insert(pair_key(phone_number_id, consumer), now);
-        }
+        // A participant's group message opens (or refreshes) the window of
+        // the whole group, not a 1:1 one with that participant.
+        let window = message
+            .get("group_id")
+            .and_then(Value::as_str)
+            .unwrap_or(consumer);
+        let window = pair_key(phone_number_id, window);
+        self.whatsapp.messaging.windows.insert(window, now);
         let record = WaMessage {
             seq: self.whatsapp.messaging.next_seq(),
             id: id.clone(),

@@ -659,7 +659,7 @@ fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList>
                 group
                     .participants
                     .iter()
-                    .map(|wa_id| json!({ "wa_id": wa_id }))
+                    .map(|digits| sandbox.group_member(&group.phone_number_id, digits))
                     .collect::<Vec<_>>()
             )
         })

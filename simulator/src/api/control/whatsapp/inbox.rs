@@ -1,7 +1,8 @@
 //! `GET /_sim/sandboxes/{sid}/whatsapp/consumers/{digits}/inbox`: what a
 //! consumer received, oldest first — the business messages that reached
 //! them (failed ones never did), those delivered to them in the groups they
-//! are in now (with `group_id` and their own `delivered`/`read` status), and
+//! are in now (with `group_id`, their own `delivered`/`read` status and,
+//! while the business keeps it pinned, `pinned_until`), and
 //! the messages of Meta's official senders
 //! — paged as a log: the newest page first, `after=0` from the start.
 
@@ -66,6 +67,10 @@ impl Received<'_> {
                 if let Some(receipt) = m.receipts.iter().find(|r| r.participant == digits) {
                     entry["group_id"] = json!(m.consumer);
                     entry["status"] = json!(receipt.status);
+                    let pins = sandbox.group_pins(&m.consumer);
+                    if let Some(pin) = pins.iter().find(|p| p.message_id == m.id) {
+                        entry["pinned_until"] = json!(pin.expires_at);
+                    }
                 }
                 entry
             }
