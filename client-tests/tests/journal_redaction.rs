@@ -28,7 +28,8 @@ async fn credentials_are_redacted_wherever_they_appear() {
     sim.send(
         sim.request(Method::GET, &format!("/{V}/me?access_token={token}"))
             .header("authorization", "s3cr3t-no-scheme")
-            .header("proxy-authorization", "Basic dXNlcjpzM2NyM3Q="),
+            .header("proxy-authorization", "Basic dXNlcjpzM2NyM3Q=")
+            .header("cookie", "session=c00k13-v4lu3"),
     )
     .await;
     // A JSON body with secrets nested, and one in the query under another name.
@@ -57,6 +58,14 @@ async fn credentials_are_redacted_wherever_they_appear() {
     }
     let entries = journal.json["data"].as_array().unwrap();
     assert_eq!(entries[1]["headers"]["authorization"], "[redacted]");
+    // Cookies and transport headers are not kept at all.
+    for dropped in ["cookie", "host", "content-length", "accept-encoding"] {
+        assert!(
+            entries[1]["headers"].get(dropped).is_none(),
+            "{dropped}: {text}"
+        );
+    }
+    assert!(!text.contains("c00k13-v4lu3"), "{text}");
     assert_eq!(
         entries[1]["headers"]["proxy-authorization"],
         "Basic [redacted]"

@@ -25,7 +25,8 @@ pub struct GraphRequest {
     /// Path segments without empty ones (`//` and a trailing `/` collapse).
     pub segments: Vec<String>,
     pub query: Vec<(String, String)>,
-    /// Lower-case header names.
+    /// Lower-case header names, without the [`DROPPED_HEADERS`] (left out
+    /// when the request is read, so the journal never sees them either).
     pub headers: Vec<(String, String)>,
     /// Parameters from the body.
     pub body: Map<String, Value>,

@@ -10,7 +10,7 @@ use super::answer::Answer;
 use super::error::GraphError;
 use super::graph::{Call, execute};
 use super::redact;
-use super::request::{DROPPED_HEADERS, GraphRequest};
+use super::request::GraphRequest;
 use super::state::{AppState, lock, wall_now};
 use super::versions::{Version, VersionOutcome, looks_like_version};
 use crate::world::encode::meta_json;
@@ -246,7 +246,6 @@ fn journal_entry(
     let headers: Vec<(String, String)> = request
         .headers
         .into_iter()
-        .filter(|(name, _)| !DROPPED_HEADERS.contains(&name.as_str()))
         .map(|(name, value)| {
             let value = redact::header(&name, value);
             (name, value)
