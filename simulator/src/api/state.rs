@@ -16,7 +16,7 @@ use super::error::GraphError;
 use super::versions::VersionPolicy;
 use super::webhooks::reach;
 use crate::world::clock::ClockMode;
-use crate::world::fixture::{Fixture, demo_fixture};
+use crate::world::fixture::{Fixture, shared_demo_fixture};
 use crate::world::retention::Retention;
 use crate::world::sandbox::{Delivery, Sandbox, SandboxOptions};
 use crate::world::whatsapp::devices::DeviceSettings;
@@ -256,7 +256,7 @@ impl AppState {
         options
             .check()
             .map_err(|refused| GraphError::sim_invalid(refused.message))?;
-        let fixture = request.fixture.unwrap_or_else(demo_fixture);
+        let fixture = request.fixture.map_or_else(shared_demo_fixture, Arc::new);
         let sandbox = Sandbox::create(&id, request.seed.unwrap_or(0), options, fixture, wall_now())
             .map_err(|e| GraphError::sim_invalid(format!("fixture.{e}")))?;
         let info = SandboxInfo::of(&sandbox);

@@ -27,13 +27,19 @@ use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
 pub const DEMO_FIXTURE_JSON: &str = include_str!("../../../scenarios/fixtures/demo.json");
 
-/// The demo fixture: parsed once per process, then copied (a copy costs a
-/// fifth of a parse, and every sandbox created without a fixture takes one).
-pub fn demo_fixture() -> Fixture {
-    static DEMO: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
-        serde_json::from_str(DEMO_FIXTURE_JSON).expect("the shipped demo fixture is valid")
+/// The demo fixture, parsed once per process and shared by every sandbox
+/// created without a fixture of its own.
+pub fn shared_demo_fixture() -> std::sync::Arc<Fixture> {
+    static DEMO: std::sync::LazyLock<std::sync::Arc<Fixture>> = std::sync::LazyLock::new(|| {
+        let fixture = serde_json::from_str(DEMO_FIXTURE_JSON);
+        std::sync::Arc::new(fixture.expect("the shipped demo fixture is valid"))
     });
     DEMO.clone()
+}
+
+/// A copy of the demo fixture, to change before building a sandbox from it.
+pub fn demo_fixture() -> Fixture {
+    Fixture::clone(&shared_demo_fixture())
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

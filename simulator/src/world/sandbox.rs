@@ -104,8 +104,9 @@ pub struct Sandbox {
     pub id: String,
     pub seed: u64,
     pub options: SandboxOptions,
-    /// The fixture the sandbox was built from (what `reset` rebuilds).
-    pub fixture: Fixture,
+    /// The fixture the sandbox was built from (what `reset` rebuilds),
+    /// shared: every demo sandbox holds the same one.
+    pub fixture: Arc<Fixture>,
     pub clock: Clock,
     pub ids: IdGenerator,
     /// id -> kind, for every Graph node of the sandbox.
@@ -150,9 +151,10 @@ impl Sandbox {
         id: &str,
         seed: u64,
         options: SandboxOptions,
-        fixture: Fixture,
+        fixture: impl Into<Arc<Fixture>>,
         wall_now: i64,
     ) -> Result<Self, FixtureError> {
+        let fixture = fixture.into();
         let start = match &fixture.clock_start {
             None => DEFAULT_START,
             Some(value) => {
@@ -175,7 +177,7 @@ impl Sandbox {
             journal: Journal::new(options.journal_limit),
             options,
             // Set once loaded: the fixture is read, then kept for `reset`.
-            fixture: Fixture::default(),
+            fixture: Arc::default(),
             ids: IdGenerator::new(seed),
             registry: BTreeMap::new(),
             handles: BTreeMap::new(),

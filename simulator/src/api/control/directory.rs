@@ -148,7 +148,7 @@ async fn instagram_accounts(SimSandbox(shared): SimSandbox, listing: Listing) ->
                 .instagram
                 .accounts
                 .get(id)
-                .map_or(Value::Null, instagram_view)
+                .map_or(Value::Null, |account| instagram_view(account))
         },
     )
 }

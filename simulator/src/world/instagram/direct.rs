@@ -39,6 +39,7 @@ impl Sandbox {
         self.instagram
             .accounts
             .get(id)
+            .map(Box::as_ref)
             .ok_or_else(|| PersonRefusal::UnknownPerson("Instagram account", id.to_owned()))
     }
 

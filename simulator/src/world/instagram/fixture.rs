@@ -133,7 +133,9 @@ impl Sandbox {
                 allow_access_to_messages: true,
                 subscribed_apps: BTreeMap::new(),
             };
-            self.instagram.accounts.insert(id.clone(), account);
+            self.instagram
+                .accounts
+                .insert(id.clone(), Box::new(account));
             if let Some(page_id) = page_id {
                 self.connect_instagram_to_page(&page_id, &id);
             }

@@ -27,7 +27,7 @@ use crate::world::shared::standing::{AccountStanding, is_true, yes};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct InstagramState {
     /// Instagram account id -> account.
-    pub accounts: BTreeMap<String, InstagramAccount>,
+    pub accounts: BTreeMap<String, Box<InstagramAccount>>,
     /// Conversations of professional accounts with people (Graph nodes)
     /// and between people.
     #[serde(default)]

@@ -87,6 +87,7 @@ impl Sandbox {
         self.instagram
             .accounts
             .values()
+            .map(Box::as_ref)
             .find(|account| account.username == username)
     }
 
@@ -151,7 +152,9 @@ impl Sandbox {
             allow_access_to_messages: true,
             subscribed_apps: BTreeMap::new(),
         };
-        self.instagram.accounts.insert(id.clone(), account);
+        self.instagram
+            .accounts
+            .insert(id.clone(), Box::new(account));
         Ok(id)
     }
 }

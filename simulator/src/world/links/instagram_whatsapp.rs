@@ -101,6 +101,7 @@ impl Sandbox {
         self.instagram
             .accounts
             .get_mut(ig_id)
+            .map(Box::as_mut)
             .ok_or_else(|| ContactError::UnknownAccount(ig_id.to_owned()))
     }
 

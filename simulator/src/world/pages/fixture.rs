@@ -58,7 +58,7 @@ impl Sandbox {
             if let Some(category) = &page.category {
                 built.category = category.clone();
             }
-            self.pages.pages.insert(id, built);
+            self.pages.pages.insert(id, Box::new(built));
         }
         Ok(())
     }

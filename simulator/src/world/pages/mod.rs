@@ -32,7 +32,7 @@ pub const ALL_PAGE_TASKS: [&str; 6] = [
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct PagesState {
     /// page id -> Page.
-    pub pages: BTreeMap<String, Page>,
+    pub pages: BTreeMap<String, Box<Page>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -124,7 +124,7 @@ impl Sandbox {
         let roles = BTreeMap::from([(new.user_id.clone(), tasks)]);
         let mut page = Page::new(id.clone(), new.name, roles);
         page.apply(new.info);
-        self.pages.pages.insert(id.clone(), page);
+        self.pages.pages.insert(id.clone(), Box::new(page));
         let listing_tokens: Vec<_> = self
             .tokens
             .values()

@@ -280,8 +280,8 @@ pub struct PastMessage {
 /// The conversations of one product, and their messages.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Conversations {
-    pub conversations: BTreeMap<String, Conversation>,
-    pub messages: BTreeMap<String, Message>,
+    pub conversations: BTreeMap<String, Box<Conversation>>,
+    pub messages: BTreeMap<String, Box<Message>>,
     /// `{account}/{person}` -> conversation id.
     pairs: BTreeMap<String, String>,
     /// The last millisecond time handed out.
@@ -314,6 +314,7 @@ impl Conversations {
     pub fn between(&self, account: &str, person: &str) -> Option<&Conversation> {
         self.conversations
             .get(self.pairs.get(&pair(account, person))?)
+            .map(Box::as_ref)
     }
 
     /// The conversation of two sides, whichever started it.
@@ -323,11 +324,11 @@ impl Conversations {
     }
 
     pub fn get(&self, id: &str) -> Option<&Conversation> {
-        self.conversations.get(id)
+        self.conversations.get(id).map(Box::as_ref)
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
-        self.conversations.get_mut(id)
+        self.conversations.get_mut(id).map(Box::as_mut)
     }
 
     pub fn start(&mut self, conversation: Conversation) {
@@ -336,7 +337,7 @@ impl Conversations {
             conversation.id.clone(),
         );
         self.conversations
-            .insert(conversation.id.clone(), conversation);
+            .insert(conversation.id.clone(), Box::new(conversation));
     }
 
     /// Add a message at the end of its conversation (which moves to its
@@ -355,16 +356,16 @@ impl Conversations {
         for id in &dropped {
             self.messages.remove(id);
         }
-        self.messages.insert(message.id.clone(), message);
+        self.messages.insert(message.id.clone(), Box::new(message));
         dropped
     }
 
     pub fn message(&self, id: &str) -> Option<&Message> {
-        self.messages.get(id)
+        self.messages.get(id).map(Box::as_ref)
     }
 
     pub fn message_mut(&mut self, id: &str) -> Option<&mut Message> {
-        self.messages.get_mut(id)
+        self.messages.get_mut(id).map(Box::as_mut)
     }
 
     /// A conversation's messages, oldest first.
@@ -375,7 +376,7 @@ impl Conversations {
         conversation
             .messages
             .iter()
-            .filter_map(|id| self.messages.get(id))
+            .filter_map(|id| self.messages.get(id).map(Box::as_ref))
     }
 
     /// Whether `reader` (a side of the message's conversation) has read it.
@@ -392,8 +393,12 @@ impl Conversations {
 
     /// Everything `person` received, oldest first.
     pub fn received_by(&self, person: &str) -> Vec<&Message> {
-        let mut received: Vec<&Message> =
-            self.messages.values().filter(|m| m.to == person).collect();
+        let mut received: Vec<&Message> = self
+            .messages
+            .values()
+            .map(Box::as_ref)
+            .filter(|m| m.to == person)
+            .collect();
         received.sort_by(|a, b| (a.time_ms, &a.id).cmp(&(b.time_ms, &b.id)));
         received
     }
@@ -403,6 +408,7 @@ impl Conversations {
         let mut found: Vec<&Conversation> = self
             .conversations
             .values()
+            .map(Box::as_ref)
             .filter(|c| c.account == side || c.person == side)
             .collect();
         found.sort_by(|a, b| (b.updated_ms, &b.id).cmp(&(a.updated_ms, &a.id)));

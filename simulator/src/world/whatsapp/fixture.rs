@@ -155,7 +155,7 @@ impl Sandbox {
                 credit_line: None,
             },
         };
-        self.whatsapp.wabas.insert(id.clone(), built);
+        self.whatsapp.wabas.insert(id.clone(), Box::new(built));
         for (p, phone) in waba.phone_numbers.iter().enumerate() {
             self.load_phone_number(&format!("{place}.phone_numbers[{p}]"), &id, phone)?;
         }
@@ -178,7 +178,7 @@ impl Sandbox {
                 created_at: 0,
                 details: Default::default(),
             };
-            self.whatsapp.templates.insert(template_id, built);
+            self.whatsapp.templates.insert(template_id, Box::new(built));
         }
         Ok(())
     }
@@ -239,7 +239,9 @@ impl Sandbox {
         if phone.groups_allowlisted {
             self.whatsapp.groups_allowlist.insert(phone_id.clone());
         }
-        self.whatsapp.phone_numbers.insert(phone_id, built);
+        self.whatsapp
+            .phone_numbers
+            .insert(phone_id, Box::new(built));
         Ok(())
     }
 

@@ -298,7 +298,7 @@ impl Sandbox {
             .flows
             .values()
             .filter(|f| f.waba_id == source)
-            .cloned()
+            .map(|f| (**f).clone())
             .collect();
         flows.sort_by_key(|f| (f.created_at, f.id.clone()));
         let wanted: Vec<String> = if names.is_empty() {
@@ -333,7 +333,7 @@ impl Sandbox {
                 updated_at: now,
                 ..flow.clone()
             };
-            self.whatsapp.flows.insert(id.clone(), copy);
+            self.whatsapp.flows.insert(id.clone(), Box::new(copy));
             migration.migrated.push((flow.id.clone(), name, id));
         }
         migration

@@ -86,6 +86,7 @@ impl Sandbox {
         self.whatsapp
             .flows
             .values()
+            .map(Box::as_ref)
             .find(|flow| flow.waba_id == waba_id && flow.name == name)
     }
 
@@ -128,7 +129,7 @@ impl Sandbox {
             json: source.as_ref().and_then(|flow| flow.json.clone()),
             updated_at: self.clock.now(),
         };
-        self.whatsapp.flows.insert(id.clone(), flow);
+        self.whatsapp.flows.insert(id.clone(), Box::new(flow));
         Ok(id)
     }
 }

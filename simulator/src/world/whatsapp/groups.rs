@@ -81,7 +81,7 @@ impl Group {
 }
 
 /// group id -> group.
-pub type Groups = BTreeMap<String, Group>;
+pub type Groups = BTreeMap<String, Box<Group>>;
 
 /// What a new group or a settings update carries.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -194,6 +194,7 @@ impl Sandbox {
             .whatsapp
             .groups
             .values()
+            .map(Box::as_ref)
             .filter(|g| g.phone_number_id == phone_number_id)
             .collect();
         groups.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
@@ -255,7 +256,7 @@ impl Sandbox {
             item["description"] = json!(description);
         }
         self.group_event(&group, "group_lifecycle_update", item);
-        self.whatsapp.groups.insert(id.clone(), group);
+        self.whatsapp.groups.insert(id.clone(), Box::new(group));
         Ok((id, request_id))
     }
 
@@ -490,6 +491,7 @@ impl Sandbox {
         self.whatsapp
             .groups
             .values()
+            .map(Box::as_ref)
             .find(|g| g.invite_code.as_deref() == Some(code))
     }
 

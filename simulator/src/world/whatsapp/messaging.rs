@@ -352,6 +352,7 @@ impl Sandbox {
         self.whatsapp
             .templates
             .values()
+            .map(Box::as_ref)
             .find(|t| t.waba_id == waba_id && t.name == name && t.language == language)
     }
 

@@ -82,9 +82,9 @@ use templates::Template;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct WhatsappState {
     /// WABA id -> WABA.
-    pub wabas: BTreeMap<String, Waba>,
+    pub wabas: BTreeMap<String, Box<Waba>>,
     /// Phone number id -> business phone number.
-    pub phone_numbers: BTreeMap<String, PhoneNumber>,
+    pub phone_numbers: BTreeMap<String, Box<PhoneNumber>>,
     /// Phone digits -> consumer.
     pub consumers: BTreeMap<String, Consumer>,
     /// What every phone received by SMS or voice call (verification codes).
@@ -92,7 +92,7 @@ pub struct WhatsappState {
     pub phone_inboxes: PhoneInboxes,
     /// Template id -> template.
     #[serde(default)]
-    pub templates: BTreeMap<String, Template>,
+    pub templates: BTreeMap<String, Box<Template>>,
     #[serde(default)]
     pub messaging: Messaging,
     /// Media id -> uploaded or received media.
@@ -103,7 +103,7 @@ pub struct WhatsappState {
     pub identity: IdentityState,
     /// Flow id -> WhatsApp Flow.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub flows: BTreeMap<String, Flow>,
+    pub flows: BTreeMap<String, Box<Flow>>,
     /// Every account's primary and linked companion devices.
     #[serde(default, skip_serializing_if = "DevicesState::is_empty")]
     pub devices: DevicesState,

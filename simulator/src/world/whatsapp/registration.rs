@@ -161,7 +161,13 @@ impl Sandbox {
         let display = display_number(&cc, &local);
         self.whatsapp.phone_numbers.insert(
             id.clone(),
-            PhoneNumber::added(id.clone(), waba_id, display, digits, verified_name),
+            Box::new(PhoneNumber::added(
+                id.clone(),
+                waba_id,
+                display,
+                digits,
+                verified_name,
+            )),
         );
         let now = self.clock.now();
         self.whatsapp.added_at.insert(id.clone(), now);

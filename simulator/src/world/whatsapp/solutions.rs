@@ -197,7 +197,7 @@ pub struct OboMobilityIntent {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SolutionsState {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub solutions: BTreeMap<String, Solution>,
+    pub solutions: BTreeMap<String, Box<Solution>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub migration_intents: BTreeMap<String, MigrationIntent>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -306,6 +306,7 @@ impl Sandbox {
             .solutions
             .solutions
             .get_mut(id)
+            .map(Box::as_mut)
             .filter(|solution| solution.is_party(app_id))
             .ok_or(SolutionError::NotAParty)
     }
@@ -343,7 +344,7 @@ impl Sandbox {
         let now = self.clock.now();
         self.whatsapp.solutions.solutions.insert(
             id.clone(),
-            Solution {
+            Box::new(Solution {
                 id: id.clone(),
                 name: new.name,
                 owner_app_id: owner_app_id.to_owned(),
@@ -357,7 +358,7 @@ impl Sandbox {
                 tokens: BTreeMap::new(),
                 created_at: now,
                 updated_at: now,
-            },
+            }),
         );
         self.report_solution(&id, SolutionEvent::Created);
         Ok(id)

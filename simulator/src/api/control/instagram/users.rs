@@ -33,6 +33,7 @@ pub(in crate::api::control) fn known_account<'a>(
         .instagram
         .accounts
         .get(ig_id)
+        .map(Box::as_ref)
         .ok_or_else(|| GraphError::sim_not_found(format!("No Instagram account with id {ig_id:?}")))
 }
 
@@ -58,7 +59,9 @@ async fn list(SimSandbox(shared): SimSandbox, listing: Listing) -> Answer {
         |sandbox| sandbox.instagram.accounts.keys().cloned().collect(),
         |sandbox, id| {
             let accounts = &sandbox.instagram.accounts;
-            accounts.get(id).map_or(Value::Null, instagram_view)
+            accounts
+                .get(id)
+                .map_or(Value::Null, |account| instagram_view(account))
         },
     )
 }

@@ -79,6 +79,7 @@ fn known_page<'a>(sandbox: &'a Sandbox, page_id: &str) -> Result<&'a Page, Graph
         .pages
         .pages
         .get(page_id)
+        .map(Box::as_ref)
         .ok_or_else(|| link_error(LinkError::UnknownPage(page_id.to_owned())))
 }
 

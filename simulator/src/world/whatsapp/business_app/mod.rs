@@ -118,7 +118,9 @@ impl Sandbox {
             name_status: "APPROVED".into(),
             ..PhoneNumber::added(id.clone(), "", display, digits.clone(), name)
         };
-        self.whatsapp.phone_numbers.insert(id.clone(), number);
+        self.whatsapp
+            .phone_numbers
+            .insert(id.clone(), Box::new(number));
         let now = self.clock.now();
         self.whatsapp.business_app.numbers.insert(
             digits.clone(),

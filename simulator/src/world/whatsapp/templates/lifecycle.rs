@@ -279,7 +279,9 @@ impl Sandbox {
             created_at: now,
             details: new.details,
         };
-        self.whatsapp.templates.insert(id, template.clone());
+        self.whatsapp
+            .templates
+            .insert(id, Box::new(template.clone()));
         Ok(template)
     }
 
@@ -341,7 +343,7 @@ impl Sandbox {
             .templates
             .values()
             .filter(|t| t.waba_id == waba_id && t.name == name && id.is_none_or(|id| t.id == id))
-            .cloned()
+            .map(|t| (**t).clone())
             .collect();
         doomed.sort_by_key(|t| t.created_seq);
         if doomed.is_empty() {
@@ -384,7 +386,7 @@ impl Sandbox {
                 .clone()
                 .unwrap_or_else(|| "INVALID_FORMAT".to_owned())
         });
-        let template = template.clone();
+        let template = Template::clone(template);
         let reason = if status == "REJECTED" {
             template.rejected_reason.clone()
         } else {
