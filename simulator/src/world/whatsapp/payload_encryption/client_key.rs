@@ -3,7 +3,8 @@
 //! (the base64 of a `-----BEGIN PUBLIC KEY-----` PEM, 2048 to 4096 bits),
 //! which `messages_encrypted` answers are encrypted to, and its fingerprint
 //! as the settings show it: `SHA256:` and the unpadded base64 of the SHA-256
-//! of the key's DER SubjectPublicKeyInfo (the form OpenSSH prints).
+//! of the key's DER SubjectPublicKeyInfo (written as OpenSSH writes
+//! fingerprints, though OpenSSH hashes its own key encoding).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
