@@ -7,7 +7,9 @@
 
 use std::path::PathBuf;
 
-use client_tests::payload_encryption::{business_public_pem, cloud_key, open, seal};
+use client_tests::payload_encryption::{
+    business_public_pem, client_key, cloud_key, enabling, fingerprint, open, seal,
+};
 use client_tests::receiver::{Receiver, subscribe_whatsapp};
 use client_tests::solutions::{as_partner, create_solution, join, partnership, partnership_of};
 use client_tests::whatsapp::{partner_fixture, two_waba_fixture};
@@ -445,14 +447,18 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
             record(item, "delete", sim.send(send(Method::DELETE, one)).await);
         }
     }
-    // An encrypted send (the business key was set just above): the settings
-    // publish the key to encrypt to once encryption is on.
-    let encryption = json!({"payload_encryption": {"status": "enabled"}});
+    // An encrypted send: once encryption is on with the client's key, the
+    // settings show that key's fingerprint and publish the key to encrypt to,
+    // and the answer is encrypted to the client's key.
     let enabled = sim
-        .send(send(Method::POST, format!("/{V}/{phone}/settings")).json(&encryption))
+        .send(send(Method::POST, format!("/{V}/{phone}/settings")).json(&enabling()))
         .await;
     assert_eq!(enabled.status, 200, "{}", enabled.text());
     let settings = sim.get_as(token, &format!("/{V}/{phone}/settings")).await;
+    assert_eq!(
+        settings.json["payload_encryption"]["client_encryption_key_fingerprint"],
+        fingerprint(&client_key().to_public_key())
+    );
     let setting = settings.json["payload_encryption"]["cloud_encryption_key"]
         .as_str()
         .map(cloud_key)

@@ -57,7 +57,7 @@ async fn a_calling_settings_change_reaches_subscribed_apps() {
     let refused = calling_settings(&sim, &sandbox, json!({ "status": "maybe" })).await;
     refused.assert_error(400, 100, None, "OAuthException");
     let path = format!("/{}/settings", phone(&sandbox));
-    let other = json!({ "payload_encryption": { "status": "enabled" } });
+    let other = client_tests::payload_encryption::enabling();
     call_manager(&sim, &sandbox, Method::POST, &path, other)
         .await
         .ok();

@@ -151,6 +151,9 @@ impl Sandbox {
             if let Some(hours) = &number.settings.call_hours {
                 hours.check(&format!("whatsapp.phone_numbers.{id}.settings.call_hours"))?;
             }
+            settings.check_client_key(&format!(
+                "whatsapp.phone_numbers.{id}.settings.client_encryption_key"
+            ))?;
             for server in &number.settings.sip.servers {
                 self.expect_kind(format!("{place}.servers"), &server.app_id, NodeKind::App)?;
             }

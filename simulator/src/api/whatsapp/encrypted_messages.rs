@@ -2,8 +2,8 @@
 //! "encrypted_contents": "<JWE>"}`: the token is opened
 //! (world/whatsapp/encrypted_messages.rs), the `/messages` body it carries
 //! goes through `POST /{phone-number-id}/messages` itself, and a successful
-//! answer comes back as `{"encrypted_contents": "<JWE>"}` for the number's
-//! business public key. Errors are unencrypted, as Meta's are.
+//! answer comes back as `{"encrypted_contents": "<JWE>"}` for the client key
+//! of the number's settings. Errors are unencrypted, as Meta's are.
 
 use serde_json::{Value, json};
 
@@ -42,13 +42,16 @@ pub fn send(op: Operation<'_>) -> Result<Value, GraphError> {
 fn refusal(refusal: EncryptedRefusal) -> GraphError {
     match refusal {
         EncryptedRefusal::EncryptionDisabled => GraphError::invalid_parameter(
-            "Payload encryption is not enabled for this phone number: enable it with POST /{phone-number-id}/settings (payload_encryption.status: enabled)",
+            "Payload encryption is not enabled for this phone number: enable it with POST /{phone-number-id}/settings (payload_encryption.status: enabled, with a client_encryption_key)",
         ),
         EncryptedRefusal::NoPublicKey => GraphError::invalid_parameter(
             "This phone number has no business public key to encrypt the response with: set one with POST /{phone-number-id}/whatsapp_business_encryption",
         ),
         EncryptedRefusal::UnusablePublicKey => GraphError::invalid_parameter(
             "The business public key of this phone number is not an RSA public key (2048 to 4096 bits) the response can be encrypted to: set another with POST /{phone-number-id}/whatsapp_business_encryption",
+        ),
+        EncryptedRefusal::UnusableClientKey => GraphError::invalid_parameter(
+            "The client encryption key of this phone number is not an RSA public key (2048 to 4096 bits) the response can be encrypted to: set another with POST /{phone-number-id}/settings (payload_encryption.client_encryption_key)",
         ),
         EncryptedRefusal::Malformed(why) => {
             GraphError::invalid_parameter(format!("Invalid JWE token format: {why}"))

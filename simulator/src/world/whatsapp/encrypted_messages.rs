@@ -1,21 +1,24 @@
 //! Encrypted sends (`POST /{phone-number-id}/messages_encrypted`): the body
 //! of a `/messages` request, encrypted by the client as a JWE (compact
 //! serialization) to the cloud key — in metasim the published test key of
-//! `payload_encryption::cloud_key` — and answered with a JWE for the number's
-//! business public key. Opening a send checks that payload encryption is on
-//! in the number's settings, that the number has a business public key metasim
-//! can encrypt to, that the token is a well-formed JWE with algorithms Meta
-//! takes, and decrypts it to a JSON object; sealing encrypts an answer with
-//! RSA-OAEP and A256GCM, its randomness drawn from the sandbox's seeded
-//! generator.
+//! `payload_encryption::cloud_key` — and answered with a JWE for the client
+//! key the number's settings hold (`client_encryption_key`). A number whose
+//! encryption was turned on before metasim took client keys (a snapshot of
+//! an older metasim) has none: its answers go to its business public key
+//! (`whatsapp_business_encryption`), as they did then. Opening a send checks
+//! that payload encryption is on in the number's settings, that there is a
+//! key metasim can encrypt the answer to, that the token is a well-formed JWE
+//! with algorithms Meta takes, and decrypts it to a JSON object; sealing
+//! encrypts an answer with RSA-OAEP and A256GCM, its randomness drawn from
+//! the sandbox's seeded generator.
 
 use rsa::RsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
 use serde_json::{Map, Value};
 
-use super::payload_encryption::cloud_key;
 use super::payload_encryption::jwe::{self, CompactJwe, ContentCipher, JweError, KeyWrap};
 use super::payload_encryption::seeded_random::SeededRandom;
+use super::payload_encryption::{client_key, cloud_key};
 use crate::world::sandbox::Sandbox;
 
 /// The longest token metasim reads (a request body is bounded anyway).
@@ -32,6 +35,9 @@ pub enum EncryptedRefusal {
     NoPublicKey,
     /// The business public key is not an RSA key metasim can encrypt to.
     UnusablePublicKey,
+    /// The client key of the settings is not one either (a snapshot is
+    /// checked for this, so it is not expected).
+    UnusableClientKey,
     /// Not a JWE in compact serialization; the reason.
     Malformed(&'static str),
     /// An algorithm Meta does not take: the header member and its value.
@@ -43,8 +49,17 @@ pub enum EncryptedRefusal {
 }
 
 impl Sandbox {
-    /// The number's business public key, parsed.
-    fn business_key(&self, phone_number_id: &str) -> Result<RsaPublicKey, EncryptedRefusal> {
+    /// The key an answer is encrypted to: the client key of the number's
+    /// settings, or without one its business public key (see the module doc).
+    fn answer_key(&self, phone_number_id: &str) -> Result<RsaPublicKey, EncryptedRefusal> {
+        let client = self
+            .whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .and_then(|phone| phone.settings.client_encryption_key.as_deref());
+        if let Some(pem) = client {
+            return client_key::parse_pem(pem).map_err(|_| EncryptedRefusal::UnusableClientKey);
+        }
         let pem = self
             .whatsapp
             .public_keys
@@ -68,7 +83,7 @@ impl Sandbox {
         if !enabled {
             return Err(EncryptedRefusal::EncryptionDisabled);
         }
-        self.business_key(phone_number_id)?;
+        self.answer_key(phone_number_id)?;
         if token.len() > TOKEN_MAX {
             return Err(EncryptedRefusal::Malformed(
                 "the token is longer than 1 MiB",
@@ -87,7 +102,7 @@ impl Sandbox {
         }
     }
 
-    /// Encrypt an answer (its JSON as it would go out) to the number's business public key (checked by
+    /// Encrypt an answer (its JSON as it would go out) to the number's answer key (checked by
     /// [`Sandbox::open_encrypted_send`] before the send), drawing its
     /// randomness from the sandbox's generator.
     pub fn seal_encrypted_answer(
@@ -95,7 +110,7 @@ impl Sandbox {
         phone_number_id: &str,
         answer: &[u8],
     ) -> Result<String, EncryptedRefusal> {
-        let key = self.business_key(phone_number_id)?;
+        let key = self.answer_key(phone_number_id)?;
         let mut random = SeededRandom::new(self.ids.secret_bytes("payload_encryption"));
         let (wrap, cipher) = ANSWER_ALGORITHMS;
         jwe::encrypt(wrap, cipher, &key, answer, &mut random)

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::call_hours::CallHours;
 use super::call_icons::{check_srtp_with_sip, icon_countries, icon_visibility, srtp_protocol};
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
-use super::payload_encryption::cloud_key;
+use super::payload_encryption::{client_key, cloud_key};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -37,6 +37,11 @@ pub struct PhoneSettings {
     pub srtp_key_exchange_protocol: Option<String>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
+    /// `payload_encryption.client_encryption_key` while encryption is on:
+    /// the client's RSA public key (PEM), which `messages_encrypted` answers
+    /// are encrypted to (`payload_encryption/client_key.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_encryption_key: Option<String>,
     /// The data-localization region when local storage is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_region: Option<String>,
@@ -54,6 +59,7 @@ impl Default for PhoneSettings {
             srtp_key_exchange_protocol: None,
             identity_key_check: false,
             payload_encryption: "disabled".into(),
+            client_encryption_key: None,
             storage_region: None,
         }
     }
@@ -125,13 +131,36 @@ impl PhoneSettings {
         })
     }
 
-    /// The status, and while encryption is on the key a client encrypts its
-    /// `messages_encrypted` requests to (metasim's published test key).
+    /// The status, and while encryption is on the fingerprint of the
+    /// client's key and the key a client encrypts its `messages_encrypted`
+    /// requests to (metasim's published test key).
     fn payload_encryption_json(&self) -> Value {
-        if self.payload_encryption == "enabled" {
-            json!({ "status": "enabled", "cloud_encryption_key": cloud_key::settings_value() })
-        } else {
-            json!({ "status": self.payload_encryption })
+        if self.payload_encryption != "enabled" {
+            return json!({ "status": self.payload_encryption });
+        }
+        let mut shown =
+            json!({ "status": "enabled", "cloud_encryption_key": cloud_key::settings_value() });
+        let client = self.client_encryption_key.as_deref();
+        let key = client.and_then(|pem| client_key::parse_pem(pem).ok());
+        if let Some(fingerprint) = key.as_ref().and_then(client_key::fingerprint) {
+            shown["client_encryption_key_fingerprint"] = json!(fingerprint);
+        }
+        shown
+    }
+
+    /// A kept client key is an RSA key of 2048–4096 bits, and kept only
+    /// while payload encryption is on (checked when a snapshot is restored).
+    pub fn check_client_key(&self, place: &str) -> Result<(), Invalid> {
+        let Some(pem) = &self.client_encryption_key else {
+            return Ok(());
+        };
+        let refused = |why: &str| Err(Invalid::new(place, format!("{place}: {why}")));
+        if self.payload_encryption != "enabled" {
+            return refused("kept while payload encryption is disabled");
+        }
+        match client_key::parse_pem(pem) {
+            Ok(_) => Ok(()),
+            Err(_) => refused("not a PEM-encoded RSA public key of 2048 to 4096 bits"),
         }
     }
 
@@ -152,8 +181,18 @@ impl PhoneSettings {
                 )?;
             }
             "payload_encryption" => {
-                self.payload_encryption =
+                let status =
                     enabled_or_disabled(value.get("status"), "payload_encryption['status']")?;
+                // Required to turn encryption on (Meta's spec); turning it
+                // off forgets the key, and a key sent with it is not read.
+                self.client_encryption_key = if status == "enabled" {
+                    Some(client_key::from_setting(
+                        value.get("client_encryption_key"),
+                    )?)
+                } else {
+                    None
+                };
+                self.payload_encryption = status;
             }
             "storage_configuration" => {
                 let enabled = flag(value.get("enabled"), "storage_configuration['enabled']")?;
@@ -272,6 +311,50 @@ impl Sandbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payload_encryption_takes_a_client_key_to_turn_on_and_forgets_it_when_off() {
+        use base64::Engine as _;
+        let pem = cloud_key::public_pem();
+        let key = base64::engine::general_purpose::STANDARD.encode(pem);
+        let mut settings = PhoneSettings::default();
+        let on = json!({"status": "enabled"});
+        let refused = settings.update("payload_encryption", &on, "app");
+        assert!(refused.unwrap_err().message.contains("is required"));
+        assert_eq!(settings.payload_encryption, "disabled");
+        let on = json!({"status": "enabled", "client_encryption_key": key});
+        settings.update("payload_encryption", &on, "app").unwrap();
+        assert_eq!(settings.client_encryption_key.as_deref(), Some(pem));
+        let shown = &settings.to_json()["payload_encryption"];
+        let fingerprint = client_key::fingerprint(&client_key::parse_pem(pem).unwrap());
+        assert_eq!(
+            shown["client_encryption_key_fingerprint"],
+            json!(fingerprint)
+        );
+        assert_eq!(shown["cloud_encryption_key"], cloud_key::settings_value());
+        settings.check_client_key("here").unwrap();
+        // A bad key changes nothing.
+        let bad = json!({"status": "enabled", "client_encryption_key": "@@"});
+        assert!(settings.update("payload_encryption", &bad, "app").is_err());
+        assert_eq!(settings.client_encryption_key.as_deref(), Some(pem));
+        let off = json!({"status": "disabled", "client_encryption_key": "ignored"});
+        settings.update("payload_encryption", &off, "app").unwrap();
+        assert_eq!(settings.client_encryption_key, None);
+        assert_eq!(
+            settings.to_json()["payload_encryption"],
+            json!({"status": "disabled"})
+        );
+        // A snapshot may not keep a key while encryption is off, or a bad one.
+        settings.client_encryption_key = Some(pem.to_owned());
+        assert!(settings.check_client_key("here").is_err());
+        settings.payload_encryption = "enabled".into();
+        settings.client_encryption_key = Some("-----BEGIN PUBLIC KEY-----".into());
+        let refused = settings.check_client_key("here").unwrap_err();
+        assert!(
+            refused.message.starts_with("here: not a PEM"),
+            "{refused:?}"
+        );
+    }
 
     #[test]
     fn updates_one_feature_at_a_time() {
