@@ -95,6 +95,45 @@ async fn users_reach_the_business_only_within_its_call_hours() {
 }
 
 #[tokio::test]
+async fn any_iana_zone_is_taken_with_its_daylight_saving_time() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(183).await;
+    enable_calling(&sim, &sandbox).await;
+    // Auckland is on summer time (UTC+13) in January: 2026-01-01T00:00Z is
+    // Thursday 13:00 there.
+    let auckland = json!({
+        "status": "ENABLED",
+        "timezone_id": "Pacific/Auckland",
+        "weekly_operating_hours": [
+            { "day_of_week": "THURSDAY", "open_time": "0900", "close_time": "1700" }
+        ]
+    });
+    calling_settings(&sim, &sandbox, json!({ "call_hours": auckland }))
+        .await
+        .ok();
+    assert_eq!(
+        calling_shown(&sim, &sandbox).await["call_hours"]["timezone_id"],
+        "Pacific/Auckland"
+    );
+    let open = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(open.status, 201, "{}", open.text());
+    let id = open.json["call_id"].as_str().unwrap().to_owned();
+    calls(&sim, &sandbox, action(&id, "reject")).await.ok();
+    // 4.5 hours on it is 17:30 in Auckland (16:30 without summer time): closed.
+    sim.advance(&sandbox, 4 * 3600 + 1800).await;
+    let closed = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(closed.status, 409, "{}", closed.text());
+    // Half-hour and quarter-hour zones and IANA's links are taken too.
+    for zone in ["Asia/Kathmandu", "Australia/Adelaide", "US/Eastern"] {
+        let mut hours = hours();
+        hours["timezone_id"] = json!(zone);
+        calling_settings(&sim, &sandbox, json!({ "call_hours": hours }))
+            .await
+            .ok();
+    }
+}
+
+#[tokio::test]
 async fn bad_call_hours_are_refused_and_change_nothing() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(182).await;
