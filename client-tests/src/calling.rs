@@ -1,12 +1,13 @@
-//! WhatsApp Calling helpers: turning calling on, reading call permissions,
-//! the `/calls` actions with a well-formed SDP, asking a user for
-//! permission, acting as the consumer, and collecting `calls` webhooks.
+//! WhatsApp Calling helpers: turning calling on, reading the calling
+//! settings and call permissions, the `/calls` actions with a well-formed
+//! SDP, asking a user for permission (and getting it), acting as the
+//! consumer, and collecting `calls` webhooks.
 
 use reqwest::Method;
 
 use crate::business::{call_manager as call, get as read};
 use crate::receiver::Receiver;
-use crate::whatsapp::{phone, post};
+use crate::whatsapp::{open_window, phone, post};
 use crate::{Reply, Sandbox, Sim, Value, json};
 
 pub const SDP_OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
@@ -28,6 +29,12 @@ pub async fn enable_calling(sim: &Sim, sandbox: &Sandbox) {
     calling_settings(sim, sandbox, json!({ "status": "enabled" }))
         .await
         .ok();
+}
+
+/// `calling` of `GET /{phone-number-id}/settings`.
+pub async fn calling_shown(sim: &Sim, sandbox: &Sandbox) -> Value {
+    let path = format!("/{}/settings", phone(sandbox));
+    read(sim, sandbox, &path).await.ok()["calling"].clone()
 }
 
 pub async fn permissions(sim: &Sim, sandbox: &Sandbox, user: &str) -> Reply {
@@ -66,6 +73,22 @@ pub async fn ask_permission(sim: &Sim, sandbox: &Sandbox, to: &str) -> Reply {
         },
     });
     post(sim, sandbox, &body).await
+}
+
+/// The business asks the user, who allows its calls (for good with `permanent`).
+pub async fn grant_permission(sim: &Sim, sandbox: &Sandbox, digits: &str, permanent: bool) {
+    open_window(sim, sandbox, digits).await;
+    ask_permission(sim, sandbox, digits).await.ok();
+    let allow =
+        json!({ "phone_number_id": phone(sandbox), "response": "accept", "permanent": permanent });
+    let replied = consumer(sim, sandbox, digits, "/call_permission", allow).await;
+    assert_eq!(replied.status, 201, "{}", replied.text());
+}
+
+/// The user tries to call the business number (a video call with `video`).
+pub async fn user_call(sim: &Sim, sandbox: &Sandbox, digits: &str, video: bool) -> Reply {
+    let place = json!({ "phone_number_id": phone(sandbox), "video": video });
+    consumer(sim, sandbox, digits, "/calls", place).await
 }
 
 /// A consumer's control route: `…/whatsapp/consumers/{digits}{rest}`.

@@ -820,12 +820,24 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         sim.get_as(token, &format!("/{V}/{bot_id}")).await,
     );
 
-    // Settings and webhook subscriptions.
-    record(
-        "/{Version}/{Phone-Number-ID}/settings",
-        "get",
-        sim.get_as(token, &format!("/{V}/{phone}/settings")).await,
-    );
+    // Settings and webhook subscriptions; a calling restriction in force
+    // (put on by the control plane) shows in `calling.restrictions`.
+    let restriction = json!({"type": "USER_INITIATED_CALLING", "expiration": 1_767_312_000});
+    let restricted = sim
+        .post_json(
+            &sandbox.sim(&format!(
+                "/whatsapp/phone_numbers/{phone}/calling_restrictions"
+            )),
+            &restriction,
+        )
+        .await;
+    assert_eq!(restricted.status, 201, "{}", restricted.text());
+    let settings = sim.get_as(token, &format!("/{V}/{phone}/settings")).await;
+    let calling = &settings.json["calling"];
+    assert_eq!(calling["restrictions"]["restrictions"][0], restriction);
+    assert!(calling["ip_addresses"]["default"].is_array(), "{calling}");
+    assert_eq!(calling["video"]["status"], "disabled", "{calling}");
+    record("/{Version}/{Phone-Number-ID}/settings", "get", settings);
     record(
         "/{Version}/{Phone-Number-ID}/settings",
         "post",

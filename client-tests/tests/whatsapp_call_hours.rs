@@ -4,11 +4,10 @@
 //! to the business while the business may still call out, and the hours
 //! survive a snapshot; the same seed and calls give the same bytes.
 
-use client_tests::business::get as read;
 use client_tests::calling::*;
 use client_tests::receiver::*;
 use client_tests::whatsapp::*;
-use client_tests::{Sandbox, Sim, Value, json};
+use client_tests::{Sim, Value, json};
 
 /// Thursdays and Fridays 09:00-17:00 in São Paulo (UTC-3), Friday
 /// 2 January 2026 a holiday.
@@ -26,17 +25,6 @@ fn hours() -> Value {
     })
 }
 
-async fn calling(sim: &Sim, sandbox: &Sandbox) -> Value {
-    let path = format!("/{}/settings", phone(sandbox));
-    read(sim, sandbox, &path).await.ok()["calling"].clone()
-}
-
-/// The user tries to call the business number.
-async fn user_call(sim: &Sim, sandbox: &Sandbox, digits: &str) -> client_tests::Reply {
-    let place = json!({ "phone_number_id": phone(sandbox) });
-    consumer(sim, sandbox, digits, "/calls", place).await
-}
-
 #[tokio::test]
 async fn users_reach_the_business_only_within_its_call_hours() {
     let sim = Sim::start().await;
@@ -44,28 +32,29 @@ async fn users_reach_the_business_only_within_its_call_hours() {
     let receiver = Receiver::start(sandbox.secret("app")).await;
     subscribe_whatsapp(&sim, &sandbox, &receiver, &["calls", "messages"]).await;
     enable_calling(&sim, &sandbox).await;
-    assert!(calling(&sim, &sandbox).await.get("call_hours").is_none());
+    assert!(
+        calling_shown(&sim, &sandbox)
+            .await
+            .get("call_hours")
+            .is_none()
+    );
 
     let on = json!({ "call_hours": hours() });
     calling_settings(&sim, &sandbox, on).await.ok();
-    let shown = calling(&sim, &sandbox).await;
+    let shown = calling_shown(&sim, &sandbox).await;
     let mut expected = hours();
     expected["status"] = json!("enabled");
     assert_eq!(shown["call_hours"], expected);
     assert_eq!(shown["status"], "enabled", "the calling status is kept");
 
     // 2026-01-01T00:00Z is Wednesday 21:00 in São Paulo: closed.
-    let closed = user_call(&sim, &sandbox, BOB).await;
+    let closed = user_call(&sim, &sandbox, BOB, false).await;
     assert_eq!(closed.status, 409, "{}", closed.text());
     assert!(closed.text().contains("call hours"), "{}", closed.text());
     assert_eq!(call_webhooks(&sim, &sandbox, &receiver).await.len(), 0);
 
     // The business may still call out.
-    open_window(&sim, &sandbox, BOB).await;
-    ask_permission(&sim, &sandbox, BOB).await.ok();
-    let allow = json!({ "phone_number_id": phone(&sandbox), "response": "accept" });
-    let replied = consumer(&sim, &sandbox, BOB, "/call_permission", allow).await;
-    assert_eq!(replied.status, 201, "{}", replied.text());
+    grant_permission(&sim, &sandbox, BOB, false).await;
     let out = calls(&sim, &sandbox, connect(BOB)).await.ok()["calls"][0]["id"].clone();
     calls(&sim, &sandbox, action(out.as_str().unwrap(), "terminate"))
         .await
@@ -73,7 +62,7 @@ async fn users_reach_the_business_only_within_its_call_hours() {
 
     // Thursday 12:00 in São Paulo: open, the call reaches the business.
     sim.advance(&sandbox, 15 * 3600).await;
-    let open = user_call(&sim, &sandbox, ALICE).await;
+    let open = user_call(&sim, &sandbox, ALICE, false).await;
     assert_eq!(open.status, 201, "{}", open.text());
     let id = open.json["call_id"].as_str().unwrap().to_owned();
     let connects: Vec<Value> = call_webhooks(&sim, &sandbox, &receiver)
@@ -90,19 +79,58 @@ async fn users_reach_the_business_only_within_its_call_hours() {
 
     // Friday 12:00 is a holiday; Thursday 17:00 had closed.
     sim.advance(&sandbox, 24 * 3600).await;
-    assert_eq!(user_call(&sim, &sandbox, ALICE).await.status, 409);
+    assert_eq!(user_call(&sim, &sandbox, ALICE, false).await.status, 409);
 
     // The hours survive a snapshot; an update replaces them whole.
     sim.assert_snapshot_round_trip(&sandbox).await;
-    assert_eq!(calling(&sim, &sandbox).await, shown);
+    assert_eq!(calling_shown(&sim, &sandbox).await, shown);
     let off = json!({ "call_hours": { "status": "DISABLED" } });
     calling_settings(&sim, &sandbox, off).await.ok();
-    let disabled = calling(&sim, &sandbox).await["call_hours"].clone();
+    let disabled = calling_shown(&sim, &sandbox).await["call_hours"].clone();
     assert_eq!(
         disabled,
         json!({ "status": "disabled", "weekly_operating_hours": [], "holiday_schedule": [] })
     );
-    assert_eq!(user_call(&sim, &sandbox, ALICE).await.status, 201);
+    assert_eq!(user_call(&sim, &sandbox, ALICE, false).await.status, 201);
+}
+
+#[tokio::test]
+async fn any_iana_zone_is_taken_with_its_daylight_saving_time() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(183).await;
+    enable_calling(&sim, &sandbox).await;
+    // Auckland is on summer time (UTC+13) in January: 2026-01-01T00:00Z is
+    // Thursday 13:00 there.
+    let auckland = json!({
+        "status": "ENABLED",
+        "timezone_id": "Pacific/Auckland",
+        "weekly_operating_hours": [
+            { "day_of_week": "THURSDAY", "open_time": "0900", "close_time": "1700" }
+        ]
+    });
+    calling_settings(&sim, &sandbox, json!({ "call_hours": auckland }))
+        .await
+        .ok();
+    assert_eq!(
+        calling_shown(&sim, &sandbox).await["call_hours"]["timezone_id"],
+        "Pacific/Auckland"
+    );
+    let open = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(open.status, 201, "{}", open.text());
+    let id = open.json["call_id"].as_str().unwrap().to_owned();
+    calls(&sim, &sandbox, action(&id, "reject")).await.ok();
+    // 4.5 hours on it is 17:30 in Auckland (16:30 without summer time): closed.
+    sim.advance(&sandbox, 4 * 3600 + 1800).await;
+    let closed = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(closed.status, 409, "{}", closed.text());
+    // Half-hour and quarter-hour zones and IANA's links are taken too.
+    for zone in ["Asia/Kathmandu", "Australia/Adelaide", "US/Eastern"] {
+        let mut hours = hours();
+        hours["timezone_id"] = json!(zone);
+        calling_settings(&sim, &sandbox, json!({ "call_hours": hours }))
+            .await
+            .ok();
+    }
 }
 
 #[tokio::test]
@@ -171,7 +199,12 @@ async fn bad_call_hours_are_refused_and_change_nothing() {
         let refused = calling_settings(&sim, &sandbox, body).await;
         assert_param_error(&refused, message);
     }
-    assert!(calling(&sim, &sandbox).await.get("call_hours").is_none());
+    assert!(
+        calling_shown(&sim, &sandbox)
+            .await
+            .get("call_hours")
+            .is_none()
+    );
 }
 
 /// Call hours set, a refused and an accepted user call, the settings read.
@@ -179,10 +212,10 @@ async fn hours_script(sim: &Sim, seed: u64) -> Vec<String> {
     let sandbox = sim.demo(seed).await;
     let on = json!({ "status": "enabled", "call_hours": hours() });
     let mut out = vec![calling_settings(sim, &sandbox, on).await.text()];
-    out.push(user_call(sim, &sandbox, BOB).await.text());
+    out.push(user_call(sim, &sandbox, BOB, false).await.text());
     sim.advance(&sandbox, 15 * 3600).await;
-    out.push(user_call(sim, &sandbox, BOB).await.text());
-    out.push(calling(sim, &sandbox).await.to_string());
+    out.push(user_call(sim, &sandbox, BOB, false).await.text());
+    out.push(calling_shown(sim, &sandbox).await.to_string());
     out
 }
 

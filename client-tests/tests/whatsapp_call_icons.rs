@@ -1,19 +1,16 @@
 //! The call icon and SRTP settings of `calling`: `call_icon_visibility` in
 //! Meta's `DEFAULT`/`DISABLE_ALL` or the spec's `visible`/`hidden`,
-//! `call_icons.restrict_to_user_countries`, and `srtp_key_exchange_protocol`
-//! (`SDES` only while SIP is enabled) are checked, kept, answered by
-//! `GET /{phone-number-id}/settings` and survive a snapshot; the same seed
-//! and calls give the same bytes.
+//! `call_icons.restrict_to_user_countries` (a user of another country has
+//! no call button: their call does not reach the business) and
+//! `srtp_key_exchange_protocol` (`SDES` only while SIP is enabled) are
+//! checked, kept, answered by `GET /{phone-number-id}/settings` and survive
+//! a snapshot; the same seed and calls give the same bytes.
 
 use client_tests::business::get as read;
 use client_tests::calling::*;
+use client_tests::receiver::*;
 use client_tests::whatsapp::*;
-use client_tests::{Sandbox, Sim, Value, json};
-
-async fn calling(sim: &Sim, sandbox: &Sandbox) -> Value {
-    let path = format!("/{}/settings", phone(sandbox));
-    read(sim, sandbox, &path).await.ok()["calling"].clone()
-}
+use client_tests::{Sim, Value, json};
 
 fn sip(status: &str) -> Value {
     json!({ "status": status, "servers": [{ "hostname": "sip.example.com" }] })
@@ -24,7 +21,7 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(191).await;
     enable_calling(&sim, &sandbox).await;
-    let shown = calling(&sim, &sandbox).await;
+    let shown = calling_shown(&sim, &sandbox).await;
     assert_eq!(shown["call_icon_visibility"], "visible");
     assert!(shown.get("call_icons").is_none());
     assert!(shown.get("srtp_key_exchange_protocol").is_none());
@@ -32,7 +29,7 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
     let hide = json!({ "call_icon_visibility": "DISABLE_ALL" });
     calling_settings(&sim, &sandbox, hide).await.ok();
     assert_eq!(
-        calling(&sim, &sandbox).await["call_icon_visibility"],
+        calling_shown(&sim, &sandbox).await["call_icon_visibility"],
         "hidden"
     );
     let loud = calling_settings(&sim, &sandbox, json!({ "call_icon_visibility": "LOUD" })).await;
@@ -44,7 +41,7 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
     let countries = json!({ "call_icons": { "restrict_to_user_countries": ["us", "BR", "US"] } });
     calling_settings(&sim, &sandbox, countries).await.ok();
     assert_eq!(
-        calling(&sim, &sandbox).await["call_icons"],
+        calling_shown(&sim, &sandbox).await["call_icons"],
         json!({ "restrict_to_user_countries": ["US", "BR"] })
     );
     let bad = json!({ "call_icons": { "restrict_to_user_countries": ["USA"] } });
@@ -61,7 +58,7 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
     );
     let with_sip = json!({ "srtp_key_exchange_protocol": "SDES-SRTP", "sip": sip("ENABLED") });
     calling_settings(&sim, &sandbox, with_sip).await.ok();
-    let shown = calling(&sim, &sandbox).await;
+    let shown = calling_shown(&sim, &sandbox).await;
     assert_eq!(shown["srtp_key_exchange_protocol"], "SDES");
     // SIP cannot be turned off under SDES; with DTLS it can.
     let off = json!({ "sip": { "status": "DISABLED" } });
@@ -79,16 +76,16 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
         "Param calling['srtp_key_exchange_protocol'] must be one of {DTLS, SDES}.",
     );
     assert_eq!(
-        calling(&sim, &sandbox).await,
+        calling_shown(&sim, &sandbox).await,
         shown,
         "refusals change nothing"
     );
 
     sim.assert_snapshot_round_trip(&sandbox).await;
-    assert_eq!(calling(&sim, &sandbox).await, shown);
+    assert_eq!(calling_shown(&sim, &sandbox).await, shown);
     let dtls = json!({ "srtp_key_exchange_protocol": "DTLS", "sip": { "status": "DISABLED" } });
     calling_settings(&sim, &sandbox, dtls).await.ok();
-    let after = calling(&sim, &sandbox).await;
+    let after = calling_shown(&sim, &sandbox).await;
     assert_eq!(after["srtp_key_exchange_protocol"], "DTLS");
     assert_eq!(after["sip"]["status"], "disabled");
 }
@@ -113,4 +110,38 @@ async fn the_same_seed_and_calls_give_the_same_bytes() {
     let first = icons_script(&sim, 192).await;
     assert_eq!(first, icons_script(&sim, 192).await);
     assert_ne!(icons_script(&sim, 193).await, first);
+}
+
+#[tokio::test]
+async fn users_outside_the_icons_countries_do_not_reach_the_business() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(194).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["calls"]).await;
+    enable_calling(&sim, &sandbox).await;
+    // Brazil only: Alice (+1, the United States) sees no call button.
+    let brazil = json!({ "call_icons": { "restrict_to_user_countries": ["BR"] } });
+    calling_settings(&sim, &sandbox, brazil).await.ok();
+    let refused = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused.text().contains("restrict_to_user_countries"),
+        "{}",
+        refused.text()
+    );
+    assert!(call_webhooks(&sim, &sandbox, &receiver).await.is_empty());
+    // A Brazilian user calls through.
+    let ana = json!({ "phone": "+55 11 91234 5678", "name": "Ana" });
+    let added = sim
+        .post_json(&sandbox.sim("/whatsapp/consumers"), &ana)
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    let through = user_call(&sim, &sandbox, "5511912345678", false).await;
+    assert_eq!(through.status, 201, "{}", through.text());
+    assert_eq!(call_webhooks(&sim, &sandbox, &receiver).await.len(), 1);
+    // With the United States listed, or the list lifted, Alice calls through.
+    let both = json!({ "call_icons": { "restrict_to_user_countries": ["BR", "US"] } });
+    calling_settings(&sim, &sandbox, both).await.ok();
+    let alice = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(alice.status, 201, "{}", alice.text());
 }

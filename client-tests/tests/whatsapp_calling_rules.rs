@@ -42,16 +42,6 @@ async fn declined_call(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
     id
 }
 
-/// The business asks the user, who allows its calls for good.
-async fn permanent_permission(sim: &Sim, sandbox: &Sandbox, digits: &str) {
-    open_window(sim, sandbox, digits).await;
-    ask_permission(sim, sandbox, digits).await.ok();
-    let always =
-        json!({ "phone_number_id": phone(sandbox), "response": "accept", "permanent": true });
-    let replied = consumer(sim, sandbox, digits, "/call_permission", always).await;
-    assert_eq!(replied.status, 201, "{}", replied.text());
-}
-
 #[tokio::test]
 async fn a_users_call_grants_a_callback_permission_when_the_number_asks_for_it() {
     let sim = Sim::start().await;
@@ -120,7 +110,7 @@ async fn four_unanswered_business_calls_in_a_row_revoke_the_permission() {
     let receiver = Receiver::start(sandbox.secret("app")).await;
     subscribe_whatsapp(&sim, &sandbox, &receiver, &["calls", "messages"]).await;
     enable_calling(&sim, &sandbox).await;
-    permanent_permission(&sim, &sandbox, ALICE).await;
+    grant_permission(&sim, &sandbox, ALICE, true).await;
 
     for _ in 0..3 {
         declined_call(&sim, &sandbox, ALICE).await;
@@ -147,7 +137,7 @@ async fn an_answered_call_starts_the_count_again() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(176).await;
     enable_calling(&sim, &sandbox).await;
-    permanent_permission(&sim, &sandbox, ALICE).await;
+    grant_permission(&sim, &sandbox, ALICE, true).await;
     for _ in 0..3 {
         declined_call(&sim, &sandbox, ALICE).await;
     }

@@ -11,6 +11,7 @@ use super::nodes::NodeKind;
 use super::sandbox::Sandbox;
 use super::shared::Invalid;
 use super::whatsapp::call_icons::check_kept;
+use super::whatsapp::call_restrictions::check_restrictions;
 
 /// A refusal naming the place and the id that does not resolve.
 fn dangling(place: String, id: &str, wanted: &str) -> Invalid {
@@ -137,6 +138,11 @@ impl Sandbox {
                 phone,
             )?;
             consumer(format!("{place}.consumer"), &call.consumer)?;
+        }
+        for (phone_number_id, restrictions) in &calls.restrictions {
+            let place = format!("whatsapp.calls.restrictions.{phone_number_id}");
+            self.expect_kind(place.clone(), phone_number_id, phone)?;
+            check_restrictions(restrictions, &place)?;
         }
         for (id, number) in &self.whatsapp.phone_numbers {
             let place = format!("whatsapp.phone_numbers.{id}.settings.sip");

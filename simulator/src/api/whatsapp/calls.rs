@@ -12,6 +12,7 @@ use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::Operation;
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::call_media::sdp_has_video;
 use crate::world::whatsapp::calls::{
     CONNECTED_CALLS_PER_DAY, CallRefusal, PermissionCheck, REQUESTS_PER_DAY, REQUESTS_PER_WEEK,
     check_sdp,
@@ -71,6 +72,22 @@ pub fn refusal(error: CallRefusal) -> GraphError {
             131055,
             "Method not allowed",
             "This business phone number has SIP enabled: calls are signalled over SIP, not with the Graph API.",
+        ),
+        CallRefusal::VideoDisabled => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "SDP Validation error: the SDP has a video media description (m=video) but video calling is not enabled for this business phone number. Enable it with POST /{phone-number-id}/settings (calling.video.status: enabled).",
+        ),
+        CallRefusal::Restricted { until } => GraphError::whatsapp(
+            138005,
+            "Call rate limit exceeded",
+            &format!(
+                "Business-initiated calling is restricted for this business phone number until {until} (calling.restrictions of GET /{{phone-number-id}}/settings)."
+            ),
+        ),
+        // Only users' calls meet the icon's countries; listed for the match to be whole.
+        CallRefusal::OutsideIconCountries => GraphError::invalid_parameter(
+            "The business phone number's call button is not shown in the user's country.",
         ),
         CallRefusal::NotRegistered => GraphError::whatsapp(
             133010,
@@ -142,8 +159,9 @@ pub fn permissions(op: Operation<'_>) -> Result<Value, GraphError> {
     Ok(check_json(&check))
 }
 
-/// The `session` of `connect` (an offer) or `accept`/`pre_accept` (an answer).
-fn session(request: &GraphRequest, sdp_type: &str) -> Result<(), GraphError> {
+/// The `session` of `connect` (an offer) or `accept`/`pre_accept` (an
+/// answer); whether its SDP has video.
+fn session(request: &GraphRequest, sdp_type: &str) -> Result<bool, GraphError> {
     let value = request
         .param_json("session")
         .ok_or_else(|| GraphError::invalid_parameter("The parameter session is required"))??;
@@ -163,7 +181,8 @@ fn session(request: &GraphRequest, sdp_type: &str) -> Result<(), GraphError> {
             "Invalid parameter",
             &format!("SDP Validation error: {details}"),
         )
-    })
+    })?;
+    Ok(sdp_has_video(sdp))
 }
 
 /// `POST /{phone-number-id}/calls`.
@@ -174,7 +193,7 @@ pub fn manage(op: Operation<'_>) -> Result<Value, GraphError> {
     match action.as_str() {
         "connect" => {
             let to = phone_digits(&required(request, "to")?);
-            session(request, "offer")?;
+            let video = session(request, "offer")?;
             let callback = request.param_str("biz_opaque_callback_data");
             if callback.as_ref().is_some_and(|c| c.chars().count() > 512) {
                 return Err(GraphError::invalid_parameter(
@@ -183,17 +202,19 @@ pub fn manage(op: Operation<'_>) -> Result<Value, GraphError> {
             }
             let id = op
                 .sandbox
-                .business_calls(op.id, &to, callback)
+                .business_calls(op.id, &to, callback, video)
                 .map_err(refusal)?;
             Ok(json!({ "messaging_product": "whatsapp", "calls": [{ "id": id }] }))
         }
         "pre_accept" | "accept" | "reject" | "terminate" => {
             let call_id = required(request, "call_id")?;
-            if matches!(action.as_str(), "pre_accept" | "accept") {
-                session(request, "answer")?;
-            }
+            let video = if matches!(action.as_str(), "pre_accept" | "accept") {
+                session(request, "answer")?
+            } else {
+                false
+            };
             op.sandbox
-                .business_call_action(op.id, &call_id, &action)
+                .business_call_action(op.id, &call_id, &action, video)
                 .map_err(refusal)?;
             Ok(json!({ "messaging_product": "whatsapp", "success": true }))
         }

@@ -1,18 +1,21 @@
-//! Three calling settings that are kept and answered but change no call
-//! metasim plays: `call_icon_visibility` (Meta's documents write `DEFAULT` /
-//! `DISABLE_ALL`, the v23 spec `visible` / `hidden`: both are taken, the
-//! answer is the spec's), `call_icons.restrict_to_user_countries` (the ISO
-//! 3166 countries whose users see the call button) and
+//! Three calling settings: `call_icon_visibility` (Meta's documents write
+//! `DEFAULT` / `DISABLE_ALL`, the v23 spec `visible` / `hidden`: both are
+//! taken, the answer is the spec's), `call_icons.restrict_to_user_countries`
+//! (the ISO 3166 countries whose users see the call button: a user of
+//! another country has no button, so their call does not reach the number;
+//! a user's country is the one of their phone's calling code) and
 //! `srtp_key_exchange_protocol` (`DTLS`, Meta's default, or `SDES`, which
 //! Meta allows only while SIP signals the number's calls; the spec's
 //! `DTLS-SRTP` / `SDES-SRTP` are taken too, the answer is Meta's documented
-//! `DTLS` / `SDES`). The call button is drawn by the user's WhatsApp client;
-//! the control plane's place-call route stands for any way a user calls, so
-//! neither icon setting refuses a call.
+//! `DTLS` / `SDES`). `call_icon_visibility` only says where WhatsApp clients
+//! draw the button: the control plane's place-call route stands for any way
+//! a user calls, so it refuses no call.
 
 use serde_json::Value;
 
+use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
+use crate::world::shared::phone::calling_code;
 
 /// The most countries `restrict_to_user_countries` keeps (there are 249
 /// ISO 3166-1 codes; Meta names no bound).
@@ -102,6 +105,21 @@ pub fn check_kept(
         ));
     }
     check_srtp_with_sip(srtp, sip_enabled)
+}
+
+impl Sandbox {
+    /// The user sees the number's call button: no country list, or the
+    /// country of the user's calling code is in it.
+    pub fn call_icon_shown_to(&self, phone_number_id: &str, consumer: &str) -> bool {
+        let country = calling_code(consumer).map(|(_, country)| country);
+        self.whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .map(|p| &p.settings.call_icon_countries)
+            .is_none_or(|countries| {
+                countries.is_empty() || country.is_some_and(|c| countries.iter().any(|k| k == c))
+            })
+    }
 }
 
 #[cfg(test)]

@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn a_missed_user_call_grants_a_callback_permission_when_enabled() {
         let (mut off, phone) = sandbox(false);
-        off.consumer_calls(ALICE, &phone).unwrap();
+        off.consumer_calls(ALICE, &phone, false).unwrap();
         off.clock.advance(RING_SECONDS);
         off.run_due_calls();
         assert_eq!(
@@ -140,7 +140,7 @@ mod tests {
         );
 
         let (mut on, phone) = sandbox(true);
-        on.consumer_calls(ALICE, &phone).unwrap();
+        on.consumer_calls(ALICE, &phone, false).unwrap();
         on.clock.advance(RING_SECONDS);
         on.run_due_calls();
         assert_eq!(
@@ -161,15 +161,15 @@ mod tests {
             .unwrap()
             .unwrap();
         for _ in 0..3 {
-            let id = sandbox.business_calls(&phone, ALICE, None).unwrap();
+            let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
             sandbox.consumer_answers(ALICE, &id, false).unwrap();
         }
         // A connected call starts the count again.
-        let id = sandbox.business_calls(&phone, ALICE, None).unwrap();
+        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
         sandbox.consumer_answers(ALICE, &id, true).unwrap();
         sandbox.consumer_hangs_up(ALICE, &id).unwrap();
         for _ in 0..3 {
-            sandbox.business_calls(&phone, ALICE, None).unwrap();
+            sandbox.business_calls(&phone, ALICE, None, false).unwrap();
             sandbox.clock.advance(RING_SECONDS);
             sandbox.run_due_calls();
         }
@@ -177,7 +177,7 @@ mod tests {
             sandbox.call_permission(&phone, ALICE).unwrap().status,
             "permanent"
         );
-        let id = sandbox.business_calls(&phone, ALICE, None).unwrap();
+        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
         sandbox.consumer_answers(ALICE, &id, false).unwrap();
         assert_eq!(
             sandbox.call_permission(&phone, ALICE).unwrap().status,

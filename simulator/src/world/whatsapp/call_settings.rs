@@ -281,7 +281,8 @@ impl Sandbox {
     }
 
     /// `GET /{phone-number-id}/settings`; with `credentials_for`, that
-    /// app's SIP server shows its password.
+    /// app's SIP server shows its password; the calling restrictions in
+    /// force (`call_restrictions.rs`) are shown too.
     pub fn phone_settings_json(
         &self,
         phone_number_id: &str,
@@ -294,6 +295,9 @@ impl Sandbox {
                 credentials_for.map(|app| (app, self.sip_user_password(phone_number_id, app)));
             let credentials = password.as_ref().map(|(app, p)| (*app, p.as_str()));
             shown["calling"]["sip"] = phone.settings.sip.to_json(credentials);
+        }
+        if let Some(restrictions) = self.restrictions_json(phone_number_id) {
+            shown["calling"]["restrictions"] = restrictions;
         }
         Some(shown)
     }

@@ -16,13 +16,17 @@
 //! an ended call does to the permission (callback permissions, unanswered
 //! calls) is `call_rules.rs`; a number whose calls go over SIP
 //! (`call_settings.rs`) refuses the call actions (131055) and sends no
-//! `calls` webhook.
+//! `calls` webhook. Video needs the number's video setting and the SDP the
+//! user's side plays is `call_media.rs`'s; a calling restriction
+//! (`call_restrictions.rs`) refuses the business's calls (138005) or keeps
+//! users' away, as the call hours and the call icon's countries do.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::call_restrictions::{CallRestriction, RestrictionKind};
 use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::messaging::InboundRefusal;
@@ -109,6 +113,13 @@ pub struct Call {
     pub connected_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_opaque_callback_data: Option<String>,
+    /// A video call (its offer has a video media line: `call_media.rs`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub video: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -119,11 +130,14 @@ pub struct CallsState {
     /// Call id -> ongoing call.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calls: BTreeMap<String, Call>,
+    /// Phone number id -> its calling restrictions (`call_restrictions.rs`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub restrictions: BTreeMap<String, Vec<CallRestriction>>,
 }
 
 impl CallsState {
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty() && self.calls.is_empty()
+        self.pairs.is_empty() && self.calls.is_empty() && self.restrictions.is_empty()
     }
 }
 
@@ -156,6 +170,15 @@ pub enum CallRefusal {
     /// A user's call outside the number's call hours (`call_hours.rs`):
     /// not offered to the business.
     OutsideCallHours,
+    /// A user's call from a country the number's call icon is not shown
+    /// in (`call_icons.restrict_to_user_countries`): not offered either.
+    OutsideIconCountries,
+    /// A video call, or video in an SDP, while the number's video calling
+    /// is disabled (`call_media.rs`).
+    VideoDisabled,
+    /// A calling restriction of this direction holds until this time
+    /// (`call_restrictions.rs`; 138005 for the business).
+    Restricted { until: i64 },
 }
 
 /// A `call_permission_reply` the business receives.
@@ -476,7 +499,11 @@ impl Sandbox {
         consumer: &str,
         direction: CallDirection,
         biz_opaque_callback_data: Option<String>,
+        video: bool,
     ) -> Result<Call, CallRefusal> {
+        if video && !self.video_enabled(phone_number_id) {
+            return Err(CallRefusal::VideoDisabled);
+        }
         if self.call_between(phone_number_id, consumer) {
             return Err(CallRefusal::Duplicate);
         }
@@ -499,6 +526,7 @@ impl Sandbox {
             created_at: self.clock.now(),
             connected_at: None,
             biz_opaque_callback_data,
+            video,
         };
         self.whatsapp
             .calls
@@ -507,17 +535,24 @@ impl Sandbox {
         Ok(call)
     }
 
-    /// The business calls the user (`action: connect`); the user's phone rings.
+    /// The business calls the user (`action: connect`, a video call when
+    /// its offer has video); the user's phone rings.
     pub fn business_calls(
         &mut self,
         phone_number_id: &str,
         consumer: &str,
         biz_opaque_callback_data: Option<String>,
+        video: bool,
     ) -> Result<String, CallRefusal> {
         if self.sip_signalling(phone_number_id) {
             return Err(CallRefusal::SipSignalling);
         }
         self.callable(phone_number_id, consumer)?;
+        let restricted =
+            self.restricted_until(phone_number_id, RestrictionKind::BusinessInitiatedCalling);
+        if let Some(until) = restricted {
+            return Err(CallRefusal::Restricted { until });
+        }
         let check = self.call_permission(phone_number_id, consumer)?;
         if check.status == "no_permission" {
             return Err(CallRefusal::NoPermission);
@@ -532,29 +567,42 @@ impl Sandbox {
             consumer,
             CallDirection::BusinessInitiated,
             biz_opaque_callback_data,
+            video,
         )?;
         self.call_status(&call, "RINGING");
         Ok(call.id)
     }
 
-    /// The user calls the business number: its `connect` webhook carries the
-    /// user's SDP offer.
+    /// The user calls the business number (a video call with `video`): its
+    /// `connect` webhook carries the user's SDP offer. A call the number
+    /// would not be offered (a restriction, its call hours, a country its
+    /// call icon is not shown in) is refused.
     pub fn consumer_calls(
         &mut self,
         consumer: &str,
         phone_number_id: &str,
+        video: bool,
     ) -> Result<String, CallRefusal> {
         self.callable(phone_number_id, consumer)?;
+        let restricted =
+            self.restricted_until(phone_number_id, RestrictionKind::UserInitiatedCalling);
+        if let Some(until) = restricted {
+            return Err(CallRefusal::Restricted { until });
+        }
         if !self.takes_calls_now(phone_number_id) {
             return Err(CallRefusal::OutsideCallHours);
+        }
+        if !self.call_icon_shown_to(phone_number_id, consumer) {
+            return Err(CallRefusal::OutsideIconCountries);
         }
         let call = self.new_call(
             phone_number_id,
             consumer,
             CallDirection::UserInitiated,
             None,
+            video,
         )?;
-        let sdp = self.session_description(&call.id, "offer");
+        let sdp = self.session_description(&call.id, "offer", call.video);
         let now = self.clock.now();
         self.call_event(&call, "connect", Some(sdp), now);
         Ok(call.id)
@@ -575,15 +623,20 @@ impl Sandbox {
             .ok_or(CallRefusal::UnknownCall)
     }
 
-    /// `pre_accept`, `accept`, `reject` or `terminate` from the business.
+    /// `pre_accept`, `accept`, `reject` or `terminate` from the business
+    /// (`video`: its answer has video, refused while video is disabled).
     pub fn business_call_action(
         &mut self,
         phone_number_id: &str,
         call_id: &str,
         action: &str,
+        video: bool,
     ) -> Result<(), CallRefusal> {
         if self.sip_signalling(phone_number_id) {
             return Err(CallRefusal::SipSignalling);
+        }
+        if video && !self.video_enabled(phone_number_id) {
+            return Err(CallRefusal::VideoDisabled);
         }
         let mut call = self.find_call(call_id, |c| c.phone_number_id == phone_number_id)?;
         let user_ringing =
@@ -621,7 +674,7 @@ impl Sandbox {
         }
         if accept {
             self.call_status(&call, "ACCEPTED");
-            let sdp = self.session_description(&call.id, "answer");
+            let sdp = self.session_description(&call.id, "answer", call.video);
             let now = self.clock.now();
             self.call_event(&call, "connect", Some(sdp), now);
             self.connect(call);
@@ -685,28 +738,6 @@ impl Sandbox {
                 self.end_call_at(call, at);
             }
         }
-    }
-
-    /// A session description for the user's side: deterministic, RFC 8866.
-    fn session_description(&mut self, call_id: &str, sdp_type: &str) -> Value {
-        let ufrag = self.ids.opaque_code(4, "call_ice_ufrag");
-        let password = self.ids.opaque_code(24, "call_ice_pwd");
-        let session: u64 = call_id.bytes().fold(7, |h, b| {
-            h.wrapping_mul(31).wrapping_add(u64::from(b)) % 1_000_000_000_000
-        });
-        let setup = if sdp_type == "offer" {
-            "actpass"
-        } else {
-            "active"
-        };
-        let sdp = format!(
-            "v=0\r\no=- {session} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE audio\r\n\
-             m=audio 3480 UDP/TLS/RTP/SAVPF 111 126\r\nc=IN IP4 157.240.19.130\r\n\
-             a=ice-ufrag:{ufrag}\r\na=ice-pwd:{password}\r\na=setup:{setup}\r\na=mid:audio\r\n\
-             a=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n\
-             a=rtpmap:126 telephone-event/8000\r\n"
-        );
-        json!({ "sdp_type": sdp_type, "sdp": sdp })
     }
 
     /// A `calls[]` item: `connect` (with the session) or `terminate` (with
@@ -816,7 +847,7 @@ mod tests {
     fn a_temporary_permission_lasts_seven_days_and_requests_are_limited() {
         let (mut sandbox, phone) = sandbox();
         assert_eq!(
-            sandbox.business_calls(&phone, ALICE, None),
+            sandbox.business_calls(&phone, ALICE, None, false),
             Err(CallRefusal::NoPermission)
         );
         assert!(
@@ -852,16 +883,16 @@ mod tests {
             .reply_to_call_permission(ALICE, &phone, true, true)
             .unwrap()
             .unwrap();
-        let id = sandbox.business_calls(&phone, ALICE, None).unwrap();
+        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
         assert!(id.starts_with("wacid."));
         assert_eq!(
-            sandbox.business_calls(&phone, ALICE, None),
+            sandbox.business_calls(&phone, ALICE, None, false),
             Err(CallRefusal::Duplicate)
         );
         sandbox.consumer_answers(ALICE, &id, true).unwrap();
         sandbox.clock.advance(42);
         sandbox
-            .business_call_action(&phone, &id, "terminate")
+            .business_call_action(&phone, &id, "terminate", false)
             .unwrap();
         let last = sandbox.events.all().last().unwrap().payload.clone();
         let EventPayload::WhatsappCall { item, .. } = last else {
@@ -878,7 +909,7 @@ mod tests {
     fn an_unanswered_call_ends_after_a_minute_of_ringing() {
         let (mut sandbox, phone) = sandbox();
         let started = sandbox.clock.now();
-        let id = sandbox.consumer_calls(ALICE, &phone).unwrap();
+        let id = sandbox.consumer_calls(ALICE, &phone, false).unwrap();
         sandbox.clock.advance(RING_SECONDS - 1);
         sandbox.run_due_calls();
         assert!(sandbox.whatsapp.calls.calls.contains_key(&id));
@@ -895,7 +926,7 @@ mod tests {
             (Some("terminate"), Some("FAILED"))
         );
         assert_eq!(
-            sandbox.business_call_action(&phone, &id, "accept"),
+            sandbox.business_call_action(&phone, &id, "accept", false),
             Err(CallRefusal::UnknownCall)
         );
     }

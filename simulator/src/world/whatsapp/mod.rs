@@ -14,6 +14,8 @@ pub mod block_list;
 pub mod business_app;
 pub mod call_hours;
 pub mod call_icons;
+pub mod call_media;
+pub mod call_restrictions;
 pub mod call_rules;
 pub mod call_settings;
 pub mod callbacks;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::call_hours::CallHours;
 use super::call_icons::{check_srtp_with_sip, icon_countries, icon_visibility, srtp_protocol};
+use super::call_media::{ip_addresses_json, video_flag};
 use super::call_settings::{SipSettings, enabled_flag, updated_sip};
 use super::payload_encryption::{client_key, cloud_key};
 use crate::world::sandbox::Sandbox;
@@ -35,6 +36,9 @@ pub struct PhoneSettings {
     /// `srtp_key_exchange_protocol` (`DTLS`/`SDES`), once an update gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srtp_key_exchange_protocol: Option<String>,
+    /// `video.status` (`call_media.rs`), once an update gave it; disabled until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<bool>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// `payload_encryption.client_encryption_key` while encryption is on:
@@ -57,6 +61,7 @@ impl Default for PhoneSettings {
             call_hours: None,
             call_icon_countries: Vec::new(),
             srtp_key_exchange_protocol: None,
+            video: None,
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             client_encryption_key: None,
@@ -94,7 +99,7 @@ fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
 
 impl PhoneSettings {
     /// Into `calling`: `call_hours` (its status written by `status_case`),
-    /// `call_icons` and `srtp_key_exchange_protocol`, each once set.
+    /// `call_icons`, `srtp_key_exchange_protocol` and `video`, each once set.
     pub fn put_calling_extras(&self, calling: &mut Value, status_case: fn(bool) -> &'static str) {
         if let Some(hours) = &self.call_hours {
             calling["call_hours"] = hours.to_json(status_case);
@@ -105,6 +110,9 @@ impl PhoneSettings {
         }
         if let Some(protocol) = &self.srtp_key_exchange_protocol {
             calling["srtp_key_exchange_protocol"] = json!(protocol);
+        }
+        if let Some(video) = self.video {
+            calling["video"] = json!({ "status": status_case(video) });
         }
     }
 
@@ -120,9 +128,12 @@ impl PhoneSettings {
             "status": self.calling,
             "call_icon_visibility": self.call_icon_visibility,
             "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
-            "ip_addresses": { "default": ["157.240.19.1", "157.240.19.2"] },
+            "ip_addresses": ip_addresses_json(),
+            // Audio is the call itself: on whenever calling is.
+            "audio": { "status": self.calling },
         });
         self.put_calling_extras(&mut calling, spec_status);
+        calling["video"] = json!({ "status": spec_status(self.video == Some(true)) });
         json!({
             "calling": calling,
             "user_identity_change": { "enable_identity_key_check": self.identity_key_check },
@@ -220,8 +231,9 @@ impl PhoneSettings {
 
 impl PhoneSettings {
     /// The `calling` feature: `status` (required unless the update names
-    /// the callback or SIP settings), `call_icon_visibility`,
-    /// `callback_permission_status`, `sip`, `call_hours`; checked whole
+    /// another calling setting), `call_icon_visibility`, `call_icons`,
+    /// `callback_permission_status`, `sip`, `call_hours`,
+    /// `srtp_key_exchange_protocol`, `video`; checked whole
     /// before any applies.
     fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
         let names_more = [
@@ -231,6 +243,7 @@ impl PhoneSettings {
             "call_icon_visibility",
             "call_icons",
             "srtp_key_exchange_protocol",
+            "video",
         ]
         .iter()
         .any(|key| value.get(key).is_some());
@@ -256,6 +269,7 @@ impl PhoneSettings {
             .map(|sip| updated_sip(&self.sip, sip, app_id))
             .transpose()?;
         let call_hours = value.get("call_hours").map(CallHours::parse).transpose()?;
+        let video = value.get("video").map(video_flag).transpose()?;
         check_srtp_with_sip(
             srtp.or(self.srtp_key_exchange_protocol.as_deref()),
             sip.as_ref().unwrap_or(&self.sip).enabled,
@@ -280,6 +294,9 @@ impl PhoneSettings {
         }
         if call_hours.is_some() {
             self.call_hours = call_hours;
+        }
+        if video.is_some() {
+            self.video = video;
         }
         Ok(())
     }

@@ -47,6 +47,15 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
         CallRefusal::OutsideCallHours => GraphError::sim_conflict(format!(
             "{phone_number_id} takes no calls now: outside its call hours (calling.call_hours of GET /{{phone-number-id}}/settings)"
         )),
+        CallRefusal::OutsideIconCountries => GraphError::sim_conflict(format!(
+            "{digits} does not see the call button of {phone_number_id}: its country is not in calling.call_icons.restrict_to_user_countries"
+        )),
+        CallRefusal::VideoDisabled => GraphError::sim_conflict(format!(
+            "{phone_number_id} takes no video calls: calling.video.status is disabled"
+        )),
+        CallRefusal::Restricted { until } => GraphError::sim_conflict(format!(
+            "{phone_number_id} takes no calls from users until {until}: a USER_INITIATED_CALLING restriction (calling.restrictions)"
+        )),
         CallRefusal::NoPermission
         | CallRefusal::RequestLimit
         | CallRefusal::SipSignalling
@@ -60,6 +69,9 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
 #[serde(deny_unknown_fields)]
 struct PlaceCall {
     phone_number_id: String,
+    /// A video call (needs the number's `calling.video.status` enabled).
+    #[serde(default)]
+    video: bool,
 }
 
 async fn place_call(
@@ -73,7 +85,7 @@ async fn place_call(
         return Err(no_consumer(&digits));
     }
     let id = sandbox
-        .consumer_calls(&digits, &request.phone_number_id)
+        .consumer_calls(&digits, &request.phone_number_id, request.video)
         .map_err(|e| call_refusal(e, &digits, &request.phone_number_id))?;
     ok(StatusCode::CREATED, json!({ "call_id": id }))
 }

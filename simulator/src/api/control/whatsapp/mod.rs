@@ -4,13 +4,15 @@
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
-//! about groups, consumers' calls and call permissions, and the published key
+//! about groups, consumers' calls and call permissions, the restrictions
+//! of a number's calling, and the published key
 //! for encrypted sends.
 
 mod billing;
 mod business_app;
 mod business_app_numbers;
 mod business_chats;
+mod call_restrictions;
 mod calls;
 mod chats;
 mod consumers;
@@ -41,5 +43,6 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(group_policy::routes())
         .merge(calls::routes())
+        .merge(call_restrictions::routes())
         .merge(payload_encryption::routes())
 }
