@@ -46,7 +46,7 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
 
 /// `/{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER`: the
 /// Multi-Partner Solutions the app owns or is the partner of (only to the
-/// app's own tokens), oldest first.
+/// app's own tokens; a partner does not see a draft), oldest first.
 pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
     if query.token.app_id != app_id {
         return vec![];
@@ -57,10 +57,11 @@ pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> 
         .solutions
         .solutions
         .values()
+        .filter(|s| s.known_to(app_id))
         .filter(|s| match role {
             Some("OWNER") => s.owner_app_id == app_id,
             Some("PARTNER") => s.partner_app_id == app_id,
-            _ => s.is_party(app_id),
+            _ => true,
         })
         .collect();
     solutions.sort_by_key(|s| (s.created_at, s.id.clone()));

@@ -4,8 +4,8 @@
 //! onboarding to the Cloud API, its messages, its profile screen), template
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
-//! about groups, consumers' calls and call permissions, and the published key
-//! for encrypted sends.
+//! about groups, consumers' calls and call permissions, the published key
+//! for encrypted sends, and Multi-Partner Solution drafts.
 
 mod billing;
 mod business_app;
@@ -21,6 +21,7 @@ mod inbox;
 mod oba;
 mod payload_encryption;
 mod phones;
+mod solutions;
 mod templates;
 
 use axum::Router;
@@ -42,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         .merge(group_policy::routes())
         .merge(calls::routes())
         .merge(payload_encryption::routes())
+        .merge(solutions::routes())
 }
