@@ -300,6 +300,14 @@ impl Sandbox {
             NodeKind::ExtendedCredit,
             ("business_id", NodeKind::Business, |l| &l.business_id),
         )?;
+        self.check_owned(
+            "whatsapp.credit_allocations",
+            &whatsapp.credit_allocations,
+            NodeKind::CreditAllocationConfig,
+            ("credit_line_id", NodeKind::ExtendedCredit, |a| {
+                &a.credit_line_id
+            }),
+        )?;
         for (id, waba) in &whatsapp.wabas {
             if let Some(line) = &waba.billing.credit_line {
                 let place = format!("whatsapp.wabas.{id}.billing.credit_line");

@@ -51,7 +51,7 @@ pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> 
     if query.token.app_id != app_id {
         return vec![];
     }
-    let role = param(query, "role");
+    let role = query.param("role");
     let mut solutions: Vec<_> = sandbox
         .whatsapp
         .solutions
@@ -136,16 +136,6 @@ fn app_reaches(sandbox: &Sandbox, app_id: &str, waba: &Waba) -> bool {
             .any(|s| s.is_party(app_id) && s.wabas.contains(&waba.id))
 }
 
-/// A query parameter of an edge call.
-fn param<'a>(query: &'a EdgeQuery<'_>, name: &str) -> Option<&'a str> {
-    query
-        .params
-        .iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
-
 /// `/{page-id}/conversations?platform=messenger|instagram&user_id=…`: the
 /// Page's Messenger conversations, or those of the Instagram account
 /// connected to it, most recent first; `user_id` (a PSID or IGSID) keeps
@@ -155,8 +145,8 @@ pub fn page_conversations(
     page_id: &str,
     query: &EdgeQuery<'_>,
 ) -> Vec<EdgeItem> {
-    let platform = param(query, "platform").unwrap_or("messenger");
-    let user = param(query, "user_id");
+    let platform = query.param("platform").unwrap_or("messenger");
+    let user = query.param("user_id");
     let conversations = if platform.eq_ignore_ascii_case("instagram") {
         match sandbox.instagram_of_page(page_id) {
             Some(account) => sandbox.instagram.conversations.of_side(account),

@@ -21,6 +21,7 @@ pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod credit_allocations;
 pub mod credit_lines;
 pub mod derived_nodes;
 pub mod devices;
@@ -166,4 +167,7 @@ pub struct WhatsappState {
     /// Credit lines of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub credit_lines: credit_lines::CreditLines,
+    /// The sharings of credit lines with client WABAs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit_allocations: credit_allocations::CreditAllocations,
 }
