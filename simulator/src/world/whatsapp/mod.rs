@@ -47,6 +47,7 @@ pub mod messaging;
 pub mod nodes;
 pub mod oba;
 pub mod official;
+pub mod parent_bsuids;
 pub mod payload_encryption;
 pub mod portfolio;
 pub mod preverified;
@@ -170,4 +171,7 @@ pub struct WhatsappState {
     /// The sharings of credit lines with client WABAs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub credit_allocations: credit_allocations::CreditAllocations,
+    /// Business portfolios Meta enrolled for parent BSUIDs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parent_bsuid_accounts: parent_bsuids::ParentBsuidAccounts,
 }

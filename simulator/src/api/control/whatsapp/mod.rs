@@ -5,7 +5,8 @@
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
 //! about groups, consumers' calls and call permissions, the published key
-//! for encrypted sends, and Multi-Partner Solution drafts.
+//! for encrypted sends, Multi-Partner Solution drafts, and the portfolios
+//! Meta enrols for parent BSUIDs.
 
 mod billing;
 mod business_app;
@@ -19,6 +20,7 @@ mod group_policy;
 mod groups;
 mod inbox;
 mod oba;
+mod parent_bsuids;
 mod payload_encryption;
 mod phones;
 mod solutions;
@@ -44,4 +46,5 @@ pub fn routes() -> Router<AppState> {
         .merge(calls::routes())
         .merge(payload_encryption::routes())
         .merge(solutions::routes())
+        .merge(parent_bsuids::routes())
 }
