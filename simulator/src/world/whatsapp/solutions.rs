@@ -836,6 +836,37 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_waits_for_its_owner_to_send_it() {
+        let (mut sandbox, owner, partner) = sandbox();
+        let draft = NewSolution {
+            draft: true,
+            ..new(&partner, &[MESSAGING], &[])
+        };
+        let id = sandbox.create_solution(&owner, draft).unwrap();
+        let solution = &sandbox.whatsapp.solutions.solutions[&id];
+        assert_eq!(
+            (solution.status, solution.pending()),
+            (SolutionStatus::Draft, "NONE")
+        );
+        assert!(solution.known_to(&owner) && !solution.known_to(&partner));
+        assert_eq!(
+            sandbox.answer_solution(&id, &partner, SolutionRequest::Invitation, true),
+            Err(SolutionError::WrongStatus(SolutionStatus::Draft))
+        );
+        assert_eq!(
+            sandbox.request_deactivation(&id, &owner),
+            Err(SolutionError::WrongStatus(SolutionStatus::Draft))
+        );
+        assert_eq!(sandbox.send_solution_draft(&id), Some(Ok(())));
+        assert!(sandbox.whatsapp.solutions.solutions[&id].known_to(&partner));
+        assert_eq!(
+            sandbox.send_solution_draft(&id),
+            Some(Err(SolutionError::WrongStatus(SolutionStatus::Initiated)))
+        );
+        assert_eq!(sandbox.send_solution_draft("404"), None);
+    }
+
+    #[test]
     fn a_snapshot_naming_a_missing_app_is_refused() {
         let (mut sandbox, owner, partner) = sandbox();
         let id = sandbox
