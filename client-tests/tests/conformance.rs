@@ -1007,6 +1007,21 @@ async fn solution_answers(
             sim.get_as(token, &format!("/{V}{path}")).await,
         );
     }
+    // A draft saved in the App Dashboard (control plane) reads as `DRAFT`.
+    let drafts = sandbox.sim(&format!("/whatsapp/apps/{app}/solution_drafts"));
+    let draft = json!({
+        "solution_name": "Draft for later",
+        "partner_app_id": active.partner_app,
+        "owner_permissions": ["MESSAGING"],
+    });
+    let draft = sim.post_json(&drafts, &draft).await;
+    assert_eq!(draft.status, 201, "{}", draft.text());
+    let draft = draft.json["solution_id"].as_str().expect("an id");
+    record(
+        "/{Version}/{Solution-ID}",
+        "get",
+        sim.get_as(token, &format!("/{V}/{draft}")).await,
+    );
     record(
         "/{Version}/{Application-ID}/whatsapp_business_solutions",
         "get",

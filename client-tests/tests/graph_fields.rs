@@ -71,6 +71,18 @@ const EXPECTED: &[(NodeKind, Expect)] = &[
         ]),
     ),
     (
+        NodeKind::CreditAllocationConfig,
+        // Ads billing terms (liability, partition, whom to bill) that a
+        // WhatsApp credit sharing does not set, and the receiving side's own
+        // credit line, which metasim does not make.
+        Expect::AllBut(&[
+            "liability_type",
+            "partition_type",
+            "receiving_credential",
+            "send_bill_to",
+        ]),
+    ),
+    (
         NodeKind::SystemUser,
         // Only when the business grants finance or IP-list rights.
         Expect::AllBut(&["finance_permission", "ip_permission"]),
@@ -169,7 +181,7 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// WABA with a purchase order number, the number linked to the Page, a
 /// group with a description, a pre-verified number, a Multi-Partner
 /// Solution the WABA joined, a mobility intent onto it in progress and a
-/// credit line.
+/// credit line shared with the WABA.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     let solution = partnership(sim, sandbox, true).await.solution;
     join(sim, sandbox, &solution).await;
@@ -238,6 +250,14 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         )
         .await;
     assert_eq!(credit.status, 201, "{}", credit.text());
+    let line = credit.json["id"].as_str().expect("a credit line id");
+    post(
+        sim,
+        sandbox,
+        &format!("/{line}/whatsapp_credit_sharing_and_attach"),
+        json!({ "waba_id": waba, "waba_currency": "USD" }),
+    )
+    .await;
     let page = sandbox.id_of("page");
     let link = sim
         .post_json(

@@ -188,7 +188,7 @@ async fn a_group_is_joined_by_its_link_and_reports_each_change() {
     assert_eq!(items[1].1["reason"], "invite_link");
     assert_eq!(
         items[1].1["added_participants"],
-        json!([{ "wa_id": ALICE }])
+        json!([{ "wa_id": ALICE, "user_id": alice }])
     );
     assert_eq!(
         items[3].1["group_subject"],
@@ -197,7 +197,7 @@ async fn a_group_is_joined_by_its_link_and_reports_each_change() {
     assert_eq!(items[4].1["initiated_by"], "participant");
     assert_eq!(
         items[4].1["removed_participants"],
-        json!([{ "wa_id": BOB }])
+        json!([{ "wa_id": BOB, "user_id": bob }])
     );
     let business = items[5].1;
     assert_eq!(business["initiated_by"], "business");
@@ -600,4 +600,72 @@ async fn participants_with_a_username_show_their_phone_as_1_1_contacts_do() {
     );
     let requests = read(&sim, &sandbox, &format!("/{closed}/join_requests")).await;
     assert_eq!(requests.ok()["data"][0]["wa_id"], ana);
+}
+
+/// Once Meta enrols the business's portfolio for parent BSUIDs (control
+/// plane), group people carry `parent_user_id` (`CC.ENT.` and digits) beside
+/// their BSUID — in the group's participants, its join requests and the
+/// `group_participants_update` webhook; before, they do not. A portfolio is
+/// enrolled once; an unknown one is refused.
+#[tokio::test]
+async fn an_enrolled_portfolio_sees_parent_bsuids_of_group_people() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(138).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["group_participants_update"]).await;
+    let (open, _) = create(&sim, &sandbox, "Orchids", "auto_approve").await;
+    let (closed, _) = create(&sim, &sandbox, "Bonsai", "approval_required").await;
+    let link = invite_link(&sim, &sandbox, &open).await;
+    join(&sim, &sandbox, ALICE, &link).await.ok();
+    let participants = format!("/{open}?fields=participants");
+    let before = read(&sim, &sandbox, &participants).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+    let unenrolled = json!([{ "wa_id": ALICE, "user_id": alice }]);
+    assert_eq!(before.ok()["participants"], unenrolled);
+
+    let enrol = sandbox.sim("/whatsapp/parent_bsuid_accounts");
+    let business = sandbox.id_of("business");
+    sim.post_json(&enrol, &json!({ "business_ids": ["404"] }))
+        .await
+        .assert_sim_error(400, None);
+    let enrolled = sim
+        .post_json(&enrol, &json!({ "business_ids": [business] }))
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.text());
+    assert_eq!(
+        enrolled.json["enrolled_business_portfolios"],
+        json!([business])
+    );
+    sim.post_json(&enrol, &json!({ "business_ids": [business] }))
+        .await
+        .assert_sim_error(400, None);
+
+    let after = read(&sim, &sandbox, &participants).await;
+    let member = &after.ok()["participants"][0];
+    let parent = member["parent_user_id"].as_str().expect("a parent BSUID");
+    let digits = parent.strip_prefix("US.ENT.").expect("US.ENT. and digits");
+    assert!(
+        digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()),
+        "{parent}"
+    );
+    assert_eq!(member["user_id"], alice.as_str());
+    let link = invite_link(&sim, &sandbox, &closed).await;
+    join(&sim, &sandbox, BOB, &link).await.ok();
+    let requests = read(&sim, &sandbox, &format!("/{closed}/join_requests")).await;
+    let request = &requests.ok()["data"][0];
+    let bob_parent = request["parent_user_id"].as_str().expect("a parent BSUID");
+    assert!(bob_parent.starts_with("US.ENT."), "{request}");
+    assert_ne!(bob_parent, parent);
+
+    sim.deliver(&sandbox).await;
+    let bodies = receiver.bodies();
+    let items: Vec<&Value> = bodies.iter().map(|body| groups_item(body).1).collect();
+    assert_eq!(items[0]["added_participants"], unenrolled);
+    assert_eq!(items[1]["type"], "group_join_request_created");
+    assert_eq!(items[1]["parent_user_id"], bob_parent);
+    assert_eq!(items[1]["user_id"], bsuid(&sim, &sandbox, BOB).await);
+
+    sim.assert_snapshot_round_trip(&sandbox).await;
+    let kept = read(&sim, &sandbox, &participants).await;
+    assert_eq!(kept.ok()["participants"][0]["parent_user_id"], parent);
 }

@@ -34,6 +34,11 @@ async fn register(sim: &Sim, sandbox: &Sandbox, name: &str, business: Option<&st
     }
 }
 
+/// "Partner CRM", an app of the `partner` business.
+async fn partner_crm(sim: &Sim, sandbox: &Sandbox) -> App {
+    register(sim, sandbox, "Partner CRM", Some(sandbox.id_of("partner"))).await
+}
+
 /// Subscribe a registered app to `partner_solutions` at a receiver of its own.
 async fn listen(sim: &Sim, app: &App) -> Receiver {
     let receiver = Receiver::start(&app.secret).await;
@@ -116,7 +121,7 @@ fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn solution_life(sim: &Sim, sandbox: &Sandbox) -> ([Receiver; 3], String) {
     let owner_hook = listen_as_demo_app(sim, sandbox).await;
     let partner_business = sandbox.id_of("partner");
-    let partner = register(sim, sandbox, "Partner CRM", Some(partner_business)).await;
+    let partner = partner_crm(sim, sandbox).await;
     let partner_hook = listen(sim, &partner).await;
     let bystander = register(sim, sandbox, "Partner Billing", Some(partner_business)).await;
     let bystander_hook = listen(sim, &bystander).await;
@@ -268,13 +273,7 @@ async fn an_apps_owner_business_is_checked_shown_and_kept_in_snapshots() {
         "{}",
         unknown.text()
     );
-    let partner = register(
-        &sim,
-        &sandbox,
-        "Partner CRM",
-        Some(sandbox.id_of("partner")),
-    )
-    .await;
+    let partner = partner_crm(&sim, &sandbox).await;
     let owner_of = async |app: &str| {
         let path = format!("/{V}/{app}?fields=owner_business");
         sim.get_as(&sandbox.app_token("app"), &path).await.ok()["owner_business"].clone()
@@ -308,5 +307,109 @@ async fn a_triggered_sample_goes_to_the_apps_of_the_business() {
     assert_eq!(
         body["entry"][0]["changes"][0]["value"]["solution_status"],
         "INITIATED"
+    );
+}
+
+/// A solution saved as a draft in the App Dashboard (control plane) is the
+/// owner's alone: it hears `SOLUTION_CREATED`/`DRAFT`, the partner hears
+/// nothing, does not list it and cannot accept it; sending it makes it
+/// `INITIATED` and the partner hears `SOLUTION_CREATED` then. Sending it
+/// again, or an unknown solution, is refused.
+#[tokio::test]
+async fn a_draft_is_the_owners_alone_until_it_is_sent() {
+    let sim = Sim::start().await;
+    let sandbox = partner_sandbox(&sim, 67).await;
+    let owner_hook = listen_as_demo_app(&sim, &sandbox).await;
+    let partner = partner_crm(&sim, &sandbox).await;
+    let partner_hook = listen(&sim, &partner).await;
+    let app = sandbox.id_of("app");
+    let drafts = sandbox.sim(&format!("/whatsapp/apps/{app}/solution_drafts"));
+    let mut draft = json!({
+        "solution_name": "Lucky Shrub and Partner",
+        "partner_app_id": partner.id,
+        "owner_permissions": ["MESSAGING"],
+        "partner_permissions": ["MESSAGING"],
+    });
+    let both = sim.post_json(&drafts, &draft).await;
+    assert_eq!(both.status, 400, "{}", both.text());
+    assert_eq!(both.json["error"]["code"], 100);
+    draft["partner_permissions"] = json!([]);
+    let saved = sim.post_json(&drafts, &draft).await;
+    assert_eq!(saved.status, 201, "{}", saved.text());
+    assert_eq!(saved.json["status"], "DRAFT");
+    let solution = saved.json["solution_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+
+    let read = format!("/{V}/{solution}?fields=status,status_for_pending_request");
+    let status = sim.get_as(&sandbox.app_token("app"), &read).await;
+    assert_eq!(
+        status.ok(),
+        &json!({ "status": "DRAFT", "status_for_pending_request": "NONE", "id": solution })
+    );
+    let listed = format!("/{V}/{}/whatsapp_business_solutions", partner.id);
+    let partner_list = sim.get_as(&partner.token, &listed).await;
+    assert_eq!(partner_list.ok()["data"], json!([]));
+    let partnership = Partnership {
+        partner_app: partner.id.clone(),
+        partner_token: partner.token.clone(),
+        solution: solution.clone(),
+    };
+    let accept = json!({ "partner_app_id": partner.id });
+    let early = as_partner(&sim, &partnership, "accept", &accept).await;
+    assert_eq!(early.status, 400, "{}", early.text());
+    assert!(
+        early.text().contains("Current status: DRAFT"),
+        "{}",
+        early.text()
+    );
+    sim.deliver(&sandbox).await;
+    let business = sandbox.id_of("business");
+    assert_eq!(
+        changes(&owner_hook, business, &solution),
+        pairs(&[("SOLUTION_CREATED", "DRAFT")])
+    );
+    assert!(
+        partner_hook.posts().is_empty(),
+        "{:?}",
+        partner_hook.bodies()
+    );
+
+    let send = sandbox.sim(&format!("/whatsapp/solutions/{solution}/send"));
+    let sent = sim.post_json(&send, &json!({})).await;
+    assert_eq!(
+        sent.ok(),
+        &json!({ "solution_id": solution, "status": "INITIATED" })
+    );
+    let again = sim.post_json(&send, &json!({})).await;
+    assert_eq!(again.status, 400, "{}", again.text());
+    assert!(
+        again.text().contains("Current status: INITIATED"),
+        "{}",
+        again.text()
+    );
+    let ghost = sim
+        .post_json(&sandbox.sim("/whatsapp/solutions/404/send"), &json!({}))
+        .await;
+    ghost.assert_sim_error(404, Some(33));
+    let partner_list = sim.get_as(&partner.token, &listed).await;
+    assert_eq!(partner_list.ok()["data"][0]["id"], solution);
+    as_partner(&sim, &partnership, "accept", &accept).await.ok();
+    sim.deliver(&sandbox).await;
+    assert_eq!(
+        changes(&owner_hook, business, &solution),
+        pairs(&[
+            ("SOLUTION_CREATED", "DRAFT"),
+            ("SOLUTION_CREATED", "INITIATED"),
+            ("SOLUTION_UPDATED", "ACTIVE"),
+        ])
+    );
+    assert_eq!(
+        changes(&partner_hook, sandbox.id_of("partner"), &solution),
+        pairs(&[
+            ("SOLUTION_CREATED", "INITIATED"),
+            ("SOLUTION_UPDATED", "ACTIVE"),
+        ])
     );
 }

@@ -309,6 +309,20 @@ impl Sandbox {
             NodeKind::ExtendedCredit,
             ("business_id", NodeKind::Business, |l| &l.business_id),
         )?;
+        self.check_owned(
+            "whatsapp.credit_allocations",
+            &whatsapp.credit_allocations,
+            NodeKind::CreditAllocationConfig,
+            ("credit_line_id", NodeKind::ExtendedCredit, |a| {
+                &a.credit_line_id
+            }),
+        )?;
+        for (id, account) in &whatsapp.parent_bsuid_accounts {
+            for business in &account.businesses {
+                let place = format!("whatsapp.parent_bsuid_accounts.{id}.businesses");
+                self.expect_kind(place, business, NodeKind::Business)?;
+            }
+        }
         for (id, waba) in &whatsapp.wabas {
             if let Some(line) = &waba.billing.credit_line {
                 let place = format!("whatsapp.wabas.{id}.billing.credit_line");

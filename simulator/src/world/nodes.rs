@@ -97,6 +97,23 @@ pub struct EdgeQuery<'a> {
     pub params: &'a [(String, String)],
 }
 
+impl EdgeQuery<'_> {
+    /// A query parameter of the edge call.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        last_param(self.params, name)
+    }
+}
+
+/// The value of the last parameter called `name` (a repeated parameter's
+/// last value wins, as on Meta).
+pub fn last_param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
 /// A node is its own permission target.
 fn itself<'a>(_: &'a Sandbox, id: &'a str) -> &'a str {
     id
@@ -160,6 +177,7 @@ node_kinds! {
     MigrationIntent => whatsapp::nodes::MIGRATION_INTENT,
     OboMobilityIntent => whatsapp::nodes::OBO_MOBILITY_INTENT,
     ExtendedCredit => whatsapp::nodes::EXTENDED_CREDIT,
+    CreditAllocationConfig => whatsapp::nodes::CREDIT_ALLOCATION_CONFIG,
 }
 
 impl NodeKind {

@@ -116,11 +116,7 @@ impl Listing {
 
     /// The value of a parameter other than `limit`, `after` and `before`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        crate::world::nodes::last_param(&self.params, name)
     }
 
     /// Refuse parameters other than the paging ones and `known`.

@@ -2,13 +2,15 @@
 //! (`waba_id`, `waba_currency`): a Solution Partner shares its credit line
 //! with a client's WABA and attaches it as the WABA's payment method.
 //! Meta answers `{"allocation_config_id", "waba_id"}`; its refusals are
-//! `(#100) Invalid parameter`.
+//! `(#100) Invalid parameter`. `DELETE /{allocation-config-id}` revokes the
+//! sharing (reading the allocation config is its descriptor's).
 
 use serde_json::{Value, json};
 
 use super::required;
 use crate::api::error::GraphError;
 use crate::api::routes::Operation;
+use crate::world::whatsapp::credit_allocations::AllocationError;
 use crate::world::whatsapp::credit_lines::{CreditLineError, WABA_CURRENCIES};
 
 fn refusal(error: CreditLineError, waba_id: &str) -> GraphError {
@@ -41,4 +43,15 @@ pub fn share_and_attach(op: Operation<'_>) -> Result<Value, GraphError> {
         .share_and_attach_credit_line(op.id, &waba_id, &currency)
         .map_err(|error| refusal(error, &waba_id))?;
     Ok(json!({ "allocation_config_id": allocation_config_id, "waba_id": waba_id }))
+}
+
+/// `DELETE /{allocation-config-id}`: the partner stops sharing its line with
+/// the WABA; `{"success": true}`, once.
+pub fn revoke(op: Operation<'_>) -> Result<Value, GraphError> {
+    op.sandbox
+        .delete_credit_allocation(op.id)
+        .map_err(|AllocationError::Deleted| {
+            GraphError::invalid_parameter("This credit sharing has been revoked already.")
+        })?;
+    Ok(json!({ "success": true }))
 }

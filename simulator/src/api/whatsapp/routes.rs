@@ -23,6 +23,7 @@ const BUSINESS: NodeKind = NodeKind::Business;
 const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
 const SOLUTION: NodeKind = NodeKind::Solution;
 const CREDIT_LINE: NodeKind = NodeKind::ExtendedCredit;
+const CREDIT_ALLOCATION: NodeKind = NodeKind::CreditAllocationConfig;
 const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
@@ -194,6 +195,7 @@ pub const ROUTES: &[Route] = &[
         Post,
         credit_sharing::share_and_attach,
     ),
+    Route::new(CREDIT_ALLOCATION, None, Delete, credit_sharing::revoke).access(BUSINESS_MANAGEMENT),
     Route::new(PHONE, Some("block_users"), Post, block_users::block).access(MESSAGING),
     Route::new(PHONE, Some("block_users"), Delete, block_users::unblock).access(MESSAGING),
     Route::new(

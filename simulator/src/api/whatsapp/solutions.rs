@@ -30,7 +30,7 @@ fn not_permitted(what: &str) -> GraphError {
 }
 
 /// Meta's refusal of each `SolutionError`.
-fn refusal(error: SolutionError) -> GraphError {
+pub(crate) fn refusal(error: SolutionError) -> GraphError {
     match error {
         SolutionError::InvalidPermissions => {
             GraphError::invalid_parameter("Invalid Permissions for either of the partners")
@@ -144,6 +144,7 @@ pub fn create(op: Operation<'_>) -> Result<Value, GraphError> {
         partner_app_id: required(op.request, "partner_app_id")?,
         owner_permissions: list("owner_permissions")?,
         partner_permissions: list("partner_permissions")?,
+        draft: false,
     };
     let id = op.sandbox.create_solution(op.id, new).map_err(refusal)?;
     Ok(json!({ "solution_id": id }))

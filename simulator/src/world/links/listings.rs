@@ -46,21 +46,22 @@ pub fn business_wabas(sandbox: &Sandbox, business_id: &str, _: &EdgeQuery<'_>) -
 
 /// `/{app-id}/whatsapp_business_solutions?role=OWNER|PARTNER`: the
 /// Multi-Partner Solutions the app owns or is the partner of (only to the
-/// app's own tokens), oldest first.
+/// app's own tokens; a partner does not see a draft), oldest first.
 pub fn app_solutions(sandbox: &Sandbox, app_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
     if query.token.app_id != app_id {
         return vec![];
     }
-    let role = param(query, "role");
+    let role = query.param("role");
     let mut solutions: Vec<_> = sandbox
         .whatsapp
         .solutions
         .solutions
         .values()
+        .filter(|s| s.known_to(app_id))
         .filter(|s| match role {
             Some("OWNER") => s.owner_app_id == app_id,
             Some("PARTNER") => s.partner_app_id == app_id,
-            _ => s.is_party(app_id),
+            _ => true,
         })
         .collect();
     solutions.sort_by_key(|s| (s.created_at, s.id.clone()));
@@ -135,16 +136,6 @@ fn app_reaches(sandbox: &Sandbox, app_id: &str, waba: &Waba) -> bool {
             .any(|s| s.is_party(app_id) && s.wabas.contains(&waba.id))
 }
 
-/// A query parameter of an edge call.
-fn param<'a>(query: &'a EdgeQuery<'_>, name: &str) -> Option<&'a str> {
-    query
-        .params
-        .iter()
-        .rev()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
-
 /// `/{page-id}/conversations?platform=messenger|instagram&user_id=…`: the
 /// Page's Messenger conversations, or those of the Instagram account
 /// connected to it, most recent first; `user_id` (a PSID or IGSID) keeps
@@ -154,8 +145,8 @@ pub fn page_conversations(
     page_id: &str,
     query: &EdgeQuery<'_>,
 ) -> Vec<EdgeItem> {
-    let platform = param(query, "platform").unwrap_or("messenger");
-    let user = param(query, "user_id");
+    let platform = query.param("platform").unwrap_or("messenger");
+    let user = query.param("user_id");
     let conversations = if platform.eq_ignore_ascii_case("instagram") {
         match sandbox.instagram_of_page(page_id) {
             Some(account) => sandbox.instagram.conversations.of_side(account),

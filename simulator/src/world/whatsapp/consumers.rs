@@ -90,10 +90,17 @@ impl Sandbox {
     /// The consumer's BSUID for a business portfolio: `US.` + 19 digits, stable
     /// for a seed, different per portfolio.
     pub fn bsuid(&self, phone: &str, business_id: &str) -> String {
-        let draw = derived_u64(self.seed, &[business_id.as_bytes(), phone.as_bytes()]);
+        self.scoped_user_id(phone, business_id, "")
+    }
+
+    /// The consumer's id within `scope` (a portfolio, or a parent BSUID
+    /// account): the country, a period, `infix`, then 19 digits drawn from
+    /// the seed, the scope and the phone.
+    pub(super) fn scoped_user_id(&self, phone: &str, scope: &str, infix: &str) -> String {
+        let draw = derived_u64(self.seed, &[scope.as_bytes(), phone.as_bytes()]);
         // 19 digits, never starting with 0.
         let number = 1_000_000_000_000_000_000 + draw % 9_000_000_000_000_000_000;
-        format!("{}.{number}", country_of(phone))
+        format!("{}.{infix}{number}", country_of(phone))
     }
 
     /// The consumer blocks (or unblocks) a business number. False when either is unknown.

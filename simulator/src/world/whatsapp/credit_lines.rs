@@ -9,15 +9,13 @@
 //! A Solution Partner shares its line with a client's WABA through the
 //! Graph API (`POST /{extended-credit-id}/whatsapp_credit_sharing_and_attach`):
 //! the WABA may belong to another portfolio, and the answer names the
-//! allocation config (the sharing record), whose id is derived from the
-//! line and the WABA.
+//! allocation config (the sharing record, `credit_allocations.rs`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::world::bounds::in_range;
-use crate::world::ids::derived_digits;
 use crate::world::nodes::NodeKind;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -143,10 +141,7 @@ impl Sandbox {
         if let Some(waba) = self.whatsapp.wabas.get_mut(waba_id) {
             waba.currency = waba_currency.to_owned();
         }
-        Ok(derived_digits(
-            &["credit_allocation_config", credit_line_id, waba_id],
-            15,
-        ))
+        Ok(self.allocate_credit(credit_line_id, waba_id))
     }
 
     fn pay_with_credit_line(
@@ -177,7 +172,8 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Meta revokes the line: the WABAs it paid for have no payment method.
+    /// Meta revokes the line: the WABAs it paid for have no payment method,
+    /// its sharing records are deleted.
     pub fn revoke_credit_line(&mut self, credit_line_id: &str) -> Result<(), CreditLineError> {
         let line = self
             .whatsapp
@@ -191,6 +187,7 @@ impl Sandbox {
                 waba.billing.credit_line = None;
             }
         }
+        self.delete_allocations_of(credit_line_id);
         Ok(())
     }
 
@@ -271,11 +268,18 @@ mod tests {
             .unwrap();
         assert_eq!(config.len(), 15);
         assert_eq!(
+            sandbox.node_kind(&config),
+            Some(NodeKind::CreditAllocationConfig)
+        );
+        assert_eq!(
             sandbox.share_and_attach_credit_line(&line, &waba, "EUR"),
-            Ok(config)
+            Ok(config.clone())
         );
         let shared = &sandbox.whatsapp.wabas[&waba];
-        assert_eq!(shared.billing.credit_line, Some(line));
+        assert_eq!(shared.billing.credit_line, Some(line.clone()));
         assert_eq!(shared.currency, "EUR");
+        sandbox.revoke_credit_line(&line).unwrap();
+        let allocation = &sandbox.whatsapp.credit_allocations[&config];
+        assert_eq!(allocation.request_status(), "DELETED");
     }
 }

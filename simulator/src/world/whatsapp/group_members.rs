@@ -1,8 +1,10 @@
 //! How a group's participants and join requesters are shown to the group's
 //! business (Meta's business-scoped user id changes): always their BSUID
-//! (`user_id`), their `username` when they have one, and their phone
-//! (`wa_id`) only when the business number may see it, by the same rule as
-//! 1:1 contacts (identity.rs).
+//! (`user_id`), their parent BSUID (`parent_user_id`) when the business's
+//! portfolio is enrolled for parent BSUIDs, their `username` when they have
+//! one, and their phone (`wa_id`) only when the business number may see it,
+//! by the same rule as 1:1 contacts (identity.rs). The group webhooks name
+//! people the same way.
 
 use serde_json::{Map, Value, json};
 
@@ -10,7 +12,7 @@ use crate::world::sandbox::Sandbox;
 
 impl Sandbox {
     /// A person of a group of `phone_number_id` as the Groups API lists them:
-    /// `{"wa_id"?, "user_id", "username"?}`.
+    /// `{"wa_id"?, "user_id", "parent_user_id"?, "username"?}`.
     pub fn group_member(&self, phone_number_id: &str, digits: &str) -> Map<String, Value> {
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
         let mut member = Map::new();
@@ -18,6 +20,9 @@ impl Sandbox {
             member.insert("wa_id".to_owned(), json!(digits));
         }
         member.insert("user_id".to_owned(), json!(self.bsuid(digits, &business)));
+        if let Some(parent) = self.parent_bsuid(digits, &business) {
+            member.insert("parent_user_id".to_owned(), json!(parent));
+        }
         if let Some(username) = self
             .whatsapp
             .consumers
@@ -27,6 +32,18 @@ impl Sandbox {
             member.insert("username".to_owned(), json!(username));
         }
         member
+    }
+
+    /// `item` (a `group_participants_update` item, or one person of it) with
+    /// the person's fields as [`Sandbox::group_member`] shows them added.
+    pub fn with_group_member(
+        &self,
+        phone_number_id: &str,
+        digits: &str,
+        mut item: Map<String, Value>,
+    ) -> Value {
+        item.extend(self.group_member(phone_number_id, digits));
+        Value::Object(item)
     }
 }
 

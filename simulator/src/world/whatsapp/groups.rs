@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::group_photos::GroupPhoto;
 use super::group_pins::Pin;
@@ -420,7 +420,10 @@ impl Sandbox {
         let added: Vec<Value> = outcome
             .done
             .iter()
-            .map(|(input, wa_id)| json!({ "input": input, "wa_id": wa_id }))
+            .map(|(input, digits)| {
+                let input = Map::from_iter([("input".to_owned(), json!(input))]);
+                self.with_group_member(&group.phone_number_id, digits, input)
+            })
             .collect();
         let mut item = json!({
             "type": "group_participants_add",
@@ -473,7 +476,7 @@ impl Sandbox {
             let added: Vec<Value> = outcome
                 .done
                 .iter()
-                .map(|(_, wa_id)| json!({ "wa_id": wa_id }))
+                .map(|(_, digits)| json!(self.group_member(&group.phone_number_id, digits)))
                 .collect();
             let item = json!({
                 "type": "group_participants_add",
@@ -549,11 +552,11 @@ impl Sandbox {
                 created_at: now,
             });
             let group = group.clone();
-            let item = json!({
-                "type": "group_join_request_created",
-                "join_request_id": request_id,
-                "wa_id": consumer,
-            });
+            let item = Map::from_iter([
+                ("type".to_owned(), json!("group_join_request_created")),
+                ("join_request_id".to_owned(), json!(request_id)),
+            ]);
+            let item = self.with_group_member(&group.phone_number_id, consumer, item);
             self.group_event(&group, "group_participants_update", item);
             return Ok(Joined::Requested {
                 group_id,
@@ -565,7 +568,7 @@ impl Sandbox {
         let item = json!({
             "type": "group_participants_add",
             "reason": "invite_link",
-            "added_participants": [{ "wa_id": consumer }],
+            "added_participants": [self.group_member(&group.phone_number_id, consumer)],
         });
         self.group_event(&group, "group_participants_update", item);
         Ok(Joined::Member(group_id))
@@ -587,11 +590,11 @@ impl Sandbox {
         };
         let request = group.join_requests.remove(index);
         let group = group.clone();
-        let item = json!({
-            "type": "group_join_request_revoked",
-            "join_request_id": request.id,
-            "wa_id": consumer,
-        });
+        let item = Map::from_iter([
+            ("type".to_owned(), json!("group_join_request_revoked")),
+            ("join_request_id".to_owned(), json!(request.id)),
+        ]);
+        let item = self.with_group_member(&group.phone_number_id, consumer, item);
         self.group_event(&group, "group_participants_update", item);
         Ok(())
     }
@@ -616,7 +619,7 @@ impl Sandbox {
         let item = json!({
             "type": "group_participants_remove",
             "request_id": request_id,
-            "removed_participants": [{ "wa_id": consumer }],
+            "removed_participants": [self.group_member(&group.phone_number_id, consumer)],
             "initiated_by": "participant",
         });
         self.group_event(&group, "group_participants_update", item);

@@ -23,6 +23,7 @@ pub mod calls;
 pub mod commerce;
 pub mod compliance;
 pub mod consumers;
+pub mod credit_allocations;
 pub mod credit_lines;
 pub mod derived_nodes;
 pub mod devices;
@@ -48,6 +49,7 @@ pub mod messaging;
 pub mod nodes;
 pub mod oba;
 pub mod official;
+pub mod parent_bsuids;
 pub mod payload_encryption;
 pub mod portfolio;
 pub mod preverified;
@@ -168,4 +170,10 @@ pub struct WhatsappState {
     /// Credit lines of every business portfolio.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub credit_lines: credit_lines::CreditLines,
+    /// The sharings of credit lines with client WABAs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit_allocations: credit_allocations::CreditAllocations,
+    /// Business portfolios Meta enrolled for parent BSUIDs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parent_bsuid_accounts: parent_bsuids::ParentBsuidAccounts,
 }

@@ -914,19 +914,101 @@ pub static EXTENDED_CREDIT: NodeDescriptor = NodeDescriptor {
         "send_bill_to_biz_name",
     ],
     default_fields: &["id"],
-    edges: &[],
-    access: NodeAccess {
-        read_scope: Some(BUSINESS_MANAGEMENT),
-        permission_target: |sandbox, id| {
-            sandbox
-                .whatsapp
-                .credit_lines
-                .get(id)
-                .map_or(id, |line| line.business_id.as_str())
-        },
-        ..NodeAccess::OPEN
-    },
+    edges: &[ListEdge {
+        name: "owning_credit_allocation_configs",
+        scopes: &[],
+        item_default_fields: None,
+        items: owning_allocations,
+    }],
+    access: credit_line_access(|sandbox, id| {
+        sandbox
+            .whatsapp
+            .credit_lines
+            .get(id)
+            .map_or(id, |line| line.business_id.as_str())
+    }),
     view: extended_credit_view,
+};
+
+/// Read with `business_management`, as the business portfolio that owns the
+/// credit line (`permission_target` names it).
+const fn credit_line_access(
+    permission_target: for<'a> fn(&'a Sandbox, &'a str) -> &'a str,
+) -> NodeAccess {
+    NodeAccess {
+        read_scope: Some(BUSINESS_MANAGEMENT),
+        permission_target,
+        ..NodeAccess::OPEN
+    }
+}
+
+/// `/{extended-credit-id}/owning_credit_allocation_configs`
+/// (`receiving_business_id`?): the line's active sharings, oldest first.
+fn owning_allocations(sandbox: &Sandbox, line_id: &str, query: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    let receiving = query.param("receiving_business_id");
+    let mut allocations: Vec<_> = sandbox
+        .whatsapp
+        .credit_allocations
+        .values()
+        .filter(|a| a.credit_line_id == line_id && !a.deleted)
+        .filter(|a| receiving.is_none_or(|b| a.receiving_business_id == b))
+        .collect();
+    allocations.sort_by_key(|a| (a.created_at, a.id.clone()));
+    allocations.iter().map(|a| EdgeItem::plain(&a.id)).collect()
+}
+
+/// The sharing of a credit line with a client WABA (Meta's
+/// `ExtendedCreditAllocationConfig`), read as the line it shares.
+pub static CREDIT_ALLOCATION_CONFIG: NodeDescriptor = NodeDescriptor {
+    type_name: "ExtendedCreditAllocationConfig",
+    id_shape: ("58", 15),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: &[
+        "id",
+        "currency_amount",
+        "liability_type",
+        "owning_business",
+        "owning_credential",
+        "partition_type",
+        "receiving_business",
+        "receiving_credential",
+        "request_status",
+        "send_bill_to",
+    ],
+    default_fields: &["id"],
+    edges: &[],
+    access: credit_line_access(|sandbox, id| {
+        let allocations = &sandbox.whatsapp.credit_allocations;
+        let line = allocations
+            .get(id)
+            .map_or(id, |a| a.credit_line_id.as_str());
+        sandbox
+            .whatsapp
+            .credit_lines
+            .get(line)
+            .map_or(id, |line| line.business_id.as_str())
+    }),
+    view: |sandbox, id, wanted| {
+        let allocation = sandbox.whatsapp.credit_allocations.get(id)?;
+        let line = sandbox
+            .whatsapp
+            .credit_lines
+            .get(&allocation.credit_line_id);
+        Fields::new(id, wanted)
+            // The whole line is shared: its limit, in its currency.
+            .put_opt("currency_amount", || {
+                line.map(|l| currency_amount(l.max_balance, &l.currency))
+            })
+            .node("owning_business", line.map(|l| &l.business_id))
+            .node("owning_credential", Some(&allocation.credit_line_id))
+            .node(
+                "receiving_business",
+                Some(&allocation.receiving_business_id),
+            )
+            .put("request_status", || allocation.request_status())
+            .done()
+    },
 };
 
 /// Meta's `CurrencyAmount`: hundredths shown as an amount, in a currency.

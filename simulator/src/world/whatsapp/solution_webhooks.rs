@@ -1,8 +1,10 @@
 //! The `partner_solutions` webhook: every time a Multi-Partner Solution is
-//! created or changes status, each party app hears of it — one event per
-//! app, addressed to the business portfolio that owns the app (an app
-//! without an owner business has no portfolio to be told about, and hears
-//! nothing). The value is Meta's `{"event", "solution_id", "solution_status"}`.
+//! created or changes status, each party app that knows of it hears of it —
+//! one event per app, addressed to the business portfolio that owns the app
+//! (an app without an owner business has no portfolio to be told about, and
+//! hears nothing). A draft is the owner's alone: the partner hears of the
+//! solution when it is sent (`SOLUTION_CREATED`, `INITIATED`). The value is
+//! Meta's `{"event", "solution_id", "solution_status"}`.
 
 use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
@@ -10,7 +12,7 @@ use crate::world::sandbox::Sandbox;
 /// Meta's `event` of a `partner_solutions` change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SolutionEvent {
-    /// The solution was sent to its partner.
+    /// The solution was saved as a draft or sent to its partner.
     Created,
     /// Its status changed (accepted, rejected, deactivation asked, answered).
     Updated,
@@ -35,6 +37,7 @@ impl Sandbox {
         let parties = [&solution.owner_app_id, &solution.partner_app_id];
         let addressed: Vec<(String, String)> = parties
             .into_iter()
+            .filter(|app_id| solution.known_to(app_id))
             .filter_map(|app_id| {
                 let business = self.accounts.apps.get(app_id)?.business_id.clone()?;
                 Some((business, app_id.clone()))

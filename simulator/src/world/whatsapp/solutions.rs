@@ -1,5 +1,7 @@
 //! Multi-Partner Solutions: an owner app names a partner app and which of
-//! the two sends messages; the partner accepts (the solution becomes
+//! the two sends messages, and sends the solution to the partner at once
+//! or keeps it as a draft (`DRAFT`, seen by the owner alone) to send later;
+//! once sent (`INITIATED`) the partner accepts (the solution becomes
 //! `ACTIVE`) or rejects it. Either party of an active solution may ask to
 //! deactivate it; the other accepts (`DEACTIVATED`) or rejects the request.
 //! WABAs join a solution through a migration intent (`INITIATE`, then
@@ -47,6 +49,7 @@ pub const TOKEN_SECONDS: i64 = 60 * 86_400;
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SolutionStatus {
+    Draft,
     Initiated,
     Active,
     Rejected,
@@ -56,6 +59,7 @@ pub enum SolutionStatus {
 impl SolutionStatus {
     pub fn name(self) -> &'static str {
         match self {
+            Self::Draft => "DRAFT",
             Self::Initiated => "INITIATED",
             Self::Active => "ACTIVE",
             Self::Rejected => "REJECTED",
@@ -121,6 +125,13 @@ impl Solution {
 
     pub fn is_party(&self, app_id: &str) -> bool {
         self.owner_app_id == app_id || self.partner_app_id == app_id
+    }
+
+    /// Whether the app knows of the solution: its owner always, its partner
+    /// once it was sent (a draft is the owner's alone).
+    pub fn known_to(&self, app_id: &str) -> bool {
+        self.owner_app_id == app_id
+            || (self.partner_app_id == app_id && self.status != SolutionStatus::Draft)
     }
 }
 
@@ -238,6 +249,8 @@ pub struct NewSolution {
     pub partner_app_id: String,
     pub owner_permissions: Vec<String>,
     pub partner_permissions: Vec<String>,
+    /// Kept as a draft rather than sent to the partner.
+    pub draft: bool,
 }
 
 /// Why a solution call is refused.
@@ -312,7 +325,7 @@ impl Sandbox {
     }
 
     /// Create a solution owned by `owner_app_id`, sent to its partner
-    /// (`INITIATED`); its id.
+    /// (`INITIATED`) or kept as a draft (`DRAFT`); its id.
     pub fn create_solution(
         &mut self,
         owner_app_id: &str,
@@ -351,7 +364,11 @@ impl Sandbox {
                 partner_app_id: new.partner_app_id,
                 owner_permissions: new.owner_permissions,
                 partner_permissions: new.partner_permissions,
-                status: SolutionStatus::Initiated,
+                status: if new.draft {
+                    SolutionStatus::Draft
+                } else {
+                    SolutionStatus::Initiated
+                },
                 deactivation_requested_by: None,
                 deactivation_requests: 0,
                 wabas: vec![],
@@ -362,6 +379,21 @@ impl Sandbox {
         );
         self.report_solution(&id, SolutionEvent::Created);
         Ok(id)
+    }
+
+    /// The owner sends its draft to the partner (an App Dashboard step):
+    /// `DRAFT` → `INITIATED`, and the partner hears of it for the first time.
+    /// `None` when there is no such solution.
+    pub fn send_solution_draft(&mut self, id: &str) -> Option<Result<(), SolutionError>> {
+        let now = self.clock.now();
+        let solution = self.whatsapp.solutions.solutions.get_mut(id)?;
+        if solution.status != SolutionStatus::Draft {
+            return Some(Err(SolutionError::WrongStatus(solution.status)));
+        }
+        solution.status = SolutionStatus::Initiated;
+        solution.updated_at = now;
+        self.report_solution(id, SolutionEvent::Created);
+        Some(Ok(()))
     }
 
     /// A party answers the request pending on the solution: the invited
@@ -753,6 +785,7 @@ mod tests {
             partner_app_id: partner.to_owned(),
             owner_permissions: list(owner),
             partner_permissions: list(theirs),
+            draft: false,
         }
     }
 
@@ -801,6 +834,37 @@ mod tests {
             sandbox.request_deactivation(&id, &owner),
             Err(SolutionError::WrongStatus(SolutionStatus::Deactivated))
         );
+    }
+
+    #[test]
+    fn a_draft_waits_for_its_owner_to_send_it() {
+        let (mut sandbox, owner, partner) = sandbox();
+        let draft = NewSolution {
+            draft: true,
+            ..new(&partner, &[MESSAGING], &[])
+        };
+        let id = sandbox.create_solution(&owner, draft).unwrap();
+        let solution = &sandbox.whatsapp.solutions.solutions[&id];
+        assert_eq!(
+            (solution.status, solution.pending()),
+            (SolutionStatus::Draft, "NONE")
+        );
+        assert!(solution.known_to(&owner) && !solution.known_to(&partner));
+        assert_eq!(
+            sandbox.answer_solution(&id, &partner, SolutionRequest::Invitation, true),
+            Err(SolutionError::WrongStatus(SolutionStatus::Draft))
+        );
+        assert_eq!(
+            sandbox.request_deactivation(&id, &owner),
+            Err(SolutionError::WrongStatus(SolutionStatus::Draft))
+        );
+        assert_eq!(sandbox.send_solution_draft(&id), Some(Ok(())));
+        assert!(sandbox.whatsapp.solutions.solutions[&id].known_to(&partner));
+        assert_eq!(
+            sandbox.send_solution_draft(&id),
+            Some(Err(SolutionError::WrongStatus(SolutionStatus::Initiated)))
+        );
+        assert_eq!(sandbox.send_solution_draft("404"), None);
     }
 
     #[test]

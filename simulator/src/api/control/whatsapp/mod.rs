@@ -5,8 +5,9 @@
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
 //! about groups, consumers' calls and call permissions, the restrictions
-//! of a number's calling, and the published key
-//! for encrypted sends.
+//! of a number's calling, the published key for encrypted sends,
+//! Multi-Partner Solution drafts, and the portfolios Meta enrols for
+//! parent BSUIDs.
 
 mod billing;
 mod business_app;
@@ -21,8 +22,10 @@ mod group_policy;
 mod groups;
 mod inbox;
 mod oba;
+mod parent_bsuids;
 mod payload_encryption;
 mod phones;
+mod solutions;
 mod templates;
 
 use axum::Router;
@@ -45,4 +48,6 @@ pub fn routes() -> Router<AppState> {
         .merge(calls::routes())
         .merge(call_restrictions::routes())
         .merge(payload_encryption::routes())
+        .merge(solutions::routes())
+        .merge(parent_bsuids::routes())
 }
