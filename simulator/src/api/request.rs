@@ -122,36 +122,52 @@ fn parse_json_object(bytes: &[u8]) -> Result<Map<String, Value>, GraphError> {
 impl GraphRequest {
     /// A parameter from the body, else the query string.
     pub fn param(&self, name: &str) -> Option<Value> {
-        self.body.get(name).cloned().or_else(|| {
-            self.query
+        match self.body_value(name) {
+            Some(value) => Some(value.clone()),
+            None => self.query_value(name).map(|v| Value::String(v.to_owned())),
+        }
+    }
+
+    /// The body's value of `name`. A body has a handful of keys, so looking
+    /// through them costs less than hashing `name` for the map's index; a
+    /// large body is looked up by its index.
+    fn body_value(&self, name: &str) -> Option<&Value> {
+        const LOOKED_THROUGH_UP_TO: usize = 12;
+        if self.body.len() <= LOOKED_THROUGH_UP_TO {
+            self.body
                 .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| Value::String(v.clone()))
-        })
+                .find_map(|(key, value)| (key == name).then_some(value))
+        } else {
+            self.body.get(name)
+        }
+    }
+
+    /// The last query-string value of `name`.
+    fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A text parameter, borrowed (body first, then the query string); `None`
     /// when absent or not a string.
     pub fn param_text(&self, name: &str) -> Option<&str> {
-        match self.body.get(name) {
+        match self.body_value(name) {
             Some(Value::String(text)) => Some(text),
             Some(_) => None,
-            None => self
-                .query
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str()),
+            None => self.query_value(name),
         }
     }
 
     /// A parameter as text (numbers and booleans as their JSON text).
     pub fn param_str(&self, name: &str) -> Option<String> {
-        match self.param(name)? {
-            Value::String(s) => Some(s),
-            Value::Null => None,
-            other => Some(other.to_string()),
+        match self.body_value(name) {
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(Value::Null) => None,
+            Some(other) => Some(other.to_string()),
+            None => self.query_value(name).map(str::to_owned),
         }
     }
 
@@ -213,7 +229,7 @@ impl GraphRequest {
         {
             return Some((token.clone(), TokenSource::Query));
         }
-        match self.body.get("access_token") {
+        match self.body_value("access_token") {
             Some(Value::String(token)) if !token.is_empty() => {
                 Some((token.clone(), TokenSource::Body))
             }
@@ -225,6 +241,7 @@ impl GraphRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn queries_split_like_form_urlencoded() {
@@ -254,6 +271,29 @@ mod tests {
             body,
             base_url: "http://x".into(),
             files: vec![],
+        }
+    }
+
+    #[test]
+    fn parameters_come_from_small_and_large_bodies_alike() {
+        for keys in [3, 40] {
+            let body: Map<String, Value> = (0..keys)
+                .map(|i| (format!("key{i}"), json!(i)))
+                .chain([
+                    ("name".to_owned(), json!("body")),
+                    ("flag".to_owned(), Value::Null),
+                ])
+                .collect();
+            let r = request(vec![], "name=query&only=query&flag=query", body);
+            assert_eq!(r.param_str("name").as_deref(), Some("body"), "{keys} keys");
+            assert_eq!(r.param_str("key2").as_deref(), Some("2"), "{keys} keys");
+            assert_eq!(r.param_text("only"), Some("query"), "{keys} keys");
+            assert_eq!(
+                r.param_str("flag"),
+                None,
+                "a null in the body hides the query"
+            );
+            assert_eq!(r.param("missing"), None);
         }
     }
 
