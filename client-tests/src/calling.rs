@@ -37,6 +37,18 @@ pub async fn calling_shown(sim: &Sim, sandbox: &Sandbox) -> Value {
     read(sim, sandbox, &path).await.ok()["calling"].clone()
 }
 
+/// The calling settings are still `shown` (refusals changed nothing), and
+/// are so after a snapshot round trip.
+pub async fn assert_calling_kept(sim: &Sim, sandbox: &Sandbox, shown: &Value) {
+    assert_eq!(
+        &calling_shown(sim, sandbox).await,
+        shown,
+        "refusals change nothing"
+    );
+    sim.assert_snapshot_round_trip(sandbox).await;
+    assert_eq!(&calling_shown(sim, sandbox).await, shown);
+}
+
 pub async fn permissions(sim: &Sim, sandbox: &Sandbox, user: &str) -> Reply {
     let path = format!("/{}/call_permissions?user_wa_id={user}", phone(sandbox));
     read(sim, sandbox, &path).await

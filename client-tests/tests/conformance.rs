@@ -874,7 +874,7 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         .await,
     );
     let connect = json!({"messaging_product": "whatsapp", "to": "15550109999", "action": "connect",
-        "session": {"sdp_type": "offer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"}});
+        "session": {"sdp_type": "offer", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n"}});
     let placed = sim
         .send(send(Method::POST, format!("/{V}/{phone}/calls")).json(&connect))
         .await;

@@ -1,7 +1,8 @@
 //! The call icon and SRTP settings of `calling`: `call_icon_visibility` in
 //! Meta's `DEFAULT`/`DISABLE_ALL` or the spec's `visible`/`hidden`,
 //! `call_icons.restrict_to_user_countries` (a user of another country has
-//! no call button: their call does not reach the business) and
+//! no call button: their call does not reach the business; hidden, no user's
+//! call does, while the business still calls out) and
 //! `srtp_key_exchange_protocol` (`SDES` only while SIP is enabled) are
 //! checked, kept, answered by `GET /{phone-number-id}/settings` and survive
 //! a snapshot; the same seed and calls give the same bytes.
@@ -75,14 +76,7 @@ async fn icons_and_srtp_are_checked_kept_and_answered() {
         &bad,
         "Param calling['srtp_key_exchange_protocol'] must be one of {DTLS, SDES}.",
     );
-    assert_eq!(
-        calling_shown(&sim, &sandbox).await,
-        shown,
-        "refusals change nothing"
-    );
-
-    sim.assert_snapshot_round_trip(&sandbox).await;
-    assert_eq!(calling_shown(&sim, &sandbox).await, shown);
+    assert_calling_kept(&sim, &sandbox, &shown).await;
     let dtls = json!({ "srtp_key_exchange_protocol": "DTLS", "sip": { "status": "DISABLED" } });
     calling_settings(&sim, &sandbox, dtls).await.ok();
     let after = calling_shown(&sim, &sandbox).await;
@@ -144,4 +138,31 @@ async fn users_outside_the_icons_countries_do_not_reach_the_business() {
     calling_settings(&sim, &sandbox, both).await.ok();
     let alice = user_call(&sim, &sandbox, ALICE, false).await;
     assert_eq!(alice.status, 201, "{}", alice.text());
+}
+
+#[tokio::test]
+async fn a_hidden_call_icon_keeps_every_users_call_away_but_not_the_businesss() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(195).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["calls"]).await;
+    enable_calling(&sim, &sandbox).await;
+    grant_permission(&sim, &sandbox, ALICE, true).await;
+    // DISABLE_ALL: users cannot call unsolicited (Meta's call settings).
+    let hide = json!({ "call_icon_visibility": "DISABLE_ALL" });
+    calling_settings(&sim, &sandbox, hide).await.ok();
+    let refused = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(refused.text().contains("DISABLE_ALL"), "{}", refused.text());
+    assert!(call_webhooks(&sim, &sandbox, &receiver).await.is_empty());
+    // The business's own calls are not bound by the icon.
+    let placed = calls(&sim, &sandbox, connect(ALICE)).await;
+    let call_id = placed.ok()["calls"][0]["id"].as_str().unwrap().to_owned();
+    let end = calls(&sim, &sandbox, action(&call_id, "terminate")).await;
+    assert_eq!(end.ok()["success"], true);
+    // Shown again (the spec's spelling), Alice calls through.
+    let show = json!({ "call_icon_visibility": "visible" });
+    calling_settings(&sim, &sandbox, show).await.ok();
+    let through = user_call(&sim, &sandbox, ALICE, false).await;
+    assert_eq!(through.status, 201, "{}", through.text());
 }

@@ -5,8 +5,9 @@
 //! payload encryption off, a malformed token, other algorithms, a token not
 //! encrypted to metasim's key, a plaintext that is not a JSON object. The
 //! client key itself: refused unless it is an RSA key of 2048–4096 bits,
-//! shown by its fingerprint, forgotten when encryption is turned off, kept
-//! in snapshots; state from before client keys answers to the business
+//! taken as a SubjectPublicKeyInfo or a PKCS#1 PEM (the fingerprint over
+//! the SubjectPublicKeyInfo either way), shown by its fingerprint, forgotten
+//! when encryption is turned off, kept in snapshots; state from before client keys answers to the business
 //! public key.
 
 use base64::Engine as _;
@@ -308,7 +309,7 @@ async fn client_keys_that_are_no_rsa_key_of_2048_to_4096_bits_are_refused() {
     let b64 = |text: &str| json!(STANDARD.encode(text));
     let param = "Param payload_encryption['client_encryption_key']";
     let not_pem = format!(
-        "{param} must be the base64 of a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)"
+        "{param} must be the base64 of a PEM-encoded public key (-----BEGIN PUBLIC KEY----- or -----BEGIN RSA PUBLIC KEY-----)"
     );
     let private = client_key().to_pkcs8_pem(LineEnding::LF).expect("a PEM");
     let ec = "-----BEGIN PUBLIC KEY-----\n\
@@ -344,6 +345,44 @@ async fn client_keys_that_are_no_rsa_key_of_2048_to_4096_bits_are_refused() {
         let update = json!({ "status": "enabled", "client_encryption_key": key });
         set_encryption(&sim, &sandbox, update).await.ok();
     }
+}
+
+#[tokio::test]
+async fn a_pkcs1_rsa_public_key_pem_is_taken_and_fingerprinted_as_its_subject_public_key_info() {
+    use base64::engine::general_purpose::STANDARD;
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let sim = Sim::start().await;
+    let sandbox = ready(&sim, 195).await;
+    let other = business_key().to_public_key();
+    let pkcs1 = other.to_pkcs1_pem(LineEnding::LF).expect("a PEM");
+    assert!(
+        pkcs1.starts_with("-----BEGIN RSA PUBLIC KEY-----"),
+        "{pkcs1}"
+    );
+    let update = json!({ "status": "enabled", "client_encryption_key": STANDARD.encode(&pkcs1) });
+    assert_eq!(
+        set_encryption(&sim, &sandbox, update).await.ok(),
+        &json!({"success": true})
+    );
+    // The same fingerprint as the key's `BEGIN PUBLIC KEY` form gives.
+    assert_eq!(
+        shown(&sim, &sandbox).await["client_encryption_key_fingerprint"],
+        fingerprint(&other)
+    );
+    let answer = encrypted_text(&sim, &sandbox, "to a PKCS#1 key").await;
+    assert_eq!(
+        open_with(&business_key(), &answer)["contacts"][0]["wa_id"],
+        ALICE
+    );
+    // A PKCS#1 label around something else is still no key.
+    let bogus = "-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----\n";
+    let update = json!({ "status": "enabled", "client_encryption_key": STANDARD.encode(bogus) });
+    assert!(
+        set_encryption(&sim, &sandbox, update)
+            .await
+            .message()
+            .contains("PEM-encoded public key")
+    );
 }
 
 #[tokio::test]

@@ -154,6 +154,10 @@ impl Sandbox {
                 settings.sip.enabled,
                 &format!("whatsapp.phone_numbers.{id}.settings.calling"),
             )?;
+            super::whatsapp::call_codecs::check_kept(
+                &settings.additional_codecs,
+                &format!("whatsapp.phone_numbers.{id}.settings.additional_codecs"),
+            )?;
             if let Some(hours) = &number.settings.call_hours {
                 hours.check(&format!("whatsapp.phone_numbers.{id}.settings.call_hours"))?;
             }

@@ -12,7 +12,7 @@ use crate::api::error::GraphError;
 use crate::api::request::GraphRequest;
 use crate::api::routes::Operation;
 use crate::world::shared::phone::phone_digits;
-use crate::world::whatsapp::call_media::sdp_has_video;
+use crate::world::whatsapp::call_media::SessionMedia;
 use crate::world::whatsapp::calls::{
     CONNECTED_CALLS_PER_DAY, CallRefusal, PermissionCheck, REQUESTS_PER_DAY, REQUESTS_PER_WEEK,
     check_sdp,
@@ -78,6 +78,11 @@ pub fn refusal(error: CallRefusal) -> GraphError {
             "Invalid parameter",
             "SDP Validation error: the SDP has a video media description (m=video) but video calling is not enabled for this business phone number. Enable it with POST /{phone-number-id}/settings (calling.video.status: enabled).",
         ),
+        CallRefusal::NoCommonCodec => GraphError::whatsapp(
+            100,
+            "Invalid parameter",
+            "SDP Validation error: the SDP's audio media description (m=audio) offers no codec this business phone number takes: Opus, or PCMA/PCMU once enabled with POST /{phone-number-id}/settings (calling.audio.additional_codecs).",
+        ),
         CallRefusal::Restricted { until } => GraphError::whatsapp(
             138005,
             "Call rate limit exceeded",
@@ -85,9 +90,12 @@ pub fn refusal(error: CallRefusal) -> GraphError {
                 "Business-initiated calling is restricted for this business phone number until {until} (calling.restrictions of GET /{{phone-number-id}}/settings)."
             ),
         ),
-        // Only users' calls meet the icon's countries; listed for the match to be whole.
+        // Only users' calls meet the call icon; listed for the match to be whole.
         CallRefusal::OutsideIconCountries => GraphError::invalid_parameter(
             "The business phone number's call button is not shown in the user's country.",
+        ),
+        CallRefusal::CallIconHidden => GraphError::invalid_parameter(
+            "The business phone number's call button is hidden (call_icon_visibility DISABLE_ALL).",
         ),
         CallRefusal::NotRegistered => GraphError::whatsapp(
             133010,
@@ -160,8 +168,8 @@ pub fn permissions(op: Operation<'_>) -> Result<Value, GraphError> {
 }
 
 /// The `session` of `connect` (an offer) or `accept`/`pre_accept` (an
-/// answer); whether its SDP has video.
-fn session(request: &GraphRequest, sdp_type: &str) -> Result<bool, GraphError> {
+/// answer); what its SDP asks of the call's media.
+fn session(request: &GraphRequest, sdp_type: &str) -> Result<SessionMedia, GraphError> {
     let value = request
         .param_json("session")
         .ok_or_else(|| GraphError::invalid_parameter("The parameter session is required"))??;
@@ -182,7 +190,7 @@ fn session(request: &GraphRequest, sdp_type: &str) -> Result<bool, GraphError> {
             &format!("SDP Validation error: {details}"),
         )
     })?;
-    Ok(sdp_has_video(sdp))
+    Ok(SessionMedia::of(sdp))
 }
 
 /// `POST /{phone-number-id}/calls`.
@@ -193,7 +201,7 @@ pub fn manage(op: Operation<'_>) -> Result<Value, GraphError> {
     match action.as_str() {
         "connect" => {
             let to = phone_digits(&required(request, "to")?);
-            let video = session(request, "offer")?;
+            let offer = session(request, "offer")?;
             let callback = request.param_str("biz_opaque_callback_data");
             if callback.as_ref().is_some_and(|c| c.chars().count() > 512) {
                 return Err(GraphError::invalid_parameter(
@@ -202,19 +210,19 @@ pub fn manage(op: Operation<'_>) -> Result<Value, GraphError> {
             }
             let id = op
                 .sandbox
-                .business_calls(op.id, &to, callback, video)
+                .business_calls(op.id, &to, callback, &offer)
                 .map_err(refusal)?;
             Ok(json!({ "messaging_product": "whatsapp", "calls": [{ "id": id }] }))
         }
         "pre_accept" | "accept" | "reject" | "terminate" => {
             let call_id = required(request, "call_id")?;
-            let video = if matches!(action.as_str(), "pre_accept" | "accept") {
-                session(request, "answer")?
+            let answer = if matches!(action.as_str(), "pre_accept" | "accept") {
+                Some(session(request, "answer")?)
             } else {
-                false
+                None
             };
             op.sandbox
-                .business_call_action(op.id, &call_id, &action, video)
+                .business_call_action(op.id, &call_id, &action, answer.as_ref())
                 .map_err(refusal)?;
             Ok(json!({ "messaging_product": "whatsapp", "success": true }))
         }

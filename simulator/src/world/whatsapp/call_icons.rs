@@ -7,9 +7,10 @@
 //! `srtp_key_exchange_protocol` (`DTLS`, Meta's default, or `SDES`, which
 //! Meta allows only while SIP signals the number's calls; the spec's
 //! `DTLS-SRTP` / `SDES-SRTP` are taken too, the answer is Meta's documented
-//! `DTLS` / `SDES`). `call_icon_visibility` only says where WhatsApp clients
-//! draw the button: the control plane's place-call route stands for any way
-//! a user calls, so it refuses no call.
+//! `DTLS` / `SDES`). Meta documents `DISABLE_ALL` as hiding the button and
+//! every entry point outside the chat, so that users cannot make unsolicited
+//! calls: while it is `hidden`, a user's call does not reach the number
+//! either. Business-initiated calls are not bound by either setting.
 
 use serde_json::Value;
 
@@ -108,6 +109,15 @@ pub fn check_kept(
 }
 
 impl Sandbox {
+    /// `call_icon_visibility` is `hidden` (`DISABLE_ALL`): no user sees the
+    /// number's call button or any other way to call it unsolicited.
+    pub fn call_icon_hidden(&self, phone_number_id: &str) -> bool {
+        self.whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .is_some_and(|p| p.settings.call_icon_visibility == "hidden")
+    }
+
     /// The user sees the number's call button: no country list, or the
     /// country of the user's calling code is in it.
     pub fn call_icon_shown_to(&self, phone_number_id: &str, consumer: &str) -> bool {

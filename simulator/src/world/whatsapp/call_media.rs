@@ -9,10 +9,12 @@
 //! ranges (RFC 5737 for IPv4, RFC 3849 for IPv6), the same for every
 //! sandbox, and puts the first in the `c=` line of the user's SDP. An SDP
 //! with a video media line (`m=video`) on a number whose video calling is
-//! disabled is refused (`calls.rs`).
+//! disabled is refused (`calls.rs`). The user's audio line carries the
+//! codecs of `call_codecs.rs`.
 
 use serde_json::{Value, json};
 
+use super::call_codecs::{AudioCodec, sdp_audio_codecs};
 use super::call_settings::enabled_flag;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -41,6 +43,32 @@ pub fn sdp_has_video(sdp: &str) -> bool {
     sdp.lines().any(|line| line.starts_with("m=video"))
 }
 
+/// What a business's session description asks of a call: video, and the
+/// audio codecs it names, in its order of preference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionMedia {
+    pub video: bool,
+    pub audio: Vec<AudioCodec>,
+}
+
+impl SessionMedia {
+    pub fn of(sdp: &str) -> Self {
+        Self {
+            video: sdp_has_video(sdp),
+            audio: sdp_audio_codecs(sdp),
+        }
+    }
+}
+
+/// An audio-only Opus offer, for the calling unit tests.
+#[cfg(test)]
+pub fn audio_offer() -> SessionMedia {
+    SessionMedia {
+        video: false,
+        audio: vec![AudioCodec::Opus],
+    }
+}
+
 impl Sandbox {
     /// The number lets its calls carry video (`calling.video.status`).
     pub fn video_enabled(&self, phone_number_id: &str) -> bool {
@@ -51,12 +79,14 @@ impl Sandbox {
     }
 
     /// A session description for the user's side: deterministic, RFC 8866,
-    /// with a video media line for a video call.
+    /// its audio line carrying `audio` (with telephone events), with a video
+    /// media line for a video call.
     pub(super) fn session_description(
         &mut self,
         call_id: &str,
         sdp_type: &str,
         video: bool,
+        audio: &[AudioCodec],
     ) -> Value {
         let ufrag = self.ids.opaque_code(4, "call_ice_ufrag");
         let password = self.ids.opaque_code(24, "call_ice_pwd");
@@ -70,12 +100,17 @@ impl Sandbox {
         };
         let media = MEDIA_SERVER_IPS[0];
         let bundle = if video { "audio video" } else { "audio" };
+        let (types, maps): (Vec<String>, String) = audio
+            .iter()
+            .map(|codec| codec.rtp())
+            .map(|(pt, map)| (pt.to_string(), map))
+            .unzip();
+        let types = types.join(" ");
         let mut sdp = format!(
             "v=0\r\no=- {session} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE {bundle}\r\n\
-             m=audio 3480 UDP/TLS/RTP/SAVPF 111 126\r\nc=IN IP4 {media}\r\n\
+             m=audio 3480 UDP/TLS/RTP/SAVPF {types} 126\r\nc=IN IP4 {media}\r\n\
              a=ice-ufrag:{ufrag}\r\na=ice-pwd:{password}\r\na=setup:{setup}\r\na=mid:audio\r\n\
-             a=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n\
-             a=rtpmap:126 telephone-event/8000\r\n"
+             a=sendrecv\r\na=rtcp-mux\r\n{maps}a=rtpmap:126 telephone-event/8000\r\n"
         );
         if video {
             sdp.push_str(&format!(

@@ -97,6 +97,7 @@ mod tests {
     use crate::world::events::EventPayload;
     use crate::world::fixture::demo_fixture;
     use crate::world::sandbox::SandboxOptions;
+    use crate::world::whatsapp::call_media::audio_offer;
     use crate::world::whatsapp::calls::RING_SECONDS;
 
     const ALICE: &str = "15550109999";
@@ -161,15 +162,21 @@ mod tests {
             .unwrap()
             .unwrap();
         for _ in 0..3 {
-            let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
+            let id = sandbox
+                .business_calls(&phone, ALICE, None, &audio_offer())
+                .unwrap();
             sandbox.consumer_answers(ALICE, &id, false).unwrap();
         }
         // A connected call starts the count again.
-        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
+        let id = sandbox
+            .business_calls(&phone, ALICE, None, &audio_offer())
+            .unwrap();
         sandbox.consumer_answers(ALICE, &id, true).unwrap();
         sandbox.consumer_hangs_up(ALICE, &id).unwrap();
         for _ in 0..3 {
-            sandbox.business_calls(&phone, ALICE, None, false).unwrap();
+            sandbox
+                .business_calls(&phone, ALICE, None, &audio_offer())
+                .unwrap();
             sandbox.clock.advance(RING_SECONDS);
             sandbox.run_due_calls();
         }
@@ -177,7 +184,9 @@ mod tests {
             sandbox.call_permission(&phone, ALICE).unwrap().status,
             "permanent"
         );
-        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
+        let id = sandbox
+            .business_calls(&phone, ALICE, None, &audio_offer())
+            .unwrap();
         sandbox.consumer_answers(ALICE, &id, false).unwrap();
         assert_eq!(
             sandbox.call_permission(&phone, ALICE).unwrap().status,

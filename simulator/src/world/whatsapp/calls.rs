@@ -17,15 +17,19 @@
 //! calls) is `call_rules.rs`; a number whose calls go over SIP
 //! (`call_settings.rs`) refuses the call actions (131055) and sends no
 //! `calls` webhook. Video needs the number's video setting and the SDP the
-//! user's side plays is `call_media.rs`'s; a calling restriction
+//! user's side plays is `call_media.rs`'s, its audio codecs
+//! `call_codecs.rs`'s; a calling restriction
 //! (`call_restrictions.rs`) refuses the business's calls (138005) or keeps
-//! users' away, as the call hours and the call icon's countries do.
+//! users' away, as the call hours, a hidden call icon and the call icon's
+//! countries do.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::call_codecs::AudioCodec;
+use super::call_media::SessionMedia;
 use super::call_restrictions::{CallRestriction, RestrictionKind};
 use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
@@ -116,6 +120,10 @@ pub struct Call {
     /// A video call (its offer has a video media line: `call_media.rs`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub video: bool,
+    /// The audio codec a business-initiated call's offer negotiated
+    /// (`call_codecs.rs`), which the user's answer carries.
+    #[serde(default, skip_serializing_if = "AudioCodec::is_opus")]
+    pub audio: AudioCodec,
 }
 
 fn is_false(flag: &bool) -> bool {
@@ -173,9 +181,15 @@ pub enum CallRefusal {
     /// A user's call from a country the number's call icon is not shown
     /// in (`call_icons.restrict_to_user_countries`): not offered either.
     OutsideIconCountries,
+    /// A user's call while the number's `call_icon_visibility` is
+    /// `DISABLE_ALL` (`call_icons.rs`): users cannot call it unsolicited.
+    CallIconHidden,
     /// A video call, or video in an SDP, while the number's video calling
     /// is disabled (`call_media.rs`).
     VideoDisabled,
+    /// A business's SDP whose audio names no codec the number takes: Opus,
+    /// or a G.711 codec its settings enabled (`call_codecs.rs`).
+    NoCommonCodec,
     /// A calling restriction of this direction holds until this time
     /// (`call_restrictions.rs`; 138005 for the business).
     Restricted { until: i64 },
@@ -500,6 +514,7 @@ impl Sandbox {
         direction: CallDirection,
         biz_opaque_callback_data: Option<String>,
         video: bool,
+        audio: AudioCodec,
     ) -> Result<Call, CallRefusal> {
         if video && !self.video_enabled(phone_number_id) {
             return Err(CallRefusal::VideoDisabled);
@@ -527,6 +542,7 @@ impl Sandbox {
             connected_at: None,
             biz_opaque_callback_data,
             video,
+            audio,
         };
         self.whatsapp
             .calls
@@ -536,13 +552,14 @@ impl Sandbox {
     }
 
     /// The business calls the user (`action: connect`, a video call when
-    /// its offer has video); the user's phone rings.
+    /// its offer has video, its audio one of the number's codecs); the
+    /// user's phone rings.
     pub fn business_calls(
         &mut self,
         phone_number_id: &str,
         consumer: &str,
         biz_opaque_callback_data: Option<String>,
-        video: bool,
+        offer: &SessionMedia,
     ) -> Result<String, CallRefusal> {
         if self.sip_signalling(phone_number_id) {
             return Err(CallRefusal::SipSignalling);
@@ -562,12 +579,14 @@ impl Sandbox {
                 next_allowed: check.connected_resets.unwrap_or_default(),
             });
         }
+        let audio = self.negotiate_audio(phone_number_id, &offer.audio)?;
         let call = self.new_call(
             phone_number_id,
             consumer,
             CallDirection::BusinessInitiated,
             biz_opaque_callback_data,
-            video,
+            offer.video,
+            audio,
         )?;
         self.call_status(&call, "RINGING");
         Ok(call.id)
@@ -575,8 +594,8 @@ impl Sandbox {
 
     /// The user calls the business number (a video call with `video`): its
     /// `connect` webhook carries the user's SDP offer. A call the number
-    /// would not be offered (a restriction, its call hours, a country its
-    /// call icon is not shown in) is refused.
+    /// would not be offered (a restriction, its call hours, a call icon
+    /// hidden from everyone or not shown in the user's country) is refused.
     pub fn consumer_calls(
         &mut self,
         consumer: &str,
@@ -592,6 +611,9 @@ impl Sandbox {
         if !self.takes_calls_now(phone_number_id) {
             return Err(CallRefusal::OutsideCallHours);
         }
+        if self.call_icon_hidden(phone_number_id) {
+            return Err(CallRefusal::CallIconHidden);
+        }
         if !self.call_icon_shown_to(phone_number_id, consumer) {
             return Err(CallRefusal::OutsideIconCountries);
         }
@@ -601,8 +623,11 @@ impl Sandbox {
             CallDirection::UserInitiated,
             None,
             video,
+            AudioCodec::Opus,
         )?;
-        let sdp = self.session_description(&call.id, "offer", call.video);
+        let mut offered = vec![AudioCodec::Opus];
+        offered.extend_from_slice(self.additional_codecs(phone_number_id));
+        let sdp = self.session_description(&call.id, "offer", call.video, &offered);
         let now = self.clock.now();
         self.call_event(&call, "connect", Some(sdp), now);
         Ok(call.id)
@@ -623,20 +648,24 @@ impl Sandbox {
             .ok_or(CallRefusal::UnknownCall)
     }
 
-    /// `pre_accept`, `accept`, `reject` or `terminate` from the business
-    /// (`video`: its answer has video, refused while video is disabled).
+    /// `pre_accept`, `accept` (with the business's `answer`: video refused
+    /// while video is disabled, its audio one of the number's codecs),
+    /// `reject` or `terminate` from the business.
     pub fn business_call_action(
         &mut self,
         phone_number_id: &str,
         call_id: &str,
         action: &str,
-        video: bool,
+        answer: Option<&SessionMedia>,
     ) -> Result<(), CallRefusal> {
         if self.sip_signalling(phone_number_id) {
             return Err(CallRefusal::SipSignalling);
         }
-        if video && !self.video_enabled(phone_number_id) {
-            return Err(CallRefusal::VideoDisabled);
+        if let Some(answer) = answer {
+            if answer.video && !self.video_enabled(phone_number_id) {
+                return Err(CallRefusal::VideoDisabled);
+            }
+            self.negotiate_audio(phone_number_id, &answer.audio)?;
         }
         let mut call = self.find_call(call_id, |c| c.phone_number_id == phone_number_id)?;
         let user_ringing =
@@ -674,7 +703,7 @@ impl Sandbox {
         }
         if accept {
             self.call_status(&call, "ACCEPTED");
-            let sdp = self.session_description(&call.id, "answer", call.video);
+            let sdp = self.session_description(&call.id, "answer", call.video, &[call.audio]);
             let now = self.clock.now();
             self.call_event(&call, "connect", Some(sdp), now);
             self.connect(call);
@@ -826,6 +855,7 @@ mod tests {
     use super::*;
     use crate::world::fixture::demo_fixture;
     use crate::world::sandbox::SandboxOptions;
+    use crate::world::whatsapp::call_media::audio_offer;
 
     fn sandbox() -> (Sandbox, String) {
         let mut sandbox =
@@ -847,7 +877,7 @@ mod tests {
     fn a_temporary_permission_lasts_seven_days_and_requests_are_limited() {
         let (mut sandbox, phone) = sandbox();
         assert_eq!(
-            sandbox.business_calls(&phone, ALICE, None, false),
+            sandbox.business_calls(&phone, ALICE, None, &audio_offer()),
             Err(CallRefusal::NoPermission)
         );
         assert!(
@@ -883,16 +913,18 @@ mod tests {
             .reply_to_call_permission(ALICE, &phone, true, true)
             .unwrap()
             .unwrap();
-        let id = sandbox.business_calls(&phone, ALICE, None, false).unwrap();
+        let id = sandbox
+            .business_calls(&phone, ALICE, None, &audio_offer())
+            .unwrap();
         assert!(id.starts_with("wacid."));
         assert_eq!(
-            sandbox.business_calls(&phone, ALICE, None, false),
+            sandbox.business_calls(&phone, ALICE, None, &audio_offer()),
             Err(CallRefusal::Duplicate)
         );
         sandbox.consumer_answers(ALICE, &id, true).unwrap();
         sandbox.clock.advance(42);
         sandbox
-            .business_call_action(&phone, &id, "terminate", false)
+            .business_call_action(&phone, &id, "terminate", None)
             .unwrap();
         let last = sandbox.events.all().last().unwrap().payload.clone();
         let EventPayload::WhatsappCall { item, .. } = last else {
@@ -926,7 +958,7 @@ mod tests {
             (Some("terminate"), Some("FAILED"))
         );
         assert_eq!(
-            sandbox.business_call_action(&phone, &id, "accept", false),
+            sandbox.business_call_action(&phone, &id, "accept", Some(&audio_offer())),
             Err(CallRefusal::UnknownCall)
         );
     }

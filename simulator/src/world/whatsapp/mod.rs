@@ -12,6 +12,7 @@ pub mod automation;
 pub mod billing;
 pub mod block_list;
 pub mod business_app;
+pub mod call_codecs;
 pub mod call_hours;
 pub mod call_icons;
 pub mod call_media;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::call_codecs::{AudioCodec, additional_codecs};
 use super::call_hours::CallHours;
 use super::call_icons::{check_srtp_with_sip, icon_countries, icon_visibility, srtp_protocol};
 use super::call_media::{ip_addresses_json, video_flag};
@@ -39,6 +40,9 @@ pub struct PhoneSettings {
     /// `video.status` (`call_media.rs`), once an update gave it; disabled until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<bool>,
+    /// `audio.additional_codecs` (`call_codecs.rs`): G.711 beside Opus.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_codecs: Vec<AudioCodec>,
     pub identity_key_check: bool,
     pub payload_encryption: String,
     /// `payload_encryption.client_encryption_key` while encryption is on:
@@ -62,6 +66,7 @@ impl Default for PhoneSettings {
             call_icon_countries: Vec::new(),
             srtp_key_exchange_protocol: None,
             video: None,
+            additional_codecs: Vec::new(),
             identity_key_check: false,
             payload_encryption: "disabled".into(),
             client_encryption_key: None,
@@ -99,7 +104,8 @@ fn flag(value: Option<&Value>, path: &str) -> Result<bool, Invalid> {
 
 impl PhoneSettings {
     /// Into `calling`: `call_hours` (its status written by `status_case`),
-    /// `call_icons`, `srtp_key_exchange_protocol` and `video`, each once set.
+    /// `call_icons`, `srtp_key_exchange_protocol`, `video` and
+    /// `audio.additional_codecs`, each once set.
     pub fn put_calling_extras(&self, calling: &mut Value, status_case: fn(bool) -> &'static str) {
         if let Some(hours) = &self.call_hours {
             calling["call_hours"] = hours.to_json(status_case);
@@ -113,6 +119,10 @@ impl PhoneSettings {
         }
         if let Some(video) = self.video {
             calling["video"] = json!({ "status": status_case(video) });
+        }
+        if !self.additional_codecs.is_empty() {
+            let names: Vec<&str> = self.additional_codecs.iter().map(|c| c.name()).collect();
+            calling["audio"]["additional_codecs"] = json!(names);
         }
     }
 
@@ -129,7 +139,8 @@ impl PhoneSettings {
             "call_icon_visibility": self.call_icon_visibility,
             "callback_permission_status": if self.callback_permission { "enabled" } else { "disabled" },
             "ip_addresses": ip_addresses_json(),
-            // Audio is the call itself: on whenever calling is.
+            // Audio is the call itself: on whenever calling is (and its
+            // additional codecs are added below once set).
             "audio": { "status": self.calling },
         });
         self.put_calling_extras(&mut calling, spec_status);
@@ -233,7 +244,7 @@ impl PhoneSettings {
     /// The `calling` feature: `status` (required unless the update names
     /// another calling setting), `call_icon_visibility`, `call_icons`,
     /// `callback_permission_status`, `sip`, `call_hours`,
-    /// `srtp_key_exchange_protocol`, `video`; checked whole
+    /// `srtp_key_exchange_protocol`, `video`, `audio`; checked whole
     /// before any applies.
     fn update_calling(&mut self, value: &Value, app_id: &str) -> Result<(), Invalid> {
         let names_more = [
@@ -244,6 +255,7 @@ impl PhoneSettings {
             "call_icons",
             "srtp_key_exchange_protocol",
             "video",
+            "audio",
         ]
         .iter()
         .any(|key| value.get(key).is_some());
@@ -270,6 +282,7 @@ impl PhoneSettings {
             .transpose()?;
         let call_hours = value.get("call_hours").map(CallHours::parse).transpose()?;
         let video = value.get("video").map(video_flag).transpose()?;
+        let codecs = value.get("audio").map(additional_codecs).transpose()?;
         check_srtp_with_sip(
             srtp.or(self.srtp_key_exchange_protocol.as_deref()),
             sip.as_ref().unwrap_or(&self.sip).enabled,
@@ -297,6 +310,9 @@ impl PhoneSettings {
         }
         if video.is_some() {
             self.video = video;
+        }
+        if let Some(codecs) = codecs {
+            self.additional_codecs = codecs;
         }
         Ok(())
     }

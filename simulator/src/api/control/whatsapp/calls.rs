@@ -50,6 +50,9 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
         CallRefusal::OutsideIconCountries => GraphError::sim_conflict(format!(
             "{digits} does not see the call button of {phone_number_id}: its country is not in calling.call_icons.restrict_to_user_countries"
         )),
+        CallRefusal::CallIconHidden => GraphError::sim_conflict(format!(
+            "{digits} cannot call {phone_number_id} unsolicited: its calling.call_icon_visibility is DISABLE_ALL (hidden)"
+        )),
         CallRefusal::VideoDisabled => GraphError::sim_conflict(format!(
             "{phone_number_id} takes no video calls: calling.video.status is disabled"
         )),
@@ -59,6 +62,7 @@ fn call_refusal(error: CallRefusal, digits: &str, phone_number_id: &str) -> Grap
         CallRefusal::NoPermission
         | CallRefusal::RequestLimit
         | CallRefusal::SipSignalling
+        | CallRefusal::NoCommonCodec
         | CallRefusal::ConnectedLimit { .. } => {
             GraphError::sim_invalid("the business's limits do not apply to a consumer")
         }

@@ -1,7 +1,9 @@
 //! The client's key for payload encryption: the RSA public key an app gives
 //! as `payload_encryption.client_encryption_key` when it turns encryption on
-//! (the base64 of a `-----BEGIN PUBLIC KEY-----` PEM, 2048 to 4096 bits),
-//! which `messages_encrypted` answers are encrypted to, and its fingerprint
+//! (the base64 of a PEM of 2048 to 4096 bits: a `-----BEGIN PUBLIC KEY-----`
+//! SubjectPublicKeyInfo, as Meta's spec example shows, or a PKCS#1
+//! `-----BEGIN RSA PUBLIC KEY-----`, kept re-encoded as the former), which
+//! `messages_encrypted` answers are encrypted to, and its fingerprint
 //! as the settings show it: `SHA256:` and the unpadded base64 of the SHA-256
 //! of the key's DER SubjectPublicKeyInfo (written as OpenSSH writes
 //! fingerprints, though OpenSSH hashes its own key encoding).
@@ -28,7 +30,8 @@ pub const BITS: std::ops::RangeInclusive<usize> = 2048..=4096;
 /// Why a PEM is no client key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyProblem {
-    /// Not a `PUBLIC KEY` PEM holding a SubjectPublicKeyInfo.
+    /// Neither a `PUBLIC KEY` PEM holding a SubjectPublicKeyInfo nor an
+    /// `RSA PUBLIC KEY` PEM holding a PKCS#1 RSAPublicKey.
     NotPublicKeyPem,
     /// A public key, but not an RSA one.
     NotRsa,
@@ -40,7 +43,7 @@ impl KeyProblem {
     fn message(&self) -> String {
         match self {
             KeyProblem::NotPublicKeyPem => format!(
-                "Param {PARAM} must be the base64 of a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)"
+                "Param {PARAM} must be the base64 of a PEM-encoded public key (-----BEGIN PUBLIC KEY----- or -----BEGIN RSA PUBLIC KEY-----)"
             ),
             KeyProblem::NotRsa => format!("Param {PARAM} must be an RSA public key"),
             KeyProblem::Size(bits) => format!(
@@ -52,19 +55,26 @@ impl KeyProblem {
     }
 }
 
-/// The RSA key of a `-----BEGIN PUBLIC KEY-----` PEM of 2048 to 4096 bits.
+/// The RSA key of a `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo) or
+/// `-----BEGIN RSA PUBLIC KEY-----` (PKCS#1) PEM of 2048 to 4096 bits.
 pub fn parse_pem(text: &str) -> Result<RsaPublicKey, KeyProblem> {
     let (label, der) =
         pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyProblem::NotPublicKeyPem)?;
-    if label != "PUBLIC KEY" {
-        return Err(KeyProblem::NotPublicKeyPem);
-    }
-    let info = SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| KeyProblem::NotPublicKeyPem)?;
-    if info.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {
-        return Err(KeyProblem::NotRsa);
-    }
-    let numbers = rsa::pkcs1::RsaPublicKey::from_der(info.subject_public_key.raw_bytes())
-        .map_err(|_| KeyProblem::NotRsa)?;
+    let numbers = match label {
+        "RSA PUBLIC KEY" => {
+            rsa::pkcs1::RsaPublicKey::from_der(&der).map_err(|_| KeyProblem::NotPublicKeyPem)?
+        }
+        "PUBLIC KEY" => {
+            let info =
+                SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| KeyProblem::NotPublicKeyPem)?;
+            if info.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {
+                return Err(KeyProblem::NotRsa);
+            }
+            rsa::pkcs1::RsaPublicKey::from_der(info.subject_public_key.raw_bytes())
+                .map_err(|_| KeyProblem::NotRsa)?
+        }
+        _ => return Err(KeyProblem::NotPublicKeyPem),
+    };
     let modulus = BigUint::from_bytes_be(numbers.modulus.as_bytes());
     let bits = modulus.bits();
     if !BITS.contains(&bits) {
@@ -190,6 +200,16 @@ mod tests {
             yHxfPtq/iVdKb1guR35qU49C8WKDs0faPZ+5PBMSBVckIv4s4VIui5OEmA==\n\
             -----END PUBLIC KEY-----\n";
         assert_eq!(parse_pem(ec).unwrap_err(), KeyProblem::NotRsa);
+        // PKCS#1 (`RSA PUBLIC KEY`) is taken and kept as a SubjectPublicKeyInfo.
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let key = parse_pem(cloud_key::public_pem()).unwrap();
+        let pkcs1 = key.to_pkcs1_pem(LineEnding::LF).unwrap();
+        assert_eq!(from_setting(Some(&setting(&pkcs1))).unwrap(), pem);
+        let not_numbers = "-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----\n";
+        assert_eq!(
+            parse_pem(not_numbers).unwrap_err(),
+            KeyProblem::NotPublicKeyPem
+        );
         assert!(refused(Some(&setting(ec))).ends_with("must be an RSA public key"));
     }
 }
