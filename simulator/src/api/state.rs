@@ -85,10 +85,12 @@ pub fn wall_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Which sandbox holds each token (looked up on every Graph call), and the
+/// tokens of each sandbox. Seeded per process; nothing iterates it.
 #[derive(Default)]
 struct TokenIndex {
-    by_token: HashMap<String, String>,
-    by_sandbox: HashMap<String, Vec<String>>,
+    by_token: HashMap<String, String, foldhash::fast::RandomState>,
+    by_sandbox: HashMap<String, Vec<String>, foldhash::fast::RandomState>,
 }
 
 struct Inner {
