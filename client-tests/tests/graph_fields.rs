@@ -2,159 +2,50 @@
 //! (`NodeKind::ALL`, so kinds added later are covered too) the nodes of that
 //! kind in a demo sandbox are read with every field of the kind's
 //! descriptor: 200, never `nonexisting field`. Every list edge is read with
-//! every field of its items. Across the nodes of a kind, the fields Meta
-//! always answers are answered: all of them for the WhatsApp kinds, except
-//! the ones listed with the state in which Meta omits them; the ones listed
-//! for the Graph kinds (whose catalogues are mostly what a sandbox never
-//! sets). Two sandboxes of one seed answer byte for byte the same, token
-//! strings aside.
+//! every field of its items. Across the nodes of a kind, every field is
+//! answered but the descriptor's `unset_fields` (those Meta omits until
+//! set), and none of those is answered; the WhatsApp business profile's
+//! fields likewise. Two sandboxes of one seed
+//! answer byte for byte the same, token strings aside.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use client_tests::instagram::direct;
+use client_tests::messenger::{page_token, send, write};
 use client_tests::solutions::{join, partnership};
 use client_tests::whatsapp::{MANAGER, phone, upload_media};
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
 use metasim::world::nodes::NodeKind;
+use metasim::world::whatsapp::profile::{PROFILE_FIELDS, PROFILE_UNSET_FIELDS};
 use reqwest::Method;
 
-/// What a kind must answer across its nodes.
-enum Expect {
-    /// Every field but these, which Meta omits in the sandbox's state.
-    AllBut(&'static [&'static str]),
-    /// At least these (the rest of the catalogue is what a sandbox never sets).
-    AtLeast(&'static [&'static str]),
+/// Every field of `known` is in `answered` or in `unset` (those Meta omits
+/// until set, which the furnished sandbox leaves unset), and no field of
+/// `unset` is answered: so a field that stops, or starts, being answered
+/// shows here.
+#[track_caller]
+fn assert_every_field_considered(
+    name: &str,
+    known: &[&str],
+    answered: &BTreeSet<String>,
+    unset: &[&str],
+) {
+    let missing: Vec<&str> = known
+        .iter()
+        .copied()
+        .filter(|f| !unset.contains(f) && !answered.contains(*f))
+        .collect();
+    assert!(missing.is_empty(), "{name} never answered {missing:?}");
+    let misplaced: Vec<&str> = unset
+        .iter()
+        .copied()
+        .filter(|f| answered.contains(*f))
+        .collect();
+    assert!(
+        misplaced.is_empty(),
+        "{name}: {misplaced:?} are listed as unset, but were answered"
+    );
 }
-
-const EXPECTED: &[(NodeKind, Expect)] = &[
-    (
-        NodeKind::WhatsappBusinessAccount,
-        // Only for a WABA shared on behalf of another business, eligible for
-        // international authentication rates, linked to a commerce account or
-        // to a marketing ad account.
-        Expect::AllBut(&[
-            "on_behalf_of_business_info",
-            "auth_international_rate_eligibility",
-            "linked_commerce_account",
-            "marketing_messages_ad_account",
-        ]),
-    ),
-    (
-        NodeKind::PhoneNumber,
-        // Only while a new display name is in review.
-        Expect::AllBut(&["new_display_name", "new_certificate"]),
-    ),
-    (
-        NodeKind::MessageTemplate,
-        // Only for templates from Meta's library, ones Meta recategorised,
-        // and utility templates of a sub-category.
-        Expect::AllBut(&["library_template_name", "correct_category", "sub_category"]),
-    ),
-    (NodeKind::Media, Expect::AllBut(&[])),
-    (NodeKind::Flow, Expect::AllBut(&[])),
-    (NodeKind::WhatsappGroup, Expect::AllBut(&[])),
-    (
-        NodeKind::PreverifiedPhoneNumber,
-        // Only once a code verified it (whatsapp_preverified.rs reads them).
-        Expect::AllBut(&["code_verification_time", "verification_expiry_time"]),
-    ),
-    (NodeKind::Solution, Expect::AllBut(&[])),
-    (NodeKind::MigrationIntent, Expect::AllBut(&[])),
-    (NodeKind::OboMobilityIntent, Expect::AllBut(&[])),
-    (
-        NodeKind::ExtendedCredit,
-        // Only after a payment, for a line partitioned from another, and
-        // for a line shared by another business.
-        Expect::AllBut(&[
-            "last_payment_time",
-            "partition_from",
-            "receiving_credit_allocation_config",
-        ]),
-    ),
-    (
-        NodeKind::CreditAllocationConfig,
-        // Ads billing terms (liability, partition, whom to bill) that a
-        // WhatsApp credit sharing does not set, and the receiving side's own
-        // credit line, which metasim does not make.
-        Expect::AllBut(&[
-            "liability_type",
-            "partition_type",
-            "receiving_credential",
-            "send_bill_to",
-        ]),
-    ),
-    (
-        NodeKind::SystemUser,
-        // Only when the business grants finance or IP-list rights.
-        Expect::AllBut(&["finance_permission", "ip_permission"]),
-    ),
-    (
-        NodeKind::Business,
-        Expect::AtLeast(&[
-            "whatsapp_business_manager_messaging_limit",
-            "primary_page",
-            "created_by",
-            "verification_status",
-            "link",
-            "name",
-        ]),
-    ),
-    (
-        NodeKind::InstagramUser,
-        Expect::AtLeast(&[
-            "legacy_instagram_user_id",
-            "has_profile_pic",
-            "username",
-            "followers_count",
-            "is_published",
-            "biography",
-        ]),
-    ),
-    (
-        NodeKind::Page,
-        Expect::AtLeast(&[
-            "id",
-            "name",
-            "access_token",
-            "category",
-            "category_list",
-            "about",
-            "description",
-            "emails",
-            "phone",
-            "website",
-            "hours",
-            "single_line_address",
-            "link",
-            "instagram_business_account",
-            "whatsapp_number",
-            "has_whatsapp_number",
-            "fan_count",
-            "followers_count",
-            "is_published",
-            "verification_status",
-            "can_post",
-        ]),
-    ),
-    (
-        NodeKind::User,
-        Expect::AtLeast(&[
-            "id",
-            "name",
-            "email",
-            "first_name",
-            "last_name",
-            "short_name",
-            "link",
-            "installed",
-            "locale",
-            "token_for_business",
-        ]),
-    ),
-    (
-        NodeKind::App,
-        Expect::AtLeast(&["id", "name", "link", "category", "daily_active_users"]),
-    ),
-];
 
 fn kind_name(kind: NodeKind) -> String {
     serde_json::to_value(kind)
@@ -180,8 +71,9 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
 /// group with a description, a pre-verified number, a Multi-Partner
-/// Solution the WABA joined, a mobility intent onto it in progress and a
-/// credit line shared with the WABA.
+/// Solution the WABA joined, a mobility intent onto it in progress, a
+/// credit line shared with the WABA, an Instagram post with comments, and
+/// Messenger and Instagram messages beyond text.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     let solution = partnership(sim, sandbox, true).await.solution;
     join(sim, sandbox, &solution).await;
@@ -291,6 +183,42 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     let reply = json!({ "media_id": media_id, "text": "Which one?", "parent_id": parent });
     let reply = sim.post_json(&comments, &reply).await;
     assert_eq!(reply.status, 201, "{}", reply.text());
+    furnish_messages(sim, sandbox).await;
+}
+
+/// Messages with the fields text leaves unset: on Messenger, Ana sends a
+/// photo and reacts to the Page's answer; on Instagram, Kai answers the
+/// business's story, sends a photo and reacts to the answer (sent through
+/// the connected Page).
+async fn furnish_messages(sim: &Sim, sandbox: &Sandbox) {
+    let token = page_token(sim, sandbox).await;
+    let photo = json!({ "attachment": { "type": "image",
+        "payload": { "url": "https://luckyshrub.example/fern.jpg" } } });
+    let ana = sandbox.id_of("ana");
+    let wrote = write(sim, sandbox, ana, sandbox.id_of("page"), photo.clone()).await;
+    assert_eq!(wrote.status, 201, "{}", wrote.text());
+    let psid = wrote.json["psid"].as_str().expect("a PSID");
+    let kai = sandbox.id_of("kai");
+    let business = sandbox.id_of("instagram");
+    let story = json!({ "text": "Gorgeous!", "reply_to": { "story": {
+        "url": "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1", "id": "17900000000000001" } } });
+    let mut igsid = String::new();
+    for message in [story, photo] {
+        let wrote = direct(sim, sandbox, kai, business, message).await;
+        assert_eq!(wrote.status, 201, "{}", wrote.text());
+        igsid = wrote.json["igsid"].as_str().expect("an IGSID").to_owned();
+    }
+    for (person, scoped, product) in [(ana, psid, "facebook"), (kai, igsid.as_str(), "instagram")] {
+        let answer = send(sim, sandbox, &token, scoped, json!({ "text": "Thanks!" })).await;
+        let mid = answer.ok()["message_id"].as_str().expect("a message id");
+        let reacted = sim
+            .post_json(
+                &sandbox.sim(&format!("/{product}/users/{person}/reactions")),
+                &json!({ "mid": mid, "reaction": "love" }),
+            )
+            .await;
+        assert_eq!(reacted.status, 200, "{}", reacted.text());
+    }
 }
 
 /// Every node of the sandbox the Graph API shows, by kind name (from its
@@ -315,7 +243,7 @@ async fn nodes_by_kind(sim: &Sim, sandbox: &Sandbox) -> BTreeMap<String, Vec<Str
 /// the demo Page's (Messenger and the Page's Instagram conversations answer
 /// only to it).
 async fn readers(sim: &Sim, sandbox: &Sandbox) -> Vec<String> {
-    let page = client_tests::messenger::page_token(sim, sandbox).await;
+    let page = page_token(sim, sandbox).await;
     vec![
         sandbox.token("user_token").to_owned(),
         sandbox.token(MANAGER).to_owned(),
@@ -423,24 +351,34 @@ async fn every_field_of_every_kind_is_accepted_and_answered() {
     let sandbox = sim.demo(41).await;
     furnish(&sim, &sandbox).await;
     let (_, answered) = read_everything(&sim, &sandbox).await;
-    for (kind, expect) in EXPECTED {
+    for kind in NodeKind::ALL {
         let name = kind_name(*kind);
-        let got = &answered[&name];
-        let missing: Vec<&str> = match expect {
-            Expect::AllBut(omitted) => kind
-                .known_fields()
-                .iter()
-                .copied()
-                .filter(|f| !omitted.contains(f) && !got.contains(*f))
-                .collect(),
-            Expect::AtLeast(fields) => fields
-                .iter()
-                .copied()
-                .filter(|f| !got.contains(*f))
-                .collect(),
-        };
-        assert!(missing.is_empty(), "{name} never answered {missing:?}");
+        let unset = kind.descriptor().unset_fields;
+        assert_every_field_considered(&name, kind.known_fields(), &answered[&name], unset);
     }
+    let profile = sim
+        .get_as(
+            sandbox.token(MANAGER),
+            &format!(
+                "/{V}/{}/whatsapp_business_profile?fields={}",
+                phone(&sandbox),
+                PROFILE_FIELDS.join(",")
+            ),
+        )
+        .await;
+    assert_read(&profile, "whatsapp_business_profile");
+    let profile = profile.json["data"][0]
+        .as_object()
+        .expect("one profile")
+        .keys()
+        .cloned()
+        .collect();
+    assert_every_field_considered(
+        "whatsapp_business_profile",
+        PROFILE_FIELDS,
+        &profile,
+        PROFILE_UNSET_FIELDS,
+    );
 }
 
 #[tokio::test]

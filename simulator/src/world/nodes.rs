@@ -34,8 +34,12 @@ pub struct NodeDescriptor {
     /// metasim serves them yet): faults and errors follow that product.
     pub edge_products: &'static [(&'static str, Product)],
     /// Every field Meta documents on this kind; asking for another is
-    /// `(#100) Tried accessing nonexisting field`.
+    /// `(#100) Tried accessing nonexisting field`. Built by [`field_list!`].
     pub fields: &'static [&'static str],
+    /// The fields Meta leaves out until they are set (or until the node is
+    /// in the state that gives them a value), and which a sandbox's nodes
+    /// may lack; every other field is answered whenever the node is read.
+    pub unset_fields: &'static [&'static str],
     /// What a request without `fields` gets.
     pub default_fields: &'static [&'static str],
     /// List edges (`GET /{id}/{edge}`, and `edge{…}` in a field selection).
@@ -74,6 +78,36 @@ impl NodeAccess {
         reachable: always,
         owner: nobody,
     };
+}
+
+/// A descriptor's `fields`: `answered` (what a node of the kind always
+/// has) followed by `unset` (its `unset_fields`), one `'static` list.
+macro_rules! field_list {
+    ($answered:expr, $unset:expr $(,)?) => {
+        &$crate::world::nodes::concat_fields::<
+            { <[&str]>::len($answered) + <[&str]>::len($unset) },
+        >($answered, $unset)
+    };
+}
+pub(crate) use field_list;
+
+/// `first` then `second`, in an array of exactly their joint length.
+pub const fn concat_fields<const N: usize>(
+    first: &[&'static str],
+    second: &[&'static str],
+) -> [&'static str; N] {
+    assert!(first.len() + second.len() == N);
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < first.len() {
+            first[i]
+        } else {
+            second[i - first.len()]
+        };
+        i += 1;
+    }
+    out
 }
 
 /// A node's fields that have a value, `id` first.
@@ -428,6 +462,14 @@ mod tests {
             for field in descriptor.default_fields {
                 assert!(descriptor.fields.contains(field), "{kind:?}.{field}");
             }
+            let mut fields = descriptor.fields.to_vec();
+            fields.sort_unstable();
+            fields.dedup();
+            assert_eq!(
+                fields.len(),
+                descriptor.fields.len(),
+                "{kind:?} lists a field twice (answered and unset?)"
+            );
             let (prefix, len) = descriptor.id_shape;
             assert!(prefix.len() < len);
             for edge in descriptor.edges {

@@ -10,25 +10,13 @@ use crate::api::fields::parse_known_fields;
 use crate::api::routes::{Operation, success};
 use crate::world::links::whatsapp_page::{ProfileEditError, ProfileEditor};
 use crate::world::whatsapp::derived_nodes::profile_id;
-use crate::world::whatsapp::profile::{ProfileUpdate, TEXT_FIELDS};
-
-const PROFILE_FIELDS: [&str; 9] = [
-    "id",
-    "messaging_product",
-    "about",
-    "address",
-    "description",
-    "email",
-    "profile_picture_url",
-    "websites",
-    "vertical",
-];
+use crate::world::whatsapp::profile::{PROFILE_FIELDS, ProfileUpdate, TEXT_FIELDS};
 
 pub fn read(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, phone_number_id) = (op.sandbox, op.request, op.id);
     let selection = parse_known_fields(
         &request.param_str("fields").unwrap_or_default(),
-        &PROFILE_FIELDS,
+        PROFILE_FIELDS,
         "WhatsAppBusinessProfile",
     )?;
     let profile = sandbox

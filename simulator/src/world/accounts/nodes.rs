@@ -8,69 +8,16 @@ use crate::world::clock::graph_time;
 use crate::world::ids::derived_digits;
 use crate::world::links::listings;
 use crate::world::nodes::{
-    FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, items_where,
+    FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, field_list, items_where,
 };
 use crate::world::sandbox::Sandbox;
 
-pub static USER: NodeDescriptor = NodeDescriptor {
-    type_name: "User",
-    id_shape: ("35", 15),
-    product: Product::Graph,
-    edge_products: &[],
-    fields: USER_FIELDS,
-    default_fields: &["id", "name"],
-    edges: &[
-        ListEdge {
-            name: "accounts",
-            scopes: &["pages_show_list"],
-            item_default_fields: Some(&[
-                "access_token",
-                "category",
-                "category_list",
-                "name",
-                "id",
-                "tasks",
-            ]),
-            items: listings::user_pages,
-        },
-        ListEdge {
-            name: "businesses",
-            scopes: &["business_management"],
-            item_default_fields: None,
-            items: |sandbox, id, _| {
-                items_where(&sandbox.accounts.businesses, |b| {
-                    b.owner_user_id.as_deref() == Some(id)
-                })
-            },
-        },
-    ],
-    access: NodeAccess::OPEN,
-    view: user_view,
-};
-
-/// Every field of Meta's User reference. Profile details a token needs a
-/// `user_*` permission for (birthday, gender, hometown…), which metasim's
-/// tokens never carry, and what a sandbox user never set, are omitted.
-const USER_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "email",
-    "first_name",
-    "last_name",
+/// Profile details a token needs a `user_*` permission for (birthday,
+/// gender, hometown…), which metasim's tokens never carry, and what a
+/// sandbox user never set.
+const USER_UNSET_FIELDS: &[&str] = &[
     "middle_name",
-    "short_name",
-    "name_format",
-    "link",
-    "installed",
     "install_type",
-    "is_guest_user",
-    "is_work_account",
-    "verified",
-    "locale",
-    "token_for_business",
-    "third_party_id",
-    "currency",
-    "supports_donate_button_in_live_video",
     "about",
     "age_range",
     "birthday",
@@ -101,6 +48,65 @@ const USER_FIELDS: &[&str] = &[
     "updated_time",
     "video_upload_limits",
     "website",
+];
+
+pub static USER: NodeDescriptor = NodeDescriptor {
+    type_name: "User",
+    id_shape: ("35", 15),
+    product: Product::Graph,
+    edge_products: &[],
+    fields: field_list!(USER_FIELDS, USER_UNSET_FIELDS),
+    unset_fields: USER_UNSET_FIELDS,
+    default_fields: &["id", "name"],
+    edges: &[
+        ListEdge {
+            name: "accounts",
+            scopes: &["pages_show_list"],
+            item_default_fields: Some(&[
+                "access_token",
+                "category",
+                "category_list",
+                "name",
+                "id",
+                "tasks",
+            ]),
+            items: listings::user_pages,
+        },
+        ListEdge {
+            name: "businesses",
+            scopes: &["business_management"],
+            item_default_fields: None,
+            items: |sandbox, id, _| {
+                items_where(&sandbox.accounts.businesses, |b| {
+                    b.owner_user_id.as_deref() == Some(id)
+                })
+            },
+        },
+    ],
+    access: NodeAccess::OPEN,
+    view: user_view,
+};
+
+/// The fields of Meta's User reference a sandbox user has (the rest of the
+/// reference is `USER_UNSET_FIELDS`).
+const USER_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "email",
+    "first_name",
+    "last_name",
+    "short_name",
+    "name_format",
+    "link",
+    "installed",
+    "is_guest_user",
+    "is_work_account",
+    "verified",
+    "locale",
+    "token_for_business",
+    "third_party_id",
+    "currency",
+    "supports_donate_button_in_live_video",
 ];
 
 fn user_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
@@ -154,22 +160,26 @@ fn user_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
         .done()
 }
 
+/// Set only when the business grants finance or IP-list rights.
+const SYSTEM_USER_UNSET_FIELDS: &[&str] = &["finance_permission", "ip_permission"];
+
 pub static SYSTEM_USER: NodeDescriptor = NodeDescriptor {
     type_name: "User",
     id_shape: ("37", 15),
     product: Product::Graph,
     edge_products: &[],
-    fields: &[
-        "id",
-        "name",
-        "role",
-        "created_by",
-        "created_time",
-        "system_user_id",
-        // Set only when the business grants finance or IP-list rights.
-        "finance_permission",
-        "ip_permission",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "name",
+            "role",
+            "created_by",
+            "created_time",
+            "system_user_id",
+        ],
+        SYSTEM_USER_UNSET_FIELDS,
+    ),
+    unset_fields: SYSTEM_USER_UNSET_FIELDS,
     default_fields: &["id", "name"],
     edges: &[],
     access: NodeAccess::OPEN,
@@ -191,63 +201,11 @@ pub static SYSTEM_USER: NodeDescriptor = NodeDescriptor {
     },
 };
 
-pub static APP: NodeDescriptor = NodeDescriptor {
-    type_name: "Application",
-    id_shape: ("34", 15),
-    product: Product::Graph,
-    edge_products: &[
-        ("whatsapp_business_solutions", Product::Whatsapp),
-        ("connected_client_businesses", Product::Whatsapp),
-    ],
-    fields: APP_FIELDS,
-    default_fields: &["id", "name"],
-    edges: &[
-        ListEdge {
-            name: "whatsapp_business_solutions",
-            scopes: &[],
-            item_default_fields: None,
-            items: listings::app_solutions,
-        },
-        ListEdge {
-            name: "connected_client_businesses",
-            scopes: &[],
-            item_default_fields: Some(&["id", "name", "business_status", "verification_status"]),
-            items: listings::app_client_businesses,
-        },
-    ],
-    access: NodeAccess::OPEN,
-    view: |sandbox, id, wanted| {
-        let app = sandbox.accounts.apps.get(id)?;
-        Fields::new(id, wanted)
-            .put("name", || app.name.clone())
-            .put("app_name", || app.name.clone())
-            .put("link", || crate::world::accounts::App::link(id))
-            .put("category", || "Business")
-            // Nobody uses a sandbox app through Facebook Login.
-            .put("daily_active_users", || "0")
-            .put("weekly_active_users", || "0")
-            .put("monthly_active_users", || "0")
-            .put("supported_platforms", || json!(["WEB"]))
-            .put("app_domains", || json!([]))
-            .node("owner_business", app.business_id.as_ref())
-            .done()
-    },
-};
-
-/// Every field of Meta's Application reference. A sandbox app configures
-/// nothing of Facebook Login, SDKs, canvas, app stores or ads, so those
-/// settings are omitted, as Meta omits unset ones.
-const APP_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "app_name",
-    "link",
-    "category",
-    "daily_active_users",
-    "weekly_active_users",
-    "monthly_active_users",
-    "supported_platforms",
-    "app_domains",
+/// Settings of Facebook Login, the SDKs, canvas, app stores and ads, and
+/// the App Dashboard's optional details (namespace, company, contact and
+/// support addresses, icons, policies): Meta omits them until set, and a
+/// sandbox app sets none.
+const APP_UNSET_FIELDS: &[&str] = &[
     "aam_rules",
     "an_ad_space_limit",
     "an_platforms",
@@ -314,7 +272,6 @@ const APP_FIELDS: &[&str] = &[
     "monthly_active_users_rank",
     "namespace",
     "object_store_urls",
-    "owner_business",
     "page_tab_default_name",
     "page_tab_url",
     "photo_url",
@@ -347,7 +304,79 @@ const APP_FIELDS: &[&str] = &[
     "website_url",
 ];
 
+pub static APP: NodeDescriptor = NodeDescriptor {
+    type_name: "Application",
+    id_shape: ("34", 15),
+    product: Product::Graph,
+    edge_products: &[
+        ("whatsapp_business_solutions", Product::Whatsapp),
+        ("connected_client_businesses", Product::Whatsapp),
+    ],
+    fields: field_list!(APP_FIELDS, APP_UNSET_FIELDS),
+    unset_fields: APP_UNSET_FIELDS,
+    default_fields: &["id", "name"],
+    edges: &[
+        ListEdge {
+            name: "whatsapp_business_solutions",
+            scopes: &[],
+            item_default_fields: None,
+            items: listings::app_solutions,
+        },
+        ListEdge {
+            name: "connected_client_businesses",
+            scopes: &[],
+            item_default_fields: Some(&["id", "name", "business_status", "verification_status"]),
+            items: listings::app_client_businesses,
+        },
+    ],
+    access: NodeAccess::OPEN,
+    view: |sandbox, id, wanted| {
+        let app = sandbox.accounts.apps.get(id)?;
+        Fields::new(id, wanted)
+            .put("name", || app.name.clone())
+            .put("app_name", || app.name.clone())
+            .put("link", || crate::world::accounts::App::link(id))
+            .put("category", || "Business")
+            // Nobody uses a sandbox app through Facebook Login.
+            .put("daily_active_users", || "0")
+            .put("weekly_active_users", || "0")
+            .put("monthly_active_users", || "0")
+            .put("supported_platforms", || json!(["WEB"]))
+            .put("app_domains", || json!([]))
+            .node("owner_business", app.business_id.as_ref())
+            .done()
+    },
+};
+
+/// The fields of Meta's Application reference a sandbox app has (the rest
+/// of the reference is `APP_UNSET_FIELDS`).
+const APP_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "app_name",
+    "link",
+    "category",
+    "daily_active_users",
+    "weekly_active_users",
+    "monthly_active_users",
+    "supported_platforms",
+    "app_domains",
+    "owner_business",
+];
+
 const WABA_LIST_SCOPES: &[&str] = &["whatsapp_business_management", "business_management"];
+
+/// Set only once the business chose them, or for ads partners.
+const BUSINESS_UNSET_FIELDS: &[&str] = &[
+    "vertical",
+    "vertical_id",
+    "payment_account_id",
+    "user_access_expire_time",
+    "marketing_messages_onboarding_status",
+    "collaborative_ads_managed_partner_business_info",
+    "collaborative_ads_managed_partner_eligibility",
+    "collaborative_ads_partner_premium_options",
+];
 
 pub static BUSINESS: NodeDescriptor = NodeDescriptor {
     type_name: "Business",
@@ -359,33 +388,28 @@ pub static BUSINESS: NodeDescriptor = NodeDescriptor {
         ("preverified_numbers", Product::Whatsapp),
         ("extendedcredits", Product::Whatsapp),
     ],
-    fields: &[
-        "id",
-        "name",
-        "verification_status",
-        "created_time",
-        "timezone_id",
-        "link",
-        "is_hidden",
-        "block_offline_analytics",
-        "created_by",
-        "updated_by",
-        "updated_time",
-        "extended_updated_time",
-        "two_factor_type",
-        "primary_page",
-        "whatsapp_business_manager_messaging_limit",
-        "profile_picture_uri",
-        // Set only once the business chose them, or for ads partners.
-        "vertical",
-        "vertical_id",
-        "payment_account_id",
-        "user_access_expire_time",
-        "marketing_messages_onboarding_status",
-        "collaborative_ads_managed_partner_business_info",
-        "collaborative_ads_managed_partner_eligibility",
-        "collaborative_ads_partner_premium_options",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "name",
+            "verification_status",
+            "created_time",
+            "timezone_id",
+            "link",
+            "is_hidden",
+            "block_offline_analytics",
+            "created_by",
+            "updated_by",
+            "updated_time",
+            "extended_updated_time",
+            "two_factor_type",
+            "primary_page",
+            "whatsapp_business_manager_messaging_limit",
+            "profile_picture_uri",
+        ],
+        BUSINESS_UNSET_FIELDS,
+    ),
+    unset_fields: BUSINESS_UNSET_FIELDS,
     default_fields: &["id", "name"],
     edges: &[
         ListEdge {

@@ -10,10 +10,12 @@
 use serde_json::{Value, json};
 
 use crate::world::clock::graph_time;
-use crate::world::nodes::{EdgeItem, Fields, ListEdge, NodeAccess, NodeDescriptor, Product};
+use crate::world::nodes::{
+    EdgeItem, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, field_list,
+};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::thread_nodes::{
-    conversation_fields, conversation_messages, message_fields,
+    CONVERSATION_FIELDS, MESSAGE_FIELDS, conversation_fields, conversation_messages, message_fields,
 };
 
 use super::direct::{MID_PREFIX, MID_RANDOM};
@@ -26,32 +28,36 @@ fn professional(sandbox: &Sandbox, id: &str) -> bool {
     sandbox.is_professional_account(id)
 }
 
+/// Set only for accounts owned by a business portfolio, or onboarded to
+/// Instagram Shopping. (`business_discovery`, `mentioned_comment`,
+/// `mentioned_media` and `collaborative_media_search` need arguments.)
+const INSTAGRAM_USER_UNSET_FIELDS: &[&str] = &["owner_business", "shopping_review_status"];
+
 pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
     type_name: "IGUser",
     id_shape: ("17841", 17),
     product: Product::Instagram,
     edge_products: &[],
-    fields: &[
-        "id",
-        "ig_id",
-        "username",
-        "name",
-        "biography",
-        "website",
-        "followers_count",
-        "follows_count",
-        "media_count",
-        "profile_picture_url",
-        "has_profile_pic",
-        "is_published",
-        "legacy_instagram_user_id",
-        "shopping_product_tag_eligibility",
-        // Set only for accounts owned by a business portfolio, or onboarded
-        // to Instagram Shopping. (`business_discovery`, `mentioned_comment`,
-        // `mentioned_media` and `collaborative_media_search` need arguments.)
-        "owner_business",
-        "shopping_review_status",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "ig_id",
+            "username",
+            "name",
+            "biography",
+            "website",
+            "followers_count",
+            "follows_count",
+            "media_count",
+            "profile_picture_url",
+            "has_profile_pic",
+            "is_published",
+            "legacy_instagram_user_id",
+            "shopping_product_tag_eligibility",
+        ],
+        INSTAGRAM_USER_UNSET_FIELDS,
+    ),
+    unset_fields: INSTAGRAM_USER_UNSET_FIELDS,
     default_fields: &["id"],
     edges: &[
         ListEdge {
@@ -154,6 +160,7 @@ pub static INSTAGRAM_SCOPED_USER: NodeDescriptor = NodeDescriptor {
         "is_business_follow_user",
         "is_verified_user",
     ],
+    unset_fields: &[],
     default_fields: &["id", "name", "username"],
     edges: &[],
     access: MESSAGING_ACCESS,
@@ -188,23 +195,16 @@ fn instagram_party(sandbox: &Sandbox, id: &str) -> Value {
     json!({ "username": username, "id": id })
 }
 
+/// Only group threads have a title.
+const INSTAGRAM_CONVERSATION_UNSET_FIELDS: &[&str] = &["name"];
+
 pub static INSTAGRAM_CONVERSATION: NodeDescriptor = NodeDescriptor {
     type_name: "UnifiedThread",
     id_shape: ("aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6", 66),
     product: Product::Instagram,
     edge_products: &[],
-    fields: &[
-        "id",
-        "can_reply",
-        "is_subscribed",
-        "message_count",
-        "name",
-        "participants",
-        "senders",
-        "snippet",
-        "unread_count",
-        "updated_time",
-    ],
+    fields: field_list!(CONVERSATION_FIELDS, INSTAGRAM_CONVERSATION_UNSET_FIELDS),
+    unset_fields: INSTAGRAM_CONVERSATION_UNSET_FIELDS,
     default_fields: &["id", "updated_time"],
     edges: &[ListEdge {
         name: "messages",
@@ -229,23 +229,19 @@ pub static INSTAGRAM_CONVERSATION: NodeDescriptor = NodeDescriptor {
     },
 };
 
+/// Only for a post shared in Direct.
+const INSTAGRAM_MESSAGE_UNSET_FIELDS: &[&str] = &["shares"];
+
 pub static INSTAGRAM_MESSAGE: NodeDescriptor = NodeDescriptor {
     type_name: "Message",
     id_shape: (MID_PREFIX, MID_PREFIX.len() + MID_RANDOM),
     product: Product::Instagram,
     edge_products: &[],
-    fields: &[
-        "id",
-        "created_time",
-        "from",
-        "to",
-        "message",
-        "attachments",
-        "reactions",
-        "shares",
-        "story",
-        "is_unsupported",
-    ],
+    fields: field_list!(
+        field_list!(MESSAGE_FIELDS, &["story"]),
+        INSTAGRAM_MESSAGE_UNSET_FIELDS,
+    ),
+    unset_fields: INSTAGRAM_MESSAGE_UNSET_FIELDS,
     default_fields: &["id", "created_time"],
     edges: &[],
     access: MESSAGING_ACCESS,
@@ -304,6 +300,7 @@ pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
         "timestamp",
         "username",
     ],
+    unset_fields: &[],
     default_fields: &["id"],
     edges: &[ListEdge {
         name: "comments",
@@ -380,6 +377,7 @@ pub static INSTAGRAM_COMMENT: NodeDescriptor = NodeDescriptor {
         "timestamp",
         "username",
     ],
+    unset_fields: &[],
     default_fields: &["id", "text", "timestamp"],
     edges: &[ListEdge {
         name: "replies",

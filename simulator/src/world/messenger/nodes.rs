@@ -5,29 +5,30 @@
 
 use serde_json::{Value, json};
 
-use crate::world::nodes::{FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product};
+use crate::world::nodes::{
+    FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, field_list,
+};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::thread_nodes::{
-    conversation_fields, conversation_messages, message_fields,
+    CONVERSATION_FIELDS, MESSAGE_FIELDS, conversation_fields, conversation_messages, message_fields,
 };
 
 const MESSAGING: &str = "pages_messaging";
+
+/// Locale, time zone and gender: only for apps Meta granted advanced
+/// access to them after review, which a sandbox app never is.
+const PAGE_SCOPED_USER_UNSET_FIELDS: &[&str] = &["locale", "timezone", "gender"];
 
 pub static PAGE_SCOPED_USER: NodeDescriptor = NodeDescriptor {
     type_name: "User",
     id_shape: ("6", 16),
     product: Product::Messenger,
     edge_products: &[],
-    fields: &[
-        "id",
-        "name",
-        "first_name",
-        "last_name",
-        "profile_pic",
-        "locale",
-        "timezone",
-        "gender",
-    ],
+    fields: field_list!(
+        &["id", "name", "first_name", "last_name", "profile_pic",],
+        PAGE_SCOPED_USER_UNSET_FIELDS,
+    ),
+    unset_fields: PAGE_SCOPED_USER_UNSET_FIELDS,
     default_fields: &["id", "name"],
     edges: &[],
     access: NodeAccess {
@@ -84,25 +85,17 @@ const CONVERSATION_ACCESS: NodeAccess = NodeAccess {
     ..NodeAccess::OPEN
 };
 
+/// A group thread's title and subject, and the thread's link in the
+/// Page's inbox, which metasim does not model.
+const CONVERSATION_UNSET_FIELDS: &[&str] = &["link", "name", "subject"];
+
 pub static CONVERSATION: NodeDescriptor = NodeDescriptor {
     type_name: "UnifiedThread",
     id_shape: ("t_", 17),
     product: Product::Messenger,
     edge_products: &[],
-    fields: &[
-        "id",
-        "can_reply",
-        "is_subscribed",
-        "link",
-        "message_count",
-        "name",
-        "participants",
-        "senders",
-        "snippet",
-        "subject",
-        "unread_count",
-        "updated_time",
-    ],
+    fields: field_list!(CONVERSATION_FIELDS, CONVERSATION_UNSET_FIELDS),
+    unset_fields: CONVERSATION_UNSET_FIELDS,
     default_fields: &["id", "updated_time"],
     edges: &[ListEdge {
         name: "messages",
@@ -127,24 +120,16 @@ pub static CONVERSATION: NodeDescriptor = NodeDescriptor {
     },
 };
 
+/// Only for a shared post, a sticker, or a message Meta tagged.
+const MESSAGE_UNSET_FIELDS: &[&str] = &["shares", "sticker", "tags"];
+
 pub static MESSAGE: NodeDescriptor = NodeDescriptor {
     type_name: "Message",
     id_shape: ("m_", 88),
     product: Product::Messenger,
     edge_products: &[],
-    fields: &[
-        "id",
-        "created_time",
-        "from",
-        "to",
-        "message",
-        "attachments",
-        "reactions",
-        "shares",
-        "sticker",
-        "tags",
-        "is_unsupported",
-    ],
+    fields: field_list!(MESSAGE_FIELDS, MESSAGE_UNSET_FIELDS),
+    unset_fields: MESSAGE_UNSET_FIELDS,
     default_fields: &["id", "created_time"],
     edges: &[],
     access: CONVERSATION_ACCESS,

@@ -32,6 +32,20 @@ fn shown_id<'a>(conversation: &'a Conversation, side: &'a str) -> &'a str {
     }
 }
 
+/// The fields of a conversation [`conversation_fields`] answers, in both
+/// products.
+pub const CONVERSATION_FIELDS: &[&str] = &[
+    "id",
+    "can_reply",
+    "is_subscribed",
+    "message_count",
+    "participants",
+    "senders",
+    "snippet",
+    "unread_count",
+    "updated_time",
+];
+
 /// A conversation's fields.
 pub fn conversation_fields(
     conversations: &Conversations,
@@ -108,6 +122,19 @@ fn attachments(message: &Message) -> Option<Value> {
         .collect();
     Some(json!({ "data": data }))
 }
+
+/// The fields of a message [`message_fields`] answers (attachments and
+/// reactions once it has them), in both products.
+pub const MESSAGE_FIELDS: &[&str] = &[
+    "id",
+    "created_time",
+    "from",
+    "to",
+    "message",
+    "attachments",
+    "reactions",
+    "is_unsupported",
+];
 
 /// A message's fields (`party` shows the sender and recipient).
 pub fn message_fields(

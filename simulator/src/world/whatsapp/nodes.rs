@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::world::clock::{graph_time, iso8601};
 use crate::world::nodes::{
     EdgeItem, EdgeQuery, FieldList, Fields, ListEdge, NodeAccess, NodeDescriptor, NodeKind,
-    Product, items_where,
+    Product, field_list, items_where,
 };
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, numbering_zone};
@@ -43,46 +43,53 @@ fn owner<'a, T>(
     nodes.get(id).map_or(id, |node| waba(node).as_str())
 }
 
+/// Meta omits these unless they apply: a WABA shared on behalf of another
+/// business, eligible for international authentication rates, linked to a
+/// commerce account or a marketing ad account.
+const WABA_UNSET_FIELDS: &[&str] = &[
+    "on_behalf_of_business_info",
+    "auth_international_rate_eligibility",
+    "linked_commerce_account",
+    "marketing_messages_ad_account",
+];
+
 pub static WABA: NodeDescriptor = NodeDescriptor {
     type_name: "WhatsAppBusinessAccount",
     id_shape: ("31", 15),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: &[
-        "id",
-        "name",
-        "currency",
-        "timezone_id",
-        "country",
-        "message_template_namespace",
-        "account_review_status",
-        "business_verification_status",
-        "ownership_type",
-        "status",
-        "creation_time",
-        "disable_marketing_messages_on_cloud_api",
-        "health_status",
-        "is_enabled_for_insights",
-        "is_shared_with_partners",
-        "marketing_messages_lite_api_status",
-        "marketing_messages_onboarding_status",
-        "owner_business",
-        "owner_business_info",
-        "primary_business_location",
-        "primary_funding_id",
-        "purchase_order_number",
-        "subscribed_apps",
-        "template_auto_archival_enabled",
-        "whatsapp_business_manager_messaging_limit",
-        "degrees_of_freedom_spec",
-        // Meta omits these unless they apply: a WABA shared on behalf of
-        // another business, eligible for international authentication
-        // rates, linked to a commerce account or a marketing ad account.
-        "on_behalf_of_business_info",
-        "auth_international_rate_eligibility",
-        "linked_commerce_account",
-        "marketing_messages_ad_account",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "name",
+            "currency",
+            "timezone_id",
+            "country",
+            "message_template_namespace",
+            "account_review_status",
+            "business_verification_status",
+            "ownership_type",
+            "status",
+            "creation_time",
+            "disable_marketing_messages_on_cloud_api",
+            "health_status",
+            "is_enabled_for_insights",
+            "is_shared_with_partners",
+            "marketing_messages_lite_api_status",
+            "marketing_messages_onboarding_status",
+            "owner_business",
+            "owner_business_info",
+            "primary_business_location",
+            "primary_funding_id",
+            "purchase_order_number",
+            "subscribed_apps",
+            "template_auto_archival_enabled",
+            "whatsapp_business_manager_messaging_limit",
+            "degrees_of_freedom_spec",
+        ],
+        WABA_UNSET_FIELDS,
+    ),
+    unset_fields: WABA_UNSET_FIELDS,
     default_fields: &["id", "name"],
     edges: &[
         ListEdge {
@@ -255,43 +262,47 @@ fn template_matches(template: &Template, params: &[(&str, &str)]) -> bool {
     })
 }
 
+/// Meta answers these only while a new display name is in review.
+const PHONE_NUMBER_UNSET_FIELDS: &[&str] = &["new_display_name", "new_certificate"];
+
 pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
     type_name: "WhatsAppBusinessPhoneNumber",
     id_shape: ("32", 15),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: &[
-        "id",
-        "display_phone_number",
-        "verified_name",
-        "code_verification_status",
-        "name_status",
-        "quality_rating",
-        "platform_type",
-        "status",
-        "throughput",
-        "messaging_limit_tier",
-        "account_mode",
-        "is_pin_enabled",
-        "is_official_business_account",
-        "country_code",
-        "country_dial_code",
-        "is_on_biz_app",
-        "is_preverified_number",
-        "health_status",
-        "quality_score",
-        "new_name_status",
-        "last_onboarded_time",
-        "conversational_automation",
-        "webhook_configuration",
-        "search_visibility",
-        "eligibility_for_api_business_global_search",
-        "certificate",
-        "whatsapp_business_manager_messaging_limit",
-        // Meta answers these only while a new display name is in review.
-        "new_display_name",
-        "new_certificate",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "display_phone_number",
+            "verified_name",
+            "code_verification_status",
+            "name_status",
+            "quality_rating",
+            "platform_type",
+            "status",
+            "throughput",
+            "messaging_limit_tier",
+            "account_mode",
+            "is_pin_enabled",
+            "is_official_business_account",
+            "country_code",
+            "country_dial_code",
+            "is_on_biz_app",
+            "is_preverified_number",
+            "health_status",
+            "quality_score",
+            "new_name_status",
+            "last_onboarded_time",
+            "conversational_automation",
+            "webhook_configuration",
+            "search_visibility",
+            "eligibility_for_api_business_global_search",
+            "certificate",
+            "whatsapp_business_manager_messaging_limit",
+        ],
+        PHONE_NUMBER_UNSET_FIELDS,
+    ),
+    unset_fields: PHONE_NUMBER_UNSET_FIELDS,
     default_fields: &[
         "id",
         "display_phone_number",
@@ -380,32 +391,36 @@ fn certificate(id: &str, name: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Meta answers these only for templates from its library, ones it
+/// recategorised, and utility templates of a sub-category.
+const MESSAGE_TEMPLATE_UNSET_FIELDS: &[&str] =
+    &["library_template_name", "correct_category", "sub_category"];
+
 pub static MESSAGE_TEMPLATE: NodeDescriptor = NodeDescriptor {
     type_name: "WhatsAppBusinessHSM",
     id_shape: ("38", 16),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: &[
-        "id",
-        "name",
-        "language",
-        "status",
-        "category",
-        "components",
-        "parameter_format",
-        "rejected_reason",
-        "message_send_ttl_seconds",
-        "quality_score",
-        "previous_category",
-        "cta_url_link_tracking_opted_out",
-        "degrees_of_freedom_spec",
-        "health_status",
-        // Meta answers these only for templates from its library, ones it
-        // recategorised, and utility templates of a sub-category.
-        "library_template_name",
-        "correct_category",
-        "sub_category",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "name",
+            "language",
+            "status",
+            "category",
+            "components",
+            "parameter_format",
+            "rejected_reason",
+            "message_send_ttl_seconds",
+            "quality_score",
+            "previous_category",
+            "cta_url_link_tracking_opted_out",
+            "degrees_of_freedom_spec",
+            "health_status",
+        ],
+        MESSAGE_TEMPLATE_UNSET_FIELDS,
+    ),
+    unset_fields: MESSAGE_TEMPLATE_UNSET_FIELDS,
     default_fields: &[
         "name",
         "parameter_format",
@@ -462,6 +477,7 @@ pub static MEDIA: NodeDescriptor = NodeDescriptor {
     product: Product::Whatsapp,
     edge_products: &[],
     fields: MEDIA_FIELDS,
+    unset_fields: &[],
     default_fields: MEDIA_FIELDS,
     edges: &[],
     access: NodeAccess {
@@ -502,6 +518,7 @@ pub static FLOW: NodeDescriptor = NodeDescriptor {
     product: Product::Whatsapp,
     edge_products: &[],
     fields: FLOW_ALL_FIELDS,
+    unset_fields: &[],
     default_fields: FLOW_FIELDS,
     edges: &[],
     access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.flows, id, |f| &f.waba_id)),
@@ -622,6 +639,7 @@ pub static GROUP: NodeDescriptor = NodeDescriptor {
     product: Product::Whatsapp,
     edge_products: &[],
     fields: GROUP_FIELDS,
+    unset_fields: &[],
     default_fields: GROUP_FIELDS,
     edges: &[],
     access: NodeAccess {
@@ -670,6 +688,10 @@ fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList>
 /// Pre-verified numbers belong to a business portfolio, not to a WABA.
 const BUSINESS_MANAGEMENT: &str = "business_management";
 
+/// Only once a code verified the number.
+const PREVERIFIED_NUMBER_UNSET_FIELDS: &[&str] =
+    &["code_verification_time", "verification_expiry_time"];
+
 /// A pre-verified phone number of a business portfolio
 /// (`GET /{pre-verified-id}`), with the businesses it is shared with
 /// (`/partners`). Read with `business_management`, as its business.
@@ -678,7 +700,8 @@ pub static PREVERIFIED_NUMBER: NodeDescriptor = NodeDescriptor {
     id_shape: ("27", 16),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: PREVERIFIED_FIELDS,
+    fields: field_list!(PREVERIFIED_FIELDS, PREVERIFIED_NUMBER_UNSET_FIELDS),
+    unset_fields: PREVERIFIED_NUMBER_UNSET_FIELDS,
     default_fields: &["id", "is_input_id_valid"],
     edges: &[ListEdge {
         name: "partners",
@@ -722,8 +745,6 @@ const PREVERIFIED_FIELDS: &[&str] = &[
     "region",
     "phone_number",
     "code_verification_status",
-    "code_verification_time",
-    "verification_expiry_time",
     "owner_business",
 ];
 
@@ -783,6 +804,7 @@ pub static SOLUTION: NodeDescriptor = NodeDescriptor {
         "owner_app",
         "owner_permissions",
     ],
+    unset_fields: &[],
     default_fields: &["id", "name", "status", "status_for_pending_request"],
     edges: &[],
     access: NodeAccess::OPEN,
@@ -808,6 +830,7 @@ pub static MIGRATION_INTENT: NodeDescriptor = NodeDescriptor {
     product: Product::Whatsapp,
     edge_products: &[],
     fields: &["id", "status"],
+    unset_fields: &[],
     default_fields: &["id", "status"],
     edges: &[],
     access: under_waba(|sandbox, id| {
@@ -838,6 +861,7 @@ pub static OBO_MOBILITY_INTENT: NodeDescriptor = NodeDescriptor {
         "created_time",
         "updated_time",
     ],
+    unset_fields: &[],
     default_fields: &["id", "waba", "solution"],
     edges: &[],
     access: under_waba(|sandbox, id| {
@@ -886,6 +910,14 @@ fn in_progress_onbehalf(sandbox: &Sandbox, waba_id: &str, _: &EdgeQuery<'_>) -> 
         .collect()
 }
 
+/// Only after a payment, for a line partitioned from another, and for a
+/// line shared by another business.
+const EXTENDED_CREDIT_UNSET_FIELDS: &[&str] = &[
+    "last_payment_time",
+    "partition_from",
+    "receiving_credit_allocation_config",
+];
+
 /// A business portfolio's credit line (Meta's `ExtendedCredit`), read with
 /// `business_management` as its business; listed by
 /// `GET /{business-id}/extendedcredits`.
@@ -894,25 +926,26 @@ pub static EXTENDED_CREDIT: NodeDescriptor = NodeDescriptor {
     id_shape: ("28", 16),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: &[
-        "id",
-        "allocated_amount",
-        "balance",
-        "credit_available",
-        "credit_type",
-        "is_access_revoked",
-        "is_automated_experience",
-        "last_payment_time",
-        "legal_entity_name",
-        "liable_biz_name",
-        "max_balance",
-        "online_max_balance",
-        "owner_business",
-        "owner_business_name",
-        "partition_from",
-        "receiving_credit_allocation_config",
-        "send_bill_to_biz_name",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "allocated_amount",
+            "balance",
+            "credit_available",
+            "credit_type",
+            "is_access_revoked",
+            "is_automated_experience",
+            "legal_entity_name",
+            "liable_biz_name",
+            "max_balance",
+            "online_max_balance",
+            "owner_business",
+            "owner_business_name",
+            "send_bill_to_biz_name",
+        ],
+        EXTENDED_CREDIT_UNSET_FIELDS,
+    ),
+    unset_fields: EXTENDED_CREDIT_UNSET_FIELDS,
     default_fields: &["id"],
     edges: &[ListEdge {
         name: "owning_credit_allocation_configs",
@@ -957,6 +990,16 @@ fn owning_allocations(sandbox: &Sandbox, line_id: &str, query: &EdgeQuery<'_>) -
     allocations.iter().map(|a| EdgeItem::plain(&a.id)).collect()
 }
 
+/// Ads billing terms (liability, partition, whom to bill) that a WhatsApp
+/// credit sharing does not set, and the receiving side's own credit line,
+/// which metasim does not make.
+const CREDIT_ALLOCATION_CONFIG_UNSET_FIELDS: &[&str] = &[
+    "liability_type",
+    "partition_type",
+    "receiving_credential",
+    "send_bill_to",
+];
+
 /// The sharing of a credit line with a client WABA (Meta's
 /// `ExtendedCreditAllocationConfig`), read as the line it shares.
 pub static CREDIT_ALLOCATION_CONFIG: NodeDescriptor = NodeDescriptor {
@@ -964,18 +1007,18 @@ pub static CREDIT_ALLOCATION_CONFIG: NodeDescriptor = NodeDescriptor {
     id_shape: ("58", 15),
     product: Product::Whatsapp,
     edge_products: &[],
-    fields: &[
-        "id",
-        "currency_amount",
-        "liability_type",
-        "owning_business",
-        "owning_credential",
-        "partition_type",
-        "receiving_business",
-        "receiving_credential",
-        "request_status",
-        "send_bill_to",
-    ],
+    fields: field_list!(
+        &[
+            "id",
+            "currency_amount",
+            "owning_business",
+            "owning_credential",
+            "receiving_business",
+            "request_status",
+        ],
+        CREDIT_ALLOCATION_CONFIG_UNSET_FIELDS,
+    ),
+    unset_fields: CREDIT_ALLOCATION_CONFIG_UNSET_FIELDS,
     default_fields: &["id"],
     edges: &[],
     access: credit_line_access(|sandbox, id| {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::world::nodes::field_list;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
 
@@ -43,6 +44,27 @@ pub const VERTICALS: [&str; 23] = [
 
 /// The longest website a profile takes.
 pub const WEBSITE_MAX: usize = 256;
+
+/// Every field of Meta's `WhatsAppBusinessProfile` (the edge
+/// `/{phone-number-id}/whatsapp_business_profile` lists one, so it is no
+/// node kind): what `?fields=` may ask for.
+pub const PROFILE_FIELDS: &[&str] = field_list!(
+    &[
+        "about",
+        "address",
+        "description",
+        "email",
+        "id",
+        "messaging_product",
+        "vertical",
+        "websites",
+    ],
+    PROFILE_UNSET_FIELDS,
+);
+
+/// The profile's fields Meta omits until set: the picture, set only by an
+/// upload (the others are set in every sandbox's fixture).
+pub const PROFILE_UNSET_FIELDS: &[&str] = &["profile_picture_url"];
 
 /// The text fields of a profile, with their maximum length.
 pub const TEXT_FIELDS: [(&str, usize); 4] = [
