@@ -599,7 +599,15 @@ impl Sandbox {
                 "The recipient stopped marketing messages from this business.",
             ));
         }
-        if !is_template && !self.window_open(phone_number_id, to) {
+        let window_open = self.window_open(phone_number_id, to);
+        if category == "marketing" && consumer.marketing_experiment && !window_open {
+            return Some(failure(
+                130472,
+                "User's number is part of an experiment",
+                "Failed to send message because this user's phone number is part of an experiment.",
+            ));
+        }
+        if !is_template && !window_open {
             return Some(reengagement_failure());
         }
         None
