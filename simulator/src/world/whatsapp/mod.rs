@@ -42,6 +42,7 @@ pub mod groups;
 pub mod health;
 pub mod history;
 pub mod identity;
+pub mod identity_keys;
 pub mod inbound_media;
 pub mod inbox;
 pub mod media;
