@@ -56,6 +56,7 @@ pub mod portfolio;
 pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
+pub mod qr_images;
 pub mod registration;
 pub mod schedules;
 pub mod settings;
