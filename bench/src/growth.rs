@@ -69,6 +69,7 @@ fn fill_to(bench: &Bench, phone: &str, target: usize) -> Result<(), String> {
                     biz_opaque_callback_data: None,
                     by_user_id: false,
                     channel: metasim::world::whatsapp::messaging::SendChannel::CloudApi,
+                    recipient_identity_key_hash: None,
                 };
                 sandbox
                     .send_message(phone, outbound)

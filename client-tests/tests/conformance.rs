@@ -423,7 +423,7 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         ),
         (
             "/{Version}/{Phone-Number-ID}/message_qrdls",
-            json!({"prefilled_message": "Hi, a fern please"}),
+            json!({"prefilled_message": "Hi, a fern please", "generate_qr_image": "SVG"}),
         ),
     ];
     for (path, body) in posts {

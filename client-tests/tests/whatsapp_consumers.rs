@@ -77,6 +77,7 @@ async fn consumers_are_created_with_a_bsuid_per_portfolio() {
         "user_ids": { business: user_id },
         "blocked_phone_numbers": [],
         "marketing_opt_out_businesses": [],
+        "marketing_experiment": false,
     });
     assert_eq!(reply.json, carla);
     // Read back by digits (formatting ignored), and in the list by phone.

@@ -328,7 +328,7 @@ async fn qr_codes_are_made_listed_read_and_deleted() {
         &sandbox,
         Method::POST,
         "message_qrdls",
-        json!({ "prefilled_message": "Hi, a fern please", "generate_qr_image": "SVG" }),
+        json!({ "prefilled_message": "Hi, a fern please" }),
     )
     .await;
     let code = made.ok()["code"].as_str().unwrap().to_owned();

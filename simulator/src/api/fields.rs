@@ -15,6 +15,9 @@ pub struct FieldSelection {
     pub alias: Option<String>,
     /// `.limit(n)`: page size when the field is an edge.
     pub limit: Option<usize>,
+    /// `.format(FORMAT)`: the image format asked of a field such as
+    /// `qr_image_url`.
+    pub format: Option<String>,
     /// `{...}`: nested selection for node references and edges.
     pub children: Option<Vec<FieldSelection>>,
 }
@@ -25,6 +28,7 @@ impl FieldSelection {
             name: name.to_owned(),
             alias: None,
             limit: None,
+            format: None,
             children: None,
         }
     }
@@ -112,6 +116,7 @@ impl Parser<'_> {
             name: self.name()?,
             alias: None,
             limit: None,
+            format: None,
             children: None,
         };
         while self.eat(b'.') {
@@ -126,6 +131,7 @@ impl Parser<'_> {
                     );
                 }
                 "as" => field.alias = Some(value),
+                "format" => field.format = Some(value),
                 // Other modifiers (summary, order, filter…) are accepted and ignored.
                 _ => {}
             }
@@ -148,7 +154,7 @@ impl Parser<'_> {
 }
 
 /// A selection written back as a `fields` parameter (what paging links of
-/// a nested list carry): names, `.as()`, `.limit()` and nested braces.
+/// a nested list carry): names, `.as()`, `.limit()`, `.format()` and nested braces.
 pub fn selection_text(fields: &[FieldSelection]) -> String {
     let mut out = String::new();
     for (i, field) in fields.iter().enumerate() {
@@ -161,6 +167,9 @@ pub fn selection_text(fields: &[FieldSelection]) -> String {
         }
         if let Some(limit) = field.limit {
             out.push_str(&format!(".limit({limit})"));
+        }
+        if let Some(format) = &field.format {
+            out.push_str(&format!(".format({format})"));
         }
         if let Some(children) = &field.children {
             out.push('{');

@@ -78,6 +78,9 @@ pub enum EventPayload {
         profile_name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         username: Option<String>,
+        /// The consumer's identity key hash, when the number checks identity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        identity_key_hash: Option<String>,
         /// The message as Meta's webhook shows it after `from`/`id`/`timestamp`:
         /// `{"type": "text", "text": {...}, "context"?: {...}}`.
         message: Value,

@@ -129,6 +129,7 @@ mod tests {
                 biz_opaque_callback_data: None,
                 by_user_id: false,
                 channel: SendChannel::CloudApi,
+                recipient_identity_key_hash: None,
             };
             last = sandbox.send_message(&phone, outbound).unwrap();
             sandbox.route_events();

@@ -1,7 +1,8 @@
 //! Serving media download URLs (`/whatsapp_business/attachments/?mid=…&ext=…&hash=…`)
 //! as Meta's lookaside host does: only with a valid token of the media's
 //! sandbox, only before the URL expires (404 after), bytes with their MIME type.
-//! A Flow's JSON asset (`GET /{flow-id}/assets`) downloads the same way.
+//! A Flow's JSON asset (`GET /{flow-id}/assets`) and a message QR code's
+//! image (`qr_image_url`) download the same way.
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 use crate::api::error::GraphError;
 use crate::api::state::{AppState, lock, wall_now};
 use crate::world::nodes::Product;
+use crate::world::whatsapp::qr_images::draw;
 
 fn not_found() -> GraphError {
     let mut error = GraphError::invalid_parameter(
@@ -78,7 +80,15 @@ fn serve(
         )
             .into_response());
     }
-    // A Flow's JSON asset downloads the same way.
+    // So do a message QR code's image, drawn outside the lock…
+    if let Some((qr, format)) = sandbox.qr_image_for_url(id, expires, hash) {
+        let link = qr.deep_link_url();
+        drop(sandbox);
+        let image = draw(&link, format).ok_or_else(not_found)?;
+        let mime = format.mime_type().to_owned();
+        return Ok((StatusCode::OK, [("content-type", mime)], Body::from(image)).into_response());
+    }
+    // …and a Flow's JSON asset.
     let json = sandbox
         .flow_json_for_url(id, expires, hash)
         .ok_or_else(not_found)?

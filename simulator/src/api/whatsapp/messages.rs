@@ -240,6 +240,7 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
         biz_opaque_callback_data: callback,
         by_user_id: to.is_none(),
         channel,
+        recipient_identity_key_hash: request.param_str("recipient_identity_key_hash"),
     };
     let id = sandbox
         .send_message(phone_number_id, outbound)

@@ -269,6 +269,7 @@ impl Sandbox {
                 from_user_id,
                 profile_name,
                 username,
+                identity_key_hash,
                 message,
                 ..
             } => {
@@ -292,12 +293,15 @@ impl Sandbox {
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 if message.get("type").and_then(Value::as_str) != Some("system") {
-                    let contact = self.whatsapp_contact(
+                    let mut contact = self.whatsapp_contact(
                         profile_name.clone(),
                         username.clone(),
                         from.as_deref(),
                         from_user_id,
                     );
+                    if let Some(hash) = identity_key_hash {
+                        contact["identity_key_hash"] = json!(hash);
+                    }
                     value["contacts"] = json!([contact]);
                 }
                 value["messages"] = json!([item]);

@@ -89,6 +89,7 @@ impl Sandbox {
                 from_user_id: self.bsuid(&consumer.phone, &business),
                 profile_name: consumer.name.clone(),
                 username: consumer.username.clone(),
+                identity_key_hash: self.checked_identity_key_hash(&phone.id, &consumer.phone),
                 message: json!({ "type": "text", "text": { "body": "Hello from metasim trigger" } }),
             },
         };

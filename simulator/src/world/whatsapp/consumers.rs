@@ -1,6 +1,7 @@
 //! The people on the other end: creating consumers, their business-scoped
 //! user ids (BSUIDs), and what they decide — blocking a business number or
-//! stopping its marketing messages.
+//! stopping its marketing messages — and whether WhatsApp holds their
+//! marketing templates back (the marketing message experiment).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::world::ids::derived_u64;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, phone_digits};
+use crate::world::shared::standing::is_false;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Consumer {
@@ -25,6 +27,10 @@ pub struct Consumer {
     /// Business portfolio ids whose marketing messages this consumer stopped.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub marketing_opt_out: BTreeSet<String>,
+    /// In Meta's marketing message experiment: marketing templates from any
+    /// business fail with 130472 unless a customer-service window is open.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub marketing_experiment: bool,
 }
 
 /// ISO 3166 country of a phone number's calling code (the BSUID prefix).
@@ -81,6 +87,7 @@ impl Sandbox {
             username,
             blocked: BTreeSet::new(),
             marketing_opt_out: BTreeSet::new(),
+            marketing_experiment: false,
         };
         self.register_first_phone(&digits);
         self.whatsapp.consumers.insert(digits, consumer.clone());
@@ -138,6 +145,16 @@ impl Sandbox {
         } else {
             person.marketing_opt_out.remove(&business);
         }
+        true
+    }
+
+    /// WhatsApp puts the consumer in (or takes them out of) the marketing
+    /// message experiment. False when the consumer is unknown.
+    pub fn set_marketing_experiment(&mut self, consumer: &str, in_experiment: bool) -> bool {
+        let Some(person) = self.whatsapp.consumers.get_mut(consumer) else {
+            return false;
+        };
+        person.marketing_experiment = in_experiment;
         true
     }
 

@@ -118,6 +118,7 @@ mod tests {
             biz_opaque_callback_data: None,
             by_user_id: false,
             channel: SendChannel::CloudApi,
+            recipient_identity_key_hash: None,
         };
         let wamid = sandbox.send_message(&phone, outbound).unwrap();
         let sent = sandbox.sent_messages(&phone, None);

@@ -241,6 +241,7 @@ impl Sandbox {
                     from_user_id: previous,
                     profile_name: None,
                     username: None,
+                    identity_key_hash: None,
                     message: json!({ "type": "system", "system": system }),
                 },
             );

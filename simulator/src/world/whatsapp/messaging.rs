@@ -254,6 +254,9 @@ pub struct Outbound {
     pub by_user_id: bool,
     /// Which API sends it.
     pub channel: SendChannel,
+    /// The identity key hash the business last saw for the recipient
+    /// (`recipient_identity_key_hash`), checked when the number asks.
+    pub recipient_identity_key_hash: Option<String>,
 }
 
 /// The API a message goes through.
@@ -511,6 +514,13 @@ impl Sandbox {
                     &category,
                 )
             })
+            .or_else(|| {
+                self.identity_failure(
+                    phone_number_id,
+                    &outbound.to,
+                    outbound.recipient_identity_key_hash.as_deref(),
+                )
+            })
             .or_else(|| self.payment_failure(&waba_id, !free))
             .or_else(|| self.marketing_cap_failure(&outbound.to, &category));
         match failure {
@@ -599,7 +609,15 @@ impl Sandbox {
                 "The recipient stopped marketing messages from this business.",
             ));
         }
-        if !is_template && !self.window_open(phone_number_id, to) {
+        let window_open = self.window_open(phone_number_id, to);
+        if category == "marketing" && consumer.marketing_experiment && !window_open {
+            return Some(failure(
+                130472,
+                "User's number is part of an experiment",
+                "Failed to send message because this user's phone number is part of an experiment.",
+            ));
+        }
+        if !is_template && !window_open {
             return Some(reengagement_failure());
         }
         None
@@ -720,6 +738,7 @@ impl Sandbox {
             from_user_id: self.bsuid(consumer, &business),
             profile_name: person.name.clone(),
             username: person.username.clone(),
+            identity_key_hash: self.checked_identity_key_hash(phone_number_id, consumer),
             message,
         };
         self.events.emit(now, payload);

@@ -1,8 +1,8 @@
 //! Message QR codes and short links of a business number
 //! (`/{phone-number-id}/message_qrdls`): a 14-character code, the message it
 //! prefills (≤ 140 characters) and its `https://wa.me/message/{code}` deep
-//! link; created, updated by code, listed, read and deleted. metasim draws no
-//! QR images, so `qr_image_url` is never answered.
+//! link; created, updated by code, listed, read and deleted. Their images
+//! are drawn by `qr_images`.
 
 use std::collections::BTreeMap;
 
@@ -37,11 +37,15 @@ pub struct QrCodes {
 }
 
 impl QrCode {
+    pub fn deep_link_url(&self) -> String {
+        format!("https://wa.me/message/{}", self.code)
+    }
+
     pub fn to_json(&self) -> Value {
         json!({
             "code": self.code,
             "prefilled_message": self.prefilled_message,
-            "deep_link_url": format!("https://wa.me/message/{}", self.code),
+            "deep_link_url": self.deep_link_url(),
             "creation_time": self.creation_time,
         })
     }

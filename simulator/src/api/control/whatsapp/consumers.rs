@@ -1,6 +1,7 @@
 //! WhatsApp consumer routes: create consumers, act as them (send a message to a
 //! business number, from their phone or a linked device; read what they
-//! received, block a number, stop marketing), and read their inbox; a
+//! received, block a number, stop marketing; WhatsApp's marketing message
+//! experiment), and read their inbox; a
 //! business portfolio's contact book.
 
 use axum::Router;
@@ -30,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/{{digits}}/read"), post(read))
         .route(&format!("{base}/{{digits}}/block"), post(block))
         .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
+        .route(
+            &format!("{base}/{{digits}}/marketing_experiment"),
+            post(marketing_experiment),
+        )
         .route(&format!("{base}/{{digits}}/share_phone"), post(share_phone))
         .route(
             &format!("{base}/{{digits}}/change_number"),
@@ -62,6 +67,7 @@ fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
         "user_ids": user_ids,
         "blocked_phone_numbers": consumer.blocked,
         "marketing_opt_out_businesses": consumer.marketing_opt_out,
+        "marketing_experiment": consumer.marketing_experiment,
     })
 }
 
@@ -308,6 +314,25 @@ async fn marketing(
     let changed =
         lock(&shared).set_marketing_opt_out(&digits, &request.phone_number_id, request.opt_out);
     consumer_action(changed, &digits, &request.phone_number_id)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExperimentRequest {
+    in_experiment: bool,
+}
+
+/// WhatsApp puts the consumer in (or out of) its marketing message experiment.
+async fn marketing_experiment(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<ExperimentRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    if !lock(&shared).set_marketing_experiment(&digits, request.in_experiment) {
+        return Err(no_consumer(&digits));
+    }
+    ok(StatusCode::OK, json!({ "success": true }))
 }
 
 #[derive(Deserialize)]
