@@ -75,6 +75,10 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
         "template_auto_archival_enabled",
         "whatsapp_business_manager_messaging_limit",
         "degrees_of_freedom_spec",
+        // Counted on request, with arguments (`analytics.start(…)…`).
+        "analytics",
+        "pricing_analytics",
+        "template_analytics",
         // Meta omits these unless they apply: a WABA shared on behalf of
         // another business, eligible for international authentication
         // rates, linked to a commerce account or a marketing ad account.
