@@ -374,7 +374,9 @@ fn every_field(kind: NodeKind, template: &str) -> String {
         .iter()
         .map(|field| match *field {
             "analytics" => format!("analytics{day}.granularity(DAY)"),
-            "pricing_analytics" => format!("pricing_analytics{day}.granularity(DAILY)"),
+            "pricing_analytics" | "conversation_analytics" => {
+                format!("{field}{day}.granularity(DAILY)")
+            }
             "template_analytics" => {
                 format!("template_analytics{day}.granularity(DAILY).template_ids([{template}])")
             }

@@ -1,9 +1,10 @@
 //! A WABA's analytics fields over HTTP, counted from what the sandbox sent on
 //! its virtual clock: `analytics` (sent and delivered per half hour, day or
 //! month, by number, country and product type), `pricing_analytics` (volume
-//! per pricing type and category), `template_analytics` (sent, delivered
-//! and read per template and day, once template analytics are on); Meta's
-//! refusals of bad arguments; and same-seed determinism.
+//! per pricing type and category), `conversation_analytics` (conversations
+//! opened, by category, direction and type), `template_analytics` (sent,
+//! delivered and read per template and day, once template analytics are
+//! on); Meta's refusals of bad arguments; and same-seed determinism.
 
 use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
@@ -203,6 +204,57 @@ async fn pricing_analytics_split_volume_by_dimension() {
 }
 
 #[tokio::test]
+async fn conversation_analytics_count_the_conversations_messages_open() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(66).await;
+    traffic(&sim, &sandbox).await;
+    // Day 1: two more order updates to Alice; the first opens a utility
+    // conversation (the one of day 0 is over 24 hours old), the second is in it.
+    for _ in 0..2 {
+        let order = message(
+            ALICE,
+            "template",
+            template("order_update", &["Alice", "A-2"]),
+        );
+        assert_template_sent(&post(&sim, &sandbox, &order).await, ALICE, ALICE);
+    }
+    let arguments = format!(
+        "{}.granularity(DAILY).dimensions([CONVERSATION_CATEGORY,CONVERSATION_DIRECTION,CONVERSATION_TYPE])",
+        span(DAY0, DAY0 + 2 * DAY)
+    );
+    let conversations = field(&sim, &sandbox, "conversation_analytics", &arguments).await;
+    let point = |start: i64, direction: &str, category: &str| {
+        json!({
+            "start": start, "end": start + DAY, "conversation_direction": direction,
+            "conversation_category": category, "conversation_type": "REGULAR", "conversation": 1,
+        })
+    };
+    assert_eq!(
+        conversations,
+        json!({ "data": [{ "data_points": [
+            point(DAY0, "BUSINESS_INITIATED", "MARKETING"),
+            point(DAY0, "BUSINESS_INITIATED", "UTILITY"),
+            point(DAY0 + DAY, "BUSINESS_INITIATED", "UTILITY"),
+            point(DAY0 + DAY, "USER_INITIATED", "SERVICE"),
+        ] }] })
+    );
+    // From an hour into day 0, day 0's conversations began before the span;
+    // a direction filter keeps the user-initiated one.
+    let later = format!(
+        "{}.granularity(MONTHLY).conversation_directions([USER_INITIATED])",
+        span(DAY0 + 3600, DAY0 + 2 * DAY)
+    );
+    let user = field(&sim, &sandbox, "conversation_analytics", &later).await;
+    assert_eq!(
+        user["data"][0]["data_points"],
+        json!([{ "start": DAY0, "end": DAY0 + 31 * DAY, "conversation": 1 }])
+    );
+    let all = later.replace(".conversation_directions([USER_INITIATED])", "");
+    let total = field(&sim, &sandbox, "conversation_analytics", &all).await;
+    assert_eq!(total["data"][0]["data_points"][0]["conversation"], json!(2));
+}
+
+#[tokio::test]
 async fn template_analytics_count_per_template_and_day_once_enabled() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(63).await;
@@ -278,6 +330,10 @@ async fn bad_arguments_get_meta_errors() {
         (
             format!("pricing_analytics{day}.granularity(DAILY).dimensions([WEEKDAY])"),
             "Param dimensions must be one of",
+        ),
+        (
+            format!("conversation_analytics{day}.granularity(DAILY).conversation_types([FREE])"),
+            "Param conversation_types must be one of {FREE_ENTRY, FREE_TIER, REGULAR} - got \"FREE\".",
         ),
         // Template analytics: 90 days back at most, daily only, ids required.
         (

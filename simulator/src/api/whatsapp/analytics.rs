@@ -1,5 +1,6 @@
 //! The arguments of a WABA's analytics fields (`analytics.start(…).end(…)
-//! .granularity(DAY)`, `pricing_analytics…`, `template_analytics…`): read
+//! .granularity(DAY)`, `pricing_analytics…`, `conversation_analytics…`,
+//! `template_analytics…`): read
 //! from the field's modifiers, checked as Meta checks them (required ones,
 //! enums, start before end, the lookback window, at most 10 templates, template
 //! analytics switched on), then counted by the world.
@@ -10,7 +11,7 @@ use crate::api::error::GraphError;
 use crate::api::fields::FieldSelection;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::analytics::{
-    self, Dimension, Filter, Granularity, PricingQuery, TemplateMetric,
+    self, Breakdown, Dimension, Filter, Granularity, TemplateMetric,
 };
 
 /// Messaging and pricing analytics look back at most a year.
@@ -30,6 +31,7 @@ pub fn field(
     Some(match field.name.as_str() {
         "analytics" => messaging(sandbox, waba_id, &args),
         "pricing_analytics" => pricing(sandbox, waba_id, &args),
+        "conversation_analytics" => conversations(sandbox, waba_id, &args),
         "template_analytics" => templates(sandbox, waba_id, &args),
         _ => return None,
     })
@@ -141,62 +143,118 @@ fn messaging(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
     ))
 }
 
-fn pricing(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+/// A filter list of `dimension`'s values, each one of `allowed`.
+fn keep(
+    args: &Arguments,
+    name: &str,
+    dimension: Dimension,
+    allowed: &[&'static str],
+) -> Result<(Dimension, Vec<String>), GraphError> {
+    let pairs: Vec<(&str, &str)> = allowed.iter().map(|a| (*a, *a)).collect();
+    let values = args.enums(name, &pairs)?;
+    Ok((dimension, values.into_iter().map(str::to_owned).collect()))
+}
+
+/// The categories pricing and conversations are counted by.
+const CATEGORIES: [&str; 6] = [
+    "AUTHENTICATION",
+    "AUTHENTICATION_INTERNATIONAL",
+    "MARKETING",
+    "MARKETING_LITE",
+    "SERVICE",
+    "UTILITY",
+];
+
+/// A pricing or conversation analytics query: the span, the granularity,
+/// the metric types (`COST` or `count`: they choose what Meta reports, and
+/// metasim keeps no cost), the filters `keep`, then `dimensions` (those
+/// Meta lists without a counterpart here are taken and split nothing).
+fn breakdown(
+    sandbox: &Sandbox,
+    args: &Arguments,
+    count: &'static str,
+    keep: Vec<(Dimension, Vec<String>)>,
+    dimensions: &[(&str, Option<Dimension>)],
+) -> Result<Breakdown, GraphError> {
     let filter = args.filter(sandbox, LOOKBACK)?;
     let granularity = args.granularity(&[
         ("HALF_HOUR", Granularity::HalfHour),
         ("DAILY", Granularity::Day),
         ("MONTHLY", Granularity::Month),
     ])?;
-    let upper = |name: &str, allowed: &[&str]| -> Result<Vec<String>, GraphError> {
-        let pairs: Vec<(&str, &str)> = allowed.iter().map(|a| (*a, *a)).collect();
-        Ok(args
-            .enums(name, &pairs)?
-            .into_iter()
-            .map(str::to_owned)
-            .collect())
-    };
-    // Metric types only choose what Meta reports; `cost` is never kept.
-    upper("metric_types", &["COST", "VOLUME"])?;
-    let query = PricingQuery {
-        pricing_types: upper(
+    args.enums("metric_types", &[("COST", ()), (count, ())])?;
+    let dimensions = args.enums("dimensions", dimensions)?;
+    Ok(Breakdown {
+        filter,
+        granularity,
+        keep,
+        dimensions: dimensions.into_iter().flatten().collect(),
+    })
+}
+
+fn pricing(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let filters = vec![
+        keep(
+            args,
             "pricing_types",
+            Dimension::PricingType,
             &["FREE_CUSTOMER_SERVICE", "FREE_ENTRY_POINT", "REGULAR"],
         )?,
-        pricing_categories: upper(
+        keep(
+            args,
             "pricing_categories",
-            &[
-                "AUTHENTICATION",
-                "AUTHENTICATION_INTERNATIONAL",
-                "MARKETING",
-                "MARKETING_LITE",
-                "SERVICE",
-                "UTILITY",
-            ],
+            Dimension::PricingCategory,
+            &CATEGORIES,
         )?,
-        dimensions: args
-            .enums(
-                "dimensions",
-                &[
-                    ("COUNTRY", Some(Dimension::Country)),
-                    ("PHONE", Some(Dimension::Phone)),
-                    ("PRICING_CATEGORY", Some(Dimension::PricingCategory)),
-                    ("PRICING_TYPE", Some(Dimension::PricingType)),
-                    // Rate tiers: metasim has no rate card, so no tier to split by.
-                    ("TIER", None),
-                ],
-            )?
-            .into_iter()
-            .flatten()
-            .collect(),
-    };
-    Ok(analytics::pricing(
-        sandbox,
-        waba_id,
-        &filter,
-        granularity,
-        &query,
-    ))
+    ];
+    let dimensions = [
+        ("COUNTRY", Some(Dimension::Country)),
+        ("PHONE", Some(Dimension::Phone)),
+        ("PRICING_CATEGORY", Some(Dimension::PricingCategory)),
+        ("PRICING_TYPE", Some(Dimension::PricingType)),
+        // Rate tiers: metasim has no rate card, so no tier to split by.
+        ("TIER", None),
+    ];
+    let breakdown = breakdown(sandbox, args, "VOLUME", filters, &dimensions)?;
+    Ok(analytics::pricing(sandbox, waba_id, &breakdown))
+}
+
+fn conversations(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let filters = vec![
+        keep(
+            args,
+            "conversation_categories",
+            Dimension::ConversationCategory,
+            &CATEGORIES,
+        )?,
+        keep(
+            args,
+            "conversation_types",
+            Dimension::ConversationType,
+            &["FREE_ENTRY", "FREE_TIER", "REGULAR"],
+        )?,
+        keep(
+            args,
+            "conversation_directions",
+            Dimension::ConversationDirection,
+            &["BUSINESS_INITIATED", "USER_INITIATED"],
+        )?,
+    ];
+    let dimensions = [
+        (
+            "CONVERSATION_CATEGORY",
+            Some(Dimension::ConversationCategory),
+        ),
+        (
+            "CONVERSATION_DIRECTION",
+            Some(Dimension::ConversationDirection),
+        ),
+        ("CONVERSATION_TYPE", Some(Dimension::ConversationType)),
+        ("COUNTRY", Some(Dimension::Country)),
+        ("PHONE", Some(Dimension::Phone)),
+    ];
+    let breakdown = breakdown(sandbox, args, "CONVERSATION", filters, &dimensions)?;
+    Ok(analytics::conversations(sandbox, waba_id, &breakdown))
 }
 
 fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {

@@ -1,9 +1,10 @@
 //! WABA analytics counted from the sandbox's own messages: what the
-//! `analytics`, `pricing_analytics` and `template_analytics` fields of a
-//! WhatsApp Business Account answer. Each outbound message that left (sent,
-//! delivered or read) counts in the bucket of the virtual time it was sent
-//! (UTC half hours, days or calendar months), with the number that sent it,
-//! the recipient's country, its pricing and its template. The API layer
+//! `analytics`, `pricing_analytics`, `conversation_analytics` and
+//! `template_analytics` fields of a WhatsApp Business Account answer. Each
+//! outbound message that left (sent, delivered or read) counts in the
+//! bucket of the virtual time it was sent (UTC half hours, days or calendar
+//! months), with the number that sent it, the recipient's country, its
+//! pricing and its template. The API layer
 //! checks the arguments; this module only counts.
 
 use std::collections::BTreeMap;
@@ -170,13 +171,17 @@ pub fn messaging(
     Value::Object(out)
 }
 
-/// What `pricing_analytics` may split its points by.
+/// What `pricing_analytics` and `conversation_analytics` split their points
+/// by, and filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Dimension {
     Phone,
     Country,
     PricingType,
     PricingCategory,
+    ConversationType,
+    ConversationDirection,
+    ConversationCategory,
 }
 
 impl Dimension {
@@ -187,78 +192,157 @@ impl Dimension {
             Dimension::Country => "country",
             Dimension::PricingType => "pricing_type",
             Dimension::PricingCategory => "pricing_category",
+            Dimension::ConversationType => "conversation_type",
+            Dimension::ConversationDirection => "conversation_direction",
+            Dimension::ConversationCategory => "conversation_category",
         }
     }
 }
 
-/// A pricing data point's bucket and its value of each dimension.
-type PricingPoint = (i64, i64, Vec<(Dimension, String)>);
+/// A message that was priced, with its pricing in Meta's upper case.
+struct Priced<'a> {
+    item: Counted<'a>,
+    pricing_type: String,
+    category: String,
+}
 
-/// The `pricing_analytics` query beyond its filter.
-#[derive(Debug, Clone, Default)]
-pub struct PricingQuery {
-    /// Upper-case `pricing_type`s to keep (`REGULAR`…); empty is all.
-    pub pricing_types: Vec<String>,
-    /// Upper-case `pricing_category`s to keep (`MARKETING`…); empty is all.
-    pub pricing_categories: Vec<String>,
+impl Priced<'_> {
+    fn value(&self, dimension: Dimension) -> String {
+        match dimension {
+            Dimension::Phone => self.item.phone.digits.clone(),
+            Dimension::Country => self.item.country.unwrap_or("OTHER").to_owned(),
+            Dimension::PricingType => self.pricing_type.clone(),
+            Dimension::PricingCategory | Dimension::ConversationCategory => self.category.clone(),
+            // A conversation opened from a free entry point is free; the
+            // others are regular (the free tier ended with per-message pricing).
+            Dimension::ConversationType => if self.pricing_type == "FREE_ENTRY_POINT" {
+                "FREE_ENTRY"
+            } else {
+                "REGULAR"
+            }
+            .to_owned(),
+            // Service messages answer the consumer, who opened the window.
+            Dimension::ConversationDirection => if self.category == "SERVICE" {
+                "USER_INITIATED"
+            } else {
+                "BUSINESS_INITIATED"
+            }
+            .to_owned(),
+        }
+    }
+}
+
+fn priced<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<Priced<'a>> {
+    counted(sandbox, waba_id, filter)
+        .into_iter()
+        .filter_map(|item| {
+            let pricing = item.message.pricing.as_ref()?;
+            Some(Priced {
+                pricing_type: pricing.pricing_type.to_ascii_uppercase(),
+                category: pricing.category.to_ascii_uppercase(),
+                item,
+            })
+        })
+        .collect()
+}
+
+/// A pricing or conversation analytics query.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    pub filter: Filter,
+    pub granularity: Granularity,
+    /// The values to keep of some dimensions (upper case); an empty list
+    /// keeps every value.
+    pub keep: Vec<(Dimension, Vec<String>)>,
+    /// What to split the points by.
     pub dimensions: Vec<Dimension>,
 }
 
-/// The `pricing_analytics` field: priced messages per bucket and per value
-/// of each requested dimension, as `volume`. metasim keeps no prices, so
-/// no point has a `cost`.
-pub fn pricing(
-    sandbox: &Sandbox,
-    waba_id: &str,
-    filter: &Filter,
-    granularity: Granularity,
-    query: &PricingQuery,
-) -> Value {
-    let mut dimensions = query.dimensions.clone();
+impl Breakdown {
+    fn keeps(&self, priced: &Priced) -> bool {
+        self.keep.iter().all(|(dimension, wanted)| {
+            wanted.is_empty() || wanted.contains(&priced.value(*dimension))
+        })
+    }
+}
+
+/// A data point's bucket and its value of each dimension.
+type Point = (i64, i64, Vec<(Dimension, String)>);
+
+/// `{"data": [{"data_points": [...]}]}`: `rows` counted under `count` per
+/// bucket and per value of the breakdown's dimensions.
+fn grouped(rows: &[&Priced], breakdown: &Breakdown, count: &str) -> Value {
+    let mut dimensions = breakdown.dimensions.clone();
     dimensions.sort();
     dimensions.dedup();
-    let mut groups: BTreeMap<PricingPoint, u64> = BTreeMap::new();
-    for item in counted(sandbox, waba_id, filter) {
-        let Some(pricing) = &item.message.pricing else {
-            continue;
-        };
-        let pricing_type = pricing.pricing_type.to_ascii_uppercase();
-        let category = pricing.category.to_ascii_uppercase();
-        let keep =
-            |wanted: &[String], value: &str| wanted.is_empty() || wanted.iter().any(|w| w == value);
-        if !keep(&query.pricing_types, &pricing_type) || !keep(&query.pricing_categories, &category)
-        {
-            continue;
-        }
-        let key = dimensions
-            .iter()
-            .map(|dimension| {
-                let value = match *dimension {
-                    Dimension::Phone => item.phone.digits.clone(),
-                    Dimension::Country => item.country.unwrap_or("OTHER").to_owned(),
-                    Dimension::PricingType => pricing_type.clone(),
-                    Dimension::PricingCategory => category.clone(),
-                };
-                (*dimension, value)
-            })
-            .collect();
-        let (start, end) = granularity.bucket(item.message.time);
+    let mut groups: BTreeMap<Point, u64> = BTreeMap::new();
+    for row in rows {
+        let key = dimensions.iter().map(|d| (*d, row.value(*d))).collect();
+        let (start, end) = breakdown.granularity.bucket(row.item.message.time);
         *groups.entry((start, end, key)).or_default() += 1;
     }
     let points: Vec<Value> = groups
         .into_iter()
-        .map(|((start, end, key), volume)| {
+        .map(|((start, end, key), total)| {
             let mut point = Map::new();
             point.insert("start".into(), json!(start));
             point.insert("end".into(), json!(end));
             for (dimension, value) in key {
                 point.insert(dimension.key().into(), json!(value));
             }
-            point.insert("volume".into(), json!(volume));
+            point.insert(count.into(), json!(total));
             Value::Object(point)
         })
         .collect();
     json!({ "data": [{ "data_points": points }] })
+}
+
+/// The `pricing_analytics` field: priced messages per bucket and per value
+/// of each requested dimension, as `volume`. metasim keeps no prices, so
+/// no point has a `cost`.
+pub fn pricing(sandbox: &Sandbox, waba_id: &str, breakdown: &Breakdown) -> Value {
+    let priced = priced(sandbox, waba_id, &breakdown.filter);
+    let rows: Vec<&Priced> = priced.iter().filter(|p| breakdown.keeps(p)).collect();
+    grouped(&rows, breakdown, "volume")
+}
+
+/// How long a conversation lasts from the message that opened it.
+const CONVERSATION: i64 = 86_400;
+
+/// The `conversation_analytics` field: conversations opened per bucket and
+/// per value of each requested dimension, as `conversation`. A priced
+/// message opens one when no conversation of its category with that
+/// consumer on that number began in the 24 hours before (Meta's model
+/// before per-message pricing); one opened before the span is not counted
+/// again inside it.
+pub fn conversations(sandbox: &Sandbox, waba_id: &str, breakdown: &Breakdown) -> Value {
+    let filter = &breakdown.filter;
+    let earlier = Filter {
+        start: filter.start.saturating_sub(CONVERSATION),
+        ..filter.clone()
+    };
+    let priced = priced(sandbox, waba_id, &earlier);
+    let mut opened: BTreeMap<(&str, &str, &str), i64> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for row in &priced {
+        let message = row.item.message;
+        let key = (
+            message.phone_number_id.as_str(),
+            message.consumer.as_str(),
+            row.category.as_str(),
+        );
+        if opened
+            .get(&key)
+            .is_some_and(|start| message.time < start + CONVERSATION)
+        {
+            continue;
+        }
+        opened.insert(key, message.time);
+        if message.time >= filter.start && breakdown.keeps(row) {
+            rows.push(row);
+        }
+    }
+    grouped(&rows, breakdown, "conversation")
 }
 
 /// What template analytics count per template and day.

@@ -78,6 +78,7 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
         // Counted on request, with arguments (`analytics.start(…)…`).
         "analytics",
         "pricing_analytics",
+        "conversation_analytics",
         "template_analytics",
         // Meta omits these unless they apply: a WABA shared on behalf of
         // another business, eligible for international authentication
