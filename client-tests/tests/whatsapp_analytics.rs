@@ -281,6 +281,20 @@ async fn template_analytics_count_per_template_and_day_once_enabled() {
         sent["data"][0]["data_points"][0],
         json!({ "template_id": template, "start": DAY0, "end": DAY0 + DAY, "sent": 1 })
     );
+    // The same through the edge, with the arguments as query parameters.
+    let edge = format!(
+        "/{V}/{}/template_analytics?start={DAY0}&end={}&granularity=DAILY&metric_types=[\"SENT\",\"READ\"]&template_ids=[{template}]",
+        sandbox.id_of("waba"),
+        DAY0 + DAY
+    );
+    let listed = sim.get_as(sandbox.token(MANAGER), &edge).await;
+    assert_eq!(
+        listed.ok()["data"][0]["data_points"],
+        json!([{ "template_id": template, "start": DAY0, "end": DAY0 + DAY, "sent": 1, "read": 1 }])
+    );
+    let no_ids = edge.replace(&format!("&template_ids=[{template}]"), "");
+    let refused = sim.get_as(sandbox.token(MANAGER), &no_ids).await;
+    refused.assert_error(400, 100, None, "OAuthException");
     // At most 10 templates.
     let eleven = [template.as_str(); 11].join(",");
     let too_many = arguments.replace(&format!("[{template}]"), &format!("[{eleven}]"));

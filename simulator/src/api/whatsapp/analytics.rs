@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::api::error::GraphError;
 use crate::api::fields::FieldSelection;
+use crate::api::routes::Operation;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::analytics::{
     self, Breakdown, Dimension, Filter, Granularity, TemplateMetric,
@@ -35,6 +36,24 @@ pub fn field(
         "template_analytics" => templates(sandbox, waba_id, &args),
         _ => return None,
     })
+}
+
+/// `GET /{waba-id}/template_analytics?start=…&end=…&granularity=DAILY
+/// &metric_types=[…]&template_ids=[…]`: the field's arguments as parameters.
+pub fn template_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    let mut selection = FieldSelection::plain("template_analytics");
+    for name in [
+        "start",
+        "end",
+        "granularity",
+        "metric_types",
+        "template_ids",
+    ] {
+        if let Some(value) = op.request.param_str(name) {
+            selection.arguments.push((name.to_owned(), value));
+        }
+    }
+    templates(op.sandbox, op.id, &Arguments(&selection))
 }
 
 /// A field's modifiers, read as Graph parameters.
