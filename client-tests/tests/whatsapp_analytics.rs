@@ -358,6 +358,13 @@ async fn bad_arguments_get_meta_errors() {
             "at most 90 days",
         ),
         (
+            format!(
+                "template_analytics.start({DAY0}).end({}).granularity(DAILY).template_ids([1])",
+                i64::MAX
+            ),
+            "Param end must be at most 90 days after start",
+        ),
+        (
             format!("template_analytics{day}.granularity(DAY).template_ids([1])"),
             "Param granularity must be one of {DAILY}",
         ),

@@ -288,6 +288,15 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
         ));
     }
     let filter = args.filter(sandbox, TEMPLATE_LOOKBACK)?;
+    // A point per day: the span is bounded as the lookback is.
+    if filter.end.saturating_sub(filter.start) > TEMPLATE_LOOKBACK {
+        return Err(GraphError::invalid_parameter(format!(
+            "Param end must be at most {} days after start - got start {} and end {}.",
+            TEMPLATE_LOOKBACK / 86_400,
+            filter.start,
+            filter.end
+        )));
+    }
     args.granularity(&[("DAILY", ())])?;
     let all = [
         TemplateMetric::Sent,
