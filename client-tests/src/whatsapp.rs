@@ -53,18 +53,23 @@ pub fn partner_fixture() -> Value {
 
 /// The id of the demo's marketing template, `spring_sale`.
 pub async fn spring_sale(sim: &Sim, sandbox: &Sandbox) -> String {
+    template_id(sim, sandbox, "spring_sale").await
+}
+
+/// The id of the demo WABA's template `name` (its first language).
+pub async fn template_id(sim: &Sim, sandbox: &Sandbox, name: &str) -> String {
     let listed = sim
         .get_as(
             sandbox.token(MANAGER),
             &format!(
-                "/{V}/{}/message_templates?name=spring_sale",
+                "/{V}/{}/message_templates?name={name}",
                 sandbox.id_of("waba")
             ),
         )
         .await;
     listed.ok()["data"][0]["id"]
         .as_str()
-        .expect("the demo's spring_sale")
+        .unwrap_or_else(|| panic!("the demo's {name}"))
         .to_owned()
 }
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use client_tests::instagram::direct;
 use client_tests::messenger::{page_token, send, write};
 use client_tests::solutions::{join, partnership};
-use client_tests::whatsapp::{MANAGER, phone, upload_media};
+use client_tests::whatsapp::{MANAGER, phone, spring_sale, upload_media};
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
 use metasim::world::nodes::NodeKind;
 use metasim::world::whatsapp::profile::{PROFILE_FIELDS, PROFILE_UNSET_FIELDS};
@@ -131,7 +131,10 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         sim,
         sandbox,
         &format!("/{waba}"),
-        json!({ "purchase_order_number": "PO-1", "degrees_of_freedom_spec": spec }),
+        json!({
+            "purchase_order_number": "PO-1", "degrees_of_freedom_spec": spec,
+            "is_enabled_for_insights": true,
+        }),
     )
     .await;
     let business = sandbox.id_of("business");
@@ -290,6 +293,27 @@ fn transcript_line(reply: &Reply) -> String {
     json.to_string()
 }
 
+/// Every field of `kind` as a `fields` parameter; the WABA's analytics
+/// fields, which need arguments, with a day of the sandbox's clock (and the
+/// demo's `spring_sale` template for `template_analytics`).
+fn every_field(kind: NodeKind, template: &str) -> String {
+    let day = ".start(1767225600).end(1767312000)";
+    kind.known_fields()
+        .iter()
+        .map(|field| match *field {
+            "analytics" => format!("analytics{day}.granularity(DAY)"),
+            "pricing_analytics" | "conversation_analytics" => {
+                format!("{field}{day}.granularity(DAILY)")
+            }
+            "template_analytics" => {
+                format!("template_analytics{day}.granularity(DAILY).template_ids([{template}])")
+            }
+            other => other.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Read every node with every field, and every list edge with every field
 /// of its items; the answers, in a stable order, and which fields each kind
 /// answered.
@@ -299,6 +323,7 @@ async fn read_everything(
 ) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
     let nodes = nodes_by_kind(sim, sandbox).await;
     let tokens = readers(sim, sandbox).await;
+    let template = spring_sale(sim, sandbox).await;
     let kind_of = |id: &str| {
         NodeKind::ALL.iter().copied().find(|k| {
             nodes
@@ -315,7 +340,7 @@ async fn read_everything(
             !ids.is_empty(),
             "no node of kind {name} in the demo sandbox: give this test one (see `furnish`)"
         );
-        let fields = kind.known_fields().join(",");
+        let fields = every_field(*kind, &template);
         for id in &ids {
             for reply in read(sim, &tokens, &format!("/{id}?fields={fields}")).await {
                 assert_read(&reply, &format!("{name} {id}"));
@@ -332,7 +357,7 @@ async fn read_everything(
                     else {
                         continue;
                     };
-                    let item_fields = item_kind.known_fields().join(",");
+                    let item_fields = every_field(item_kind, &template);
                     let path = format!("/{id}/{}?fields={item_fields}", edge.name);
                     for reply in read(sim, &tokens, &path).await {
                         assert_read(&reply, &path);

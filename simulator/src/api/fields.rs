@@ -15,11 +15,12 @@ pub struct FieldSelection {
     pub alias: Option<String>,
     /// `.limit(n)`: page size when the field is an edge.
     pub limit: Option<usize>,
-    /// `.format(FORMAT)`: the image format asked of a field such as
-    /// `qr_image_url`.
-    pub format: Option<String>,
     /// `{...}`: nested selection for node references and edges.
     pub children: Option<Vec<FieldSelection>>,
+    /// Every other modifier, `(name, argument)` in the order written:
+    /// `.start(1700000000).granularity(DAY)` for the fields that take
+    /// arguments (WABA analytics); the rest ignore them.
+    pub arguments: Vec<(String, String)>,
 }
 
 impl FieldSelection {
@@ -28,9 +29,18 @@ impl FieldSelection {
             name: name.to_owned(),
             alias: None,
             limit: None,
-            format: None,
             children: None,
+            arguments: Vec::new(),
         }
+    }
+
+    /// The argument of modifier `name`, when written (the last one wins).
+    pub fn argument(&self, name: &str) -> Option<&str> {
+        self.arguments
+            .iter()
+            .rev()
+            .find(|(modifier, _)| modifier == name)
+            .map(|(_, value)| value.as_str())
     }
 
     pub fn key(&self) -> &str {
@@ -112,13 +122,7 @@ impl Parser<'_> {
     }
 
     fn field(&mut self) -> Result<FieldSelection, GraphError> {
-        let mut field = FieldSelection {
-            name: self.name()?,
-            alias: None,
-            limit: None,
-            format: None,
-            children: None,
-        };
+        let mut field = FieldSelection::plain(&self.name()?);
         while self.eat(b'.') {
             let modifier = self.name()?;
             let value = self.argument()?;
@@ -131,9 +135,9 @@ impl Parser<'_> {
                     );
                 }
                 "as" => field.alias = Some(value),
-                "format" => field.format = Some(value),
-                // Other modifiers (summary, order, filter…) are accepted and ignored.
-                _ => {}
+                // Kept for the fields that read them (summary, order, filter…
+                // are accepted and ignored by the others).
+                _ => field.arguments.push((modifier, value)),
             }
         }
         if self.eat(b'{') {
@@ -154,7 +158,7 @@ impl Parser<'_> {
 }
 
 /// A selection written back as a `fields` parameter (what paging links of
-/// a nested list carry): names, `.as()`, `.limit()`, `.format()` and nested braces.
+/// a nested list carry): names, `.as()`, `.limit()`, the other modifiers and nested braces.
 pub fn selection_text(fields: &[FieldSelection]) -> String {
     let mut out = String::new();
     for (i, field) in fields.iter().enumerate() {
@@ -168,8 +172,8 @@ pub fn selection_text(fields: &[FieldSelection]) -> String {
         if let Some(limit) = field.limit {
             out.push_str(&format!(".limit({limit})"));
         }
-        if let Some(format) = &field.format {
-            out.push_str(&format!(".format({format})"));
+        for (modifier, value) in &field.arguments {
+            out.push_str(&format!(".{modifier}({value})"));
         }
         if let Some(children) = &field.children {
             out.push('{');
@@ -259,6 +263,18 @@ mod tests {
             parse_fields(&selection_text(&fields)).unwrap().unwrap(),
             fields
         );
+    }
+
+    #[test]
+    fn other_modifiers_are_kept_as_arguments() {
+        let text = "analytics.start(1).end(2).granularity(DAY).phone_numbers([\"1555\"]),name";
+        let fields = parse_fields(text).unwrap().unwrap();
+        assert_eq!(fields[0].argument("start"), Some("1"));
+        assert_eq!(fields[0].argument("granularity"), Some("DAY"));
+        assert_eq!(fields[0].argument("phone_numbers"), Some("[\"1555\"]"));
+        assert_eq!(fields[0].argument("end"), Some("2"));
+        assert_eq!(fields[1].argument("start"), None);
+        assert_eq!(selection_text(&fields), text);
     }
 
     #[test]

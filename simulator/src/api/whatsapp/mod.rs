@@ -2,6 +2,7 @@
 //! read parameters the way Meta does, call the world, and map refusals to
 //! Meta's error codes.
 
+pub mod analytics;
 pub mod automation;
 pub mod block_users;
 pub mod calls;

@@ -34,7 +34,7 @@ fn asked_format(op: &Operation<'_>) -> Result<Option<QrImageFormat>, GraphError>
         .unwrap_or_default()
         .iter()
         .find(|field| field.name == "qr_image_url")
-        .and_then(|field| field.format.as_deref())
+        .and_then(|field| field.argument("format"))
         .map(|name| image_format("qr_image_url.format", name))
         .transpose()
 }

@@ -4,7 +4,7 @@
 //! may send from a number need not be able to manage it.
 
 use super::{
-    automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
+    analytics, automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
     encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
     phone_number, preverified, profile, qr_codes, registration, settings, smb_app_data, solutions,
     subscriptions, templates, waba, waba_admin,
@@ -106,6 +106,12 @@ pub const ROUTES: &[Route] = &[
     Route::new(WABA, Some("message_templates"), Delete, templates::delete),
     Route::new(TEMPLATE, None, Post, templates::edit),
     Route::new(TEMPLATE, Some("unpause"), Post, templates::unpause),
+    Route::new(
+        WABA,
+        Some("template_analytics"),
+        Get,
+        analytics::template_edge,
+    ),
     Route::new(
         WABA,
         Some("message_template_previews"),

@@ -7,6 +7,7 @@
 //! the fixture part in `fixture.rs`.
 
 pub mod activities;
+pub mod analytics;
 pub mod assignments;
 pub mod automation;
 pub mod billing;

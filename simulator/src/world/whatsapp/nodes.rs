@@ -86,6 +86,11 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             "template_auto_archival_enabled",
             "whatsapp_business_manager_messaging_limit",
             "degrees_of_freedom_spec",
+            // Counted on request, with arguments (`analytics.start(…)…`).
+            "analytics",
+            "pricing_analytics",
+            "conversation_analytics",
+            "template_analytics",
         ],
         WABA_UNSET_FIELDS,
     ),
