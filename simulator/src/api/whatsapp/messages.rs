@@ -1,6 +1,6 @@
 //! `POST /{phone-number-id}/messages`: send any message type (by phone number
-//! `to` or business-scoped `recipient`), mark an inbound message read, show a
-//! typing indicator. Answers exactly as the Cloud API does; delivery outcomes
+//! `to`, or `recipient`: a BSUID or parent BSUID), mark an inbound message
+//! read, show a typing indicator. Answers exactly as the Cloud API does; delivery outcomes
 //! arrive later as statuses.
 
 use serde::Serialize;
@@ -134,7 +134,8 @@ fn resolve_to(sandbox: &Sandbox, sender_digits: &str, input: &str) -> Result<Str
     Ok(with_country.unwrap_or(digits))
 }
 
-/// A BSUID -> the digits of the consumer it names for this number's portfolio.
+/// A BSUID, or a parent BSUID when the portfolio is enrolled for them -> the
+/// digits of the consumer it names for this number's portfolio.
 fn resolve_recipient(
     sandbox: &Sandbox,
     phone_number_id: &str,
@@ -147,7 +148,10 @@ fn resolve_recipient(
         .whatsapp
         .consumers
         .keys()
-        .find(|phone| sandbox.bsuid(phone, &business) == bsuid)
+        .find(|phone| {
+            sandbox.bsuid(phone, &business) == bsuid
+                || sandbox.parent_bsuid(phone, &business).as_deref() == Some(bsuid)
+        })
         .cloned()
         .ok_or_else(|| {
             GraphError::whatsapp(

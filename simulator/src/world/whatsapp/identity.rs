@@ -239,6 +239,7 @@ impl Sandbox {
                     message_id,
                     from: visible.then(|| old.to_owned()),
                     from_user_id: previous,
+                    from_parent_user_id: self.parent_bsuid(old, &business),
                     profile_name: None,
                     username: None,
                     message: json!({ "type": "system", "system": system }),

@@ -632,6 +632,7 @@ impl Sandbox {
             .then(|| message.consumer.clone()),
             addressed_by_user_id: message.addressed_by_user_id,
             recipient_user_id: self.bsuid(&message.consumer, &business),
+            recipient_parent_user_id: self.parent_bsuid(&message.consumer, &business),
             pricing: if message.status == MessageStatus::Failed {
                 None
             } else {
@@ -718,6 +719,7 @@ impl Sandbox {
             message_id: id.clone(),
             from: visible.then(|| consumer.to_owned()),
             from_user_id: self.bsuid(consumer, &business),
+            from_parent_user_id: self.parent_bsuid(consumer, &business),
             profile_name: person.name.clone(),
             username: person.username.clone(),
             message,
