@@ -4,10 +4,12 @@
 //! statuses `recipient_parent_user_id`; a parent BSUID is a send's `recipient`
 //! for the portfolios of its account only.
 
+use client_tests::business::{call_manager as call, get as read};
 use client_tests::calling::*;
 use client_tests::receiver::*;
 use client_tests::whatsapp::*;
 use client_tests::{Sim, Value, json};
+use reqwest::Method;
 
 /// The `value` of every `messages` change the receiver got, in order.
 fn message_values(receiver: &Receiver) -> Vec<Value> {
@@ -172,4 +174,75 @@ async fn calls_and_number_changes_name_the_parent_bsuid() {
     let item = &system["messages"][0];
     assert_eq!(item["from_user_id"], alice.as_str());
     assert_eq!(item["from_parent_user_id"], parent.as_str());
+}
+
+/// The block list takes `{"user_id": <BSUID>}` beside `{"user"}` (`user`
+/// wins when an entry has both) and answers with `user_id`; a parent BSUID
+/// can be neither blocked nor unblocked (131009 in `failed_users`, 139100).
+/// The list names each person as the Groups API does, the parent BSUID
+/// included once enrolled.
+#[tokio::test]
+async fn the_block_list_takes_bsuids_but_not_parent_bsuids() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(143).await;
+    let path = format!("/{}/block_users", phone(&sandbox));
+    let block_users = async |method: Method, entries: Value| {
+        let body = json!({ "messaging_product": "whatsapp", "block_users": entries });
+        call(&sim, &sandbox, method, &path, body).await
+    };
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business"]).await;
+    let parent = parent_bsuid(&sim, &sandbox, ALICE, &account).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+    open_window(&sim, &sandbox, ALICE).await;
+    open_window(&sim, &sandbox, BOB).await;
+
+    let refused = block_users(Method::POST, json!([{ "user_id": parent }])).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(refused.json["error"]["code"], 139100);
+    let failed = &refused.json["block_users"]["failed_users"];
+    assert_eq!(failed[0]["input"], parent.as_str());
+    assert_eq!(failed[0]["errors"][0]["code"], 131009);
+    assert!(
+        failed[0]["errors"][0]["error_data"]["details"]
+            .as_str()
+            .unwrap()
+            .contains("parent business-scoped user id"),
+        "{failed}"
+    );
+    let unknown = block_users(Method::POST, json!([{ "user_id": "US.1234" }])).await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+
+    let blocked = block_users(
+        Method::POST,
+        json!([{ "user_id": alice }, { "user": BOB, "user_id": alice }]),
+    )
+    .await;
+    assert_eq!(
+        blocked.ok()["block_users"]["added_users"],
+        json!([{ "input": alice, "user_id": alice }, { "input": BOB, "wa_id": BOB }])
+    );
+    let listed = read(&sim, &sandbox, &path).await;
+    let alice_item = &listed.ok()["data"][1];
+    assert_eq!(
+        alice_item,
+        &json!({ "messaging_product": "whatsapp", "wa_id": ALICE, "user_id": alice, "parent_user_id": parent })
+    );
+    assert_eq!(listed.json["data"][0]["wa_id"], BOB);
+
+    let kept = block_users(Method::DELETE, json!([{ "user_id": parent }])).await;
+    assert_eq!(kept.status, 400, "{}", kept.text());
+    assert_eq!(
+        read(&sim, &sandbox, &path).await.ok()["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let unblocked = block_users(Method::DELETE, json!([{ "user_id": alice }])).await;
+    assert_eq!(
+        unblocked.ok()["block_users"]["removed_users"],
+        json!([{ "input": alice, "user_id": alice }])
+    );
+    let left = read(&sim, &sandbox, &path).await;
+    assert_eq!(left.ok()["data"].as_array().unwrap().len(), 1);
 }

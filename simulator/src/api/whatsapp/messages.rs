@@ -141,18 +141,9 @@ fn resolve_recipient(
     phone_number_id: &str,
     bsuid: &str,
 ) -> Result<String, GraphError> {
-    let business = sandbox
-        .business_of_phone(phone_number_id)
-        .unwrap_or_default();
     sandbox
-        .whatsapp
-        .consumers
-        .keys()
-        .find(|phone| {
-            sandbox.bsuid(phone, &business) == bsuid
-                || sandbox.parent_bsuid(phone, &business).as_deref() == Some(bsuid)
-        })
-        .cloned()
+        .consumer_named_by(phone_number_id, bsuid, true)
+        .map(str::to_owned)
         .ok_or_else(|| {
             GraphError::whatsapp(
                 131009,

@@ -213,19 +213,6 @@ impl Sandbox {
         json!({ "display_phone_number": digits, "phone_number_id": phone_number_id })
     }
 
-    /// The consumer a BSUID names for a number's portfolio.
-    fn consumer_by_user_id(
-        &self,
-        phone_number_id: &str,
-        user_id: &str,
-    ) -> Option<&crate::world::whatsapp::Consumer> {
-        let business = self.business_of_phone(phone_number_id)?;
-        self.whatsapp
-            .consumers
-            .values()
-            .find(|c| self.bsuid(&c.phone, &business) == user_id)
-    }
-
     fn whatsapp_contact(
         &self,
         name: Option<String>,
@@ -350,7 +337,9 @@ impl Sandbox {
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 if !failed || self.webhooks.settings.failed_status_contacts {
-                    let person = self.consumer_by_user_id(phone_number_id, recipient_user_id);
+                    let person = self
+                        .consumer_named_by(phone_number_id, recipient_user_id, false)
+                        .and_then(|digits| self.whatsapp.consumers.get(digits));
                     let name = person.and_then(|p| p.name.clone());
                     let username = person
                         .and_then(|p| p.username.clone())
