@@ -246,3 +246,32 @@ async fn the_block_list_takes_bsuids_but_not_parent_bsuids() {
     let left = read(&sim, &sandbox, &path).await;
     assert_eq!(left.ok()["data"].as_array().unwrap().len(), 1);
 }
+
+/// `GET /{business-id}/parent-bsuid-accounts` (versioned, or unversioned as
+/// Meta's later revision shows it) names the account and every portfolio
+/// enrolled in it; before Meta enrols the portfolio it is refused.
+#[tokio::test]
+async fn a_portfolio_reads_its_parent_bsuid_account() {
+    let sim = Sim::start().await;
+    let sandbox = sim
+        .create_sandbox(json!({ "seed": 144, "fixture": partner_fixture() }))
+        .await;
+    let business = sandbox.id_of("business");
+    let path = format!("/{business}/parent-bsuid-accounts");
+    let before = read(&sim, &sandbox, &path).await;
+    before.assert_error(400, 100, None, "OAuthException");
+
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business", "partner"]).await;
+    let expected = json!({
+        "parent_bsuid_account_id": account,
+        "enrolled_business_portfolios": [business, sandbox.id_of("partner")],
+    });
+    assert_eq!(read(&sim, &sandbox, &path).await.ok(), &expected);
+    let unversioned = sim
+        .get_as(
+            sandbox.token(MANAGER),
+            &format!("/{business}/parent-bsuid-accounts"),
+        )
+        .await;
+    assert_eq!(unversioned.ok(), &expected);
+}

@@ -22,6 +22,7 @@ pub mod media_download;
 pub mod message_checks;
 pub mod messages;
 pub mod oba;
+pub mod parent_bsuids;
 pub mod phone_number;
 pub mod preverified;
 pub mod profile;
