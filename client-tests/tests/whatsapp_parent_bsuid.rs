@@ -275,3 +275,30 @@ async fn a_portfolio_reads_its_parent_bsuid_account() {
         .await;
     assert_eq!(unversioned.ok(), &expected);
 }
+
+/// The contact book forgets a user named by their BSUID only: a parent
+/// BSUID is refused (Meta: "Parent BSUIDs are not supported") and the entry
+/// stays.
+#[tokio::test]
+async fn the_contact_book_takes_no_parent_bsuid() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(145).await;
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business"]).await;
+    let parent = parent_bsuid(&sim, &sandbox, ALICE, &account).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+    open_window(&sim, &sandbox, ALICE).await;
+    let delete = async |id: &str| {
+        let path = format!(
+            "/{}/contact_book?messaging_product=whatsapp&bsuid={id}",
+            phone(&sandbox)
+        );
+        call(&sim, &sandbox, Method::DELETE, &path, Value::Null).await
+    };
+    let refused = delete(&parent).await;
+    refused.assert_error(400, 100, None, "OAuthException");
+    assert_eq!(
+        refused.error()["error_data"]["details"],
+        "Parent BSUIDs are not supported: use the BSUID"
+    );
+    assert_eq!(delete(&alice).await.ok()["deleted"], true);
+}
