@@ -134,7 +134,9 @@ async fn a_parent_bsuid_is_a_recipient_for_its_accounts_portfolios_only() {
 }
 
 /// Enrolled, a user's call reaches the business with the parent BSUID in its
-/// contact, and a number change's `system` message (no contacts) names the
+/// contact and item (`from_user_id`, `from_parent_user_id`), a business call's
+/// statuses name `recipient_user_id` and `recipient_parent_user_id`, and a
+/// number change's `system` message (no contacts) names the
 /// old parent BSUID in `from_parent_user_id` as it names the old BSUID in
 /// `from_user_id`.
 #[tokio::test]
@@ -149,10 +151,28 @@ async fn calls_and_number_changes_name_the_parent_bsuid() {
     let alice = bsuid(&sim, &sandbox, ALICE).await;
     let called = user_call(&sim, &sandbox, ALICE, false).await;
     assert_eq!(called.status, 201, "{}", called.text());
-    let calls = call_webhooks(&sim, &sandbox, &receiver).await;
-    let contact = &calls[0]["contacts"][0];
+    let webhooks = call_webhooks(&sim, &sandbox, &receiver).await;
+    let contact = &webhooks[0]["contacts"][0];
     assert_eq!(contact["user_id"], alice.as_str());
     assert_eq!(contact["parent_user_id"], parent.as_str());
+    let item = &webhooks[0]["calls"][0];
+    assert_eq!(item["from"], ALICE);
+    assert_eq!(item["from_user_id"], alice.as_str());
+    assert_eq!(item["from_parent_user_id"], parent.as_str());
+    assert!(item.get("to_user_id").is_none(), "{item}");
+
+    // The business calls Bob: its statuses name him as messages' statuses do.
+    grant_permission(&sim, &sandbox, BOB, false).await;
+    calls(&sim, &sandbox, connect(BOB)).await.ok();
+    let webhooks = call_webhooks(&sim, &sandbox, &receiver).await;
+    let ringing = &webhooks.last().unwrap()["statuses"][0];
+    assert_eq!(ringing["status"], "RINGING");
+    assert_eq!(
+        ringing["recipient_user_id"],
+        bsuid(&sim, &sandbox, BOB).await
+    );
+    let bob_parent = parent_bsuid(&sim, &sandbox, BOB, &account).await;
+    assert_eq!(ringing["recipient_parent_user_id"], bob_parent.as_str());
 
     // A number change is announced to the numbers the user wrote to.
     writes(&sim, &sandbox, ALICE, "I am moving to a new number").await;
