@@ -274,6 +274,36 @@ pub async fn bsuid(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
         .to_owned()
 }
 
+/// Meta enrols `businesses` (handles) into a new parent BSUID account; its id.
+pub async fn enrol_parent_bsuids(sim: &Sim, sandbox: &Sandbox, businesses: &[&str]) -> String {
+    let ids: Vec<&str> = businesses.iter().map(|h| sandbox.id_of(h)).collect();
+    let reply = sim
+        .post_json(
+            &sandbox.sim("/whatsapp/parent_bsuid_accounts"),
+            &json!({ "business_ids": ids }),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply.json["parent_bsuid_account_id"]
+        .as_str()
+        .expect("an account id")
+        .to_owned()
+}
+
+/// The consumer's parent BSUID in the parent BSUID account `account`.
+pub async fn parent_bsuid(sim: &Sim, sandbox: &Sandbox, digits: &str, account: &str) -> String {
+    let reply = sim
+        .get(&sandbox.sim(&format!("/whatsapp/consumers/{digits}")))
+        .await;
+    let parent = reply.ok()["parent_user_ids"][account]
+        .as_str()
+        .expect("a parent BSUID")
+        .to_owned();
+    let digits = parent.strip_prefix("US.ENT.").expect("US.ENT. and digits");
+    assert!(digits.len() == 19 && digits.bytes().all(|b| b.is_ascii_digit()));
+    parent
+}
+
 /// The consumer writes to the demo number, which opens the service window.
 pub async fn open_window(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
     writes(sim, sandbox, digits, "Hi, is my order on its way?").await

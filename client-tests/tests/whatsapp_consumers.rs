@@ -75,6 +75,7 @@ async fn consumers_are_created_with_a_bsuid_per_portfolio() {
         "username": "carla.diaz",
         "on_whatsapp": true,
         "user_ids": { business: user_id },
+        "parent_user_ids": {},
         "blocked_phone_numbers": [],
         "marketing_opt_out_businesses": [],
         "marketing_experiment": false,

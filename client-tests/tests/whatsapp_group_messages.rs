@@ -802,3 +802,35 @@ async fn pins_meta_does_not_take_are_refused() {
     }
     assert_eq!(sim.events(&sandbox).await.len(), before, "nothing happened");
 }
+
+/// Once Meta enrols the business's portfolio for parent BSUIDs, each
+/// participant's status names their parent BSUID
+/// (`recipient_participant_parent_user_id`) and so does their contact
+/// (`parent_user_id`).
+#[tokio::test]
+async fn participant_statuses_carry_parent_bsuids_once_enrolled() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(149).await;
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business"]).await;
+    let parent = parent_bsuid(&sim, &sandbox, ALICE, &account).await;
+    let (_, text, _, receiver) = delivered_and_read(&sim, &sandbox).await;
+
+    let values = participant_statuses(&receiver);
+    let delivered = values
+        .iter()
+        .find(|v| v["statuses"][0]["id"] == text.as_str())
+        .expect("the text's delivered status");
+    let alice = &delivered["statuses"][0];
+    assert_eq!(alice["recipient_participant_id"], ALICE);
+    assert_eq!(
+        alice["recipient_participant_parent_user_id"],
+        parent.as_str()
+    );
+    assert_eq!(delivered["contacts"][0]["parent_user_id"], parent.as_str());
+    let bob = &delivered["statuses"][1];
+    let bob_parent = parent_bsuid(&sim, &sandbox, BOB, &account).await;
+    assert_eq!(
+        bob["recipient_participant_parent_user_id"],
+        bob_parent.as_str()
+    );
+}

@@ -669,3 +669,51 @@ async fn an_enrolled_portfolio_sees_parent_bsuids_of_group_people() {
     let kept = read(&sim, &sandbox, &participants).await;
     assert_eq!(kept.ok()["participants"][0]["parent_user_id"], parent);
 }
+
+/// The business removes a participant named by BSUID (`user_id`, as Meta's
+/// BSUID changes allow) instead of `user`; the webhook echoes it as
+/// `input`. A BSUID of no participant (a parent BSUID included) fails like a
+/// phone of no participant; an entry with both keys is refused.
+#[tokio::test]
+async fn participants_are_removed_by_bsuid() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(139).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["group_participants_update"]).await;
+    let (group, _) = create(&sim, &sandbox, "Cacti", "auto_approve").await;
+    let link = invite_link(&sim, &sandbox, &group).await;
+    join(&sim, &sandbox, ALICE, &link).await.ok();
+    join(&sim, &sandbox, BOB, &link).await.ok();
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business"]).await;
+    let parent = parent_bsuid(&sim, &sandbox, BOB, &account).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+    let remove = async |participants: Value| {
+        let body = json!({ "messaging_product": "whatsapp", "participants": participants });
+        let path = format!("/{group}/participants");
+        call(&sim, &sandbox, Method::DELETE, &path, body).await
+    };
+    let both = remove(json!([{ "user": BOB, "user_id": alice }])).await;
+    both.assert_error(400, 100, None, "OAuthException");
+
+    remove(json!([{ "user_id": alice }, { "user_id": parent }]))
+        .await
+        .ok();
+    let info = read(&sim, &sandbox, &format!("/{group}?fields=participants")).await;
+    let left: Vec<&Value> = info.ok()["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["wa_id"])
+        .collect();
+    assert_eq!(left, [BOB]);
+    sim.deliver(&sandbox).await;
+    let bodies = receiver.bodies();
+    let (_, removal) = groups_item(bodies.last().unwrap());
+    assert_eq!(removal["type"], "group_participants_remove");
+    assert_eq!(removal["removed_participants"], json!([{ "input": alice }]));
+    assert_eq!(removal["failed_participants"][0]["input"], parent.as_str());
+    assert_eq!(
+        removal["failed_participants"][0]["errors"][0]["code"],
+        131009
+    );
+}

@@ -99,9 +99,10 @@ async fn a_number_blocks_users_who_wrote_lately() {
     refused.assert_sim_error(403, None);
     // Listed, then unblocked.
     let listed = read(&sim, &sandbox, "block_users").await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
     assert_eq!(
         listed.ok()["data"],
-        json!([{ "messaging_product": "whatsapp", "wa_id": ALICE }])
+        json!([{ "messaging_product": "whatsapp", "wa_id": ALICE, "user_id": alice }])
     );
     let removed = call(
         &sim,

@@ -57,6 +57,9 @@ pub enum EventPayload {
         addressed_by_user_id: bool,
         /// The consumer's business-scoped user id.
         recipient_user_id: String,
+        /// Their parent BSUID, when the portfolio is enrolled for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recipient_parent_user_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pricing: Option<Pricing>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,9 @@ pub enum EventPayload {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<String>,
         from_user_id: String,
+        /// Their parent BSUID, when the portfolio is enrolled for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_parent_user_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         profile_name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

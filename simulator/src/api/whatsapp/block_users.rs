@@ -1,22 +1,27 @@
 //! `GET/POST/DELETE /{phone-number-id}/block_users`: the number's block list.
-//! `block_users: [{"user": "<phone or wa_id>"}]` (at most 1,000); each user
-//! is blocked or unblocked on its own: all done → 200 `{"messaging_product",
-//! "block_users": {"added_users"|"removed_users": [{"input", "wa_id"}]}}`;
-//! some failed → HTTP 400 with the same member, `failed_users` (each with its
-//! `errors`), and Meta's 139100 error beside it.
+//! `block_users: [{"user": "<phone or wa_id>"} | {"user_id": "<BSUID>"}]` (at
+//! most 1,000; `user` wins when an entry has both); each user is blocked or
+//! unblocked on its own: all done → 200 `{"messaging_product", "block_users":
+//! {"added_users"|"removed_users": [{"input", "wa_id" | "user_id"}]}}`; some
+//! failed → HTTP 400 with the same member, `failed_users` (each with its
+//! `errors`), and Meta's 139100 error beside it. A parent BSUID cannot be
+//! blocked or unblocked (Meta's BSUID changes). The list names each person as
+//! the Groups API does.
 
 use serde_json::{Map, Value, json};
 
-use super::{require_whatsapp_product, user_entries};
+use super::require_whatsapp_product;
+use super::user_refs::{BothKeys, UserRef, user_refs};
 use crate::api::error::GraphError;
 use crate::api::lists::paged;
 use crate::api::request::GraphRequest;
 use crate::api::routes::Operation;
+use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::block_list::{BLOCK_REQUEST_MAX, BlockFailure};
 
-/// The `user` of each `block_users` entry.
-fn users(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
+/// Who each `block_users` entry names.
+fn users(request: &GraphRequest) -> Result<Vec<UserRef>, GraphError> {
     require_whatsapp_product(request)?;
     let list = request
         .param_json("block_users")
@@ -34,7 +39,49 @@ fn users(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
             "Too many users in one request: at most 1000.",
         ));
     }
-    user_entries("block_users", entries)
+    user_refs("block_users", entries, BothKeys::UserWins)
+}
+
+/// A `user_id` that names no one the number may block or unblock.
+fn not_a_bsuid(sandbox: &Sandbox, phone_number_id: &str, user_id: &str) -> BlockFailure {
+    let details = if sandbox
+        .consumer_named_by(phone_number_id, user_id, true)
+        .is_some()
+    {
+        "A parent business-scoped user id cannot be blocked or unblocked: use the user's business-scoped user id."
+    } else {
+        "user_id is not a business-scoped user id of this business portfolio."
+    };
+    BlockFailure {
+        code: 131009,
+        message: "Parameter value is not valid",
+        details,
+    }
+}
+
+/// The user as a list item names them: `{"input", "wa_id"}` by phone,
+/// `{"input", "user_id"}` by BSUID.
+fn named(user: &UserRef, digits: &str) -> Value {
+    match user {
+        UserRef::Phone(input) => json!({ "input": input, "wa_id": digits }),
+        UserRef::UserId(input) => json!({ "input": input, "user_id": input }),
+    }
+}
+
+/// The consumer (digits) a user names for the number: by phone, the digits
+/// (known or not); by BSUID, the consumer it belongs to.
+fn resolve(
+    sandbox: &Sandbox,
+    phone_number_id: &str,
+    user: &UserRef,
+) -> Result<String, BlockFailure> {
+    match user {
+        UserRef::Phone(input) => Ok(phone_digits(input)),
+        UserRef::UserId(id) => sandbox
+            .consumer_named_by(phone_number_id, id, false)
+            .map(str::to_owned)
+            .ok_or_else(|| not_a_bsuid(sandbox, phone_number_id, id)),
+    }
 }
 
 /// The answer: 200 when every user succeeded, Meta's 139100 otherwise.
@@ -61,11 +108,13 @@ fn answer(done_key: &str, done: Vec<Value>, failed: Vec<Value>) -> Result<Value,
     .with_siblings(siblings))
 }
 
-fn failure(input: &str, wa_id: Option<&str>, error: &BlockFailure) -> Value {
-    let mut item = json!({ "input": input });
-    if let Some(wa_id) = wa_id {
-        item["wa_id"] = json!(wa_id);
-    }
+/// A `failed_users` item: the user as named (`wa_id` only for a known
+/// phone) and the error.
+fn failure(user: &UserRef, known: Option<&str>, error: &BlockFailure) -> Value {
+    let mut item = match known {
+        Some(digits) => named(user, digits),
+        None => json!({ "input": user.input() }),
+    };
     item["errors"] = json!([{
         "message": error.message,
         "code": error.code,
@@ -77,12 +126,18 @@ fn failure(input: &str, wa_id: Option<&str>, error: &BlockFailure) -> Value {
 pub fn block(op: Operation<'_>) -> Result<Value, GraphError> {
     let inputs = users(op.request)?;
     let (mut added, mut failed) = (Vec::new(), Vec::new());
-    for input in inputs {
-        let digits = phone_digits(&input);
+    for user in inputs {
+        let digits = match resolve(op.sandbox, op.id, &user) {
+            Ok(digits) => digits,
+            Err(error) => {
+                failed.push(failure(&user, None, &error));
+                continue;
+            }
+        };
         let known = op.sandbox.whatsapp.consumers.contains_key(&digits);
         match op.sandbox.block_user(op.id, &digits) {
-            Ok(()) => added.push(json!({ "input": input, "wa_id": digits })),
-            Err(error) => failed.push(failure(&input, known.then_some(digits.as_str()), &error)),
+            Ok(()) => added.push(named(&user, &digits)),
+            Err(error) => failed.push(failure(&user, known.then_some(digits.as_str()), &error)),
         }
     }
     answer("added_users", added, failed)
@@ -90,21 +145,28 @@ pub fn block(op: Operation<'_>) -> Result<Value, GraphError> {
 
 pub fn unblock(op: Operation<'_>) -> Result<Value, GraphError> {
     let inputs = users(op.request)?;
-    let mut removed = Vec::new();
-    for input in inputs {
-        let digits = phone_digits(&input);
-        op.sandbox.unblock_user(op.id, &digits);
-        removed.push(json!({ "input": input, "wa_id": digits }));
+    let (mut removed, mut failed) = (Vec::new(), Vec::new());
+    for user in inputs {
+        match resolve(op.sandbox, op.id, &user) {
+            Ok(digits) => {
+                op.sandbox.unblock_user(op.id, &digits);
+                removed.push(named(&user, &digits));
+            }
+            Err(error) => failed.push(failure(&user, None, &error)),
+        }
     }
-    answer("removed_users", removed, Vec::new())
+    answer("removed_users", removed, failed)
 }
 
+/// Each blocked user as the Groups API names people: `wa_id` when the
+/// number may see the phone, `user_id`, `parent_user_id` once enrolled,
+/// `username` when they have one.
 pub fn list(op: Operation<'_>) -> Result<Value, GraphError> {
     let blocked = op.sandbox.blocked_users(op.id);
-    paged(
-        &op,
-        "block_users",
-        &blocked,
-        |wa_id| json!({ "messaging_product": "whatsapp", "wa_id": wa_id }),
-    )
+    let sandbox: &Sandbox = op.sandbox;
+    paged(&op, "block_users", &blocked, |digits| {
+        let mut item = Map::new();
+        item.insert("messaging_product".into(), json!("whatsapp"));
+        sandbox.with_group_member(op.id, digits, item)
+    })
 }

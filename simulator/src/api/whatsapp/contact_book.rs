@@ -19,6 +19,7 @@ pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {
                 ContactBookError::UnknownUserId => {
                     "bsuid is not a business-scoped user id of this business portfolio"
                 }
+                ContactBookError::ParentUserId => "Parent BSUIDs are not supported: use the BSUID",
                 ContactBookError::BookDisabled => {
                     "The contact book of this business portfolio is switched off"
                 }

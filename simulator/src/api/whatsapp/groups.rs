@@ -10,11 +10,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{require_whatsapp_product, user_entries};
+use super::require_whatsapp_product;
+use super::user_refs::{BothKeys, UserRef, user_entries, user_refs};
 use crate::api::error::GraphError;
 use crate::api::lists::{page_window, paged};
 use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
+use crate::world::shared::phone::phone_digits;
 use crate::world::whatsapp::group_photos::{
     GroupPhoto, PHOTO_BYTES_MAX, PHOTO_SIDE_MIN, PhotoRefusal,
 };
@@ -199,33 +201,55 @@ pub fn revoke_invite_link(op: Operation<'_>) -> Result<Value, GraphError> {
     Ok(json!({ "messaging_product": "whatsapp", "success": true }))
 }
 
-/// The `user` of each `participants` entry: 1 to 8 of them.
-fn participants(request: &GraphRequest) -> Result<Vec<String>, GraphError> {
+/// The `participants` entries: 1 to 8 of them.
+fn participant_entries(request: &GraphRequest) -> Result<Vec<Value>, GraphError> {
     require_whatsapp_product(request)?;
     let list = request
         .param_json("participants")
         .ok_or_else(|| GraphError::invalid_parameter("The parameter participants is required"))??;
-    let entries = list
-        .as_array()
+    list.as_array()
         .filter(|entries| (1..=PARTICIPANTS_MAX).contains(&entries.len()))
+        .cloned()
         .ok_or_else(|| {
             GraphError::invalid_parameter(format!(
                 "Param participants must be an array of 1 to {PARTICIPANTS_MAX} entries"
             ))
-        })?;
-    user_entries("participants", entries)
+        })
 }
 
 pub fn add_participants(op: Operation<'_>) -> Result<Value, GraphError> {
     eligible(&op)?;
-    let users = participants(op.request)?;
+    let users = user_entries("participants", &participant_entries(op.request)?)?;
     let outcome = op.sandbox.add_participants(op.id, &users);
     Ok(request_answer(&outcome.request_id))
 }
 
+/// Participants are named by `user` (phone or wa_id) or, as Meta's BSUID
+/// changes allow, `user_id` (a BSUID of the group's portfolio), not both.
 pub fn remove_participants(op: Operation<'_>) -> Result<Value, GraphError> {
     eligible(&op)?;
-    let users = participants(op.request)?;
+    let entries = participant_entries(op.request)?;
+    let refs = user_refs("participants", &entries, BothKeys::Refused)?;
+    let phone_number_id = op
+        .sandbox
+        .whatsapp
+        .groups
+        .get(op.id)
+        .map(|g| g.phone_number_id.clone())
+        .unwrap_or_default();
+    let users: Vec<(String, Option<String>)> = refs
+        .iter()
+        .map(|user| {
+            let digits = match user {
+                UserRef::Phone(input) => Some(phone_digits(input)),
+                UserRef::UserId(id) => op
+                    .sandbox
+                    .consumer_named_by(&phone_number_id, id, false)
+                    .map(str::to_owned),
+            };
+            (user.input().to_owned(), digits)
+        })
+        .collect();
     let outcome = op.sandbox.remove_participants(op.id, &users);
     Ok(request_answer(&outcome.request_id))
 }

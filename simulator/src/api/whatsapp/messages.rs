@@ -1,6 +1,6 @@
 //! `POST /{phone-number-id}/messages`: send any message type (by phone number
-//! `to` or business-scoped `recipient`), mark an inbound message read, show a
-//! typing indicator. Answers exactly as the Cloud API does; delivery outcomes
+//! `to`, or `recipient`: a BSUID or parent BSUID), mark an inbound message
+//! read, show a typing indicator. Answers exactly as the Cloud API does; delivery outcomes
 //! arrive later as statuses.
 
 use serde::Serialize;
@@ -134,21 +134,16 @@ fn resolve_to(sandbox: &Sandbox, sender_digits: &str, input: &str) -> Result<Str
     Ok(with_country.unwrap_or(digits))
 }
 
-/// A BSUID -> the digits of the consumer it names for this number's portfolio.
+/// A BSUID, or a parent BSUID when the portfolio is enrolled for them -> the
+/// digits of the consumer it names for this number's portfolio.
 fn resolve_recipient(
     sandbox: &Sandbox,
     phone_number_id: &str,
     bsuid: &str,
 ) -> Result<String, GraphError> {
-    let business = sandbox
-        .business_of_phone(phone_number_id)
-        .unwrap_or_default();
     sandbox
-        .whatsapp
-        .consumers
-        .keys()
-        .find(|phone| sandbox.bsuid(phone, &business) == bsuid)
-        .cloned()
+        .consumer_named_by(phone_number_id, bsuid, true)
+        .map(str::to_owned)
         .ok_or_else(|| {
             GraphError::whatsapp(
                 131009,

@@ -23,6 +23,7 @@ pub mod media_download;
 pub mod message_checks;
 pub mod messages;
 pub mod oba;
+pub mod parent_bsuids;
 pub mod phone_number;
 pub mod preverified;
 pub mod profile;
@@ -34,6 +35,7 @@ pub mod smb_app_data;
 pub mod solutions;
 pub mod subscriptions;
 pub mod templates;
+pub mod user_refs;
 pub mod waba;
 pub mod waba_admin;
 
@@ -46,27 +48,6 @@ pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError
         .param_str(name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
-}
-
-/// The `user` of each `[{"user": …}]` entry of the list parameter `name`
-/// (block lists, group participants).
-pub fn user_entries(name: &str, entries: &[serde_json::Value]) -> Result<Vec<String>, GraphError> {
-    entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            entry
-                .get("user")
-                .and_then(serde_json::Value::as_str)
-                .filter(|user| !user.trim().is_empty())
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    GraphError::invalid_parameter(format!(
-                        "The parameter {name}[{i}]['user'] is required"
-                    ))
-                })
-        })
-        .collect()
 }
 
 /// An optional boolean parameter (`true`/`false`, as JSON or text).

@@ -6,8 +6,8 @@
 use super::{
     analytics, automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
     encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
-    phone_number, preverified, profile, qr_codes, registration, settings, smb_app_data, solutions,
-    subscriptions, templates, waba, waba_admin,
+    parent_bsuids, phone_number, preverified, profile, qr_codes, registration, settings,
+    smb_app_data, solutions, subscriptions, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -28,6 +28,13 @@ const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
 pub const ROUTES: &[Route] = &[
+    Route::new(
+        BUSINESS,
+        Some("parent-bsuid-accounts"),
+        Get,
+        parent_bsuids::read,
+    )
+    .access(BUSINESS_MANAGEMENT),
     Route::new(BUSINESS, Some("add_phone_numbers"), Post, preverified::add)
         .access(BUSINESS_MANAGEMENT),
     Route::new(

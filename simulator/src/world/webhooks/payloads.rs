@@ -213,25 +213,13 @@ impl Sandbox {
         json!({ "display_phone_number": digits, "phone_number_id": phone_number_id })
     }
 
-    /// The consumer a BSUID names for a number's portfolio.
-    fn consumer_by_user_id(
-        &self,
-        phone_number_id: &str,
-        user_id: &str,
-    ) -> Option<&crate::world::whatsapp::Consumer> {
-        let business = self.business_of_phone(phone_number_id)?;
-        self.whatsapp
-            .consumers
-            .values()
-            .find(|c| self.bsuid(&c.phone, &business) == user_id)
-    }
-
     fn whatsapp_contact(
         &self,
         name: Option<String>,
         username: Option<String>,
         wa_id: Option<&str>,
         user_id: &str,
+        parent_user_id: Option<&str>,
     ) -> Value {
         let mut profile = json!({ "name": name.unwrap_or_else(|| "WhatsApp User".to_owned()) });
         if let Some(username) = username {
@@ -242,6 +230,9 @@ impl Sandbox {
             contact["wa_id"] = json!(wa_id);
         }
         contact["user_id"] = json!(user_id);
+        if let Some(parent) = parent_user_id {
+            contact["parent_user_id"] = json!(parent);
+        }
         contact
     }
 
@@ -267,6 +258,7 @@ impl Sandbox {
                 message_id,
                 from,
                 from_user_id,
+                from_parent_user_id,
                 profile_name,
                 username,
                 identity_key_hash,
@@ -278,6 +270,9 @@ impl Sandbox {
                     item.insert("from".into(), json!(from));
                 }
                 item.insert("from_user_id".into(), json!(from_user_id));
+                if let Some(parent) = from_parent_user_id {
+                    item.insert("from_parent_user_id".into(), json!(parent));
+                }
                 item.insert("id".into(), json!(message_id));
                 item.insert("timestamp".into(), json!(event.time.to_string()));
                 if let Value::Object(fields) = message {
@@ -298,6 +293,7 @@ impl Sandbox {
                         username.clone(),
                         from.as_deref(),
                         from_user_id,
+                        from_parent_user_id.as_deref(),
                     );
                     if let Some(hash) = identity_key_hash {
                         contact["identity_key_hash"] = json!(hash);
@@ -314,6 +310,7 @@ impl Sandbox {
                 recipient,
                 addressed_by_user_id,
                 recipient_user_id,
+                recipient_parent_user_id,
                 pricing,
                 error,
                 biz_opaque_callback_data,
@@ -329,6 +326,9 @@ impl Sandbox {
                 }
                 if !failed || *addressed_by_user_id {
                     item.insert("recipient_user_id".into(), json!(recipient_user_id));
+                    if let Some(parent) = recipient_parent_user_id {
+                        item.insert("recipient_parent_user_id".into(), json!(parent));
+                    }
                 }
                 if let Some(data) = biz_opaque_callback_data {
                     item.insert("biz_opaque_callback_data".into(), json!(data));
@@ -341,7 +341,9 @@ impl Sandbox {
                 }
                 let mut value = json!({ "messaging_product": "whatsapp", "metadata": self.metadata(phone_number_id) });
                 if !failed || self.webhooks.settings.failed_status_contacts {
-                    let person = self.consumer_by_user_id(phone_number_id, recipient_user_id);
+                    let person = self
+                        .consumer_named_by(phone_number_id, recipient_user_id, false)
+                        .and_then(|digits| self.whatsapp.consumers.get(digits));
                     let name = person.and_then(|p| p.name.clone());
                     let username = person
                         .and_then(|p| p.username.clone())
@@ -350,7 +352,8 @@ impl Sandbox {
                         name,
                         username,
                         recipient.as_deref(),
-                        recipient_user_id
+                        recipient_user_id,
+                        recipient_parent_user_id.as_deref(),
                     )]);
                 }
                 value["statuses"] = json!([item]);
@@ -399,6 +402,9 @@ impl Sandbox {
                             each["recipient_participant_id"] = json!(wa_id);
                         }
                         each["recipient_participant_user_id"] = json!(p.user_id);
+                        if let Some(parent) = &p.parent_user_id {
+                            each["recipient_participant_parent_user_id"] = json!(parent);
+                        }
                         each
                     })
                     .collect();
@@ -411,6 +417,7 @@ impl Sandbox {
                                 p.username.clone(),
                                 p.wa_id.as_deref(),
                                 &p.user_id,
+                                p.parent_user_id.as_deref(),
                             )
                         })
                         .collect();
@@ -469,14 +476,13 @@ impl Sandbox {
                 ..
             } => {
                 let person = self.whatsapp.consumers.get(consumer);
+                let business = self.business_of_phone(phone_number_id).unwrap_or_default();
                 let contact = self.whatsapp_contact(
                     person.and_then(|p| p.name.clone()),
                     person.and_then(|p| p.username.clone()),
                     Some(consumer),
-                    &self.bsuid(
-                        consumer,
-                        &self.business_of_phone(phone_number_id).unwrap_or_default(),
-                    ),
+                    &self.bsuid(consumer, &business),
+                    self.parent_bsuid(consumer, &business).as_deref(),
                 );
                 let list = if *status { "statuses" } else { "calls" };
                 let mut value = json!({

@@ -87,6 +87,7 @@ impl Sandbox {
                 message_id: self.ids.wamid(&consumer.phone, true),
                 from: Some(consumer.phone.clone()),
                 from_user_id: self.bsuid(&consumer.phone, &business),
+                from_parent_user_id: self.parent_bsuid(&consumer.phone, &business),
                 profile_name: consumer.name.clone(),
                 username: consumer.username.clone(),
                 identity_key_hash: self.checked_identity_key_hash(&phone.id, &consumer.phone),

@@ -782,10 +782,15 @@ impl Sandbox {
             CallDirection::BusinessInitiated => (business, call.consumer.clone()),
             CallDirection::UserInitiated => (call.consumer.clone(), business),
         };
+        let user_side = match call.direction {
+            CallDirection::BusinessInitiated => "to",
+            CallDirection::UserInitiated => "from",
+        };
         let mut item = Map::new();
         item.insert("id".into(), json!(call.id));
         item.insert("to".into(), json!(to));
         item.insert("from".into(), json!(from));
+        self.insert_call_user_ids(call, user_side, &mut item);
         item.insert("event".into(), json!(event));
         item.insert("timestamp".into(), json!(now.to_string()));
         item.insert("direction".into(), json!(call.direction));
@@ -820,10 +825,26 @@ impl Sandbox {
         item.insert("type".into(), json!("call"));
         item.insert("status".into(), json!(status));
         item.insert("recipient_id".into(), json!(call.consumer));
+        self.insert_call_user_ids(call, "recipient", &mut item);
         if let Some(data) = &call.biz_opaque_callback_data {
             item.insert("biz_opaque_callback_data".into(), json!(data));
         }
         self.emit_call(call, Value::Object(item), true, now);
+    }
+
+    /// The user's BSUID (`{side}_user_id`) and, once the portfolio is
+    /// enrolled, parent BSUID (`{side}_parent_user_id`) in a call item.
+    fn insert_call_user_ids(&self, call: &Call, side: &str, item: &mut Map<String, Value>) {
+        let business = self
+            .business_of_phone(&call.phone_number_id)
+            .unwrap_or_default();
+        item.insert(
+            format!("{side}_user_id"),
+            json!(self.bsuid(&call.consumer, &business)),
+        );
+        if let Some(parent) = self.parent_bsuid(&call.consumer, &business) {
+            item.insert(format!("{side}_parent_user_id"), json!(parent));
+        }
     }
 
     fn emit_call(&mut self, call: &Call, item: Value, status: bool, at: i64) {

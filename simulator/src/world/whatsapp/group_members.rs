@@ -3,8 +3,9 @@
 //! (`user_id`), their parent BSUID (`parent_user_id`) when the business's
 //! portfolio is enrolled for parent BSUIDs, their `username` when they have
 //! one, and their phone (`wa_id`) only when the business number may see it,
-//! by the same rule as 1:1 contacts (identity.rs). The group webhooks name
-//! people the same way.
+//! by the same rule as 1:1 contacts (identity.rs). The group webhooks and
+//! the block list (`GET /{phone-number-id}/block_users`) name people the
+//! same way.
 
 use serde_json::{Map, Value, json};
 

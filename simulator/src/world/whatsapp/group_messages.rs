@@ -30,6 +30,9 @@ pub struct GroupRecipient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wa_id: Option<String>,
     pub user_id: String,
+    /// Their parent BSUID, when the portfolio is enrolled for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +230,7 @@ impl Sandbox {
                         .phone_visible(phone_number_id, digits)
                         .then(|| digits.clone()),
                     user_id: self.bsuid(digits, &business),
+                    parent_user_id: self.parent_bsuid(digits, &business),
                     name: person.and_then(|p| p.name.clone()),
                     username: person.and_then(|p| p.username.clone()),
                 }

@@ -332,8 +332,13 @@ impl Sandbox {
             .is_some()
     }
 
-    /// The business removes participants (by phone number or wa_id).
-    pub fn remove_participants(&mut self, group_id: &str, users: &[String]) -> ItemOutcome {
+    /// The business removes participants: each as named (`input`) and the
+    /// consumer (digits) it names, if any.
+    pub fn remove_participants(
+        &mut self,
+        group_id: &str,
+        users: &[(String, Option<String>)],
+    ) -> ItemOutcome {
         let request_id = self.request_id();
         let mut outcome = ItemOutcome {
             request_id: request_id.clone(),
@@ -342,12 +347,14 @@ impl Sandbox {
         let Some(group) = self.whatsapp.groups.get_mut(group_id) else {
             return outcome;
         };
-        for input in users {
-            let digits = phone_digits(input);
-            match group.participants.iter().position(|p| *p == digits) {
-                Some(index) => {
+        for (input, digits) in users {
+            let found = digits
+                .as_ref()
+                .and_then(|d| Some((group.participants.iter().position(|p| p == d)?, d)));
+            match found {
+                Some((index, digits)) => {
                     group.participants.remove(index);
-                    outcome.done.push((input.clone(), digits));
+                    outcome.done.push((input.clone(), digits.clone()));
                 }
                 None => outcome.failed.push(ItemFailure {
                     input: input.clone(),

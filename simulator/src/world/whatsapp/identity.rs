@@ -55,6 +55,8 @@ impl IdentityState {
 pub enum ContactBookError {
     /// The BSUID is not one of this portfolio's.
     UnknownUserId,
+    /// A parent BSUID: Meta takes only the portfolio's own BSUIDs.
+    ParentUserId,
     BookDisabled,
 }
 
@@ -134,13 +136,15 @@ impl Sandbox {
         bsuid: &str,
     ) -> Result<bool, ContactBookError> {
         let business = self.business_of_phone(phone_number_id).unwrap_or_default();
-        let phone = self
-            .whatsapp
-            .consumers
-            .keys()
-            .find(|phone| self.bsuid(phone, &business) == bsuid)
-            .cloned()
-            .ok_or(ContactBookError::UnknownUserId)?;
+        let Some(phone) = self
+            .consumer_named_by(phone_number_id, bsuid, false)
+            .map(str::to_owned)
+        else {
+            return Err(match self.consumer_named_by(phone_number_id, bsuid, true) {
+                Some(_) => ContactBookError::ParentUserId,
+                None => ContactBookError::UnknownUserId,
+            });
+        };
         let book = self.whatsapp.identity.book_mut(business);
         if !book.enabled {
             return Err(ContactBookError::BookDisabled);
@@ -239,6 +243,7 @@ impl Sandbox {
                     message_id,
                     from: visible.then(|| old.to_owned()),
                     from_user_id: previous,
+                    from_parent_user_id: self.parent_bsuid(old, &business),
                     profile_name: None,
                     username: None,
                     identity_key_hash: None,

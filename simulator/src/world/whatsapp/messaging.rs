@@ -650,6 +650,7 @@ impl Sandbox {
             .then(|| message.consumer.clone()),
             addressed_by_user_id: message.addressed_by_user_id,
             recipient_user_id: self.bsuid(&message.consumer, &business),
+            recipient_parent_user_id: self.parent_bsuid(&message.consumer, &business),
             pricing: if message.status == MessageStatus::Failed {
                 None
             } else {
@@ -736,6 +737,7 @@ impl Sandbox {
             message_id: id.clone(),
             from: visible.then(|| consumer.to_owned()),
             from_user_id: self.bsuid(consumer, &business),
+            from_parent_user_id: self.parent_bsuid(consumer, &business),
             profile_name: person.name.clone(),
             username: person.username.clone(),
             identity_key_hash: self.checked_identity_key_hash(phone_number_id, consumer),

@@ -89,6 +89,25 @@ impl Sandbox {
         let account = self.parent_bsuid_account_of(business_id)?;
         Some(self.scoped_user_id(phone, &account.id, "ENT."))
     }
+
+    /// The consumer (digits) that `id` names for the portfolio of the
+    /// number: their BSUID, or (with `parents`) their parent BSUID.
+    pub fn consumer_named_by(
+        &self,
+        phone_number_id: &str,
+        id: &str,
+        parents: bool,
+    ) -> Option<&str> {
+        let business = self.business_of_phone(phone_number_id)?;
+        self.whatsapp
+            .consumers
+            .keys()
+            .find(|phone| {
+                self.bsuid(phone, &business) == id
+                    || (parents && self.parent_bsuid(phone, &business).as_deref() == Some(id))
+            })
+            .map(String::as_str)
+    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,17 @@ fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
             )
         })
         .collect();
+    // One parent BSUID per parent BSUID account (Meta enrols portfolios).
+    let parent_user_ids: Map<String, Value> = sandbox
+        .whatsapp
+        .parent_bsuid_accounts
+        .values()
+        .filter_map(|account| {
+            let business = account.businesses.first()?;
+            let parent = sandbox.parent_bsuid(&consumer.phone, business)?;
+            Some((account.id.clone(), json!(parent)))
+        })
+        .collect();
     json!({
         "phone": consumer.phone,
         "wa_id": consumer.phone,
@@ -65,6 +76,7 @@ fn consumer_json(sandbox: &Sandbox, consumer: &Consumer) -> Value {
         "username": consumer.username,
         "on_whatsapp": consumer.on_whatsapp,
         "user_ids": user_ids,
+        "parent_user_ids": parent_user_ids,
         "blocked_phone_numbers": consumer.blocked,
         "marketing_opt_out_businesses": consumer.marketing_opt_out,
         "marketing_experiment": consumer.marketing_experiment,
