@@ -39,32 +39,22 @@ fn assert_qr_size(modules: usize) {
     );
 }
 
-/// The gray pixels of a PNG made of stored deflate blocks, and its side.
-fn png_pixels(png: &[u8]) -> (usize, Vec<u8>) {
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert_eq!(&png[12..16], b"IHDR");
-    let width = u32::from_be_bytes(png[16..20].try_into().unwrap()) as usize;
-    let height = u32::from_be_bytes(png[20..24].try_into().unwrap()) as usize;
-    assert_eq!(width, height, "a square");
-    assert_eq!(&png[24..26], &[8, 0], "8-bit gray");
-    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
-    let len = u32::from_be_bytes(png[idat - 4..idat].try_into().unwrap()) as usize;
-    let mut zlib = &png[idat + 6..idat + 4 + len];
-    let mut raw = Vec::new();
-    loop {
-        let last = zlib[0] & 1 == 1;
-        let size = u16::from_le_bytes([zlib[1], zlib[2]]) as usize;
-        raw.extend_from_slice(&zlib[5..5 + size]);
-        zlib = &zlib[5 + size..];
-        if last {
-            break;
-        }
-    }
-    let pixels = raw
-        .chunks(width + 1)
-        .flat_map(|row| row[1..].to_vec())
-        .collect();
-    (width, pixels)
+/// The gray pixels of a square 8-bit grayscale PNG, and its side, as a PNG
+/// decoder reads them.
+fn png_pixels(bytes: &[u8]) -> (usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a sane size")];
+    let frame = reader.next_frame(&mut pixels).expect("its pixels");
+    assert_eq!(frame.width, frame.height, "a square");
+    assert_eq!(
+        (frame.color_type, frame.bit_depth),
+        (png::ColorType::Grayscale, png::BitDepth::Eight),
+        "8-bit gray"
+    );
+    pixels.truncate(frame.buffer_size());
+    (frame.width as usize, pixels)
 }
 
 #[tokio::test]

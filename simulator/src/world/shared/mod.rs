@@ -8,7 +8,6 @@ pub mod business_info;
 pub mod conversations;
 pub mod person_refusal;
 pub mod phone;
-pub mod png;
 pub mod scoped_ids;
 pub mod standing;
 pub mod thread_nodes;

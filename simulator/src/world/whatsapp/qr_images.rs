@@ -7,7 +7,6 @@ use qrcode::render::svg;
 
 use super::qr_codes::QrCode;
 use crate::world::sandbox::Sandbox;
-use crate::world::shared::png;
 
 /// Pixels per module of a PNG, and the quiet zone around the code (modules).
 const SCALE: usize = 8;
@@ -73,10 +72,21 @@ pub fn draw(text: &str, format: QrImageFormat) -> Option<Vec<u8>> {
                     pixels[row * side + x * SCALE..row * side + (x + 1) * SCALE].fill(0);
                 }
             }
-            let side = u32::try_from(side).ok()?;
-            png::grayscale(side, side, &pixels)
+            encode_png(u32::try_from(side).ok()?, &pixels)?
         }
     })
+}
+
+/// A square PNG of 8-bit gray pixels (row by row, 0 black to 255 white).
+fn encode_png(side: u32, pixels: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().ok()?;
+    writer.write_image_data(pixels).ok()?;
+    writer.finish().ok()?;
+    Some(out)
 }
 
 impl Sandbox {
