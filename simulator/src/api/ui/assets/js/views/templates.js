@@ -36,6 +36,9 @@ function reviewControls(template, review) {
 export default {
   mount(root, session) {
     const body = h('div');
+    // What the table shows, to redraw it only when that changed: a redraw
+    // replaces the review buttons a person (or a browser test) may be clicking.
+    let shown = null;
     const review = (template, status, reason) => attempt(async () => {
       await api.post(sim(session.sid, `/whatsapp/templates/${template.id}/review`), reason ? { status, reason } : { status });
       load();
@@ -44,6 +47,9 @@ export default {
       const { data } = await api.list(sim(session.sid, '/whatsapp/templates'));
       const order = (t) => (t.status === 'PENDING' ? 0 : 1);
       const sorted = data.slice().sort((a, b) => order(a) - order(b) || a.created_seq - b.created_seq);
+      const showing = JSON.stringify(sorted);
+      if (showing === shown) return;
+      shown = showing;
       refill(body, sorted.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Templates' },
         h('thead', null, h('tr', null, ['Template', 'Category', 'Status', 'Content', 'Review'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, sorted.map((t) => h('tr', { dataset: { template: t.name } },
