@@ -275,3 +275,38 @@ async fn costs_answer_alike_for_one_seed() {
     assert_eq!(answers[0], answers[1]);
     assert!(answers[0].contains("\"cost\":0.0107"), "{}", answers[0]);
 }
+
+#[tokio::test]
+async fn a_fixture_replaces_rates_and_is_checked() {
+    let sim = Sim::start().await;
+    let mut fixture = demo_fixture();
+    fixture["whatsapp_rate_card"] = json!({ "markets": { "north_america": {
+        "marketing": 0.1, "utility": 0.02, "authentication": 0.03,
+    } } });
+    let sandbox = sim
+        .create_sandbox(json!({ "seed": 72, "fixture": fixture.clone() }))
+        .await;
+    let card = sim.get(&sandbox.sim("/whatsapp/rate_card")).await;
+    assert_eq!(card.ok()["markets"]["north_america"]["marketing"], 0.1);
+    let sale = message(ALICE, "template", template("spring_sale", &["20%"]));
+    assert_template_sent(&post(&sim, &sandbox, &sale).await, ALICE, ALICE);
+    assert_eq!(
+        pricing(&sim, &sandbox, ".metric_types([COST])").await,
+        json!([{ "start": DAY0, "end": DAY0 + DAY, "cost": 0.1 }])
+    );
+    fixture["whatsapp_rate_card"]["markets"]["north_america"]["utility"] = json!(12);
+    let refused = sim
+        .post_json(
+            "/_sim/sandboxes",
+            &json!({ "seed": 72, "fixture": fixture }),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains("whatsapp_rate_card.markets.north_america.utility"),
+        "{}",
+        refused.text()
+    );
+}

@@ -171,8 +171,55 @@ pub fn market_of(country: Option<&str>) -> &'static str {
     }
 }
 
+/// A market's rates in dollars, as a control-plane body or a fixture
+/// gives them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DollarRates {
+    pub marketing: f64,
+    pub utility: f64,
+    pub authentication: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_international: Option<f64>,
+}
+
+/// Replacement rates for some markets: `{"markets": {"india": {...}}}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    pub markets: BTreeMap<String, DollarRates>,
+}
+
+/// A rate in dollars as millionths, refused outside 0 to 10 dollars.
+fn millionths(field: &str, rate: f64) -> Result<u32, Invalid> {
+    let most = f64::from(MAX_RATE) / 1_000_000.0;
+    if !(0.0..=most).contains(&rate) {
+        return Err(Invalid::new(
+            field,
+            format!("{field} must be between 0 and {most} (US dollars), got {rate}"),
+        ));
+    }
+    // In range, the rounded product fits: at most MAX_RATE.
+    Ok((rate * 1_000_000.0).round() as u32)
+}
+
+impl DollarRates {
+    fn rates(&self, market: &str) -> Result<Rates, Invalid> {
+        let field = |name: &str| format!("markets.{market}.{name}");
+        Ok(Rates {
+            marketing: millionths(&field("marketing"), self.marketing)?,
+            utility: millionths(&field("utility"), self.utility)?,
+            authentication: millionths(&field("authentication"), self.authentication)?,
+            authentication_international: self
+                .authentication_international
+                .map(|rate| millionths(&field("authentication_international"), rate))
+                .transpose()?,
+        })
+    }
+}
+
 /// A sandbox's rates by market: Meta's, with the markets the control plane
-/// replaced.
+/// or the fixture replaced.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct RateCard {
@@ -201,6 +248,17 @@ impl RateCard {
     pub fn price(&self, country: Option<&str>, category: &str) -> u32 {
         self.market(market_of(country))
             .map_or(0, |rates| rates.of(category))
+    }
+
+    /// This card with `replacement`'s markets replaced, or why not (a rate
+    /// out of range, an unknown market); the card itself is left as it was.
+    pub fn replaced_by(&self, replacement: &Replacement) -> Result<RateCard, Invalid> {
+        let mut card = self.clone();
+        for (market, rates) in &replacement.markets {
+            card.replaced.insert(market.clone(), rates.rates(market)?);
+        }
+        card.check()?;
+        Ok(card)
     }
 
     /// Refuse a card naming an unknown market or a rate out of range.
