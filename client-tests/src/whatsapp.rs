@@ -315,6 +315,19 @@ pub async fn writes(sim: &Sim, sandbox: &Sandbox, digits: &str, text: &str) -> S
     sim.inbound(sandbox, digits, phone(sandbox), message).await
 }
 
+/// Switch the demo WABA's template analytics on (`POST /{waba-id}` with
+/// `is_enabled_for_insights=true`).
+pub async fn enable_insights(sim: &Sim, sandbox: &Sandbox) {
+    let path = format!("/{V}/{}", sandbox.id_of("waba"));
+    sim.send(
+        sim.request(Method::POST, &path)
+            .bearer_auth(sandbox.token(MANAGER))
+            .form(&[("is_enabled_for_insights", "true")]),
+    )
+    .await
+    .ok();
+}
+
 /// The consumer `digits` reads everything delivered to them.
 pub async fn reads_everything(sim: &Sim, sandbox: &Sandbox, digits: &str) {
     let path = sandbox.sim(&format!("/whatsapp/consumers/{digits}/read"));

@@ -48,6 +48,10 @@ const ROUTES: &[(&str, &[&str])] = &[
     ),
     ("/whatsapp/consumers/15550109999/read", &["message_ids"]),
     (
+        "/whatsapp/consumers/15550109999/tap_url_button",
+        &["message_id", "index"],
+    ),
+    (
         "/whatsapp/consumers/15550109999/block",
         &["phone_number_id", "blocked"],
     ),
@@ -96,6 +100,7 @@ const NUMERIC: &[&str] = &[
     "delay_seconds",
     "timeout_ms",
     "in_flight",
+    "index",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {

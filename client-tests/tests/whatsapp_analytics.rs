@@ -8,7 +8,6 @@
 
 use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
-use reqwest::Method;
 
 /// 2026-01-01T00:00:00Z, where a demo sandbox's clock starts.
 const DAY0: i64 = 1_767_225_600;
@@ -50,18 +49,6 @@ async fn traffic(sim: &Sim, sandbox: &Sandbox) -> String {
     assert_sent(&post(sim, sandbox, &reply).await, ALICE, ALICE);
     reads_everything(sim, sandbox, ALICE).await;
     template_id(sim, sandbox, "order_update").await
-}
-
-/// Switch template analytics on (`POST /{waba-id}`).
-async fn enable_insights(sim: &Sim, sandbox: &Sandbox) {
-    let path = format!("/{V}/{}", sandbox.id_of("waba"));
-    sim.send(
-        sim.request(Method::POST, &path)
-            .bearer_auth(sandbox.token(MANAGER))
-            .form(&[("is_enabled_for_insights", "true")]),
-    )
-    .await
-    .ok();
 }
 
 /// Reading `fields` is Meta's `(#100)` error, with `expected` in its message.
@@ -168,18 +155,20 @@ async fn pricing_analytics_split_volume_by_dimension() {
         span(DAY0, DAY0 + 2 * DAY)
     );
     let pricing = field(&sim, &sandbox, "pricing_analytics", &arguments).await;
-    let point = |start: i64, kind: &str, category: &str| {
+    // Without metric_types, volume and cost: Meta's North American rates
+    // (the demo's consumers are +1), the service message free.
+    let point = |start: i64, kind: &str, category: &str, cost: Value| {
         json!({
             "start": start, "end": start + DAY, "pricing_type": kind,
-            "pricing_category": category, "volume": 1,
+            "pricing_category": category, "volume": 1, "cost": cost,
         })
     };
     assert_eq!(
         pricing,
         json!({ "data": [{ "data_points": [
-            point(DAY0, "REGULAR", "MARKETING"),
-            point(DAY0, "REGULAR", "UTILITY"),
-            point(DAY0 + DAY, "FREE_CUSTOMER_SERVICE", "SERVICE"),
+            point(DAY0, "REGULAR", "MARKETING", json!(0.025)),
+            point(DAY0, "REGULAR", "UTILITY", json!(0.004)),
+            point(DAY0 + DAY, "FREE_CUSTOMER_SERVICE", "SERVICE", json!(0)),
         ] }] })
     );
     // Without dimensions, one point per day; a category filter and the
@@ -188,13 +177,13 @@ async fn pricing_analytics_split_volume_by_dimension() {
     let total = field(&sim, &sandbox, "pricing_analytics", &plain).await;
     assert_eq!(
         total["data"][0]["data_points"],
-        json!([{ "start": DAY0, "end": DAY0 + 31 * DAY, "volume": 3 }])
+        json!([{ "start": DAY0, "end": DAY0 + 31 * DAY, "volume": 3, "cost": 0.029 }])
     );
     let marketing = field(
         &sim,
         &sandbox,
         "pricing_analytics",
-        &format!("{plain}.pricing_categories([MARKETING]).dimensions([COUNTRY,PHONE])"),
+        &format!("{plain}.pricing_categories([MARKETING]).dimensions([COUNTRY,PHONE]).metric_types([VOLUME])"),
     )
     .await;
     assert_eq!(
@@ -223,25 +212,28 @@ async fn conversation_analytics_count_the_conversations_messages_open() {
         span(DAY0, DAY0 + 2 * DAY)
     );
     let conversations = field(&sim, &sandbox, "conversation_analytics", &arguments).await;
-    let point = |start: i64, direction: &str, category: &str| {
+    // Each conversation costs what the message that opened it cost: day
+    // 1's utility template was inside Alice's window, so free.
+    let point = |start: i64, direction: &str, category: &str, cost: Value| {
         json!({
             "start": start, "end": start + DAY, "conversation_direction": direction,
-            "conversation_category": category, "conversation_type": "REGULAR", "conversation": 1,
+            "conversation_category": category, "conversation_type": "REGULAR",
+            "conversation": 1, "cost": cost,
         })
     };
     assert_eq!(
         conversations,
         json!({ "data": [{ "data_points": [
-            point(DAY0, "BUSINESS_INITIATED", "MARKETING"),
-            point(DAY0, "BUSINESS_INITIATED", "UTILITY"),
-            point(DAY0 + DAY, "BUSINESS_INITIATED", "UTILITY"),
-            point(DAY0 + DAY, "USER_INITIATED", "SERVICE"),
+            point(DAY0, "BUSINESS_INITIATED", "MARKETING", json!(0.025)),
+            point(DAY0, "BUSINESS_INITIATED", "UTILITY", json!(0.004)),
+            point(DAY0 + DAY, "BUSINESS_INITIATED", "UTILITY", json!(0)),
+            point(DAY0 + DAY, "USER_INITIATED", "SERVICE", json!(0)),
         ] }] })
     );
     // From an hour into day 0, day 0's conversations began before the span;
     // a direction filter keeps the user-initiated one.
     let later = format!(
-        "{}.granularity(MONTHLY).conversation_directions([USER_INITIATED])",
+        "{}.granularity(MONTHLY).conversation_directions([USER_INITIATED]).metric_types([CONVERSATION])",
         span(DAY0 + 3600, DAY0 + 2 * DAY)
     );
     let user = field(&sim, &sandbox, "conversation_analytics", &later).await;

@@ -34,6 +34,8 @@ impl Sandbox {
             .check_all()
             .map_err(|refused| Invalid::new("faults", refused.0))?;
         self.whatsapp.messaging.check()?;
+        self.whatsapp.rate_card.check()?;
+        self.whatsapp.template_clicks.check()?;
         self.check_registry()?;
         self.check_handles_and_tokens()?;
         self.check_owners()?;

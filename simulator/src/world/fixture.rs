@@ -23,6 +23,7 @@ use super::pages::fixture::PageFixture;
 use super::sandbox::Sandbox;
 use super::shared::conversations::PastMessage;
 use super::whatsapp::fixture::{ConsumerFixture, WabaFixture};
+use super::whatsapp::rate_card::Replacement;
 
 /// The demo fixture, shipped in the binary (same file as `scenarios/fixtures/demo.json`).
 pub const DEMO_FIXTURE_JSON: &str = include_str!("../../../scenarios/fixtures/demo.json");
@@ -64,6 +65,9 @@ pub struct Fixture {
     pub whatsapp_business_accounts: Vec<WabaFixture>,
     #[serde(default)]
     pub whatsapp_consumers: Vec<ConsumerFixture>,
+    /// Markets whose per-message rates replace Meta's (analytics' `cost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whatsapp_rate_card: Option<Replacement>,
     #[serde(default)]
     pub tokens: Vec<TokenFixture>,
     /// Messages Facebook users wrote to Pages before the sandbox started.
@@ -113,6 +117,18 @@ impl Sandbox {
         self.load_instagram_accounts(&fixture.instagram_accounts)?;
         self.load_wabas(&fixture.whatsapp_business_accounts)?;
         self.load_consumers(&fixture.whatsapp_consumers)?;
+        if let Some(replacement) = &fixture.whatsapp_rate_card {
+            self.whatsapp.rate_card =
+                self.whatsapp
+                    .rate_card
+                    .replaced_by(replacement)
+                    .map_err(|invalid| {
+                        FixtureError::at(
+                            format!("whatsapp_rate_card.{}", invalid.field),
+                            invalid.message,
+                        )
+                    })?;
+        }
         for (i, token) in fixture.tokens.iter().enumerate() {
             self.add_token(&format!("tokens[{i}]"), token)?;
         }

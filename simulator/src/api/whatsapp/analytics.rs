@@ -12,7 +12,7 @@ use crate::api::fields::FieldSelection;
 use crate::api::routes::Operation;
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::analytics::{
-    self, Breakdown, Dimension, Filter, Granularity, TemplateMetric,
+    self, Breakdown, Dimension, Filter, Granularity, Metrics, TemplateMetric,
 };
 
 /// Messaging and pricing analytics look back at most a year.
@@ -185,9 +185,9 @@ const CATEGORIES: [&str; 6] = [
 ];
 
 /// A pricing or conversation analytics query: the span, the granularity,
-/// the metric types (`COST` or `count`: they choose what Meta reports, and
-/// metasim keeps no cost), the filters `keep`, then `dimensions` (those
-/// Meta lists without a counterpart here are taken and split nothing).
+/// the metric types (`COST` and `count`; both when left out), the filters
+/// `keep`, then `dimensions` (those Meta lists without a counterpart here
+/// are taken and split nothing).
 fn breakdown(
     sandbox: &Sandbox,
     args: &Arguments,
@@ -201,11 +201,16 @@ fn breakdown(
         ("DAILY", Granularity::Day),
         ("MONTHLY", Granularity::Month),
     ])?;
-    args.enums("metric_types", &[("COST", ()), (count, ())])?;
+    let asked = args.enums("metric_types", &[("COST", true), (count, false)])?;
+    let metrics = Metrics {
+        count: asked.is_empty() || asked.contains(&false),
+        cost: asked.is_empty() || asked.contains(&true),
+    };
     let dimensions = args.enums("dimensions", dimensions)?;
     Ok(Breakdown {
         filter,
         granularity,
+        metrics,
         keep,
         dimensions: dimensions.into_iter().flatten().collect(),
     })
@@ -231,7 +236,7 @@ fn pricing(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, 
         ("PHONE", Some(Dimension::Phone)),
         ("PRICING_CATEGORY", Some(Dimension::PricingCategory)),
         ("PRICING_TYPE", Some(Dimension::PricingType)),
-        // Rate tiers: metasim has no rate card, so no tier to split by.
+        // Volume tiers: metasim's rate card has the base tier only.
         ("TIER", None),
     ];
     let breakdown = breakdown(sandbox, args, "VOLUME", filters, &dimensions)?;
@@ -299,30 +304,16 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
     }
     args.granularity(&[("DAILY", ())])?;
     let all = [
-        TemplateMetric::Sent,
-        TemplateMetric::Delivered,
-        TemplateMetric::Read,
+        ("SENT", TemplateMetric::Sent),
+        ("DELIVERED", TemplateMetric::Delivered),
+        ("READ", TemplateMetric::Read),
+        ("CLICKED", TemplateMetric::Clicked),
+        ("COST", TemplateMetric::Cost),
     ];
-    let metrics = args
-        .enums(
-            "metric_types",
-            &[
-                ("SENT", Some(TemplateMetric::Sent)),
-                ("DELIVERED", Some(TemplateMetric::Delivered)),
-                ("READ", Some(TemplateMetric::Read)),
-                // Button clicks and costs are not recorded per template.
-                ("CLICKED", None),
-                ("COST", None),
-            ],
-        )?
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
-    let metrics = if args.list("metric_types").is_empty() {
-        all.to_vec()
-    } else {
-        metrics
-    };
+    let mut metrics = args.enums("metric_types", &all)?;
+    if metrics.is_empty() {
+        metrics = all.iter().map(|(_, metric)| *metric).collect();
+    }
     args.required("template_ids")?;
     let ids = args.list("template_ids");
     if ids.is_empty() || ids.len() > MAX_TEMPLATE_IDS {

@@ -4,8 +4,9 @@
 //! outbound message that left (sent, delivered or read) counts in the
 //! bucket of the virtual time it was sent (UTC half hours, days or calendar
 //! months), with the number that sent it, the recipient's country, its
-//! pricing and its template. The API layer
-//! checks the arguments; this module only counts.
+//! pricing and its template; a delivered billable message costs its
+//! market's rate from the sandbox's rate card. The API layer checks the
+//! arguments; this module only counts.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,8 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use super::messaging::{Direction, MessageStatus, WaMessage};
+use super::rate_card::dollars;
+use super::template_clicks::ButtonKind;
 use super::waba::PhoneNumber;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
@@ -199,11 +202,13 @@ impl Dimension {
     }
 }
 
-/// A message that was priced, with its pricing in Meta's upper case.
+/// A message that was priced, with its pricing in Meta's upper case and
+/// what it cost (millionths of a dollar).
 struct Priced<'a> {
     item: Counted<'a>,
     pricing_type: String,
     category: String,
+    cost: u64,
 }
 
 impl Priced<'_> {
@@ -232,6 +237,28 @@ impl Priced<'_> {
     }
 }
 
+/// What `item` cost: its market's rate for its category when it was
+/// delivered and billable, else nothing (millionths of a dollar).
+fn cost(sandbox: &Sandbox, item: &Counted) -> u64 {
+    match &item.message.pricing {
+        Some(pricing) if pricing.billable && item.delivered() => u64::from(
+            sandbox
+                .whatsapp
+                .rate_card
+                .price(item.country, &pricing.category),
+        ),
+        _ => 0,
+    }
+}
+
+/// `amount / count` in millionths of a dollar, rounded half up.
+fn per(amount: u64, count: u64) -> Option<Value> {
+    (count > 0).then(|| {
+        let rounded = (u128::from(amount) * 2 + u128::from(count)) / (u128::from(count) * 2);
+        dollars(u64::try_from(rounded).unwrap_or(u64::MAX))
+    })
+}
+
 fn priced<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<Priced<'a>> {
     counted(sandbox, waba_id, filter)
         .into_iter()
@@ -240,10 +267,19 @@ fn priced<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<Price
             Some(Priced {
                 pricing_type: pricing.pricing_type.to_ascii_uppercase(),
                 category: pricing.category.to_ascii_uppercase(),
+                cost: cost(sandbox, &item),
                 item,
             })
         })
         .collect()
+}
+
+/// What a pricing or conversation point reports: its count (`volume` or
+/// `conversation`), its `cost`, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metrics {
+    pub count: bool,
+    pub cost: bool,
 }
 
 /// A pricing or conversation analytics query.
@@ -251,6 +287,7 @@ fn priced<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<Price
 pub struct Breakdown {
     pub filter: Filter,
     pub granularity: Granularity,
+    pub metrics: Metrics,
     /// The values to keep of some dimensions (upper case); an empty list
     /// keeps every value.
     pub keep: Vec<(Dimension, Vec<String>)>,
@@ -269,28 +306,37 @@ impl Breakdown {
 /// A data point's bucket and its value of each dimension.
 type Point = (i64, i64, Vec<(Dimension, String)>);
 
-/// `{"data": [{"data_points": [...]}]}`: `rows` counted under `count` per
+/// `{"data": [{"data_points": [...]}]}`: `rows` counted under `count` and
+/// their costs summed under `cost` (as the breakdown's metrics ask), per
 /// bucket and per value of the breakdown's dimensions.
 fn grouped(rows: &[&Priced], breakdown: &Breakdown, count: &str) -> Value {
     let mut dimensions = breakdown.dimensions.clone();
     dimensions.sort();
     dimensions.dedup();
-    let mut groups: BTreeMap<Point, u64> = BTreeMap::new();
+    let mut groups: BTreeMap<Point, (u64, u64)> = BTreeMap::new();
     for row in rows {
         let key = dimensions.iter().map(|d| (*d, row.value(*d))).collect();
         let (start, end) = breakdown.granularity.bucket(row.item.message.time);
-        *groups.entry((start, end, key)).or_default() += 1;
+        let group = groups.entry((start, end, key)).or_default();
+        group.0 += 1;
+        group.1 = group.1.saturating_add(row.cost);
     }
+    let metrics = breakdown.metrics;
     let points: Vec<Value> = groups
         .into_iter()
-        .map(|((start, end, key), total)| {
+        .map(|((start, end, key), (total, cost))| {
             let mut point = Map::new();
             point.insert("start".into(), json!(start));
             point.insert("end".into(), json!(end));
             for (dimension, value) in key {
                 point.insert(dimension.key().into(), json!(value));
             }
-            point.insert(count.into(), json!(total));
+            if metrics.count {
+                point.insert(count.into(), json!(total));
+            }
+            if metrics.cost {
+                point.insert("cost".into(), dollars(cost));
+            }
             Value::Object(point)
         })
         .collect();
@@ -298,8 +344,7 @@ fn grouped(rows: &[&Priced], breakdown: &Breakdown, count: &str) -> Value {
 }
 
 /// The `pricing_analytics` field: priced messages per bucket and per value
-/// of each requested dimension, as `volume`. metasim keeps no prices, so
-/// no point has a `cost`.
+/// of each requested dimension, as `volume` and `cost`.
 pub fn pricing(sandbox: &Sandbox, waba_id: &str, breakdown: &Breakdown) -> Value {
     let priced = priced(sandbox, waba_id, &breakdown.filter);
     let rows: Vec<&Priced> = priced.iter().filter(|p| breakdown.keeps(p)).collect();
@@ -310,7 +355,8 @@ pub fn pricing(sandbox: &Sandbox, waba_id: &str, breakdown: &Breakdown) -> Value
 const CONVERSATION: i64 = 86_400;
 
 /// The `conversation_analytics` field: conversations opened per bucket and
-/// per value of each requested dimension, as `conversation`. A priced
+/// per value of each requested dimension, as `conversation` and `cost` (what
+/// the message that opened each conversation cost). A priced
 /// message opens one when no conversation of its category with that
 /// consumer on that number began in the 24 hours before (Meta's model
 /// before per-message pricing); one opened before the span is not counted
@@ -351,21 +397,59 @@ pub enum TemplateMetric {
     Sent,
     Delivered,
     Read,
+    Clicked,
+    Cost,
 }
 
-impl TemplateMetric {
-    fn key(self) -> &'static str {
-        match self {
-            TemplateMetric::Sent => "sent",
-            TemplateMetric::Delivered => "delivered",
-            TemplateMetric::Read => "read",
+/// One template's counts on one day.
+#[derive(Debug, Clone, Copy, Default)]
+struct TemplateDay {
+    sent: u64,
+    delivered: u64,
+    read: u64,
+    /// Millionths of a dollar.
+    cost: u64,
+}
+
+/// `clicked` of a template's day: a count per button tapped.
+fn clicked(sandbox: &Sandbox, template_id: &str, day: i64) -> Value {
+    let counts: Vec<Value> = sandbox
+        .whatsapp
+        .template_clicks
+        .on_day(template_id, day)
+        .map(|c| json!({ "type": c.kind, "button_content": c.button_content, "count": c.count }))
+        .collect();
+    Value::Array(counts)
+}
+
+/// `cost` of a template's day: what was spent, per delivered message and
+/// per URL button click (the averages left out when nothing to divide by).
+fn template_cost(sandbox: &Sandbox, template_id: &str, day: i64, found: TemplateDay) -> Value {
+    let url_clicks: u64 = sandbox
+        .whatsapp
+        .template_clicks
+        .on_day(template_id, day)
+        .filter(|c| c.kind == ButtonKind::UrlButton)
+        .map(|c| c.count)
+        .sum();
+    let entry = |kind: &str, value: Option<Value>| {
+        let mut entry = Map::new();
+        entry.insert("type".into(), json!(kind));
+        if let Some(value) = value {
+            entry.insert("value".into(), value);
         }
-    }
+        Value::Object(entry)
+    };
+    json!([
+        entry("amount_spent", Some(dollars(found.cost))),
+        entry("cost_per_delivered", per(found.cost, found.delivered)),
+        entry("cost_per_url_button_click", per(found.cost, url_clicks)),
+    ])
 }
 
 /// The `template_analytics` field: for each template id (of this WABA),
-/// one point per day of the span with the counts of `metrics` for the
-/// messages sent with it that day.
+/// one point per day of the span with `metrics` for the messages sent
+/// with it that day and the taps on its buttons.
 pub fn templates(
     sandbox: &Sandbox,
     waba_id: &str,
@@ -373,7 +457,7 @@ pub fn templates(
     template_ids: &[String],
     metrics: &[TemplateMetric],
 ) -> Value {
-    let mut counts: BTreeMap<(&str, i64), [u64; 3]> = BTreeMap::new();
+    let mut counts: BTreeMap<(&str, i64), TemplateDay> = BTreeMap::new();
     for item in counted(sandbox, waba_id, filter) {
         let message = item.message.message.to_value();
         let template = &message["template"];
@@ -392,9 +476,10 @@ pub fn templates(
         };
         let day = Granularity::Day.bucket(item.message.time).0;
         let entry = counts.entry((id.as_str(), day)).or_default();
-        entry[0] += 1;
-        entry[1] += u64::from(item.delivered());
-        entry[2] += u64::from(item.message.status == MessageStatus::Read);
+        entry.sent += 1;
+        entry.delivered += u64::from(item.delivered());
+        entry.read += u64::from(item.message.status == MessageStatus::Read);
+        entry.cost = entry.cost.saturating_add(cost(sandbox, &item));
     }
     let mut points = Vec::new();
     for id in template_ids {
@@ -406,7 +491,14 @@ pub fn templates(
             point.insert("start".into(), json!(day));
             point.insert("end".into(), json!(day + 86_400));
             for metric in metrics {
-                point.insert(metric.key().into(), json!(found[*metric as usize]));
+                let (key, value) = match metric {
+                    TemplateMetric::Sent => ("sent", json!(found.sent)),
+                    TemplateMetric::Delivered => ("delivered", json!(found.delivered)),
+                    TemplateMetric::Read => ("read", json!(found.read)),
+                    TemplateMetric::Clicked => ("clicked", clicked(sandbox, id, day)),
+                    TemplateMetric::Cost => ("cost", template_cost(sandbox, id, day, found)),
+                };
+                point.insert(key.into(), value);
             }
             points.push(Value::Object(point));
             day += 86_400;

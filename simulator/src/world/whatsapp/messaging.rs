@@ -702,6 +702,7 @@ impl Sandbox {
                 .unwrap_or(Value::Null);
             *context = json!({ "from": phone.digits, "id": replied_to });
         }
+        self.count_quick_reply(consumer, &message);
         let visible = self.phone_visible(phone_number_id, consumer);
         let id = self.ids.wamid(consumer, true);
         let now = self.clock.now();

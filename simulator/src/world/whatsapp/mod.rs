@@ -59,12 +59,14 @@ pub mod preverified;
 pub mod profile;
 pub mod qr_codes;
 pub mod qr_images;
+pub mod rate_card;
 pub mod registration;
 pub mod schedules;
 pub mod settings;
 pub mod settings_webhook;
 pub mod solution_webhooks;
 pub mod solutions;
+pub mod template_clicks;
 pub mod templates;
 pub mod time_zones;
 pub mod waba;
@@ -180,4 +182,13 @@ pub struct WhatsappState {
     /// Business portfolios Meta enrolled for parent BSUIDs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parent_bsuid_accounts: parent_bsuids::ParentBsuidAccounts,
+    /// What delivered messages cost: Meta's card, or markets replaced.
+    #[serde(default, skip_serializing_if = "rate_card::RateCard::is_meta")]
+    pub rate_card: rate_card::RateCard,
+    /// Taps on templates' buttons, per template, day and button.
+    #[serde(
+        default,
+        skip_serializing_if = "template_clicks::TemplateClicks::is_empty"
+    )]
+    pub template_clicks: template_clicks::TemplateClicks,
 }

@@ -1,7 +1,7 @@
 //! WhatsApp consumer routes: create consumers, act as them (send a message to a
 //! business number, from their phone or a linked device; read what they
-//! received, block a number, stop marketing; WhatsApp's marketing message
-//! experiment), and read their inbox; a
+//! received, tap a template's URL button, block a number, stop marketing;
+//! WhatsApp's marketing message experiment), and read their inbox; a
 //! business portfolio's contact book.
 
 use axum::Router;
@@ -21,6 +21,7 @@ use crate::world::whatsapp::Consumer;
 use crate::world::whatsapp::consumers::ConsumerError;
 use crate::world::whatsapp::devices::sending::FromDevice;
 use crate::world::whatsapp::messaging::InboundRefusal;
+use crate::world::whatsapp::template_clicks::TapRefusal;
 
 pub fn routes() -> Router<AppState> {
     let base = "/_sim/sandboxes/{sid}/whatsapp/consumers";
@@ -29,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/{{digits}}"), get(get_consumer))
         .route(&format!("{base}/{{digits}}/messages"), post(send_inbound))
         .route(&format!("{base}/{{digits}}/read"), post(read))
+        .route(
+            &format!("{base}/{{digits}}/tap_url_button"),
+            post(tap_url_button),
+        )
         .route(&format!("{base}/{{digits}}/block"), post(block))
         .route(&format!("{base}/{{digits}}/marketing"), post(marketing))
         .route(
@@ -279,6 +284,46 @@ async fn read(
     }
     let count = sandbox.consumer_reads(&digits, request.message_ids.as_deref());
     ok(StatusCode::OK, json!({ "success": true, "read": count }))
+}
+
+/// A URL button tap: the template message, and the button's index among
+/// the template's buttons (its first URL button when left out).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TapRequest {
+    message_id: String,
+    index: Option<u8>,
+}
+
+/// The consumer taps a URL button of a template message they received:
+/// nothing reaches the business, template analytics count the click.
+async fn tap_url_button(
+    SimSandbox(shared): SimSandbox,
+    SimPath((_, digits)): SimPath<(String, String)>,
+    SimJson(request): SimJson<TapRequest>,
+) -> Answer {
+    let digits = phone_digits(&digits);
+    let mut sandbox = lock(&shared);
+    if !sandbox.whatsapp.consumers.contains_key(&digits) {
+        return Err(no_consumer(&digits));
+    }
+    let index = request.index.map(usize::from);
+    let (text, url) = sandbox
+        .tap_url_button(&digits, &request.message_id, index)
+        .map_err(|refusal| match refusal {
+            TapRefusal::NoMessage => GraphError::sim_not_found(format!(
+                "{digits} received no template message {:?}",
+                request.message_id
+            )),
+            TapRefusal::NoUrlButton => GraphError::sim_invalid(match index {
+                Some(index) => format!("The template's button {index} is not a URL button"),
+                None => "The template has no URL button".to_owned(),
+            }),
+        })?;
+    ok(
+        StatusCode::OK,
+        json!({ "success": true, "button_content": text, "url": url }),
+    )
 }
 
 #[derive(Deserialize)]

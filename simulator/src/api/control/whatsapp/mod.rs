@@ -6,8 +6,8 @@
 //! application, consumers joining and leaving groups, what WhatsApp decides
 //! about groups, consumers' calls and call permissions, the restrictions
 //! of a number's calling, the published key for encrypted sends,
-//! Multi-Partner Solution drafts, and the portfolios Meta enrols for
-//! parent BSUIDs.
+//! Multi-Partner Solution drafts, the portfolios Meta enrols for
+//! parent BSUIDs, and the rate card that prices analytics.
 
 mod billing;
 mod business_app;
@@ -25,6 +25,7 @@ mod oba;
 mod parent_bsuids;
 mod payload_encryption;
 mod phones;
+mod rate_card;
 mod solutions;
 mod templates;
 
@@ -50,4 +51,5 @@ pub fn routes() -> Router<AppState> {
         .merge(payload_encryption::routes())
         .merge(solutions::routes())
         .merge(parent_bsuids::routes())
+        .merge(rate_card::routes())
 }
