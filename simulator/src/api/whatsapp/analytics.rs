@@ -1,9 +1,10 @@
 //! The arguments of a WABA's analytics fields (`analytics.start(…).end(…)
 //! .granularity(DAY)`, `pricing_analytics…`, `conversation_analytics…`,
-//! `template_analytics…`): read
+//! `template_analytics…`, `template_group_analytics…`): read
 //! from the field's modifiers, checked as Meta checks them (required ones,
-//! enums, start before end, the lookback window, at most 10 templates, template
-//! analytics switched on), then counted by the world.
+//! enums, start before end, the lookback window, at most 10 templates or
+//! template groups, template analytics switched on), then counted by the
+//! world.
 
 use serde_json::Value;
 
@@ -19,8 +20,11 @@ use crate::world::whatsapp::analytics::{
 const LOOKBACK: i64 = 365 * 86_400;
 /// Template analytics look back at most 90 days.
 const TEMPLATE_LOOKBACK: i64 = 90 * 86_400;
-/// The most template ids one template analytics read takes.
-pub const MAX_TEMPLATE_IDS: usize = 10;
+/// The most template (or template group) ids one read takes.
+const MAX_TEMPLATE_IDS: usize = 10;
+
+/// An analytics field's reader.
+type Reader = fn(&Sandbox, &str, &Arguments) -> Result<Value, GraphError>;
 
 /// The value of `field` of WABA `waba_id` when it is an analytics field.
 pub fn field(
@@ -28,32 +32,42 @@ pub fn field(
     waba_id: &str,
     field: &FieldSelection,
 ) -> Option<Result<Value, GraphError>> {
-    let args = Arguments(field);
-    Some(match field.name.as_str() {
-        "analytics" => messaging(sandbox, waba_id, &args),
-        "pricing_analytics" => pricing(sandbox, waba_id, &args),
-        "conversation_analytics" => conversations(sandbox, waba_id, &args),
-        "template_analytics" => templates(sandbox, waba_id, &args),
+    let reader: Reader = match field.name.as_str() {
+        "analytics" => messaging,
+        "pricing_analytics" => pricing,
+        "conversation_analytics" => conversations,
+        "template_analytics" => templates,
+        "template_group_analytics" => template_groups,
         _ => return None,
-    })
+    };
+    Some(reader(sandbox, waba_id, &Arguments(field)))
 }
 
 /// `GET /{waba-id}/template_analytics?start=…&end=…&granularity=DAILY
 /// &metric_types=[…]&template_ids=[…]`: the field's arguments as parameters.
 pub fn template_edge(op: Operation<'_>) -> Result<Value, GraphError> {
-    let mut selection = FieldSelection::plain("template_analytics");
-    for name in [
-        "start",
-        "end",
-        "granularity",
-        "metric_types",
-        "template_ids",
-    ] {
+    edge(op, "template_analytics", "template_ids", templates)
+}
+
+/// `GET /{waba-id}/template_group_analytics?start=…&end=…&granularity=DAILY
+/// &metric_types=[…]&template_group_ids=[…]`, likewise.
+pub fn template_group_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    edge(
+        op,
+        "template_group_analytics",
+        "template_group_ids",
+        template_groups,
+    )
+}
+
+fn edge(op: Operation<'_>, field: &str, ids: &str, reader: Reader) -> Result<Value, GraphError> {
+    let mut selection = FieldSelection::plain(field);
+    for name in ["start", "end", "granularity", "metric_types", ids] {
         if let Some(value) = op.request.param_str(name) {
             selection.arguments.push((name.to_owned(), value));
         }
     }
-    templates(op.sandbox, op.id, &Arguments(&selection))
+    reader(op.sandbox, op.id, &Arguments(&selection))
 }
 
 /// A field's modifiers, read as Graph parameters.
@@ -277,6 +291,38 @@ fn conversations(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<V
 }
 
 fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let (filter, metrics, ids) = daily_query(sandbox, waba_id, args, ("template_ids", "template"))?;
+    Ok(analytics::templates(
+        sandbox, waba_id, &filter, &ids, &metrics,
+    ))
+}
+
+fn template_groups(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    args: &Arguments,
+) -> Result<Value, GraphError> {
+    let (filter, metrics, ids) = daily_query(
+        sandbox,
+        waba_id,
+        args,
+        ("template_group_ids", "template group"),
+    )?;
+    Ok(analytics::template_groups(
+        sandbox, waba_id, &filter, &ids, &metrics,
+    ))
+}
+
+/// What template and template group analytics take alike: insights
+/// switched on, a span within the lookback, `DAILY`, the metrics (all when
+/// none is named), and 1 to 10 ids in the parameter `ids.0` (of `ids.1`s).
+fn daily_query(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    args: &Arguments,
+    ids: (&str, &str),
+) -> Result<(Filter, Vec<TemplateMetric>, Vec<String>), GraphError> {
+    let (param, noun) = ids;
     let enabled = sandbox
         .whatsapp
         .wabas
@@ -323,11 +369,11 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
     } else {
         metrics
     };
-    args.required("template_ids")?;
-    let ids = args.list("template_ids");
+    args.required(param)?;
+    let ids = args.list(param);
     if ids.is_empty() || ids.len() > MAX_TEMPLATE_IDS {
         return Err(GraphError::invalid_parameter(format!(
-            "Param template_ids must name between 1 and {MAX_TEMPLATE_IDS} templates - got {}.",
+            "Param {param} must name between 1 and {MAX_TEMPLATE_IDS} {noun}s - got {}.",
             ids.len()
         )));
     }
@@ -336,10 +382,8 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
         .find(|id| !id.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(GraphError::invalid_parameter(format!(
-            "Param template_ids[{bad}] must be a valid template id."
+            "Param {param}[{bad}] must be a valid {noun} id."
         )));
     }
-    Ok(analytics::templates(
-        sandbox, waba_id, &filter, &ids, &metrics,
-    ))
+    Ok((filter, metrics, ids))
 }

@@ -1,6 +1,7 @@
 //! WABA analytics counted from the sandbox's own messages: what the
-//! `analytics`, `pricing_analytics`, `conversation_analytics` and
-//! `template_analytics` fields of a WhatsApp Business Account answer. Each
+//! `analytics`, `pricing_analytics`, `conversation_analytics`,
+//! `template_analytics` and `template_group_analytics` fields of a WhatsApp
+//! Business Account answer. Each
 //! outbound message that left (sent, delivered or read) counts in the
 //! bucket of the virtual time it was sent (UTC half hours, days or calendar
 //! months), with the number that sent it, the recipient's country, its
@@ -373,36 +374,103 @@ pub fn templates(
     template_ids: &[String],
     metrics: &[TemplateMetric],
 ) -> Value {
+    let points = daily(
+        sandbox,
+        waba_id,
+        filter,
+        metrics,
+        ("template_id", template_ids),
+        |name, language, _| {
+            template_ids
+                .iter()
+                .filter(|id| {
+                    sandbox
+                        .whatsapp
+                        .templates
+                        .get(id.as_str())
+                        .is_some_and(|t| {
+                            t.waba_id == waba_id && t.name == name && t.language == language
+                        })
+                })
+                .take(1)
+                .collect()
+        },
+    );
+    json!({
+        "data": [{ "granularity": "DAILY", "product_type": "cloud_api", "data_points": points }]
+    })
+}
+
+/// The `template_group_analytics` field: for each template group id (of
+/// this WABA), one point per day of the span with the counts of `metrics`
+/// for the messages sent that day with a template that was in the group
+/// when it was sent.
+pub fn template_groups(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    filter: &Filter,
+    group_ids: &[String],
+    metrics: &[TemplateMetric],
+) -> Value {
+    let groups = &sandbox.whatsapp.template_groups;
+    let points = daily(
+        sandbox,
+        waba_id,
+        filter,
+        metrics,
+        ("template_group_id", group_ids),
+        |name, language, time| {
+            group_ids
+                .iter()
+                .filter(|id| {
+                    groups
+                        .get(id.as_str())
+                        .is_some_and(|g| g.waba_id == waba_id && g.covered(name, language, time))
+                })
+                .collect()
+        },
+    );
+    json!({ "data": [{ "granularity": "DAILY", "data_points": points }] })
+}
+
+/// One point per id of `ids` (named `key.0` in each point) and per day of
+/// the span, with the counts of `metrics` of the template messages sent
+/// that day that `of` (given the template's name, language and the time
+/// sent) counts for the id.
+fn daily<'a>(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    filter: &Filter,
+    metrics: &[TemplateMetric],
+    key: (&str, &'a [String]),
+    of: impl Fn(&str, &str, i64) -> Vec<&'a String>,
+) -> Vec<Value> {
+    let (key, ids) = key;
     let mut counts: BTreeMap<(&str, i64), [u64; 3]> = BTreeMap::new();
     for item in counted(sandbox, waba_id, filter) {
         let message = item.message.message.to_value();
         let template = &message["template"];
-        let Some(id) = template_ids.iter().find(|id| {
-            sandbox
-                .whatsapp
-                .templates
-                .get(id.as_str())
-                .is_some_and(|t| {
-                    t.waba_id == waba_id
-                        && template["name"] == t.name.as_str()
-                        && template["language"]["code"] == t.language.as_str()
-                })
-        }) else {
+        let (Some(name), Some(language)) = (
+            template["name"].as_str(),
+            template["language"]["code"].as_str(),
+        ) else {
             continue;
         };
         let day = Granularity::Day.bucket(item.message.time).0;
-        let entry = counts.entry((id.as_str(), day)).or_default();
-        entry[0] += 1;
-        entry[1] += u64::from(item.delivered());
-        entry[2] += u64::from(item.message.status == MessageStatus::Read);
+        for id in of(name, language, item.message.time) {
+            let entry = counts.entry((id.as_str(), day)).or_default();
+            entry[0] += 1;
+            entry[1] += u64::from(item.delivered());
+            entry[2] += u64::from(item.message.status == MessageStatus::Read);
+        }
     }
     let mut points = Vec::new();
-    for id in template_ids {
+    for id in ids {
         let mut day = Granularity::Day.bucket(filter.start).0;
         while day < filter.end {
             let found = counts.get(&(id.as_str(), day)).copied().unwrap_or_default();
             let mut point = Map::new();
-            point.insert("template_id".into(), json!(id));
+            point.insert(key.into(), json!(id));
             point.insert("start".into(), json!(day));
             point.insert("end".into(), json!(day + 86_400));
             for metric in metrics {
@@ -412,9 +480,7 @@ pub fn templates(
             day += 86_400;
         }
     }
-    json!({
-        "data": [{ "granularity": "DAILY", "product_type": "cloud_api", "data_points": points }]
-    })
+    points
 }
 
 #[cfg(test)]
