@@ -519,6 +519,16 @@ async fn template_group_analytics_count_what_the_groups_templates_sent() {
             { "template_group_id": sales, "start": DAY0, "end": DAY0 + ONE_DAY, "sent": 1, "read": 0 },
         ] }] })
     );
+    // Dates (UTC days) stand for timestamps.
+    let dated = edge
+        .replace(&format!("start={DAY0}"), "start=2026-01-01")
+        .replace(&format!("end={}", DAY0 + ONE_DAY), "end=2026-01-02");
+    assert_eq!(read(&sim, &sandbox, &dated).await.ok(), listed.ok());
+    let bad_date = edge.replace(&format!("start={DAY0}"), "start=2026-13-01");
+    assert_refused(
+        &read(&sim, &sandbox, &bad_date).await,
+        "Param start must be a UNIX timestamp or a date (YYYY-MM-DD) - got \"2026-13-01\".",
+    );
     // A group of nothing sent, or no group at all, counts zero.
     let unknown = analytics(
         &sim,

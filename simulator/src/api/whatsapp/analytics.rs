@@ -6,6 +6,7 @@
 //! template groups, template analytics switched on), then counted by the
 //! world.
 
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::api::error::GraphError;
@@ -70,6 +71,14 @@ fn edge(op: Operation<'_>, field: &str, ids: &str, reader: Reader) -> Result<Val
     reader(op.sandbox, op.id, &Arguments(&selection))
 }
 
+/// How `start` and `end` may be written: UNIX timestamps, or (template
+/// and template group analytics) also UTC dates, `2026-01-01`.
+#[derive(Clone, Copy)]
+enum Times {
+    Unix,
+    UnixOrDate,
+}
+
 /// A field's modifiers, read as Graph parameters.
 struct Arguments<'a>(&'a FieldSelection);
 
@@ -80,13 +89,30 @@ impl Arguments<'_> {
         })
     }
 
-    fn timestamp(&self, name: &str) -> Result<i64, GraphError> {
+    fn timestamp(&self, name: &str, times: Times) -> Result<i64, GraphError> {
         let text = self.required(name)?;
-        text.parse::<i64>().ok().filter(|t| *t >= 0).ok_or_else(|| {
-            GraphError::invalid_parameter(format!(
-                "Param {name} must be a UNIX timestamp - got \"{text}\"."
-            ))
-        })
+        let date = || {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc().timestamp())
+        };
+        let parsed = match times {
+            Times::Unix => None,
+            Times::UnixOrDate => date(),
+        };
+        parsed
+            .or_else(|| text.parse::<i64>().ok())
+            .filter(|t| *t >= 0)
+            .ok_or_else(|| {
+                let what = match times {
+                    Times::Unix => "a UNIX timestamp",
+                    Times::UnixOrDate => "a UNIX timestamp or a date (YYYY-MM-DD)",
+                };
+                GraphError::invalid_parameter(format!(
+                    "Param {name} must be {what} - got \"{text}\"."
+                ))
+            })
     }
 
     /// `[a, "b", 'c']` (or a bare `a,b`): the items, unquoted; none when absent.
@@ -112,9 +138,9 @@ impl Arguments<'_> {
 
     /// The span `[start, end)`, checked: start before end, and start within
     /// `lookback` seconds of the virtual clock.
-    fn filter(&self, sandbox: &Sandbox, lookback: i64) -> Result<Filter, GraphError> {
-        let start = self.timestamp("start")?;
-        let end = self.timestamp("end")?;
+    fn filter(&self, sandbox: &Sandbox, lookback: i64, times: Times) -> Result<Filter, GraphError> {
+        let start = self.timestamp("start", times)?;
+        let end = self.timestamp("end", times)?;
         if start >= end {
             return Err(GraphError::invalid_parameter(format!(
                 "Param start must be before end - got start {start} and end {end}."
@@ -160,7 +186,7 @@ fn one_of<T: Copy>(name: &str, value: &str, allowed: &[(&str, T)]) -> Result<T, 
 }
 
 fn messaging(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK)?;
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
     let granularity = args.granularity(&[
         ("HALF_HOUR", (Granularity::HalfHour, "HALF_HOUR")),
         ("DAY", (Granularity::Day, "DAY")),
@@ -209,7 +235,7 @@ fn breakdown(
     keep: Vec<(Dimension, Vec<String>)>,
     dimensions: &[(&str, Option<Dimension>)],
 ) -> Result<Breakdown, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK)?;
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
     let granularity = args.granularity(&[
         ("HALF_HOUR", Granularity::HalfHour),
         ("DAILY", Granularity::Day),
@@ -333,7 +359,7 @@ fn daily_query(
             "Template analytics are not enabled for this WhatsApp Business Account: confirm them with POST /{waba-id}?is_enabled_for_insights=true",
         ));
     }
-    let filter = args.filter(sandbox, TEMPLATE_LOOKBACK)?;
+    let filter = args.filter(sandbox, TEMPLATE_LOOKBACK, Times::UnixOrDate)?;
     // A point per day: the span is bounded as the lookback is.
     if filter.end.saturating_sub(filter.start) > TEMPLATE_LOOKBACK {
         return Err(GraphError::invalid_parameter(format!(
