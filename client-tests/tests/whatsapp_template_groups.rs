@@ -519,6 +519,14 @@ async fn template_group_analytics_count_what_the_groups_templates_sent() {
             { "template_group_id": sales, "start": DAY0, "end": DAY0 + ONE_DAY, "sent": 1, "read": 0 },
         ] }] })
     );
+    // A start or end within a day counts the whole day.
+    let within = edge
+        .replace(&format!("start={DAY0}"), &format!("start={}", DAY0 + 60))
+        .replace(
+            &format!("end={}", DAY0 + ONE_DAY),
+            &format!("end={}", DAY0 + 120),
+        );
+    assert_eq!(read(&sim, &sandbox, &within).await.ok(), listed.ok());
     // Dates (UTC days) stand for timestamps.
     let dated = edge
         .replace(&format!("start={DAY0}"), "start=2026-01-01")

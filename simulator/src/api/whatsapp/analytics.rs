@@ -359,7 +359,7 @@ fn daily_query(
             "Template analytics are not enabled for this WhatsApp Business Account: confirm them with POST /{waba-id}?is_enabled_for_insights=true",
         ));
     }
-    let filter = args.filter(sandbox, TEMPLATE_LOOKBACK, Times::UnixOrDate)?;
+    let mut filter = args.filter(sandbox, TEMPLATE_LOOKBACK, Times::UnixOrDate)?;
     // A point per day: the span is bounded as the lookback is.
     if filter.end.saturating_sub(filter.start) > TEMPLATE_LOOKBACK {
         return Err(GraphError::invalid_parameter(format!(
@@ -369,6 +369,10 @@ fn daily_query(
             filter.end
         )));
     }
+    // Each point counts its whole UTC day: Meta moves a start that is not
+    // midnight back to it, and the last day is counted to its end.
+    filter.start = Granularity::Day.bucket(filter.start).0;
+    filter.end = Granularity::Day.bucket(filter.end - 1).1;
     args.granularity(&[("DAILY", ())])?;
     let all = [
         TemplateMetric::Sent,
