@@ -596,6 +596,19 @@ async fn template_group_analytics_count_what_the_groups_templates_sent() {
             ),
             "at most 90 days in the past".to_owned(),
         ),
+        (
+            format!(
+                ".start({DAY0}).end({}).granularity(DAILY).template_group_ids([{orders}])",
+                i64::MAX
+            ),
+            "Param end must be at most 90 days after start".to_owned(),
+        ),
+        (
+            format!(
+                ".start({DAY0}).end(99999999999999999999).granularity(DAILY).template_group_ids([{orders}])"
+            ),
+            "Param end must be a UNIX timestamp or a date (YYYY-MM-DD)".to_owned(),
+        ),
     ];
     for (arguments, expected) in refusals {
         assert_refused(&analytics(&sim, &sandbox, &arguments).await, &expected);
