@@ -6,8 +6,8 @@
 //! it —, templates of the WABA and in one group at a time, metasim's bounds
 //! on templates and groups); `template_group_analytics` counted per group
 //! and day from the templates the sandbox sent, keeping what a template
-//! contributed before it left the group or was deleted; same-seed
-//! determinism and snapshots.
+//! contributed before it left the group or was deleted; the WABA's
+//! management permission; same-seed determinism and snapshots.
 
 use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, V, Value, json, unsupported};
@@ -405,6 +405,48 @@ async fn a_waba_holds_at_most_100_template_groups() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn template_groups_follow_the_wabas_permissions() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(76).await;
+    let order = template_id(&sim, &sandbox, "order_update").await;
+    let orders = group(&sim, &sandbox, "Orders", &[&order]).await;
+    // A token without the management scope may not list, read, create,
+    // update or delete them.
+    let limited = sim
+        .post_json(
+            &sandbox.sim("/tokens"),
+            &json!({ "handle": "narrow", "subject": "system_user", "app": "app",
+                "scopes": ["whatsapp_business_messaging"] }),
+        )
+        .await;
+    assert_eq!(limited.status, 201, "{}", limited.text());
+    let narrow = limited.json["token"].as_str().expect("a token");
+    let waba = sandbox.id_of("waba");
+    let as_narrow = |method: Method, path: String| {
+        sim.request(method, &format!("/{V}{path}"))
+            .bearer_auth(narrow)
+            .json(&json!({ "name": "Narrow", "whatsapp_business_templates": [order] }))
+    };
+    for (method, path) in [
+        (Method::GET, format!("/{waba}/template_groups")),
+        (Method::POST, format!("/{waba}/template_groups")),
+        (Method::GET, format!("/{orders}")),
+        (Method::POST, format!("/{orders}")),
+        (Method::DELETE, format!("/{orders}")),
+    ] {
+        let reply = sim.send(as_narrow(method.clone(), path.clone())).await;
+        let error = reply.assert_error(403, 200, None, "OAuthException");
+        assert_eq!(
+            error["error_data"]["details"],
+            "The access token is missing the whatsapp_business_management permission",
+            "{method} {path}"
+        );
+    }
+    let node = read(&sim, &sandbox, &format!("/{orders}?fields=name")).await;
+    assert_eq!(node.ok()["name"], "Orders");
 }
 
 /// Switch template analytics on (`POST /{waba-id}`).
