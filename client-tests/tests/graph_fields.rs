@@ -72,7 +72,9 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// WABA with a purchase order number, the number linked to the Page, a
 /// group with a description, a pre-verified number, a Multi-Partner
 /// Solution the WABA joined, a mobility intent onto it in progress, a
-/// credit line shared with the WABA, an Instagram post with comments, and
+/// credit line shared with the WABA, a template group (without a
+/// description: Meta leaves it out until set), an Instagram post with
+/// comments, and
 /// Messenger and Instagram messages beyond text.
 async fn furnish(sim: &Sim, sandbox: &Sandbox) {
     let solution = partnership(sim, sandbox, true).await.solution;
@@ -125,6 +127,13 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         sandbox,
         &format!("/{template}"),
         json!({ "category": "UTILITY" }),
+    )
+    .await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{waba}/template_groups"),
+        json!({ "name": "Fields", "whatsapp_business_templates": [template] }),
     )
     .await;
     post(
@@ -295,8 +304,9 @@ fn transcript_line(reply: &Reply) -> String {
 
 /// Every field of `kind` as a `fields` parameter; the WABA's analytics
 /// fields, which need arguments, with a day of the sandbox's clock (and the
-/// demo's `spring_sale` template for `template_analytics`).
-fn every_field(kind: NodeKind, template: &str) -> String {
+/// demo's `spring_sale` template for `template_analytics`, the furnished
+/// template group for `template_group_analytics`).
+fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
     let day = ".start(1767225600).end(1767312000)";
     kind.known_fields()
         .iter()
@@ -308,6 +318,9 @@ fn every_field(kind: NodeKind, template: &str) -> String {
             "template_analytics" => {
                 format!("template_analytics{day}.granularity(DAILY).template_ids([{template}])")
             }
+            "template_group_analytics" => format!(
+                "template_group_analytics{day}.granularity(DAILY).template_group_ids([{group}])"
+            ),
             other => other.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -324,6 +337,11 @@ async fn read_everything(
     let nodes = nodes_by_kind(sim, sandbox).await;
     let tokens = readers(sim, sandbox).await;
     let template = spring_sale(sim, sandbox).await;
+    let group = nodes
+        .get("template_group")
+        .and_then(|ids| ids.first())
+        .cloned()
+        .unwrap_or_default();
     let kind_of = |id: &str| {
         NodeKind::ALL.iter().copied().find(|k| {
             nodes
@@ -340,7 +358,7 @@ async fn read_everything(
             !ids.is_empty(),
             "no node of kind {name} in the demo sandbox: give this test one (see `furnish`)"
         );
-        let fields = every_field(*kind, &template);
+        let fields = every_field(*kind, &template, &group);
         for id in &ids {
             for reply in read(sim, &tokens, &format!("/{id}?fields={fields}")).await {
                 assert_read(&reply, &format!("{name} {id}"));
@@ -357,7 +375,7 @@ async fn read_everything(
                     else {
                         continue;
                     };
-                    let item_fields = every_field(item_kind, &template);
+                    let item_fields = every_field(item_kind, &template, &group);
                     let path = format!("/{id}/{}?fields={item_fields}", edge.name);
                     for reply in read(sim, &tokens, &path).await {
                         assert_read(&reply, &path);

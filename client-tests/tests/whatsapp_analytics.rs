@@ -284,6 +284,10 @@ async fn template_analytics_count_per_template_and_day_once_enabled() {
         listed.ok()["data"][0]["data_points"],
         json!([{ "template_id": template, "start": DAY0, "end": DAY0 + DAY, "sent": 1, "read": 1 }])
     );
+    // A UTC date stands for a timestamp.
+    let dated = edge.replace(&format!("start={DAY0}"), "start=2026-01-01");
+    let dated = sim.get_as(sandbox.token(MANAGER), &dated).await;
+    assert_eq!(dated.ok(), listed.ok());
     let no_ids = edge.replace(&format!("&template_ids=[{template}]"), "");
     let refused = sim.get_as(sandbox.token(MANAGER), &no_ids).await;
     refused.assert_error(400, 100, None, "OAuthException");
@@ -324,6 +328,11 @@ async fn bad_arguments_get_meta_errors() {
         (
             format!("analytics.start(yesterday).end({DAY0}).granularity(DAY)"),
             "Param start must be a UNIX timestamp - got \"yesterday\".",
+        ),
+        (
+            // Only template analytics take dates.
+            format!("analytics.start(2026-01-01).end({DAY0}).granularity(DAY)"),
+            "Param start must be a UNIX timestamp - got \"2026-01-01\".",
         ),
         (
             format!("analytics{}.granularity(DAY)", span(DAY0 - 366 * DAY, DAY0)),

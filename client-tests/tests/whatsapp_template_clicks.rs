@@ -118,6 +118,10 @@ async fn url_and_quick_reply_taps_are_counted_per_button_and_day() {
     )
     .await
     .ok();
+    // Alice taps again: one more tap, but not one more tapper.
+    tap(&sim, &sandbox, ALICE, json!({ "message_id": to_alice }))
+        .await
+        .ok();
     quick_reply(&sim, &sandbox, ALICE, &to_alice, "Thanks").await;
     // A reply whose text is none of the template's buttons is no tap.
     quick_reply(&sim, &sandbox, BOB, &to_bob, "Where is it?").await;
@@ -129,8 +133,9 @@ async fn url_and_quick_reply_taps_are_counted_per_button_and_day() {
         analytics(&sim, &sandbox, "track_order", "CLICKED").await,
         json!([
             { "template_id": id, "start": DAY0, "end": DAY0 + DAY, "clicked": [
-                { "type": "url_button", "button_content": "Track it", "count": 2 },
                 { "type": "quick_reply_button", "button_content": "Thanks", "count": 1 },
+                { "type": "url_button", "button_content": "Track it", "count": 3 },
+                { "type": "unique_url_button", "button_content": "Track it", "count": 2 },
             ] },
             { "template_id": id, "start": DAY0 + DAY, "end": DAY0 + 2 * DAY, "clicked": [
                 { "type": "quick_reply_button", "button_content": "Thanks", "count": 1 },
@@ -138,14 +143,14 @@ async fn url_and_quick_reply_taps_are_counted_per_button_and_day() {
         ])
     );
     // Cost per URL click: two utility templates to +1 numbers (0.004 each)
-    // over two URL taps.
+    // over three URL taps (0.0026666… rounded half up to the millionth).
     let cost = analytics(&sim, &sandbox, "track_order", "COST").await;
     assert_eq!(
         cost[0]["cost"],
         json!([
             { "type": "amount_spent", "value": 0.008 },
             { "type": "cost_per_delivered", "value": 0.004 },
-            { "type": "cost_per_url_button_click", "value": 0.004 },
+            { "type": "cost_per_url_button_click", "value": 0.002667 },
         ])
     );
     // Without metric_types, every metric.

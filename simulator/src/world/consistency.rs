@@ -304,6 +304,12 @@ impl Sandbox {
             ("waba_id", waba, |f| &f.waba_id),
         )?;
         self.check_owned(
+            "whatsapp.template_groups",
+            &whatsapp.template_groups,
+            NodeKind::TemplateGroup,
+            ("waba_id", waba, |g| &g.waba_id),
+        )?;
+        self.check_owned(
             "whatsapp.media",
             &whatsapp.media,
             NodeKind::Media,

@@ -1,10 +1,12 @@
 //! The arguments of a WABA's analytics fields (`analytics.start(…).end(…)
 //! .granularity(DAY)`, `pricing_analytics…`, `conversation_analytics…`,
-//! `template_analytics…`): read
+//! `template_analytics…`, `template_group_analytics…`): read
 //! from the field's modifiers, checked as Meta checks them (required ones,
-//! enums, start before end, the lookback window, at most 10 templates, template
-//! analytics switched on), then counted by the world.
+//! enums, start before end, the lookback window, at most 10 templates or
+//! template groups, template analytics switched on), then counted by the
+//! world.
 
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::api::error::GraphError;
@@ -19,8 +21,11 @@ use crate::world::whatsapp::analytics::{
 const LOOKBACK: i64 = 365 * 86_400;
 /// Template analytics look back at most 90 days.
 const TEMPLATE_LOOKBACK: i64 = 90 * 86_400;
-/// The most template ids one template analytics read takes.
-pub const MAX_TEMPLATE_IDS: usize = 10;
+/// The most template (or template group) ids one read takes.
+const MAX_TEMPLATE_IDS: usize = 10;
+
+/// An analytics field's reader.
+type Reader = fn(&Sandbox, &str, &Arguments) -> Result<Value, GraphError>;
 
 /// The value of `field` of WABA `waba_id` when it is an analytics field.
 pub fn field(
@@ -28,32 +33,50 @@ pub fn field(
     waba_id: &str,
     field: &FieldSelection,
 ) -> Option<Result<Value, GraphError>> {
-    let args = Arguments(field);
-    Some(match field.name.as_str() {
-        "analytics" => messaging(sandbox, waba_id, &args),
-        "pricing_analytics" => pricing(sandbox, waba_id, &args),
-        "conversation_analytics" => conversations(sandbox, waba_id, &args),
-        "template_analytics" => templates(sandbox, waba_id, &args),
+    let reader: Reader = match field.name.as_str() {
+        "analytics" => messaging,
+        "pricing_analytics" => pricing,
+        "conversation_analytics" => conversations,
+        "template_analytics" => templates,
+        "template_group_analytics" => template_groups,
         _ => return None,
-    })
+    };
+    Some(reader(sandbox, waba_id, &Arguments(field)))
 }
 
 /// `GET /{waba-id}/template_analytics?start=…&end=…&granularity=DAILY
 /// &metric_types=[…]&template_ids=[…]`: the field's arguments as parameters.
 pub fn template_edge(op: Operation<'_>) -> Result<Value, GraphError> {
-    let mut selection = FieldSelection::plain("template_analytics");
-    for name in [
-        "start",
-        "end",
-        "granularity",
-        "metric_types",
-        "template_ids",
-    ] {
+    edge(op, "template_analytics", "template_ids", templates)
+}
+
+/// `GET /{waba-id}/template_group_analytics?start=…&end=…&granularity=DAILY
+/// &metric_types=[…]&template_group_ids=[…]`, likewise.
+pub fn template_group_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    edge(
+        op,
+        "template_group_analytics",
+        "template_group_ids",
+        template_groups,
+    )
+}
+
+fn edge(op: Operation<'_>, field: &str, ids: &str, reader: Reader) -> Result<Value, GraphError> {
+    let mut selection = FieldSelection::plain(field);
+    for name in ["start", "end", "granularity", "metric_types", ids] {
         if let Some(value) = op.request.param_str(name) {
             selection.arguments.push((name.to_owned(), value));
         }
     }
-    templates(op.sandbox, op.id, &Arguments(&selection))
+    reader(op.sandbox, op.id, &Arguments(&selection))
+}
+
+/// How `start` and `end` may be written: UNIX timestamps, or (template
+/// and template group analytics) also UTC dates, `2026-01-01`.
+#[derive(Clone, Copy)]
+enum Times {
+    Unix,
+    UnixOrDate,
 }
 
 /// A field's modifiers, read as Graph parameters.
@@ -66,13 +89,30 @@ impl Arguments<'_> {
         })
     }
 
-    fn timestamp(&self, name: &str) -> Result<i64, GraphError> {
+    fn timestamp(&self, name: &str, times: Times) -> Result<i64, GraphError> {
         let text = self.required(name)?;
-        text.parse::<i64>().ok().filter(|t| *t >= 0).ok_or_else(|| {
-            GraphError::invalid_parameter(format!(
-                "Param {name} must be a UNIX timestamp - got \"{text}\"."
-            ))
-        })
+        let date = || {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc().timestamp())
+        };
+        let parsed = match times {
+            Times::Unix => None,
+            Times::UnixOrDate => date(),
+        };
+        parsed
+            .or_else(|| text.parse::<i64>().ok())
+            .filter(|t| *t >= 0)
+            .ok_or_else(|| {
+                let what = match times {
+                    Times::Unix => "a UNIX timestamp",
+                    Times::UnixOrDate => "a UNIX timestamp or a date (YYYY-MM-DD)",
+                };
+                GraphError::invalid_parameter(format!(
+                    "Param {name} must be {what} - got \"{text}\"."
+                ))
+            })
     }
 
     /// `[a, "b", 'c']` (or a bare `a,b`): the items, unquoted; none when absent.
@@ -98,9 +138,9 @@ impl Arguments<'_> {
 
     /// The span `[start, end)`, checked: start before end, and start within
     /// `lookback` seconds of the virtual clock.
-    fn filter(&self, sandbox: &Sandbox, lookback: i64) -> Result<Filter, GraphError> {
-        let start = self.timestamp("start")?;
-        let end = self.timestamp("end")?;
+    fn filter(&self, sandbox: &Sandbox, lookback: i64, times: Times) -> Result<Filter, GraphError> {
+        let start = self.timestamp("start", times)?;
+        let end = self.timestamp("end", times)?;
         if start >= end {
             return Err(GraphError::invalid_parameter(format!(
                 "Param start must be before end - got start {start} and end {end}."
@@ -146,7 +186,7 @@ fn one_of<T: Copy>(name: &str, value: &str, allowed: &[(&str, T)]) -> Result<T, 
 }
 
 fn messaging(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK)?;
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
     let granularity = args.granularity(&[
         ("HALF_HOUR", (Granularity::HalfHour, "HALF_HOUR")),
         ("DAY", (Granularity::Day, "DAY")),
@@ -195,7 +235,7 @@ fn breakdown(
     keep: Vec<(Dimension, Vec<String>)>,
     dimensions: &[(&str, Option<Dimension>)],
 ) -> Result<Breakdown, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK)?;
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
     let granularity = args.granularity(&[
         ("HALF_HOUR", Granularity::HalfHour),
         ("DAILY", Granularity::Day),
@@ -282,6 +322,38 @@ fn conversations(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<V
 }
 
 fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let (filter, metrics, ids) = daily_query(sandbox, waba_id, args, ("template_ids", "template"))?;
+    Ok(analytics::templates(
+        sandbox, waba_id, &filter, &ids, &metrics,
+    ))
+}
+
+fn template_groups(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    args: &Arguments,
+) -> Result<Value, GraphError> {
+    let (filter, metrics, ids) = daily_query(
+        sandbox,
+        waba_id,
+        args,
+        ("template_group_ids", "template group"),
+    )?;
+    Ok(analytics::template_groups(
+        sandbox, waba_id, &filter, &ids, &metrics,
+    ))
+}
+
+/// What template and template group analytics take alike: insights
+/// switched on, a span within the lookback, `DAILY`, the metrics (all when
+/// none is named), and 1 to 10 ids in the parameter `ids.0` (of `ids.1`s).
+fn daily_query(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    args: &Arguments,
+    ids: (&str, &str),
+) -> Result<(Filter, Vec<TemplateMetric>, Vec<String>), GraphError> {
+    let (param, noun) = ids;
     let enabled = sandbox
         .whatsapp
         .wabas
@@ -292,7 +364,7 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
             "Template analytics are not enabled for this WhatsApp Business Account: confirm them with POST /{waba-id}?is_enabled_for_insights=true",
         ));
     }
-    let filter = args.filter(sandbox, TEMPLATE_LOOKBACK)?;
+    let mut filter = args.filter(sandbox, TEMPLATE_LOOKBACK, Times::UnixOrDate)?;
     // A point per day: the span is bounded as the lookback is.
     if filter.end.saturating_sub(filter.start) > TEMPLATE_LOOKBACK {
         return Err(GraphError::invalid_parameter(format!(
@@ -302,6 +374,10 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
             filter.end
         )));
     }
+    // Each point counts its whole UTC day: Meta moves a start that is not
+    // midnight back to it, and the last day is counted to its end.
+    filter.start = Granularity::Day.bucket(filter.start).0;
+    filter.end = Granularity::Day.bucket(filter.end - 1).1;
     args.granularity(&[("DAILY", ())])?;
     let all = [
         ("SENT", TemplateMetric::Sent),
@@ -314,11 +390,11 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
     if metrics.is_empty() {
         metrics = all.iter().map(|(_, metric)| *metric).collect();
     }
-    args.required("template_ids")?;
-    let ids = args.list("template_ids");
+    args.required(param)?;
+    let ids = args.list(param);
     if ids.is_empty() || ids.len() > MAX_TEMPLATE_IDS {
         return Err(GraphError::invalid_parameter(format!(
-            "Param template_ids must name between 1 and {MAX_TEMPLATE_IDS} templates - got {}.",
+            "Param {param} must name between 1 and {MAX_TEMPLATE_IDS} {noun}s - got {}.",
             ids.len()
         )));
     }
@@ -327,10 +403,8 @@ fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value
         .find(|id| !id.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(GraphError::invalid_parameter(format!(
-            "Param template_ids[{bad}] must be a valid template id."
+            "Param {param}[{bad}] must be a valid {noun} id."
         )));
     }
-    Ok(analytics::templates(
-        sandbox, waba_id, &filter, &ids, &metrics,
-    ))
+    Ok((filter, metrics, ids))
 }

@@ -34,6 +34,7 @@ pub mod settings;
 pub mod smb_app_data;
 pub mod solutions;
 pub mod subscriptions;
+pub mod template_groups;
 pub mod templates;
 pub mod user_refs;
 pub mod waba;
@@ -48,6 +49,20 @@ pub fn required(request: &GraphRequest, name: &str) -> Result<String, GraphError
         .param_str(name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| GraphError::invalid_parameter(format!("The parameter {name} is required")))
+}
+
+/// An optional text parameter of at most `max` characters.
+pub fn short_text(
+    request: &GraphRequest,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, GraphError> {
+    match request.param_str(name) {
+        Some(text) if text.chars().count() > max => Err(GraphError::invalid_parameter(format!(
+            "Param {name} must be at most {max} characters long"
+        ))),
+        other => Ok(other),
+    }
 }
 
 /// An optional boolean parameter (`true`/`false`, as JSON or text).

@@ -7,7 +7,7 @@ use super::{
     analytics, automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
     encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
     parent_bsuids, phone_number, preverified, profile, qr_codes, registration, settings,
-    smb_app_data, solutions, subscriptions, templates, waba, waba_admin,
+    smb_app_data, solutions, subscriptions, template_groups, templates, waba, waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -24,6 +24,7 @@ const PREVERIFIED: NodeKind = NodeKind::PreverifiedPhoneNumber;
 const SOLUTION: NodeKind = NodeKind::Solution;
 const CREDIT_LINE: NodeKind = NodeKind::ExtendedCredit;
 const CREDIT_ALLOCATION: NodeKind = NodeKind::CreditAllocationConfig;
+const TEMPLATE_GROUP: NodeKind = NodeKind::TemplateGroup;
 const BUSINESS_MANAGEMENT: Access = Access::Scope("business_management");
 use Method::{Delete, Get, Post};
 
@@ -119,6 +120,15 @@ pub const ROUTES: &[Route] = &[
         Get,
         analytics::template_edge,
     ),
+    Route::new(
+        WABA,
+        Some("template_group_analytics"),
+        Get,
+        analytics::template_group_edge,
+    ),
+    Route::new(WABA, Some("template_groups"), Post, template_groups::create),
+    Route::new(TEMPLATE_GROUP, None, Post, template_groups::update),
+    Route::new(TEMPLATE_GROUP, None, Delete, template_groups::delete),
     Route::new(
         WABA,
         Some("message_template_previews"),

@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::required;
+use super::{required, short_text};
 use crate::api::error::GraphError;
 use crate::api::fields::parse_known_fields;
 use crate::api::routes::Operation;
@@ -89,16 +89,6 @@ pub(crate) fn refusal(error: SolutionError) -> GraphError {
     }
 }
 
-/// An optional text parameter of at most `max` characters.
-fn short_text(op: &Operation<'_>, name: &str, max: usize) -> Result<Option<String>, GraphError> {
-    match op.request.param_str(name) {
-        Some(text) if text.chars().count() > max => Err(GraphError::invalid_parameter(format!(
-            "Param {name} must be at most {max} characters long"
-        ))),
-        other => Ok(other),
-    }
-}
-
 /// A required parameter naming a node of `kind`.
 fn node_param(op: &Operation<'_>, name: &str, kind: NodeKind) -> Result<String, GraphError> {
     let id = required(op.request, name)?;
@@ -161,7 +151,7 @@ fn calling_partner(op: &Operation<'_>) -> Result<String, GraphError> {
 
 /// `POST /{solution-id}/accept`: the invited partner app accepts.
 pub fn accept(op: Operation<'_>) -> Result<Value, GraphError> {
-    short_text(&op, "log_session_id", MUTATION_ID_CHARS)?;
+    short_text(op.request, "log_session_id", MUTATION_ID_CHARS)?;
     let partner = calling_partner(&op)?;
     op.sandbox
         .answer_solution(op.id, &partner, SolutionRequest::Invitation, true)
@@ -180,7 +170,7 @@ pub fn accept(op: Operation<'_>) -> Result<Value, GraphError> {
 pub fn reject(op: Operation<'_>) -> Result<Value, GraphError> {
     const TYPES: [&str; 2] = ["PARTNERSHIP_REQUEST", "DEACTIVATION_REQUEST"];
     let request_type = choice(&op, "request_type", &TYPES)?;
-    short_text(&op, "rejection_reason", REASON_CHARS)?;
+    short_text(op.request, "rejection_reason", REASON_CHARS)?;
     let app = op.token.app_id.clone();
     let mut answer = json!({
         "success": true,
@@ -215,7 +205,7 @@ pub fn reject(op: Operation<'_>) -> Result<Value, GraphError> {
 
 /// `POST /{solution-id}/send_deactivation_request`.
 pub fn send_deactivation(op: Operation<'_>) -> Result<Value, GraphError> {
-    short_text(&op, "reason", REASON_CHARS)?;
+    short_text(op.request, "reason", REASON_CHARS)?;
     let number = op
         .sandbox
         .request_deactivation(op.id, &op.token.app_id)
@@ -312,7 +302,7 @@ pub fn set_migration_intent(op: Operation<'_>) -> Result<Value, GraphError> {
     ];
     let solution = node_param(&op, "solution_id", NodeKind::Solution)?;
     let intent = choice(&op, "migration_intent", &INTENTS)?;
-    short_text(&op, "migration_reason", REASON_CHARS)?;
+    short_text(op.request, "migration_reason", REASON_CHARS)?;
     let target = match op.request.param_str("target_solution_id") {
         Some(_) => Some(node_param(&op, "target_solution_id", NodeKind::Solution)?),
         None => None,
@@ -372,7 +362,7 @@ pub fn obo_mobility_intent(op: Operation<'_>) -> Result<Value, GraphError> {
         "CONFIRM_TRANSFER" | "APPROVE_HANDOVER" => MobilityStep::Confirm,
         _ => MobilityStep::Cancel,
     };
-    short_text(&op, "mobility_reason", REASON_CHARS)?;
+    short_text(op.request, "mobility_reason", REASON_CHARS)?;
     if let Some(metadata) = op.request.param_json("metadata")
         && !metadata?.is_object()
     {
@@ -407,7 +397,7 @@ pub fn set_obo_mobility_intent(op: Operation<'_>) -> Result<Value, GraphError> {
         )));
     }
     let solution = node_param(&op, "solution_id", NodeKind::Solution)?;
-    let mutation = short_text(&op, "client_mutation_id", MUTATION_ID_CHARS)?;
+    let mutation = short_text(op.request, "client_mutation_id", MUTATION_ID_CHARS)?;
     let app = match op.request.param_str("app_id") {
         Some(_) => node_param(&op, "app_id", NodeKind::App)?,
         None => op.token.app_id.clone(),

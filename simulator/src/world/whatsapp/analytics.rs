@@ -1,6 +1,7 @@
 //! WABA analytics counted from the sandbox's own messages: what the
-//! `analytics`, `pricing_analytics`, `conversation_analytics` and
-//! `template_analytics` fields of a WhatsApp Business Account answer. Each
+//! `analytics`, `pricing_analytics`, `conversation_analytics`,
+//! `template_analytics` and `template_group_analytics` fields of a WhatsApp
+//! Business Account answer. Each
 //! outbound message that left (sent, delivered or read) counts in the
 //! bucket of the virtual time it was sent (UTC half hours, days or calendar
 //! months), with the number that sent it, the recipient's country, its
@@ -15,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::messaging::{Direction, MessageStatus, WaMessage};
 use super::rate_card::dollars;
-use super::template_clicks::ButtonKind;
+use super::template_clicks::{ButtonKind, ClickCount};
 use super::waba::PhoneNumber;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
@@ -411,24 +412,29 @@ struct TemplateDay {
     cost: u64,
 }
 
-/// `clicked` of a template's day: a count per button tapped.
-fn clicked(sandbox: &Sandbox, template_id: &str, day: i64) -> Value {
-    let counts: Vec<Value> = sandbox
-        .whatsapp
-        .template_clicks
-        .on_day(template_id, day)
-        .map(|c| json!({ "type": c.kind, "button_content": c.button_content, "count": c.count }))
-        .collect();
-    Value::Array(counts)
+/// `clicked` of a point: a count per button tapped, the taps on one
+/// button of several templates added up.
+fn clicked(clicks: &[&ClickCount]) -> Value {
+    let mut counts: BTreeMap<(ButtonKind, &str), u64> = BTreeMap::new();
+    for click in clicks {
+        let count = counts
+            .entry((click.kind, &click.button_content))
+            .or_default();
+        *count = count.saturating_add(click.count);
+    }
+    counts
+        .into_iter()
+        .map(|((kind, content), count)| {
+            json!({ "type": kind, "button_content": content, "count": count })
+        })
+        .collect()
 }
 
-/// `cost` of a template's day: what was spent, per delivered message and
-/// per URL button click (the averages left out when nothing to divide by).
-fn template_cost(sandbox: &Sandbox, template_id: &str, day: i64, found: TemplateDay) -> Value {
-    let url_clicks: u64 = sandbox
-        .whatsapp
-        .template_clicks
-        .on_day(template_id, day)
+/// `cost` of a point: what was spent, per delivered message and per URL
+/// button click (the averages left out when nothing to divide by).
+fn template_cost(clicks: &[&ClickCount], found: TemplateDay) -> Value {
+    let url_clicks: u64 = clicks
+        .iter()
         .filter(|c| c.kind == ButtonKind::UrlButton)
         .map(|c| c.count)
         .sum();
@@ -457,37 +463,137 @@ pub fn templates(
     template_ids: &[String],
     metrics: &[TemplateMetric],
 ) -> Value {
+    let points = daily(
+        sandbox,
+        waba_id,
+        filter,
+        metrics,
+        ("template_id", template_ids),
+        Counting {
+            messages: &|name, language, _| {
+                template_ids
+                    .iter()
+                    .filter(|id| {
+                        sandbox
+                            .whatsapp
+                            .templates
+                            .get(id.as_str())
+                            .is_some_and(|t| {
+                                t.waba_id == waba_id && t.name == name && t.language == language
+                            })
+                    })
+                    .take(1)
+                    .collect()
+            },
+            clicks: &|id, day| {
+                sandbox
+                    .whatsapp
+                    .template_clicks
+                    .all_on_day(day)
+                    .filter(|c| c.template_id == id)
+                    .collect()
+            },
+        },
+    );
+    json!({
+        "data": [{ "granularity": "DAILY", "product_type": "cloud_api", "data_points": points }]
+    })
+}
+
+/// The `template_group_analytics` field: for each template group id (of
+/// this WABA), one point per day of the span with `metrics` for the
+/// messages sent that day with a template that was in the group when it
+/// was sent, and the taps on the buttons of templates in the group that day.
+pub fn template_groups(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    filter: &Filter,
+    group_ids: &[String],
+    metrics: &[TemplateMetric],
+) -> Value {
+    let groups = &sandbox.whatsapp.template_groups;
+    let group = |id: &str| groups.get(id).filter(|g| g.waba_id == waba_id);
+    let points = daily(
+        sandbox,
+        waba_id,
+        filter,
+        metrics,
+        ("template_group_id", group_ids),
+        Counting {
+            messages: &|name, language, time| {
+                group_ids
+                    .iter()
+                    .filter(|id| group(id).is_some_and(|g| g.covered(name, language, time)))
+                    .collect()
+            },
+            clicks: &|id, day| {
+                let Some(group) = group(id) else {
+                    return Vec::new();
+                };
+                sandbox
+                    .whatsapp
+                    .template_clicks
+                    .all_on_day(day)
+                    .filter(|c| group.held_during(&c.template_id, day, day + 86_400))
+                    .collect()
+            },
+        },
+    );
+    json!({ "data": [{ "granularity": "DAILY", "data_points": points }] })
+}
+
+/// What a point of `daily` counts: `messages` names the ids a template
+/// message (its template's name, language and the time sent) counts for;
+/// `clicks` gives an id's button taps on the day starting at the second given.
+struct Counting<'a, 'b> {
+    messages: &'b dyn Fn(&str, &str, i64) -> Vec<&'a String>,
+    clicks: &'b dyn Fn(&str, i64) -> Vec<&'b ClickCount>,
+}
+
+/// One point per id of `ids` (named `key.0` in each point) and per day of
+/// the span, with `metrics` of the template messages sent that day that
+/// `counting` counts for the id.
+fn daily<'a>(
+    sandbox: &Sandbox,
+    waba_id: &str,
+    filter: &Filter,
+    metrics: &[TemplateMetric],
+    key: (&str, &'a [String]),
+    counting: Counting<'a, '_>,
+) -> Vec<Value> {
+    let (key, ids) = key;
     let mut counts: BTreeMap<(&str, i64), TemplateDay> = BTreeMap::new();
     for item in counted(sandbox, waba_id, filter) {
         let message = item.message.message.to_value();
         let template = &message["template"];
-        let Some(id) = template_ids.iter().find(|id| {
-            sandbox
-                .whatsapp
-                .templates
-                .get(id.as_str())
-                .is_some_and(|t| {
-                    t.waba_id == waba_id
-                        && template["name"] == t.name.as_str()
-                        && template["language"]["code"] == t.language.as_str()
-                })
-        }) else {
+        let (Some(name), Some(language)) = (
+            template["name"].as_str(),
+            template["language"]["code"].as_str(),
+        ) else {
             continue;
         };
         let day = Granularity::Day.bucket(item.message.time).0;
-        let entry = counts.entry((id.as_str(), day)).or_default();
-        entry.sent += 1;
-        entry.delivered += u64::from(item.delivered());
-        entry.read += u64::from(item.message.status == MessageStatus::Read);
-        entry.cost = entry.cost.saturating_add(cost(sandbox, &item));
+        let ids = (counting.messages)(name, language, item.message.time);
+        if ids.is_empty() {
+            continue;
+        }
+        let cost = cost(sandbox, &item);
+        for id in ids {
+            let entry = counts.entry((id.as_str(), day)).or_default();
+            entry.sent += 1;
+            entry.delivered += u64::from(item.delivered());
+            entry.read += u64::from(item.message.status == MessageStatus::Read);
+            entry.cost = entry.cost.saturating_add(cost);
+        }
     }
     let mut points = Vec::new();
-    for id in template_ids {
+    for id in ids {
         let mut day = Granularity::Day.bucket(filter.start).0;
         while day < filter.end {
             let found = counts.get(&(id.as_str(), day)).copied().unwrap_or_default();
+            let clicks = (counting.clicks)(id, day);
             let mut point = Map::new();
-            point.insert("template_id".into(), json!(id));
+            point.insert(key.into(), json!(id));
             point.insert("start".into(), json!(day));
             point.insert("end".into(), json!(day + 86_400));
             for metric in metrics {
@@ -495,8 +601,8 @@ pub fn templates(
                     TemplateMetric::Sent => ("sent", json!(found.sent)),
                     TemplateMetric::Delivered => ("delivered", json!(found.delivered)),
                     TemplateMetric::Read => ("read", json!(found.read)),
-                    TemplateMetric::Clicked => ("clicked", clicked(sandbox, id, day)),
-                    TemplateMetric::Cost => ("cost", template_cost(sandbox, id, day, found)),
+                    TemplateMetric::Clicked => ("clicked", clicked(&clicks)),
+                    TemplateMetric::Cost => ("cost", template_cost(&clicks, found)),
                 };
                 point.insert(key.into(), value);
             }
@@ -504,9 +610,7 @@ pub fn templates(
             day += 86_400;
         }
     }
-    json!({
-        "data": [{ "granularity": "DAILY", "product_type": "cloud_api", "data_points": points }]
-    })
+    points
 }
 
 #[cfg(test)]

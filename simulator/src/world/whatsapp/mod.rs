@@ -67,6 +67,7 @@ pub mod settings_webhook;
 pub mod solution_webhooks;
 pub mod solutions;
 pub mod template_clicks;
+pub mod template_groups;
 pub mod templates;
 pub mod time_zones;
 pub mod waba;
@@ -179,6 +180,9 @@ pub struct WhatsappState {
     /// The sharings of credit lines with client WABAs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub credit_allocations: credit_allocations::CreditAllocations,
+    /// Template groups of every WABA.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub template_groups: template_groups::TemplateGroups,
     /// Business portfolios Meta enrolled for parent BSUIDs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parent_bsuid_accounts: parent_bsuids::ParentBsuidAccounts,

@@ -91,6 +91,7 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             "pricing_analytics",
             "conversation_analytics",
             "template_analytics",
+            "template_group_analytics",
         ],
         WABA_UNSET_FIELDS,
     ),
@@ -118,6 +119,12 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             scopes: &[MANAGEMENT],
             item_default_fields: None,
             items: waba_templates,
+        },
+        ListEdge {
+            name: "template_groups",
+            scopes: &[MANAGEMENT],
+            item_default_fields: Some(&["id", "name", "description"]),
+            items: waba_template_groups,
         },
         ListEdge {
             name: "flows",
@@ -244,6 +251,18 @@ fn waba_templates(sandbox: &Sandbox, id: &str, query: &EdgeQuery<'_>) -> Vec<Edg
         .into_iter()
         .map(|t| EdgeItem::plain(&t.id))
         .collect()
+}
+
+/// The WABA's template groups in creation order.
+fn waba_template_groups(sandbox: &Sandbox, id: &str, _: &EdgeQuery<'_>) -> Vec<EdgeItem> {
+    let mut groups: Vec<_> = sandbox
+        .whatsapp
+        .template_groups
+        .values()
+        .filter(|g| g.waba_id == id)
+        .collect();
+    groups.sort_by_key(|g| g.seq);
+    groups.into_iter().map(|g| EdgeItem::plain(&g.id)).collect()
 }
 
 fn template_matches(template: &Template, params: &[(&str, &str)]) -> bool {
@@ -595,6 +614,74 @@ fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
                 "can_send_message": "AVAILABLE",
                 "entities": [{ "entity_type": "FLOW", "id": id, "can_send_message": "AVAILABLE" }],
             })
+        })
+        .done()
+}
+
+/// A template group (Meta's `BusinessMessagingTemplateGroup`). Its
+/// templates are an edge, which Meta answers by default with the rest.
+pub static TEMPLATE_GROUP: NodeDescriptor = NodeDescriptor {
+    type_name: "BusinessMessagingTemplateGroup",
+    id_shape: ("90", 16),
+    product: Product::Whatsapp,
+    edge_products: &[],
+    fields: field_list!(
+        &[
+            "id",
+            "name",
+            "creation_time",
+            "update_time",
+            "whatsapp_business_account",
+        ],
+        TEMPLATE_GROUP_UNSET_FIELDS,
+    ),
+    unset_fields: TEMPLATE_GROUP_UNSET_FIELDS,
+    default_fields: &[
+        "name",
+        "description",
+        "creation_time",
+        "update_time",
+        "whatsapp_business_account",
+        "whatsapp_business_templates",
+        "id",
+    ],
+    edges: &[ListEdge {
+        name: "whatsapp_business_templates",
+        scopes: &[MANAGEMENT],
+        item_default_fields: None,
+        items: |sandbox, id, _| {
+            sandbox
+                .whatsapp
+                .template_groups
+                .get(id)
+                .map(|group| group.template_ids().map(EdgeItem::plain).collect())
+                .unwrap_or_default()
+        },
+    }],
+    access: under_waba(|sandbox, id| owner(&sandbox.whatsapp.template_groups, id, |g| &g.waba_id)),
+    view: template_group_view,
+};
+
+/// A group created without a description has none.
+const TEMPLATE_GROUP_UNSET_FIELDS: &[&str] = &["description"];
+
+fn template_group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {
+    let group = sandbox.whatsapp.template_groups.get(id)?;
+    Fields::new(id, wanted)
+        .put("name", || group.name.clone())
+        .put_opt("description", || group.description.clone())
+        .put("creation_time", || graph_time(group.created_at))
+        .put("update_time", || graph_time(group.updated_at))
+        .put_opt("whatsapp_business_account", || {
+            // The WABA as Meta shows it here: its identity and namespace.
+            let waba = sandbox.whatsapp.wabas.get(&group.waba_id)?;
+            Some(json!({
+                "id": waba.id,
+                "name": waba.name,
+                "currency": waba.currency,
+                "timezone_id": waba.timezone_id,
+                "message_template_namespace": waba.message_template_namespace,
+            }))
         })
         .done()
 }

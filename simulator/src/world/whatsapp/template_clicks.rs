@@ -3,9 +3,14 @@
 //! the consumer's `button` message replying to the template; a URL button
 //! tap sends nothing to the business, so the control plane plays it. As
 //! Meta counts clicks only for marketing and utility templates, taps on
-//! others are not counted. Storage is bounded: counts older than template
-//! analytics' 90-day lookback are dropped, and at most [`MAX_ENTRIES`] are
-//! kept (the oldest days go first).
+//! others are not counted. A URL button's taps are counted twice, as Meta
+//! reports them: every tap (`url_button`) and each consumer once a day
+//! (`unique_url_button`). Storage is bounded: counts older than template
+//! analytics' 90-day lookback are dropped, and at most [`MAX_ENTRIES`]
+//! counts naming at most [`MAX_TAPPERS`] consumers are kept (the oldest
+//! days go first).
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +24,8 @@ use crate::world::shared::Invalid;
 
 /// The most counts a sandbox keeps (template, day, button).
 pub const MAX_ENTRIES: usize = 10_000;
+/// The most consumers the unique counts of a sandbox name together.
+pub const MAX_TAPPERS: usize = 100_000;
 /// How far back counts are kept: template analytics' lookback.
 const KEPT_SECONDS: i64 = 90 * 86_400;
 /// The longest button text a snapshot may carry.
@@ -30,6 +37,7 @@ const MAX_BUTTON_TEXT: usize = 200;
 pub enum ButtonKind {
     QuickReplyButton,
     UrlButton,
+    UniqueUrlButton,
 }
 
 /// How often one button of one template was tapped on one UTC day.
@@ -43,6 +51,9 @@ pub struct ClickCount {
     pub kind: ButtonKind,
     pub button_content: String,
     pub count: u64,
+    /// For a unique count: the consumers counted (`count` is how many).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tapped_by: BTreeSet<String>,
 }
 
 /// Every count a sandbox keeps, oldest day first.
@@ -58,6 +69,12 @@ impl TemplateClicks {
     /// Refuse counts (from a snapshot) out of range.
     pub fn check(&self) -> Result<(), Invalid> {
         in_range("whatsapp.template_clicks", self.0.len(), 0, MAX_ENTRIES)?;
+        in_range(
+            "whatsapp.template_clicks.tapped_by",
+            self.tappers(),
+            0,
+            MAX_TAPPERS,
+        )?;
         for entry in &self.0 {
             counter("whatsapp.template_clicks.count", entry.count)?;
             in_range(
@@ -66,44 +83,86 @@ impl TemplateClicks {
                 1,
                 MAX_BUTTON_TEXT,
             )?;
+            let unique = entry.kind == ButtonKind::UniqueUrlButton;
+            if unique && entry.count != entry.tapped_by.len() as u64
+                || !unique && !entry.tapped_by.is_empty()
+            {
+                return Err(Invalid::new(
+                    "whatsapp.template_clicks.tapped_by",
+                    "whatsapp.template_clicks: a unique_url_button count must be the number of consumers in its tapped_by, and only such a count names consumers",
+                ));
+            }
         }
         Ok(())
     }
 
-    /// The counts of one template on the day starting at `day`.
-    pub fn on_day<'a>(
-        &'a self,
-        template_id: &'a str,
-        day: i64,
-    ) -> impl Iterator<Item = &'a ClickCount> + 'a {
-        self.0
-            .iter()
-            .filter(move |c| c.template_id == template_id && c.day == day)
+    /// Every count of the day starting at `day`.
+    pub fn all_on_day(&self, day: i64) -> impl Iterator<Item = &ClickCount> {
+        self.0.iter().filter(move |c| c.day == day)
     }
 
-    fn record(&mut self, now: i64, template_id: &str, kind: ButtonKind, content: &str) {
+    /// How many consumers the unique counts name.
+    fn tappers(&self) -> usize {
+        self.0.iter().map(|c| c.tapped_by.len()).sum()
+    }
+
+    /// One tap by `consumer` on a button of a template, now.
+    fn record(
+        &mut self,
+        now: i64,
+        template_id: &str,
+        kind: ButtonKind,
+        content: &str,
+        consumer: &str,
+    ) {
         let day = Granularity::Day.bucket(now).0;
         self.0.retain(|c| c.day >= day.saturating_sub(KEPT_SECONDS));
+        self.count(day, template_id, kind, content, None);
+        if kind == ButtonKind::UrlButton {
+            let unique = ButtonKind::UniqueUrlButton;
+            self.count(day, template_id, unique, content, Some(consumer));
+        }
+        while self.0.len() > MAX_ENTRIES || self.tappers() > MAX_TAPPERS {
+            self.0.remove(0);
+        }
+    }
+
+    /// Add one to a count, or to a unique count when `consumer` is new to it.
+    fn count(
+        &mut self,
+        day: i64,
+        template_id: &str,
+        kind: ButtonKind,
+        content: &str,
+        consumer: Option<&str>,
+    ) {
         let found = self.0.iter_mut().find(|c| {
             c.template_id == template_id
                 && c.day == day
                 && c.kind == kind
                 && c.button_content == content
         });
-        if let Some(entry) = found {
-            entry.count = entry.count.saturating_add(1);
-            return;
+        let entry = match found {
+            Some(entry) => entry,
+            None => {
+                self.0.push(ClickCount {
+                    template_id: template_id.to_owned(),
+                    day,
+                    kind,
+                    button_content: content.to_owned(),
+                    count: 0,
+                    tapped_by: BTreeSet::new(),
+                });
+                self.0.last_mut().expect("just pushed")
+            }
+        };
+        match consumer {
+            Some(consumer) => {
+                entry.tapped_by.insert(consumer.to_owned());
+                entry.count = entry.tapped_by.len() as u64;
+            }
+            None => entry.count = entry.count.saturating_add(1),
         }
-        if self.0.len() >= MAX_ENTRIES {
-            self.0.remove(0);
-        }
-        self.0.push(ClickCount {
-            template_id: template_id.to_owned(),
-            day,
-            kind,
-            button_content: content.to_owned(),
-            count: 1,
-        });
     }
 }
 
@@ -213,9 +272,13 @@ impl Sandbox {
         if known && counts_clicks(template) {
             let id = template.id.clone();
             let now = self.clock.now();
-            self.whatsapp
-                .template_clicks
-                .record(now, &id, ButtonKind::QuickReplyButton, text);
+            self.whatsapp.template_clicks.record(
+                now,
+                &id,
+                ButtonKind::QuickReplyButton,
+                text,
+                consumer,
+            );
         }
     }
 
@@ -250,7 +313,7 @@ impl Sandbox {
             let now = self.clock.now();
             self.whatsapp
                 .template_clicks
-                .record(now, &id, ButtonKind::UrlButton, &text);
+                .record(now, &id, ButtonKind::UrlButton, &text, consumer);
         }
         Ok((text, url))
     }
@@ -260,19 +323,46 @@ impl Sandbox {
 mod tests {
     use super::*;
 
+    fn on_day(clicks: &TemplateClicks, template_id: &str, day: i64, kind: ButtonKind) -> u64 {
+        clicks
+            .all_on_day(day)
+            .filter(|c| c.template_id == template_id && c.kind == kind)
+            .map(|c| c.count)
+            .sum()
+    }
+
     #[test]
     fn counts_are_bounded_and_old_days_dropped() {
         let mut clicks = TemplateClicks::default();
-        clicks.record(0, "1", ButtonKind::UrlButton, "Track");
-        clicks.record(10, "1", ButtonKind::UrlButton, "Track");
-        assert_eq!(clicks.on_day("1", 0).map(|c| c.count).sum::<u64>(), 2);
+        clicks.record(0, "1", ButtonKind::UrlButton, "Track", "a");
+        clicks.record(10, "1", ButtonKind::UrlButton, "Track", "a");
+        clicks.record(20, "1", ButtonKind::UrlButton, "Track", "b");
+        assert_eq!(on_day(&clicks, "1", 0, ButtonKind::UrlButton), 3);
+        assert_eq!(on_day(&clicks, "1", 0, ButtonKind::UniqueUrlButton), 2);
         // 91 days later the first day is gone.
-        clicks.record(91 * 86_400, "1", ButtonKind::QuickReplyButton, "Stop");
-        assert_eq!(clicks.on_day("1", 0).count(), 0);
+        clicks.record(91 * 86_400, "1", ButtonKind::QuickReplyButton, "Stop", "a");
+        assert_eq!(clicks.all_on_day(0).count(), 0);
         for n in 0..MAX_ENTRIES + 5 {
-            clicks.record(91 * 86_400, &n.to_string(), ButtonKind::UrlButton, "Go");
+            let template = n.to_string();
+            clicks.record(
+                91 * 86_400,
+                &template,
+                ButtonKind::QuickReplyButton,
+                "Go",
+                "a",
+            );
         }
         assert_eq!(clicks.0.len(), MAX_ENTRIES);
+        assert!(clicks.check().is_ok());
+    }
+
+    #[test]
+    fn the_consumers_of_unique_counts_are_bounded() {
+        let mut clicks = TemplateClicks::default();
+        for n in 0..MAX_TAPPERS + 3 {
+            clicks.record(n as i64, "1", ButtonKind::UrlButton, "Go", &n.to_string());
+        }
+        assert!(clicks.tappers() <= MAX_TAPPERS);
         assert!(clicks.check().is_ok());
     }
 }

@@ -352,6 +352,7 @@ impl Sandbox {
         for template in &doomed {
             self.whatsapp.templates.remove(&template.id);
             self.registry.remove(&template.id);
+            self.leave_template_groups(&template.id);
             self.emit_template_status(template, "DELETED", None, self.clock.now());
         }
         Ok(doomed.len())
