@@ -187,6 +187,9 @@ pub enum EventPayload {
         /// The consumer's phone digits.
         to: String,
         to_user_id: String,
+        /// Their parent BSUID, when the portfolio is enrolled for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_parent_user_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         username: Option<String>,
         /// Meta's message object: `{"type": "text", "text": {…}}`.
