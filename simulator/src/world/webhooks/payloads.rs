@@ -5,7 +5,7 @@
 //! `contacts`), `message_template_status_update`, Messenger/Instagram
 //! messaging events (`entry[].messaging[]`, millisecond times) and account
 //! changes (`entry[].changes[]`); the coexistence fields are built in
-//! `coexistence.rs`.
+//! `coexistence.rs`, `user_preferences` in `preferences.rs`.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -130,6 +130,11 @@ impl EventPayload {
                 phone_number_id,
                 ..
             } => whatsapp(waba_id, "history", Some(phone_number_id)),
+            EventPayload::WhatsappUserPreference {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "user_preferences", Some(phone_number_id)),
             EventPayload::WhatsappCall {
                 waba_id,
                 phone_number_id,
@@ -213,7 +218,7 @@ impl Sandbox {
         json!({ "display_phone_number": digits, "phone_number_id": phone_number_id })
     }
 
-    fn whatsapp_contact(
+    pub(super) fn whatsapp_contact(
         &self,
         name: Option<String>,
         username: Option<String>,
@@ -520,6 +525,7 @@ impl Sandbox {
             | EventPayload::WhatsappAppStateSync { .. }
             | EventPayload::WhatsappHistory { .. }
             | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_value(event),
+            EventPayload::WhatsappUserPreference { .. } => self.user_preference_value(event),
             EventPayload::WhatsappSolution {
                 solution_id,
                 event: change,
