@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::payloads::user_ids;
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
@@ -39,15 +40,6 @@ fn identity(mut object: Map<String, Value>, phone: &str, username: Option<&Strin
         object.insert("country_code".into(), json!(country));
     }
     Value::Object(object)
-}
-
-/// `{prefix}user_id` and, when the portfolio is enrolled for parent BSUIDs,
-/// `{prefix}parent_user_id`, appended to `item`.
-fn user_ids(item: &mut Map<String, Value>, prefix: &str, user_id: &str, parent: Option<&String>) {
-    item.insert(format!("{prefix}user_id"), json!(user_id));
-    if let Some(parent) = parent {
-        item.insert(format!("{prefix}parent_user_id"), json!(parent));
-    }
 }
 
 /// `contacts[]` of an echo or a media history webhook.

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::payloads::user_ids;
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::consumers::MarketingPreference;
@@ -39,10 +40,7 @@ impl Sandbox {
         if let Some(wa_id) = wa_id {
             item.insert("wa_id".into(), json!(wa_id));
         }
-        item.insert("user_id".into(), json!(user_id));
-        if let Some(parent) = parent_user_id {
-            item.insert("parent_user_id".into(), json!(parent));
-        }
+        user_ids(&mut item, "", user_id, parent_user_id.as_ref());
         item.insert("detail".into(), json!(detail(*preference)));
         item.insert("category".into(), json!("marketing_messages"));
         item.insert("value".into(), json!(preference));
