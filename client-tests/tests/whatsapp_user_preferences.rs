@@ -7,8 +7,8 @@
 use client_tests::calling::field_webhooks;
 use client_tests::receiver::{Receiver, assert_same_json, subscribe_whatsapp};
 use client_tests::whatsapp::{
-    ALICE, ANA, BUSINESS_DIGITS, T0, bsuid, create_ana, enrol_parent_bsuids, parent_bsuid, phone,
-    writes,
+    ALICE, ANA, BOB, BUSINESS_DIGITS, T0, bsuid, create_ana, enrol_parent_bsuids, parent_bsuid,
+    phone, writes,
 };
 use client_tests::{Sandbox, Sim, Value, json};
 
@@ -23,8 +23,25 @@ async fn stops_marketing(sim: &Sim, sandbox: &Sandbox, digits: &str, opt_out: bo
     assert_eq!(reply.ok(), &json!({ "success": true }));
 }
 
-fn metadata(sandbox: &Sandbox) -> Value {
-    json!({ "display_phone_number": BUSINESS_DIGITS, "phone_number_id": phone(sandbox) })
+/// The whole body of a `stop` by `digits` (`name`, BSUID `user_id`) at T0
+/// for the demo number: Meta's envelope, no `entry[].time`.
+fn stop_webhook(sandbox: &Sandbox, name: &str, digits: &str, user_id: &str) -> Value {
+    json!({
+        "object": "whatsapp_business_account",
+        "entry": [{ "id": sandbox.id_of("waba"), "changes": [{ "value": {
+            "messaging_product": "whatsapp",
+            "metadata": { "display_phone_number": BUSINESS_DIGITS, "phone_number_id": phone(sandbox) },
+            "contacts": [{ "profile": { "name": name }, "wa_id": digits, "user_id": user_id }],
+            "user_preferences": [{
+                "wa_id": digits,
+                "user_id": user_id,
+                "detail": "User requested to stop marketing messages",
+                "category": "marketing_messages",
+                "value": "stop",
+                "timestamp": T0,
+            }],
+        }, "field": "user_preferences" }] }],
+    })
 }
 
 /// Stop, stop again (no change, no webhook), resume: two webhooks, each
@@ -45,22 +62,7 @@ async fn stopping_and_resuming_marketing_sends_user_preferences_once_per_change(
     assert_eq!(bodies.len(), 1, "a second stop changes nothing");
     assert_same_json(
         &bodies[0],
-        &json!({
-            "object": "whatsapp_business_account",
-            "entry": [{ "id": sandbox.id_of("waba"), "changes": [{ "value": {
-                "messaging_product": "whatsapp",
-                "metadata": metadata(&sandbox),
-                "contacts": [{ "profile": { "name": "Alice Rivera" }, "wa_id": ALICE, "user_id": alice }],
-                "user_preferences": [{
-                    "wa_id": ALICE,
-                    "user_id": alice,
-                    "detail": "User requested to stop marketing messages",
-                    "category": "marketing_messages",
-                    "value": "stop",
-                    "timestamp": T0,
-                }],
-            }, "field": "user_preferences" }] }],
-        }),
+        &stop_webhook(&sandbox, "Alice Rivera", ALICE, &alice),
     );
 
     stops_marketing(&sim, &sandbox, ALICE, false).await;
@@ -131,4 +133,23 @@ async fn a_hidden_phone_is_left_out_and_only_subscribers_of_the_field_hear() {
         .map(|body| body["entry"][0]["changes"][0]["field"].clone())
         .collect();
     assert_eq!(fields, [json!("messages")]);
+}
+
+/// `webhooks/trigger` with `user_preferences` sends a sample in the same
+/// shape: the first consumer (Bob) stopping the demo number's marketing.
+#[tokio::test]
+async fn a_triggered_user_preferences_sample_has_the_same_shape() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(153).await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &["user_preferences"]).await;
+    let trigger = json!({ "object": "whatsapp_business_account", "field": "user_preferences" });
+    let answer = sim.trigger(&sandbox, &trigger).await;
+    assert_eq!(answer["subscribed_apps"], 1, "{answer}");
+    sim.deliver(&sandbox).await;
+    let bob = bsuid(&sim, &sandbox, BOB).await;
+    assert_same_json(
+        &receiver.bodies()[0],
+        &stop_webhook(&sandbox, "Bob Chen", BOB, &bob),
+    );
 }
