@@ -304,6 +304,21 @@ pub async fn parent_bsuid(sim: &Sim, sandbox: &Sandbox, digits: &str, account: &
     parent
 }
 
+/// Ana Diaz, a consumer with the username `ana.diaz`: the demo number may
+/// not see her phone until they exchange a message.
+pub const ANA: &str = "15550107777";
+
+/// Create [`ANA`]; asserts 201.
+pub async fn create_ana(sim: &Sim, sandbox: &Sandbox) {
+    let created = sim
+        .post_json(
+            &sandbox.sim("/whatsapp/consumers"),
+            &json!({ "phone": ANA, "name": "Ana Diaz", "username": "ana.diaz" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+}
+
 /// The consumer writes to the demo number, which opens the service window.
 pub async fn open_window(sim: &Sim, sandbox: &Sandbox, digits: &str) -> String {
     writes(sim, sandbox, digits, "Hi, is my order on its way?").await

@@ -556,14 +556,8 @@ async fn only_official_or_allowlisted_numbers_use_groups() {
 async fn participants_with_a_username_show_their_phone_as_1_1_contacts_do() {
     let sim = Sim::start().await;
     let sandbox = sim.demo(137).await;
-    let ana = "15550107777";
-    let created = sim
-        .post_json(
-            &sandbox.sim("/whatsapp/consumers"),
-            &json!({ "phone": ana, "name": "Ana Diaz", "username": "ana.diaz" }),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.text());
+    let ana = ANA;
+    create_ana(&sim, &sandbox).await;
     let (open, _) = create(&sim, &sandbox, "Herb swap", "auto_approve").await;
     let (closed, _) = create(&sim, &sandbox, "Seed swap", "approval_required").await;
     for group in [&open, &closed] {

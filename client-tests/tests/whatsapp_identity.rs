@@ -2,20 +2,13 @@
 //! 30-day exchange rule, the portfolio's contact book, sending by BSUID,
 //! contact requests, number changes and 131062.
 
+use client_tests::whatsapp::{ANA, create_ana};
 use client_tests::{Sandbox, Sim, V, Value, json};
 use reqwest::Method;
 
-const ANA: &str = "15550107777";
-
 async fn setup(sim: &Sim, seed: u64) -> Sandbox {
     let sandbox = sim.demo(seed).await;
-    let created = sim
-        .post_json(
-            &sandbox.sim("/whatsapp/consumers"),
-            &json!({"phone": ANA, "name": "Ana Diaz", "username": "ana.diaz"}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.text());
+    create_ana(sim, &sandbox).await;
     sandbox
 }
 

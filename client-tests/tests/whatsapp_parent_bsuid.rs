@@ -1,11 +1,15 @@
 //! Parent business-scoped user ids outside groups: once Meta enrols the
 //! business's portfolio into a parent BSUID account (control plane), inbound
 //! `messages` webhooks carry `from_parent_user_id` and `contacts[].parent_user_id`,
-//! statuses `recipient_parent_user_id`; a parent BSUID is a send's `recipient`
-//! for the portfolios of its account only.
+//! statuses `recipient_parent_user_id`, coexistence echoes `to_parent_user_id`
+//! (and synchronized contacts and history the parent BSUID); a parent BSUID
+//! is a send's `recipient` for the portfolios of its account only.
 
 use client_tests::business::{call_manager as call, get as read};
 use client_tests::calling::*;
+use client_tests::coexistence::{
+    SHOP, create_shop, numbers_path, onboard, shop_says, smb_app_data,
+};
 use client_tests::receiver::*;
 use client_tests::whatsapp::*;
 use client_tests::{Sim, Value, json};
@@ -321,4 +325,75 @@ async fn the_contact_book_takes_no_parent_bsuid() {
         "Parent BSUIDs are not supported: use the BSUID"
     );
     assert_eq!(delete(&alice).await.ok()["deleted"], true);
+}
+
+/// Coexistence, once the portfolio is enrolled: what the shop sends from the
+/// WhatsApp Business app is echoed with `to_parent_user_id` after
+/// `to_user_id` and the contact's `parent_user_id`; the synchronized
+/// contacts, the history threads' `context`, the user's history messages
+/// (`from_parent_user_id`) and a recent photo's echo carry it too.
+#[tokio::test]
+async fn coexistence_webhooks_name_the_parent_bsuid() {
+    let sim = Sim::start().await;
+    let sandbox = sim.demo(143).await;
+    let id = create_shop(&sim, &sandbox).await;
+    let hi = json!({ "type": "text", "text": { "body": "Any ferns?" } });
+    sim.inbound(&sandbox, ALICE, SHOP, hi).await;
+    let photo = sim
+        .post_json(
+            &numbers_path(&sandbox, &format!("/{SHOP}/messages")),
+            &json!({ "to": ALICE, "type": "image", "image": { "id": "7001" } }),
+        )
+        .await;
+    assert_eq!(photo.status, 201, "{}", photo.text());
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    let fields = ["smb_message_echoes", "smb_app_state_sync", "history"];
+    subscribe_whatsapp(&sim, &sandbox, &receiver, &fields).await;
+    onboard(&sim, &sandbox, true).await;
+    let account = enrol_parent_bsuids(&sim, &sandbox, &["business"]).await;
+    let parent = parent_bsuid(&sim, &sandbox, ALICE, &account).await;
+    let alice = bsuid(&sim, &sandbox, ALICE).await;
+
+    let said = shop_says(&sim, &sandbox, ALICE, "Plenty!", None).await;
+    let echoes = field_webhooks(&sim, &sandbox, &receiver, "smb_message_echoes").await;
+    let contact = &echoes[0]["contacts"][0];
+    assert_eq!(contact["user_id"], alice.as_str());
+    assert_eq!(contact["parent_user_id"], parent.as_str());
+    let echo = echoes[0]["message_echoes"][0].as_object().unwrap();
+    assert_eq!(echo["id"], said.as_str());
+    let keys: Vec<&str> = echo.keys().take(5).map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["from", "to", "to_user_id", "to_parent_user_id", "id"]
+    );
+    assert_eq!(echo["to_parent_user_id"], parent.as_str());
+
+    smb_app_data(&sim, &sandbox, &id, "smb_app_state_sync")
+        .await
+        .ok();
+    let synced = field_webhooks(&sim, &sandbox, &receiver, "smb_app_state_sync").await;
+    let contact = &synced[0]["state_sync"][0]["contact"];
+    assert_eq!(contact["phone_number"], ALICE);
+    assert_eq!(contact["parent_user_id"], parent.as_str());
+
+    smb_app_data(&sim, &sandbox, &id, "history").await.ok();
+    let history = field_webhooks(&sim, &sandbox, &receiver, "history").await;
+    let thread = &history[0]["history"][0]["threads"][0];
+    assert_eq!(thread["context"]["parent_user_id"], parent.as_str());
+    let from_alice = thread["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["from"] == ALICE)
+        .expect("Alice's message");
+    assert_eq!(from_alice["from_parent_user_id"], parent.as_str());
+    let media = history
+        .iter()
+        .find(|v| v.get("message_echoes").is_some())
+        .expect("the photo's history webhook");
+    assert_eq!(media["contacts"][0]["parent_user_id"], parent.as_str());
+    assert_eq!(
+        media["message_echoes"][0]["to_parent_user_id"],
+        parent.as_str()
+    );
 }

@@ -12,6 +12,7 @@ use crate::world::shared::Invalid;
 use crate::world::webhooks::subscriptions::WebhookObject;
 use crate::world::whatsapp::business_app::onboarding::Disconnection;
 use crate::world::whatsapp::business_app::sync::{HistoryPart, SyncedContact};
+use crate::world::whatsapp::consumers::MarketingPreference;
 use crate::world::whatsapp::group_messages::GroupRecipient;
 use crate::world::whatsapp::messaging::MessageStatus;
 
@@ -187,10 +188,32 @@ pub enum EventPayload {
         /// The consumer's phone digits.
         to: String,
         to_user_id: String,
+        /// Their parent BSUID, when the portfolio is enrolled for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_parent_user_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         username: Option<String>,
         /// Meta's message object: `{"type": "text", "text": {…}}`.
         message: Value,
+    },
+    /// A consumer stopped or resumed the marketing messages of a business
+    /// number's portfolio (`user_preferences`).
+    WhatsappUserPreference {
+        waba_id: String,
+        phone_number_id: String,
+        /// The consumer's phone digits; absent when the business number may
+        /// not see the phone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wa_id: Option<String>,
+        user_id: String,
+        /// Their parent BSUID, when the portfolio is enrolled for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent_user_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        preference: MarketingPreference,
     },
     /// The business's WhatsApp Business app contacts (`smb_app_state_sync`).
     WhatsappAppStateSync {

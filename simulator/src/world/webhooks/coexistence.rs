@@ -1,13 +1,15 @@
 //! The webhooks of a WhatsApp Business app number on the Cloud API
 //! (coexistence), in Meta's shapes with business-scoped user ids:
 //! `smb_message_echoes` (what the business sent from the app or a
-//! companion), `smb_app_state_sync` (its contacts), `history` (its chats in
+//! companion; the parent BSUID as `to_parent_user_id` and the contact's
+//! `parent_user_id` once the portfolio is enrolled, as in `history`), `smb_app_state_sync` (its contacts), `history` (its chats in
 //! phases and chunks, recent media, or the 2593109 refusal) and
 //! `account_update` (`PARTNER_REMOVED` with `disconnection_info`,
 //! `ACCOUNT_OFFBOARDED`).
 
 use serde_json::{Map, Value, json};
 
+use super::payloads::user_ids;
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::calling_code;
@@ -41,12 +43,17 @@ fn identity(mut object: Map<String, Value>, phone: &str, username: Option<&Strin
 }
 
 /// `contacts[]` of an echo or a media history webhook.
-fn contact(phone: &str, user_id: &str, username: Option<&String>) -> Value {
-    json!({
-        "profile": identity(Map::new(), phone, username),
-        "wa_id": phone,
-        "user_id": user_id,
-    })
+fn contact(
+    phone: &str,
+    user_id: &str,
+    parent: Option<&String>,
+    username: Option<&String>,
+) -> Value {
+    let mut contact = Map::new();
+    contact.insert("profile".into(), identity(Map::new(), phone, username));
+    contact.insert("wa_id".into(), json!(phone));
+    user_ids(&mut contact, "", user_id, parent);
+    Value::Object(contact)
 }
 
 impl Sandbox {
@@ -55,14 +62,14 @@ impl Sandbox {
         &self,
         from: &str,
         to: &str,
-        to_user_id: &str,
+        (to_user_id, to_parent): (&str, Option<&String>),
         id: &str,
         time: i64,
     ) -> Map<String, Value> {
         let mut item = Map::new();
         item.insert("from".into(), json!(from));
         item.insert("to".into(), json!(to));
-        item.insert("to_user_id".into(), json!(to_user_id));
+        user_ids(&mut item, "to_", to_user_id, to_parent);
         item.insert("id".into(), json!(id));
         item.insert("timestamp".into(), json!(time.to_string()));
         item
@@ -81,7 +88,12 @@ impl Sandbox {
             item.insert("to".into(), json!(thread.consumer));
         } else {
             item.insert("from".into(), json!(thread.consumer));
-            item.insert("from_user_id".into(), json!(thread.user_id));
+            user_ids(
+                &mut item,
+                "from_",
+                &thread.user_id,
+                thread.parent_user_id.as_ref(),
+            );
         }
         item.insert("id".into(), json!(message.id));
         item.insert("timestamp".into(), json!(message.time.to_string()));
@@ -123,7 +135,12 @@ impl Sandbox {
                     .map(|thread| {
                         let mut context = Map::new();
                         context.insert("wa_id".into(), json!(thread.consumer));
-                        context.insert("user_id".into(), json!(thread.user_id));
+                        user_ids(
+                            &mut context,
+                            "",
+                            &thread.user_id,
+                            thread.parent_user_id.as_ref(),
+                        );
                         let messages: Vec<Value> = thread
                             .messages
                             .iter()
@@ -145,6 +162,7 @@ impl Sandbox {
                 value["contacts"] = json!([contact(
                     &thread.consumer,
                     &thread.user_id,
+                    thread.parent_user_id.as_ref(),
                     thread.username.as_ref()
                 )]);
                 for message in &thread.messages {
@@ -152,7 +170,7 @@ impl Sandbox {
                         let item = self.echo_item(
                             &business,
                             &thread.consumer,
-                            &thread.user_id,
+                            (&thread.user_id, thread.parent_user_id.as_ref()),
                             &message.id,
                             message.time,
                         );
@@ -160,7 +178,12 @@ impl Sandbox {
                     } else {
                         let mut item = Map::new();
                         item.insert("from".into(), json!(thread.consumer));
-                        item.insert("from_user_id".into(), json!(thread.user_id));
+                        user_ids(
+                            &mut item,
+                            "from_",
+                            &thread.user_id,
+                            thread.parent_user_id.as_ref(),
+                        );
                         item.insert("id".into(), json!(message.id));
                         item.insert("timestamp".into(), json!(message.time.to_string()));
                         ("messages", item)
@@ -197,7 +220,7 @@ impl Sandbox {
                     contact.insert("first_name".into(), json!(first));
                 }
                 contact.insert("phone_number".into(), json!(c.phone));
-                contact.insert("user_id".into(), json!(c.user_id));
+                user_ids(&mut contact, "", &c.user_id, c.parent_user_id.as_ref());
                 json!({
                     "type": "contact",
                     "contact": identity(contact, &c.phone, c.username.as_ref()),
@@ -222,17 +245,20 @@ impl Sandbox {
                 message_id,
                 to,
                 to_user_id,
+                to_parent_user_id,
                 username,
                 message,
                 ..
             } => {
                 let business = self.business_digits(phone_number_id);
-                let mut item = self.echo_item(&business, to, to_user_id, message_id, event.time);
+                let parent = to_parent_user_id.as_ref();
+                let mut item =
+                    self.echo_item(&business, to, (to_user_id, parent), message_id, event.time);
                 spread(&mut item, message);
                 let value = json!({
                     "messaging_product": "whatsapp",
                     "metadata": self.metadata(phone_number_id),
-                    "contacts": [contact(to, to_user_id, username.as_ref())],
+                    "contacts": [contact(to, to_user_id, parent, username.as_ref())],
                     "message_echoes": [item],
                 });
                 Some((value, None))

@@ -9,6 +9,7 @@ mod coexistence;
 pub mod handshakes;
 pub mod outbox;
 pub mod payloads;
+mod preferences;
 pub mod samples;
 mod solution_routing;
 pub mod subscriptions;

@@ -5,7 +5,7 @@
 //! `contacts`), `message_template_status_update`, Messenger/Instagram
 //! messaging events (`entry[].messaging[]`, millisecond times) and account
 //! changes (`entry[].changes[]`); the coexistence fields are built in
-//! `coexistence.rs`.
+//! `coexistence.rs`, `user_preferences` in `preferences.rs`.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -130,6 +130,11 @@ impl EventPayload {
                 phone_number_id,
                 ..
             } => whatsapp(waba_id, "history", Some(phone_number_id)),
+            EventPayload::WhatsappUserPreference {
+                waba_id,
+                phone_number_id,
+                ..
+            } => whatsapp(waba_id, "user_preferences", Some(phone_number_id)),
             EventPayload::WhatsappCall {
                 waba_id,
                 phone_number_id,
@@ -192,6 +197,20 @@ pub struct Envelope<'a> {
     pub entry: &'a [Value],
 }
 
+/// `{prefix}user_id` and, when the portfolio is enrolled for parent BSUIDs,
+/// `{prefix}parent_user_id`, appended to `item`.
+pub(super) fn user_ids(
+    item: &mut Map<String, Value>,
+    prefix: &str,
+    user_id: &str,
+    parent: Option<&String>,
+) {
+    item.insert(format!("{prefix}user_id"), json!(user_id));
+    if let Some(parent) = parent {
+        item.insert(format!("{prefix}parent_user_id"), json!(parent));
+    }
+}
+
 fn status_errors(error: &StatusError) -> Value {
     json!([{
         "code": error.code,
@@ -213,7 +232,7 @@ impl Sandbox {
         json!({ "display_phone_number": digits, "phone_number_id": phone_number_id })
     }
 
-    fn whatsapp_contact(
+    pub(super) fn whatsapp_contact(
         &self,
         name: Option<String>,
         username: Option<String>,
@@ -269,10 +288,12 @@ impl Sandbox {
                 if let Some(from) = from {
                     item.insert("from".into(), json!(from));
                 }
-                item.insert("from_user_id".into(), json!(from_user_id));
-                if let Some(parent) = from_parent_user_id {
-                    item.insert("from_parent_user_id".into(), json!(parent));
-                }
+                user_ids(
+                    &mut item,
+                    "from_",
+                    from_user_id,
+                    from_parent_user_id.as_ref(),
+                );
                 item.insert("id".into(), json!(message_id));
                 item.insert("timestamp".into(), json!(event.time.to_string()));
                 if let Value::Object(fields) = message {
@@ -325,10 +346,12 @@ impl Sandbox {
                     item.insert("recipient_id".into(), json!(recipient));
                 }
                 if !failed || *addressed_by_user_id {
-                    item.insert("recipient_user_id".into(), json!(recipient_user_id));
-                    if let Some(parent) = recipient_parent_user_id {
-                        item.insert("recipient_parent_user_id".into(), json!(parent));
-                    }
+                    user_ids(
+                        &mut item,
+                        "recipient_",
+                        recipient_user_id,
+                        recipient_parent_user_id.as_ref(),
+                    );
                 }
                 if let Some(data) = biz_opaque_callback_data {
                     item.insert("biz_opaque_callback_data".into(), json!(data));
@@ -520,6 +543,7 @@ impl Sandbox {
             | EventPayload::WhatsappAppStateSync { .. }
             | EventPayload::WhatsappHistory { .. }
             | EventPayload::WhatsappAccountUpdate { .. } => self.coexistence_value(event),
+            EventPayload::WhatsappUserPreference { .. } => self.user_preference_value(event),
             EventPayload::WhatsappSolution {
                 solution_id,
                 event: change,

@@ -8,6 +8,7 @@ use super::payloads::{Change, PARTNER_SOLUTIONS};
 use super::subscriptions::{WebhookObject, known_fields};
 use crate::world::events::{Event, EventPayload};
 use crate::world::sandbox::Sandbox;
+use crate::world::whatsapp::consumers::{Consumer, MarketingPreference};
 
 /// Fields delivered as `entry[].messaging` events on Messenger and Instagram.
 fn is_messaging_field(object: WebhookObject, field: &str) -> bool {
@@ -68,33 +69,64 @@ impl Sandbox {
         }
     }
 
-    /// An inbound text from the first consumer to the WABA's first registered number.
-    fn sample_whatsapp_message(&mut self, waba_id: &str) -> Option<Value> {
-        let phone = self
+    /// The value of an event between the first consumer and the WABA's first
+    /// registered number, `payload` made from the number's id, the consumer
+    /// and the number's portfolio.
+    fn sample_consumer_event(
+        &mut self,
+        waba_id: &str,
+        payload: impl FnOnce(&mut Self, &str, &Consumer, &str) -> EventPayload,
+    ) -> Option<Value> {
+        let phone_id = self
             .whatsapp
             .phone_numbers
             .values()
             .find(|p| p.waba_id == waba_id && p.is_registered())?
+            .id
             .clone();
         let consumer = self.whatsapp.consumers.values().next()?.clone();
-        let business = self.business_of_phone(&phone.id).unwrap_or_default();
+        let business = self.business_of_phone(&phone_id).unwrap_or_default();
         let event = Event {
             seq: 0,
             time: self.clock.now(),
-            payload: EventPayload::WhatsappInbound {
-                waba_id: waba_id.to_owned(),
-                phone_number_id: phone.id.clone(),
-                message_id: self.ids.wamid(&consumer.phone, true),
-                from: Some(consumer.phone.clone()),
-                from_user_id: self.bsuid(&consumer.phone, &business),
-                from_parent_user_id: self.parent_bsuid(&consumer.phone, &business),
-                profile_name: consumer.name.clone(),
-                username: consumer.username.clone(),
-                identity_key_hash: self.checked_identity_key_hash(&phone.id, &consumer.phone),
-                message: json!({ "type": "text", "text": { "body": "Hello from metasim trigger" } }),
-            },
+            payload: payload(self, &phone_id, &consumer, &business),
         };
         self.change_for(&event).map(|change| change.value)
+    }
+
+    /// An inbound text from the first consumer to the WABA's first registered number.
+    fn sample_whatsapp_message(&mut self, waba_id: &str) -> Option<Value> {
+        self.sample_consumer_event(waba_id, |sandbox, phone_id, consumer, business| {
+            EventPayload::WhatsappInbound {
+                waba_id: waba_id.to_owned(),
+                phone_number_id: phone_id.to_owned(),
+                message_id: sandbox.ids.wamid(&consumer.phone, true),
+                from: Some(consumer.phone.clone()),
+                from_user_id: sandbox.bsuid(&consumer.phone, business),
+                from_parent_user_id: sandbox.parent_bsuid(&consumer.phone, business),
+                profile_name: consumer.name.clone(),
+                username: consumer.username.clone(),
+                identity_key_hash: sandbox.checked_identity_key_hash(phone_id, &consumer.phone),
+                message: json!({ "type": "text", "text": { "body": "Hello from metasim trigger" } }),
+            }
+        })
+    }
+
+    /// The first consumer stops the marketing messages of the WABA's first
+    /// registered number (whatever they chose before).
+    fn sample_user_preference(&mut self, waba_id: &str) -> Option<Value> {
+        self.sample_consumer_event(waba_id, |sandbox, phone_id, consumer, business| {
+            EventPayload::WhatsappUserPreference {
+                waba_id: waba_id.to_owned(),
+                phone_number_id: phone_id.to_owned(),
+                wa_id: Some(consumer.phone.clone()),
+                user_id: sandbox.bsuid(&consumer.phone, business),
+                parent_user_id: sandbox.parent_bsuid(&consumer.phone, business),
+                profile_name: consumer.name.clone(),
+                username: consumer.username.clone(),
+                preference: MarketingPreference::Stop,
+            }
+        })
     }
 
     /// A realistic value for the other WhatsApp fields, from the WABA's own
@@ -197,17 +229,17 @@ impl Sandbox {
         let now = self.clock.now();
         if object == WebhookObject::WhatsappBusinessAccount {
             let base = match field {
-                "messages" => self
-                    .sample_whatsapp_message(&entry_id)
-                    .unwrap_or_else(|| json!({})),
-                _ => self.sample_whatsapp_field(&entry_id, field),
-            };
+                "messages" => self.sample_whatsapp_message(&entry_id),
+                "user_preferences" => self.sample_user_preference(&entry_id),
+                _ => Some(self.sample_whatsapp_field(&entry_id, field)),
+            }
+            .unwrap_or_else(|| json!({}));
             return Ok(Change {
                 object,
                 entry_id,
                 field: field.to_owned(),
                 value: merge(base, overrides),
-                entry_time: (field != "messages").then_some(now),
+                entry_time: (!matches!(field, "messages" | "user_preferences")).then_some(now),
                 messaging: false,
             });
         }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::world::events::EventPayload;
 use crate::world::ids::derived_u64;
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, phone_digits};
@@ -31,6 +32,14 @@ pub struct Consumer {
     /// business fail with 130472 unless a customer-service window is open.
     #[serde(default, skip_serializing_if = "is_false")]
     pub marketing_experiment: bool,
+}
+
+/// What a consumer decided about a portfolio's marketing messages.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MarketingPreference {
+    Stop,
+    Resume,
 }
 
 /// ISO 3166 country of a phone number's calling code (the BSUID prefix).
@@ -127,7 +136,8 @@ impl Sandbox {
     }
 
     /// The consumer stops (or resumes) marketing messages from the portfolio
-    /// of a business number. False when either is unknown.
+    /// of a business number; a change is reported to the number's WABA
+    /// (`user_preferences`). False when either is unknown.
     pub fn set_marketing_opt_out(
         &mut self,
         consumer: &str,
@@ -140,12 +150,48 @@ impl Sandbox {
         let Some(person) = self.whatsapp.consumers.get_mut(consumer) else {
             return false;
         };
-        if opt_out {
-            person.marketing_opt_out.insert(business);
+        let changed = if opt_out {
+            person.marketing_opt_out.insert(business.clone())
         } else {
-            person.marketing_opt_out.remove(&business);
+            person.marketing_opt_out.remove(&business)
+        };
+        if changed {
+            let preference = if opt_out {
+                MarketingPreference::Stop
+            } else {
+                MarketingPreference::Resume
+            };
+            self.emit_user_preference(consumer, phone_number_id, &business, preference);
         }
         true
+    }
+
+    fn emit_user_preference(
+        &mut self,
+        consumer: &str,
+        phone_number_id: &str,
+        business: &str,
+        preference: MarketingPreference,
+    ) {
+        let (Some(person), Some(phone)) = (
+            self.whatsapp.consumers.get(consumer),
+            self.whatsapp.phone_numbers.get(phone_number_id),
+        ) else {
+            return;
+        };
+        let payload = EventPayload::WhatsappUserPreference {
+            waba_id: phone.waba_id.clone(),
+            phone_number_id: phone_number_id.to_owned(),
+            wa_id: self
+                .phone_visible(phone_number_id, consumer)
+                .then(|| consumer.to_owned()),
+            user_id: self.bsuid(consumer, business),
+            parent_user_id: self.parent_bsuid(consumer, business),
+            profile_name: person.name.clone(),
+            username: person.username.clone(),
+            preference,
+        };
+        self.events.emit(self.clock.now(), payload);
     }
 
     /// WhatsApp puts the consumer in (or takes them out of) the marketing

@@ -120,6 +120,7 @@ impl Sandbox {
                 message_id: id.clone(),
                 to: consumer.to_owned(),
                 to_user_id: self.bsuid(consumer, &business),
+                to_parent_user_id: self.parent_bsuid(consumer, &business),
                 username: person.username.clone(),
                 message,
             };

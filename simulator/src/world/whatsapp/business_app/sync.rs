@@ -65,6 +65,9 @@ pub struct SyncedContact {
     /// The contact's phone digits.
     pub phone: String,
     pub user_id: String,
+    /// Their parent BSUID, when the portfolio is enrolled for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +92,9 @@ pub struct HistoryMessage {
 pub struct HistoryThread {
     pub consumer: String,
     pub user_id: String,
+    /// Their parent BSUID, when the portfolio is enrolled for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     pub messages: Vec<HistoryMessage>,
@@ -203,6 +209,7 @@ impl Sandbox {
         HistoryThread {
             consumer: consumer.to_owned(),
             user_id: self.bsuid(consumer, business),
+            parent_user_id: self.parent_bsuid(consumer, business),
             username: self
                 .whatsapp
                 .consumers
@@ -231,6 +238,7 @@ impl Sandbox {
                 SyncedContact {
                     phone: phone.clone(),
                     user_id: self.bsuid(phone, &business),
+                    parent_user_id: self.parent_bsuid(phone, &business),
                     username: person.and_then(|p| p.username.clone()),
                     full_name: person.and_then(|p| p.name.clone()),
                 }
