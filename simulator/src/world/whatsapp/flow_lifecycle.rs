@@ -271,6 +271,7 @@ impl Sandbox {
             ));
         }
         self.whatsapp.flows.remove(id);
+        self.whatsapp.flow_metrics.forget(id);
         self.registry.remove(id);
         Ok(())
     }
