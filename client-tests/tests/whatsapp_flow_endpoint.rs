@@ -370,6 +370,8 @@ async fn a_consumer_goes_through_an_endpoint_flow_to_the_nfm_reply() {
     open(&sim, &sandbox, &message)
         .await
         .assert_sim_error(409, None);
+    // Sessions and counters are kept in snapshots.
+    sim.assert_snapshot_round_trip(&sandbox).await;
 
     let count = metric(&sim, &sandbox, &flow, COUNT_BY_DAY).await;
     assert_eq!(
