@@ -52,6 +52,8 @@ enum Behaviour {
     Status(u16),
     Sleep(u64),
     Garbage,
+    /// An answer over the 1 MiB metasim reads.
+    Huge,
     Reply(Value),
 }
 
@@ -132,6 +134,7 @@ async fn handle(
             return StatusCode::from_u16(code).unwrap().into_response();
         }
         Some(Behaviour::Garbage) => return "not an answer".into_response(),
+        Some(Behaviour::Huge) => return "A".repeat(2 << 20).into_response(),
         Some(Behaviour::Sleep(ms)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             route(&request)
@@ -441,6 +444,7 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
             "invalid_response_error",
             Some(200),
         ),
+        (vec![Behaviour::Huge], "invalid_response_error", Some(200)),
     ];
     for (script, kind, status) in cases {
         endpoint.script(&script);
@@ -467,14 +471,14 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
     assert_eq!(
         points(&sim, &sandbox, &flow, ERRORS_BY_DAY).await[0]["data"],
         json!([
-            { "key": "invalid_response_error", "value": 1 },
+            { "key": "invalid_response_error", "value": 2 },
             { "key": "invalid_screen_transition", "value": 1 },
             { "key": "response_decryption_error", "value": 1 },
             { "key": "timeout_error", "value": 1 },
             { "key": "unexpected_http_status_code", "value": 6 },
         ])
     );
-    // 2 INIT, 2 + 1 + 1 + 1 + 1 + 1 + 1 failing, 1 moving, 1 closing: 12 requests, 10 errors.
+    // 2 INIT, 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 failing, 1 moving, 1 closing: 13 requests, 11 errors.
     assert_eq!(
         points(
             &sim,
@@ -483,9 +487,9 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
             ".name(ENDPOINT_REQUEST_ERROR_RATE).granularity(LIFETIME)"
         )
         .await[0]["data"],
-        json!([{ "key": "value", "value": 10.0 / 12.0 }])
+        json!([{ "key": "value", "value": 11.0 / 13.0 }])
     );
-    assert_eq!(endpoint.requests().len(), 12);
+    assert_eq!(endpoint.requests().len(), 13);
 }
 
 #[tokio::test]

@@ -104,6 +104,13 @@ async fn send(state: &AppState, call: &Call, timeout_ms: u64) -> sessions::Answe
         Err(_) => return sessions::Answer::Unreachable,
     };
     let status = response.status().as_u16();
+    // Only a 200's body is read: any other status is an error whatever it says.
+    if status != 200 {
+        return sessions::Answer::Http {
+            status,
+            body: Vec::new(),
+        };
+    }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {

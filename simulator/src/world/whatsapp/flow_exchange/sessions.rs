@@ -637,6 +637,12 @@ impl Sandbox {
             again.retried = true;
             return Ok(Progress::Call(Box::new(again)));
         }
+        // The consumer may have finished the Flow while the request was out.
+        if let Some(session) = self.whatsapp.flow_sessions.get(&message_id)
+            && session.state != SessionState::Open
+        {
+            return Err(FlowExchangeError::Finished(session.state));
+        }
         match reading {
             Reading::Complete(params) => self.complete_flow(&message_id, params)?,
             Reading::Screen(screen, data) => {
