@@ -455,6 +455,29 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
         assert_eq!(view["error"]["kind"], kind);
         assert_eq!(view["error"]["http_status"], json!(status), "{kind}");
     }
+    // Answers that opened but were no valid response are notified to the endpoint.
+    let notified: Vec<Value> = endpoint
+        .requests()
+        .into_iter()
+        .filter(|(_, _, r)| r["data"].get("error").is_some())
+        .map(|(_, _, r)| r)
+        .collect();
+    let kinds: Vec<&Value> = notified.iter().map(|r| &r["data"]["error"]).collect();
+    assert_eq!(
+        kinds,
+        [
+            "invalid_screen_transition",
+            "invalid_response_error",
+            "invalid_response_error"
+        ]
+    );
+    assert_eq!(
+        notified[0],
+        json!({ "version": "3.0", "action": "data_exchange", "screen": "DETAILS",
+                "data": { "error": "invalid_screen_transition",
+                          "error_message": "Something went wrong. Please try again later." },
+                "flow_token": "tok-1" })
+    );
     // A step that works clears the error.
     let moved = act(&sim, &sandbox, &message, submit.clone()).await;
     assert_eq!(moved.ok()["screen"], "CONFIRM");
@@ -478,7 +501,8 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
             { "key": "unexpected_http_status_code", "value": 6 },
         ])
     );
-    // 2 INIT, 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 failing, 1 moving, 1 closing: 13 requests, 11 errors.
+    // 2 INIT, 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 failing, 3 notices, 1 moving, 1 closing:
+    // 16 requests, 11 errors.
     assert_eq!(
         points(
             &sim,
@@ -487,9 +511,9 @@ async fn the_endpoints_errors_are_handled_as_whatsapp_does() {
             ".name(ENDPOINT_REQUEST_ERROR_RATE).granularity(LIFETIME)"
         )
         .await[0]["data"],
-        json!([{ "key": "value", "value": 11.0 / 13.0 }])
+        json!([{ "key": "value", "value": 11.0 / 16.0 }])
     );
-    assert_eq!(endpoint.requests().len(), 13);
+    assert_eq!(endpoint.requests().len(), 16);
 }
 
 #[tokio::test]

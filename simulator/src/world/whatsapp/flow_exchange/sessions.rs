@@ -164,6 +164,8 @@ pub struct Call {
     plaintext: Vec<u8>,
     /// Sent again after the endpoint could not decrypt it (421).
     retried: bool,
+    /// An error notification: its answer changes nothing on the phone.
+    notifies: bool,
 }
 
 /// What the endpoint did with a request.
@@ -229,6 +231,39 @@ enum Reading {
 }
 
 const SOMETHING_WRONG: &str = "Something went wrong. Please try again later.";
+
+/// The failures the client notifies the endpoint of: answers that decrypted
+/// but were no valid response.
+const NOTIFIED: [&str; 2] = ["invalid_screen_transition", "invalid_response_error"];
+
+/// What the phone shows for an answer that is not a readable 200.
+fn failure(answer: &Answer) -> Option<StepError> {
+    let (kind, status) = match answer {
+        Answer::Http { status: 200, .. } => return None,
+        Answer::Http { status: 427, .. } => {
+            return Some(step_error(
+                "flow_token_invalid",
+                Some(427),
+                "This flow is no longer available.",
+            ));
+        }
+        Answer::Http { status: 432, .. } => ("signature_invalid", Some(432)),
+        Answer::Http { status, .. } => ("unexpected_http_status_code", Some(*status)),
+        Answer::Timeout { .. } => ("timeout_error", None),
+        Answer::Unreachable => ("connection_error", None),
+        Answer::TooLarge => ("invalid_response_error", Some(200)),
+    };
+    Some(step_error(kind, status, SOMETHING_WRONG))
+}
+
+/// The `ENDPOINT_REQUEST_ERROR` kind a failure counts as (427 and 432 are the
+/// endpoint's own answers, counted as statuses).
+fn metric_kind(error: &StepError) -> Option<&'static str> {
+    if matches!(error.http_status, Some(427 | 432)) {
+        return Some("unexpected_http_status_code");
+    }
+    ERROR_KINDS.iter().copied().find(|k| *k == error.kind)
+}
 
 /// Read a 200 answer to a data exchange request.
 fn read_screen(sealed: &Sealed, body: &[u8], flow: Option<&Flow>) -> Reading {
@@ -552,6 +587,7 @@ impl Sandbox {
             action: action.to_owned(),
             plaintext: plaintext.into_bytes(),
             retried: false,
+            notifies: false,
         })
     }
 
@@ -574,40 +610,38 @@ impl Sandbox {
         let Some(message_id) = call.message_id.clone() else {
             return Ok(Progress::Shown(self.finish_ping(&call, &answer, now)));
         };
+        if call.notifies {
+            // The endpoint acknowledges; whatever it says, the phone shows its error.
+            let error = failure(&answer).as_ref().and_then(metric_kind);
+            let observed = Observed::Request {
+                latency_seconds,
+                error,
+            };
+            self.whatsapp
+                .flow_metrics
+                .record(&call.flow_id, now, &observed);
+            return self
+                .whatsapp
+                .flow_sessions
+                .get(&message_id)
+                .map(|session| Progress::Shown(session.view()))
+                .ok_or(FlowExchangeError::NotOpened);
+        }
         let flow = self
             .whatsapp
             .flows
             .get(&call.flow_id)
             .map(|f| (**f).clone());
-        let reading = match &answer {
-            Answer::Http { status: 200, body } => read_screen(&call.sealed, body, flow.as_ref()),
-            Answer::Http { status, .. } => {
-                let (kind, message) = match status {
-                    421 => ("unexpected_http_status_code", SOMETHING_WRONG),
-                    427 => ("flow_token_invalid", "This flow is no longer available."),
-                    432 => ("signature_invalid", SOMETHING_WRONG),
-                    _ => ("unexpected_http_status_code", SOMETHING_WRONG),
-                };
-                Reading::Failed(step_error(kind, Some(*status), message))
+        let reading = match (&answer, failure(&answer)) {
+            (Answer::Http { status: 200, body }, None) => {
+                read_screen(&call.sealed, body, flow.as_ref())
             }
-            Answer::Timeout { .. } => {
-                Reading::Failed(step_error("timeout_error", None, SOMETHING_WRONG))
-            }
-            Answer::Unreachable => {
-                Reading::Failed(step_error("connection_error", None, SOMETHING_WRONG))
-            }
-            Answer::TooLarge => Reading::Failed(step_error(
-                "invalid_response_error",
-                Some(200),
-                SOMETHING_WRONG,
-            )),
+            (_, failed) => Reading::Failed(failed.unwrap_or_else(|| {
+                step_error("invalid_response_error", Some(200), SOMETHING_WRONG)
+            })),
         };
         let metric_error = match &reading {
-            // 427 and 432 are the endpoint's own answers, counted as statuses.
-            Reading::Failed(error) if matches!(error.http_status, Some(427 | 432)) => {
-                Some("unexpected_http_status_code")
-            }
-            Reading::Failed(error) => ERROR_KINDS.iter().copied().find(|k| *k == error.kind),
+            Reading::Failed(error) => metric_kind(error),
             _ => None,
         };
         self.whatsapp.flow_metrics.record(
@@ -668,7 +702,19 @@ impl Sandbox {
                 if error.http_status == Some(427) {
                     session.state = SessionState::Closed;
                 }
+                // An answer that opened but was no valid response: the client
+                // tells the endpoint (Meta's error notification request).
+                let notify = NOTIFIED.contains(&error.kind.as_str());
+                let data = json!({ "error": error.kind, "error_message": error.message });
                 session.error = Some(error);
+                if notify {
+                    let session = session.clone();
+                    let screen = session.screen.clone();
+                    let mut notice =
+                        self.prepare_call(&session, &call.action, screen, Some(data))?;
+                    notice.notifies = true;
+                    return Ok(Progress::Call(Box::new(notice)));
+                }
             }
         }
         Ok(Progress::Shown(
