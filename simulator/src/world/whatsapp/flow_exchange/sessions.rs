@@ -236,12 +236,12 @@ const SOMETHING_WRONG: &str = "Something went wrong. Please try again later.";
 /// but were no valid response.
 const NOTIFIED: [&str; 2] = ["invalid_screen_transition", "invalid_response_error"];
 
-/// What the phone shows for an answer that is not a readable 200.
-fn failure(answer: &Answer) -> Option<StepError> {
+/// The body of a readable 200, or what the phone shows for any other answer.
+fn body_of(answer: &Answer) -> Result<&[u8], StepError> {
     let (kind, status) = match answer {
-        Answer::Http { status: 200, .. } => return None,
+        Answer::Http { status: 200, body } => return Ok(body),
         Answer::Http { status: 427, .. } => {
-            return Some(step_error(
+            return Err(step_error(
                 "flow_token_invalid",
                 Some(427),
                 "This flow is no longer available.",
@@ -253,7 +253,7 @@ fn failure(answer: &Answer) -> Option<StepError> {
         Answer::Unreachable => ("connection_error", None),
         Answer::TooLarge => ("invalid_response_error", Some(200)),
     };
-    Some(step_error(kind, status, SOMETHING_WRONG))
+    Err(step_error(kind, status, SOMETHING_WRONG))
 }
 
 /// The `ENDPOINT_REQUEST_ERROR` kind a failure counts as (427 and 432 are the
@@ -612,7 +612,7 @@ impl Sandbox {
         };
         if call.notifies {
             // The endpoint acknowledges; whatever it says, the phone shows its error.
-            let error = failure(&answer).as_ref().and_then(metric_kind);
+            let error = body_of(&answer).err().as_ref().and_then(metric_kind);
             let observed = Observed::Request {
                 latency_seconds,
                 error,
@@ -632,13 +632,9 @@ impl Sandbox {
             .flows
             .get(&call.flow_id)
             .map(|f| (**f).clone());
-        let reading = match (&answer, failure(&answer)) {
-            (Answer::Http { status: 200, body }, None) => {
-                read_screen(&call.sealed, body, flow.as_ref())
-            }
-            (_, failed) => Reading::Failed(failed.unwrap_or_else(|| {
-                step_error("invalid_response_error", Some(200), SOMETHING_WRONG)
-            })),
+        let reading = match body_of(&answer) {
+            Ok(body) => read_screen(&call.sealed, body, flow.as_ref()),
+            Err(error) => Reading::Failed(error),
         };
         let metric_error = match &reading {
             Reading::Failed(error) => metric_kind(error),
