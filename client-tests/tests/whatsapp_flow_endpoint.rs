@@ -27,7 +27,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use client_tests::payload_encryption::{business_key, business_public_pem};
 use client_tests::receiver::{Receiver, signatures, subscribe_whatsapp};
-use client_tests::whatsapp::{ALICE, BUSINESS_DIGITS, MANAGER, assert_sent, phone, post};
+use client_tests::whatsapp::{ALICE, BOB, BUSINESS_DIGITS, MANAGER, assert_sent, phone, post};
 use client_tests::{Reply, Sandbox, Sim, V, Value, json};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
@@ -228,11 +228,9 @@ async fn set_business_key(sim: &Sim, sandbox: &Sandbox) {
         .ok();
 }
 
-/// Alice writes (the window opens), then the business sends her the Flow.
-async fn send_flow(sim: &Sim, sandbox: &Sandbox, flow: &str, action: &str) -> String {
-    let hello = json!({ "type": "text", "text": { "body": "Book me in" } });
-    sim.inbound(sandbox, ALICE, phone(sandbox), hello).await;
-    let body = json!({
+/// The business's Flow message to Alice.
+fn flow_message(flow: &str, action: &str) -> Value {
+    json!({
         "messaging_product": "whatsapp", "to": ALICE, "type": "interactive",
         "interactive": { "type": "flow", "body": { "text": "Book a visit" }, "action": {
             "name": "flow", "parameters": {
@@ -240,7 +238,14 @@ async fn send_flow(sim: &Sim, sandbox: &Sandbox, flow: &str, action: &str) -> St
                 "flow_cta": "Book", "flow_action": action,
                 "flow_action_payload": { "screen": "DETAILS", "data": { "greeting": "Local" } },
             } } },
-    });
+    })
+}
+
+/// Alice writes (the window opens), then the business sends her the Flow.
+async fn send_flow(sim: &Sim, sandbox: &Sandbox, flow: &str, action: &str) -> String {
+    let hello = json!({ "type": "text", "text": { "body": "Book me in" } });
+    sim.inbound(sandbox, ALICE, phone(sandbox), hello).await;
+    let body = flow_message(flow, action);
     assert_sent(&post(sim, sandbox, &body).await, ALICE, ALICE)
 }
 
@@ -578,6 +583,18 @@ async fn a_flow_needs_the_business_key_and_a_flow_message() {
             .contains("whatsapp_business_encryption")
     );
     open(&sim, &sandbox, "wamid.nope")
+        .await
+        .assert_sim_error(404, Some(33));
+    // Bob never wrote: the Flow sent to him fails (131047) and never reaches his phone.
+    let mut to_bob = flow_message(&flow, "data_exchange");
+    to_bob["to"] = json!(BOB);
+    let failed = assert_sent(&post(&sim, &sandbox, &to_bob).await, BOB, BOB);
+    let bobs = sandbox.sim(&format!("/whatsapp/consumers/{BOB}/flows"));
+    sim.post_json(&bobs, &json!({ "message_id": failed }))
+        .await
+        .assert_sim_error(404, Some(33));
+    // Alice cannot open Bob's message either.
+    open(&sim, &sandbox, &failed)
         .await
         .assert_sim_error(404, Some(33));
     let text = json!({ "messaging_product": "whatsapp", "to": ALICE, "type": "text", "text": { "body": "hi" } });

@@ -16,7 +16,7 @@ use super::metrics::Observed;
 use crate::world::sandbox::Sandbox;
 use crate::world::webhooks::outbox::hex_hmac_256;
 use crate::world::whatsapp::flows::{DATA_API_VERSION, Flow};
-use crate::world::whatsapp::messaging::{Direction, InboundRefusal};
+use crate::world::whatsapp::messaging::{Direction, InboundRefusal, MessageStatus};
 use crate::world::whatsapp::payload_encryption::client_key::parse_pem;
 use crate::world::whatsapp::payload_encryption::seeded_random::SeededRandom;
 
@@ -340,7 +340,12 @@ impl Sandbox {
             .messaging
             .messages
             .get(message_id)
-            .filter(|m| m.direction == Direction::Outbound && m.consumer == consumer)
+            // One that failed (or has not left yet) never reached the phone.
+            .filter(|m| {
+                m.direction == Direction::Outbound
+                    && m.consumer == consumer
+                    && !matches!(m.status, MessageStatus::Failed | MessageStatus::Accepted)
+            })
             .ok_or(FlowExchangeError::NoSuchMessage)?;
         let phone_number_id = received.phone_number_id.clone();
         let message = received.message.to_value();
