@@ -296,6 +296,16 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         "get",
         sim.get_as(token, &format!("/{V}/{flow_id}")).await,
     );
+    // The metric field (no exchanges yet: no data points).
+    record(
+        "/{Version}/{Flow-ID}",
+        "get",
+        sim.get_as(
+            token,
+            &format!("/{V}/{flow_id}?fields=metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY)"),
+        )
+        .await,
+    );
     record(
         "/{Version}/{Flow-ID}",
         "post",

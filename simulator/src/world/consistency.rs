@@ -7,11 +7,13 @@
 
 use std::collections::BTreeMap;
 
+use super::bounds::in_range;
 use super::nodes::NodeKind;
 use super::sandbox::Sandbox;
 use super::shared::Invalid;
 use super::whatsapp::call_icons::check_kept;
 use super::whatsapp::call_restrictions::check_restrictions;
+use super::whatsapp::flow_exchange::sessions::MAX_SESSIONS;
 
 /// A refusal naming the place and the id that does not resolve.
 fn dangling(place: String, id: &str, wanted: &str) -> Invalid {
@@ -36,6 +38,13 @@ impl Sandbox {
         self.whatsapp.messaging.check()?;
         self.whatsapp.rate_card.check()?;
         self.whatsapp.template_clicks.check()?;
+        self.whatsapp.flow_metrics.check()?;
+        in_range(
+            "whatsapp.flow_sessions",
+            self.whatsapp.flow_sessions.len(),
+            0,
+            MAX_SESSIONS,
+        )?;
         self.check_registry()?;
         self.check_handles_and_tokens()?;
         self.check_owners()?;

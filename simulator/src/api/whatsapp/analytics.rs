@@ -80,10 +80,10 @@ enum Times {
 }
 
 /// A field's modifiers, read as Graph parameters.
-struct Arguments<'a>(&'a FieldSelection);
+pub(super) struct Arguments<'a>(pub(super) &'a FieldSelection);
 
 impl Arguments<'_> {
-    fn required(&self, name: &str) -> Result<&str, GraphError> {
+    pub(super) fn required(&self, name: &str) -> Result<&str, GraphError> {
         self.0.argument(name).ok_or_else(|| {
             GraphError::invalid_parameter(format!("The parameter {name} is required"))
         })
@@ -171,7 +171,11 @@ impl Arguments<'_> {
 }
 
 /// `value` as one of `allowed` (without case), or Meta's enum error.
-fn one_of<T: Copy>(name: &str, value: &str, allowed: &[(&str, T)]) -> Result<T, GraphError> {
+pub(super) fn one_of<T: Copy>(
+    name: &str,
+    value: &str,
+    allowed: &[(&str, T)],
+) -> Result<T, GraphError> {
     allowed
         .iter()
         .find(|(text, _)| text.eq_ignore_ascii_case(value))

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::flows::flow_name_taken;
+use super::flows::{check_endpoint_uri, flow_name_taken};
 use super::media::DOWNLOAD_PATH;
 use super::required;
 use crate::api::error::GraphError;
@@ -34,12 +34,8 @@ pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
         categories: request.param_list("categories"),
         endpoint_uri: request.param_str("endpoint_uri"),
     };
-    if let Some(uri) = update.endpoint_uri.as_ref().filter(|u| !u.is_empty())
-        && !uri.starts_with("https://")
-    {
-        return Err(GraphError::invalid_parameter(
-            "Param endpoint_uri must be an https URL",
-        ));
+    if let Some(uri) = update.endpoint_uri.as_ref().filter(|u| !u.is_empty()) {
+        check_endpoint_uri(uri)?;
     }
     if update == FlowUpdate::default() {
         return Err(GraphError::invalid_parameter(

@@ -14,6 +14,7 @@ pub mod derived_nodes;
 pub mod encrypted_messages;
 pub mod encryption;
 pub mod flow_lifecycle;
+pub mod flow_metric;
 pub mod flows;
 pub mod group_pins;
 pub mod groups;
@@ -86,5 +87,21 @@ pub fn require_whatsapp_product(request: &GraphRequest) -> Result<(), GraphError
         Err(GraphError::invalid_parameter(format!(
             "Param messaging_product must be one of {{whatsapp}} - got \"{product}\"."
         )))
+    }
+}
+
+/// The value of a field computed from its arguments (a WABA's analytics, a
+/// Flow's `metric`), when `field` is one of `kind`'s.
+pub fn argument_field(
+    sandbox: &crate::world::sandbox::Sandbox,
+    kind: crate::world::nodes::NodeKind,
+    id: &str,
+    field: &crate::api::fields::FieldSelection,
+) -> Option<Result<serde_json::Value, GraphError>> {
+    use crate::world::nodes::NodeKind;
+    match kind {
+        NodeKind::WhatsappBusinessAccount => analytics::field(sandbox, id, field),
+        NodeKind::Flow => flow_metric::field(sandbox, id, field),
+        _ => None,
     }
 }

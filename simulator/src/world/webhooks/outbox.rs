@@ -219,7 +219,7 @@ fn is_zero(value: &u64) -> bool {
     *value == 0
 }
 
-fn hex_hmac_256(secret: &str, body: &[u8]) -> String {
+pub fn hex_hmac_256(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body);
     hex::encode(mac.finalize().into_bytes())

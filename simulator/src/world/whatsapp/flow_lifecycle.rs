@@ -271,6 +271,7 @@ impl Sandbox {
             ));
         }
         self.whatsapp.flows.remove(id);
+        self.whatsapp.flow_metrics.forget(id);
         self.registry.remove(id);
         Ok(())
     }
@@ -345,6 +346,7 @@ mod tests {
     use super::*;
     use crate::world::fixture::demo_fixture;
     use crate::world::sandbox::SandboxOptions;
+    use crate::world::whatsapp::flow_exchange::metrics::Observed;
     use crate::world::whatsapp::flows::NewFlow;
 
     const VALID: &str = r#"{"version": "7.1", "screens": [{"id": "WELCOME", "layout": {}}]}"#;
@@ -462,7 +464,13 @@ mod tests {
     }
 
     fn delete_after_migration(sandbox: &mut Sandbox, id: &str) {
+        let ping = Observed::Ping { healthy: true };
+        sandbox.whatsapp.flow_metrics.record(id, 0, &ping);
         sandbox.delete_flow(id).unwrap();
         assert!(sandbox.node_kind(id).is_none());
+        assert!(
+            sandbox.whatsapp.flow_metrics.is_empty(),
+            "its counters go too"
+        );
     }
 }

@@ -32,6 +32,7 @@ pub mod devices;
 pub mod encrypted_messages;
 pub mod encryption;
 pub mod fixture;
+pub mod flow_exchange;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
@@ -115,6 +116,15 @@ pub struct WhatsappState {
     /// Flow id -> WhatsApp Flow.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub flows: BTreeMap<String, Box<Flow>>,
+    /// Flow message id -> a consumer's pass through it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flow_sessions: BTreeMap<String, flow_exchange::sessions::FlowSession>,
+    /// What Flows' endpoints were asked, by hour (the `metric` field).
+    #[serde(
+        default,
+        skip_serializing_if = "flow_exchange::metrics::FlowMetrics::is_empty"
+    )]
+    pub flow_metrics: flow_exchange::metrics::FlowMetrics,
     /// Every account's primary and linked companion devices.
     #[serde(default, skip_serializing_if = "DevicesState::is_empty")]
     pub devices: DevicesState,

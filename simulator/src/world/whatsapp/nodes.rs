@@ -580,6 +580,8 @@ const FLOW_ALL_FIELDS: &[&str] = &[
     "health_status",
     "whatsapp_business_account",
     "application",
+    // Counted on request, with arguments (`metric.name(…).granularity(…)`).
+    "metric",
 ];
 
 fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> {

@@ -5,7 +5,8 @@
 //! review, a WABA's billing, the review of an Official Business Account
 //! application, consumers joining and leaving groups, what WhatsApp decides
 //! about groups, consumers' calls and call permissions, the restrictions
-//! of a number's calling, the published key for encrypted sends,
+//! of a number's calling, consumers going through Flows (and the health
+//! check of a Flow's endpoint), the published key for encrypted sends,
 //! Multi-Partner Solution drafts, the portfolios Meta enrols for
 //! parent BSUIDs, and the rate card that prices analytics.
 
@@ -18,6 +19,7 @@ mod calls;
 mod chats;
 mod consumers;
 mod devices;
+mod flows;
 mod group_policy;
 mod groups;
 mod inbox;
@@ -47,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
         .merge(group_policy::routes())
         .merge(calls::routes())
+        .merge(flows::routes())
         .merge(call_restrictions::routes())
         .merge(payload_encryption::routes())
         .merge(solutions::routes())

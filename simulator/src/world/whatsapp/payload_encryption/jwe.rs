@@ -6,8 +6,8 @@
 //! randomness an encryption needs is the caller's generator.
 
 use aes::{Aes128, Aes192, Aes256};
-use aes_gcm::aead::AeadInPlace;
-use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce, Tag};
+use aes_gcm::aead::{AeadInPlace, Nonce, Tag};
+use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cbc::cipher::block_padding::Pkcs7;
@@ -244,8 +244,8 @@ pub fn encrypt(
     .join("."))
 }
 
-/// The plaintext, if the tag verifies.
-fn gcm_open<C: AeadInPlace + aes_gcm::KeyInit>(
+/// The plaintext, if the tag verifies (AES-GCM with the nonce size of `C`).
+pub fn gcm_open<C: AeadInPlace + aes_gcm::KeyInit>(
     key: &[u8],
     iv: &[u8],
     aad: &[u8],
@@ -259,16 +259,17 @@ fn gcm_open<C: AeadInPlace + aes_gcm::KeyInit>(
     let mut buffer = ciphertext.to_vec();
     cipher
         .decrypt_in_place_detached(
-            Nonce::from_slice(iv),
+            Nonce::<C>::from_slice(iv),
             aad,
             &mut buffer,
-            Tag::from_slice(tag),
+            Tag::<C>::from_slice(tag),
         )
         .ok()
         .map(|()| buffer)
 }
 
-fn gcm_seal<C: AeadInPlace + aes_gcm::KeyInit>(
+/// The ciphertext and its 16-byte tag (AES-GCM with the nonce size of `C`).
+pub fn gcm_seal<C: AeadInPlace + aes_gcm::KeyInit>(
     key: &[u8],
     iv: &[u8],
     aad: &[u8],
@@ -277,7 +278,7 @@ fn gcm_seal<C: AeadInPlace + aes_gcm::KeyInit>(
     let cipher = C::new_from_slice(key).expect("the content key has the cipher's length");
     let mut buffer = plaintext.to_vec();
     let tag = cipher
-        .encrypt_in_place_detached(Nonce::from_slice(iv), aad, &mut buffer)
+        .encrypt_in_place_detached(Nonce::<C>::from_slice(iv), aad, &mut buffer)
         .expect("a response fits AES-GCM's length limit");
     (buffer, tag.to_vec())
 }
