@@ -1,4 +1,4 @@
-//! Helpers for Instagram messaging tests: people's accounts, Direct
+//! Helpers for Instagram tests: people's accounts, posts and comments, Direct
 //! messages written in the app (through the control plane), an
 //! Instagram-login token, and an app receiving the demo account's
 //! `instagram` webhooks through the connected Page.
@@ -23,6 +23,26 @@ pub async fn new_account(
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text());
     reply.json["id"].as_str().expect("an id").to_owned()
+}
+
+/// `owner` posts `post` on Instagram (as in the app); the post's id.
+pub async fn post_media(sim: &Sim, sandbox: &Sandbox, owner: &str, post: Value) -> String {
+    let path = sandbox.sim(&format!("/instagram/users/{owner}/media"));
+    let posted = sim.post_json(&path, &post).await;
+    assert_eq!(posted.status, 201, "{}", posted.text());
+    posted.json["id"].as_str().expect("a media id").to_owned()
+}
+
+/// `author` comments `comment` (`media_id`, `text`, `parent_id`); the
+/// comment's id.
+pub async fn comment(sim: &Sim, sandbox: &Sandbox, author: &str, comment: Value) -> String {
+    let path = sandbox.sim(&format!("/instagram/users/{author}/comments"));
+    let commented = sim.post_json(&path, &comment).await;
+    assert_eq!(commented.status, 201, "{}", commented.text());
+    commented.json["id"]
+        .as_str()
+        .expect("a comment id")
+        .to_owned()
 }
 
 /// `from` writes `message` to `to` in Instagram Direct.

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use client_tests::instagram::direct;
+use client_tests::instagram::{comment, direct, post_media};
 use client_tests::messenger::{page_token, send, write};
 use client_tests::solutions::{join, partnership};
 use client_tests::whatsapp::{MANAGER, phone, spring_sale, upload_media};
@@ -170,33 +170,34 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         )
         .await;
     assert_eq!(link.status, 201, "{}", link.text());
-    // A post of the business's Instagram account, a comment and a reply.
+    // A post and a reel of the business's Instagram account, Kai's comment
+    // and the business's reply; Kai's own post and comment mention the
+    // business (its `mentioned_media` and `mentioned_comment`).
     let instagram = sandbox.id_of("instagram");
-    let post = sim
-        .post_json(
-            &sandbox.sim(&format!("/instagram/users/{instagram}/media")),
-            &json!({ "caption": "New ferns are in" }),
-        )
-        .await;
-    assert_eq!(post.status, 201, "{}", post.text());
-    let media_id = post.json["id"].as_str().expect("a media id").to_owned();
-    let comments = sandbox.sim(&format!(
-        "/instagram/users/{}/comments",
-        sandbox.id_of("kai")
-    ));
-    let comment = sim
-        .post_json(
-            &comments,
-            &json!({ "media_id": media_id, "text": "Lovely!" }),
-        )
-        .await;
-    assert_eq!(comment.status, 201, "{}", comment.text());
-    let parent = comment.json["id"].as_str().expect("a comment id");
+    let media_id = post_media(
+        sim,
+        sandbox,
+        instagram,
+        json!({ "caption": "New ferns are in" }),
+    )
+    .await;
+    let reel =
+        json!({ "caption": "Repotting", "media_type": "VIDEO", "media_product_type": "REELS" });
+    post_media(sim, sandbox, instagram, reel).await;
+    let kai = sandbox.id_of("kai");
+    let lovely = json!({ "media_id": media_id, "text": "Lovely!" });
+    let parent = comment(sim, sandbox, kai, lovely).await;
     let reply = json!({ "media_id": media_id, "text": "Which one?", "parent_id": parent });
-    let reply = sim.post_json(&comments, &reply).await;
-    assert_eq!(reply.status, 201, "{}", reply.text());
+    comment(sim, sandbox, instagram, reply).await;
+    let mentioning = post_media(sim, sandbox, kai, json!({ "caption": MENTIONING_CAPTION })).await;
+    let text = json!({ "media_id": mentioning, "text": MENTIONING_COMMENT });
+    comment(sim, sandbox, kai, text).await;
     furnish_messages(sim, sandbox).await;
 }
+
+/// Kai's caption and comment that mention the business.
+const MENTIONING_CAPTION: &str = "Repotting day with @luckyshrub";
+const MENTIONING_COMMENT: &str = "Thanks @luckyshrub!";
 
 /// Messages with the fields text leaves unset: on Messenger, Ana sends a
 /// photo and reacts to the Page's answer; on Instagram, Kai answers the
@@ -234,15 +235,27 @@ async fn furnish_messages(sim: &Sim, sandbox: &Sandbox) {
 }
 
 /// Every node of the sandbox the Graph API shows, by kind name (from its
-/// snapshot's registry; personal Instagram accounts are never Graph nodes).
+/// snapshot's registry; personal Instagram accounts, their posts and the
+/// comments on those are never Graph nodes).
 async fn nodes_by_kind(sim: &Sim, sandbox: &Sandbox) -> BTreeMap<String, Vec<String>> {
     let snapshot = sim.get(&sandbox.sim("/snapshot")).await;
     let snapshot = snapshot.ok();
-    let personal =
-        |id: &str| snapshot["instagram"]["accounts"][id]["account_type"] == json!("PERSONAL");
+    let instagram = &snapshot["instagram"];
+    let personal = |id: &str| instagram["accounts"][id]["account_type"] == json!("PERSONAL");
+    let personal_post = |id: &Value| {
+        id.as_str().is_some_and(|id| {
+            instagram["media"][id]["owner"]
+                .as_str()
+                .is_some_and(personal)
+        })
+    };
     let mut nodes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, kind) in snapshot["registry"].as_object().expect("a registry") {
-        if personal(id) {
+        let post = json!(id);
+        if personal(id)
+            || personal_post(&post)
+            || personal_post(&instagram["comments"][id]["media_id"])
+        {
             continue;
         }
         let kind = kind.as_str().expect("a kind name").to_owned();
@@ -302,12 +315,30 @@ fn transcript_line(reply: &Reply) -> String {
     json.to_string()
 }
 
+/// The ids the fields that need arguments name.
+struct Arguments {
+    /// The demo's `spring_sale` template.
+    template: String,
+    /// The furnished template group.
+    group: String,
+    /// Kai's post and comment that mention the business.
+    mentioning_media: String,
+    mentioning_comment: String,
+}
+
 /// Every field of `kind` as a `fields` parameter; the WABA's analytics
 /// fields, which need arguments, with a day of the sandbox's clock (and the
-/// demo's `spring_sale` template for `template_analytics`, the furnished
-/// template group for `template_group_analytics`), and a Flow's `metric`
-/// with a name and a granularity.
-fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
+/// template for `template_analytics`, the template group for
+/// `template_group_analytics`), a Flow's `metric` with a name and a
+/// granularity, and an IG User's lookups: the business itself by username,
+/// the post and comment that mention it.
+fn every_field(kind: NodeKind, arguments: &Arguments) -> String {
+    let Arguments {
+        template,
+        group,
+        mentioning_media,
+        mentioning_comment,
+    } = arguments;
     let day = ".start(1767225600).end(1767312000)";
     kind.known_fields()
         .iter()
@@ -323,6 +354,9 @@ fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
                 "template_group_analytics{day}.granularity(DAILY).template_group_ids([{group}])"
             ),
             "metric" => "metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY)".to_owned(),
+            "business_discovery" => "business_discovery.username(luckyshrub)".to_owned(),
+            "mentioned_media" => format!("mentioned_media.media_id({mentioning_media})"),
+            "mentioned_comment" => format!("mentioned_comment.comment_id({mentioning_comment})"),
             other => other.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -338,12 +372,26 @@ async fn read_everything(
 ) -> (Vec<String>, BTreeMap<String, BTreeSet<String>>) {
     let nodes = nodes_by_kind(sim, sandbox).await;
     let tokens = readers(sim, sandbox).await;
-    let template = spring_sale(sim, sandbox).await;
-    let group = nodes
-        .get("template_group")
-        .and_then(|ids| ids.first())
-        .cloned()
-        .unwrap_or_default();
+    let snapshot = sim.get(&sandbox.sim("/snapshot")).await;
+    let instagram = &snapshot.ok()["instagram"];
+    let find = |items: &str, key: &str, text: &str| {
+        let items = instagram[items].as_object().expect("posts and comments");
+        let (id, _) = items
+            .iter()
+            .find(|(_, item)| item[key] == json!(text))
+            .expect("furnished");
+        id.clone()
+    };
+    let arguments = Arguments {
+        template: spring_sale(sim, sandbox).await,
+        group: nodes
+            .get("template_group")
+            .and_then(|ids| ids.first())
+            .cloned()
+            .unwrap_or_default(),
+        mentioning_media: find("media", "caption", MENTIONING_CAPTION),
+        mentioning_comment: find("comments", "text", MENTIONING_COMMENT),
+    };
     let kind_of = |id: &str| {
         NodeKind::ALL.iter().copied().find(|k| {
             nodes
@@ -360,7 +408,7 @@ async fn read_everything(
             !ids.is_empty(),
             "no node of kind {name} in the demo sandbox: give this test one (see `furnish`)"
         );
-        let fields = every_field(*kind, &template, &group);
+        let fields = every_field(*kind, &arguments);
         for id in &ids {
             for reply in read(sim, &tokens, &format!("/{id}?fields={fields}")).await {
                 assert_read(&reply, &format!("{name} {id}"));
@@ -377,7 +425,7 @@ async fn read_everything(
                     else {
                         continue;
                     };
-                    let item_fields = every_field(item_kind, &template, &group);
+                    let item_fields = every_field(item_kind, &arguments);
                     let path = format!("/{id}/{}?fields={item_fields}", edge.name);
                     for reply in read(sim, &tokens, &path).await {
                         assert_read(&reply, &path);

@@ -43,6 +43,13 @@ impl FieldSelection {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The argument of modifier `name`, or Meta's #100 when it is not written.
+    pub fn required_argument(&self, name: &str) -> Result<&str, GraphError> {
+        self.argument(name).ok_or_else(|| {
+            GraphError::invalid_parameter(format!("The parameter {name} is required"))
+        })
+    }
+
     pub fn key(&self) -> &str {
         self.alias.as_deref().unwrap_or(&self.name)
     }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod answer;
+pub mod argument_fields;
 pub mod batch;
 pub mod changes;
 pub mod control;

@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use super::error::GraphError;
 use super::fields::{FieldSelection, selection_text};
 use super::paging::{PageRequest, paging_object, slice};
-use super::whatsapp::argument_field;
 use crate::world::auth::{AccessToken, TokenKind};
 use crate::world::nodes::{EdgeItem, EdgeQuery, FieldValue, ListEdge, NodeKind, Product};
 use crate::world::sandbox::Sandbox;
@@ -166,7 +165,7 @@ impl Renderer<'_> {
                 .find(|(extra_name, _)| *extra_name == name)
             {
                 out.insert(field.key().to_owned(), value.clone());
-            } else if let Some(value) = argument_field(self.sandbox, kind, id, field) {
+            } else if let Some(value) = self.argument_field(kind, id, field) {
                 out.insert(field.key().to_owned(), value?);
             } else if kind.known_fields().contains(&name) {
                 // A field selected once is moved out of the view; one selected

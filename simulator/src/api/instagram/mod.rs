@@ -3,9 +3,11 @@
 //! `/{page-id}/messages` — the connected Page's), webhook subscriptions made
 //! with an Instagram-login token (`subscribed_apps.rs`), and commenting on
 //! the account's posts (`comments.rs`). Reading accounts, posts, comments,
-//! conversations and messages needs no handler: their descriptors answer.
+//! conversations and messages needs no handler: their descriptors answer,
+//! but for the account's lookups with arguments (`lookups.rs`).
 
 pub mod comments;
+pub mod lookups;
 pub mod messages;
 pub mod routes;
 pub mod subscribed_apps;

@@ -84,9 +84,7 @@ pub(super) struct Arguments<'a>(pub(super) &'a FieldSelection);
 
 impl Arguments<'_> {
     pub(super) fn required(&self, name: &str) -> Result<&str, GraphError> {
-        self.0.argument(name).ok_or_else(|| {
-            GraphError::invalid_parameter(format!("The parameter {name} is required"))
-        })
+        self.0.required_argument(name)
     }
 
     fn timestamp(&self, name: &str, times: Times) -> Result<i64, GraphError> {

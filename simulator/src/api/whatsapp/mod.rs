@@ -89,19 +89,3 @@ pub fn require_whatsapp_product(request: &GraphRequest) -> Result<(), GraphError
         )))
     }
 }
-
-/// The value of a field computed from its arguments (a WABA's analytics, a
-/// Flow's `metric`), when `field` is one of `kind`'s.
-pub fn argument_field(
-    sandbox: &crate::world::sandbox::Sandbox,
-    kind: crate::world::nodes::NodeKind,
-    id: &str,
-    field: &crate::api::fields::FieldSelection,
-) -> Option<Result<serde_json::Value, GraphError>> {
-    use crate::world::nodes::NodeKind;
-    match kind {
-        NodeKind::WhatsappBusinessAccount => analytics::field(sandbox, id, field),
-        NodeKind::Flow => flow_metric::field(sandbox, id, field),
-        _ => None,
-    }
-}

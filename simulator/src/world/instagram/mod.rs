@@ -1,13 +1,15 @@
 //! Instagram accounts: personal, business or creator (`people.rs`), the
 //! contact options a professional account shows visitors, Direct messages
 //! between accounts (`direct.rs`) and what a professional account sends
-//! through the API (`send.rs`), posts and comments (`media.rs`). Their Graph
+//! through the API (`send.rs`), posts and comments (`media.rs`) and where an
+//! account was mentioned in them (`mentioned.rs`). Their Graph
 //! views are in `nodes.rs`, their fixture part in `fixture.rs`.
 
 pub mod contact_options;
 pub mod direct;
 pub mod fixture;
 pub mod media;
+pub mod mentioned;
 pub mod nodes;
 pub mod people;
 pub mod send;

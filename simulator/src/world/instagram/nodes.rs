@@ -10,12 +10,14 @@
 use serde_json::{Value, json};
 
 use crate::world::clock::graph_time;
+use crate::world::ids::derived_digits;
 use crate::world::nodes::{
     EdgeItem, Fields, ListEdge, NodeAccess, NodeDescriptor, Product, field_list,
 };
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::thread_nodes::{
-    CONVERSATION_FIELDS, MESSAGE_FIELDS, conversation_fields, conversation_messages, message_fields,
+    CONVERSATION_FIELDS, CONVERSATION_UNSET_FIELDS, MESSAGE_FIELDS, conversation_fields,
+    conversation_messages, message_fields,
 };
 
 use super::direct::{MID_PREFIX, MID_RANDOM};
@@ -29,9 +31,22 @@ fn professional(sandbox: &Sandbox, id: &str) -> bool {
 }
 
 /// Set only for accounts owned by a business portfolio, or onboarded to
-/// Instagram Shopping. (`business_discovery`, `mentioned_comment`,
-/// `mentioned_media` and `collaborative_media_search` need arguments.)
+/// Instagram Shopping.
 const INSTAGRAM_USER_UNSET_FIELDS: &[&str] = &["owner_business", "shopping_review_status"];
+
+/// The fields another account may read through `business_discovery`.
+pub const INSTAGRAM_USER_PUBLIC_FIELDS: &[&str] = &[
+    "id",
+    "ig_id",
+    "username",
+    "name",
+    "biography",
+    "website",
+    "followers_count",
+    "follows_count",
+    "media_count",
+    "profile_picture_url",
+];
 
 pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
     type_name: "IGUser",
@@ -39,22 +54,19 @@ pub static INSTAGRAM_USER: NodeDescriptor = NodeDescriptor {
     product: Product::Instagram,
     edge_products: &[],
     fields: field_list!(
-        &[
-            "id",
-            "ig_id",
-            "username",
-            "name",
-            "biography",
-            "website",
-            "followers_count",
-            "follows_count",
-            "media_count",
-            "profile_picture_url",
-            "has_profile_pic",
-            "is_published",
-            "legacy_instagram_user_id",
-            "shopping_product_tag_eligibility",
-        ],
+        field_list!(
+            INSTAGRAM_USER_PUBLIC_FIELDS,
+            &[
+                "has_profile_pic",
+                "is_published",
+                "legacy_instagram_user_id",
+                "shopping_product_tag_eligibility",
+                // Lookups by argument, answered by the API's `lookups.rs`.
+                "business_discovery",
+                "mentioned_comment",
+                "mentioned_media",
+            ]
+        ),
         INSTAGRAM_USER_UNSET_FIELDS,
     ),
     unset_fields: INSTAGRAM_USER_UNSET_FIELDS,
@@ -195,16 +207,13 @@ fn instagram_party(sandbox: &Sandbox, id: &str) -> Value {
     json!({ "username": username, "id": id })
 }
 
-/// Only group threads have a title.
-const INSTAGRAM_CONVERSATION_UNSET_FIELDS: &[&str] = &["name"];
-
 pub static INSTAGRAM_CONVERSATION: NodeDescriptor = NodeDescriptor {
     type_name: "UnifiedThread",
     id_shape: ("aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6", 66),
     product: Product::Instagram,
     edge_products: &[],
-    fields: field_list!(CONVERSATION_FIELDS, INSTAGRAM_CONVERSATION_UNSET_FIELDS),
-    unset_fields: INSTAGRAM_CONVERSATION_UNSET_FIELDS,
+    fields: field_list!(CONVERSATION_FIELDS, CONVERSATION_UNSET_FIELDS),
+    unset_fields: CONVERSATION_UNSET_FIELDS,
     default_fields: &["id", "updated_time"],
     edges: &[ListEdge {
         name: "messages",
@@ -280,27 +289,55 @@ const MEDIA_ACCESS: NodeAccess = NodeAccess {
     ..NodeAccess::OPEN
 };
 
+/// Alt text only when its author wrote one, a live broadcast's viewers only
+/// while it is live, a title only for IGTV videos, the audio type only for
+/// audio Meta classified: metasim's posts have none of these.
+const INSTAGRAM_MEDIA_UNSET_FIELDS: &[&str] = &[
+    "alt_text",
+    "current_live_viewer_count",
+    "media_audio_type",
+    "video_title",
+];
+
 pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
     type_name: "IGMedia",
     id_shape: ("180", 17),
     product: Product::Instagram,
     edge_products: &[],
-    fields: &[
-        "id",
-        "caption",
-        "comments_count",
-        "is_comment_enabled",
-        "like_count",
-        "media_product_type",
-        "media_type",
-        "media_url",
-        "owner",
-        "permalink",
-        "shortcode",
-        "timestamp",
-        "username",
-    ],
-    unset_fields: &[],
+    fields: field_list!(
+        &[
+            "id",
+            "boost_eligibility_info",
+            "caption",
+            "comments_count",
+            "copyright_check_information",
+            "has_poll",
+            "has_slider",
+            "ig_id",
+            "is_comment_enabled",
+            "is_shared_to_feed",
+            "legacy_instagram_media_id",
+            "like_count",
+            "media_product_type",
+            "media_type",
+            "media_url",
+            "owner",
+            "permalink",
+            "reposts_count",
+            "saved_count",
+            "shares_count",
+            "shortcode",
+            "thumbnail_url",
+            "timestamp",
+            "total_comments_count",
+            "total_like_count",
+            "total_views_count",
+            "username",
+            "view_count",
+        ],
+        INSTAGRAM_MEDIA_UNSET_FIELDS,
+    ),
+    unset_fields: INSTAGRAM_MEDIA_UNSET_FIELDS,
     default_fields: &["id"],
     edges: &[ListEdge {
         name: "comments",
@@ -314,17 +351,35 @@ pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
     view: |sandbox, id, wanted| {
         let media = sandbox.instagram.media.get(id)?;
         let shortcode = format!("C{}", &id[id.len().saturating_sub(10)..]);
+        let comments = || {
+            sandbox
+                .instagram
+                .comments
+                .values()
+                .filter(|c| c.media_id == id)
+                .count()
+        };
+        let video = media.media_type == "VIDEO";
+        let legacy_id = || derived_digits(&["ig_media", id], 19);
         Fields::new(id, wanted)
+            .put(
+                "boost_eligibility_info",
+                || json!({ "eligible_to_boost": media.media_product_type != "STORY" }),
+            )
             .put_opt("caption", || media.caption.clone())
-            .put("comments_count", || {
-                sandbox
-                    .instagram
-                    .comments
-                    .values()
-                    .filter(|c| c.media_id == id)
-                    .count()
+            .put("comments_count", comments)
+            .put_opt("copyright_check_information", || {
+                video
+                    .then(|| json!({ "status": { "status": "completed", "matches_found": false } }))
             })
+            .put("has_poll", || false)
+            .put("has_slider", || false)
+            .put("ig_id", legacy_id)
             .put("is_comment_enabled", || true)
+            .put_opt("is_shared_to_feed", || {
+                (media.media_product_type == "REELS").then_some(true)
+            })
+            .put("legacy_instagram_media_id", legacy_id)
             .put("like_count", || media.like_count)
             .put("media_product_type", || media.media_product_type.clone())
             .put("media_type", || media.media_type.clone())
@@ -333,8 +388,17 @@ pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
             .put("permalink", || {
                 format!("https://www.instagram.com/p/{shortcode}/")
             })
+            .put("reposts_count", || 0)
+            .put("saved_count", || 0)
+            .put("shares_count", || 0)
             .put("shortcode", || shortcode.clone())
+            .put_opt("thumbnail_url", || {
+                video.then(|| format!("https://scontent.cdninstagram.com/v/{id}/thumbnail.jpg"))
+            })
             .put("timestamp", || graph_time(media.timestamp))
+            .put("total_comments_count", comments)
+            .put("total_like_count", || media.like_count)
+            .put("total_views_count", || 0)
             .put_opt("username", || {
                 sandbox
                     .instagram
@@ -342,6 +406,7 @@ pub static INSTAGRAM_MEDIA: NodeDescriptor = NodeDescriptor {
                     .get(&media.owner)
                     .map(|a| a.username.clone())
             })
+            .put("view_count", || 0)
             .done()
     },
 };
@@ -376,6 +441,9 @@ pub static INSTAGRAM_COMMENT: NodeDescriptor = NodeDescriptor {
         "text",
         "timestamp",
         "username",
+        "legacy_instagram_comment_id",
+        // The author as an IG User: only for comments the account wrote.
+        "user",
     ],
     unset_fields: &[],
     default_fields: &["id", "text", "timestamp"],
@@ -394,7 +462,8 @@ pub static INSTAGRAM_COMMENT: NodeDescriptor = NodeDescriptor {
             .get(&comment.media_id)
             .map(|m| m.owner.as_str());
         let author = sandbox.instagram.accounts.get(&comment.from);
-        let shown = if owner == Some(comment.from.as_str()) {
+        let owner_wrote = owner == Some(comment.from.as_str());
+        let shown = if owner_wrote {
             Some(comment.from.as_str())
         } else {
             owner.and_then(|owner| sandbox.instagram.igsids.find(owner, &comment.from))
@@ -404,12 +473,16 @@ pub static INSTAGRAM_COMMENT: NodeDescriptor = NodeDescriptor {
                 Some(json!({ "id": shown?, "username": author?.username }))
             })
             .put("hidden", || false)
+            .put("legacy_instagram_comment_id", || {
+                derived_digits(&["ig_comment", id], 17)
+            })
             .put("like_count", || 0)
             .put("media", || json!({ "id": comment.media_id }))
             .put_opt("parent_id", || comment.parent_id.clone())
             .put("text", || comment.text.clone())
             .put("timestamp", || graph_time(comment.timestamp))
             .put_opt("username", || author.map(|a| a.username.clone()))
+            .node("user", owner_wrote.then_some(&comment.from))
             .done()
     },
 };

@@ -10,7 +10,8 @@ use crate::world::nodes::{
 };
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::thread_nodes::{
-    CONVERSATION_FIELDS, MESSAGE_FIELDS, conversation_fields, conversation_messages, message_fields,
+    CONVERSATION_FIELDS, CONVERSATION_UNSET_FIELDS, MESSAGE_FIELDS, conversation_fields,
+    conversation_messages, message_fields,
 };
 
 const MESSAGING: &str = "pages_messaging";
@@ -85,17 +86,17 @@ const CONVERSATION_ACCESS: NodeAccess = NodeAccess {
     ..NodeAccess::OPEN
 };
 
-/// A group thread's title and subject, and the thread's link in the
-/// Page's inbox, which metasim does not model.
-const CONVERSATION_UNSET_FIELDS: &[&str] = &["link", "name", "subject"];
+/// Those of both products, and a group thread's subject.
+const MESSENGER_CONVERSATION_UNSET_FIELDS: &[&str] =
+    field_list!(CONVERSATION_UNSET_FIELDS, &["subject"]);
 
 pub static CONVERSATION: NodeDescriptor = NodeDescriptor {
     type_name: "UnifiedThread",
     id_shape: ("t_", 17),
     product: Product::Messenger,
     edge_products: &[],
-    fields: field_list!(CONVERSATION_FIELDS, CONVERSATION_UNSET_FIELDS),
-    unset_fields: CONVERSATION_UNSET_FIELDS,
+    fields: field_list!(CONVERSATION_FIELDS, MESSENGER_CONVERSATION_UNSET_FIELDS),
+    unset_fields: MESSENGER_CONVERSATION_UNSET_FIELDS,
     default_fields: &["id", "updated_time"],
     edges: &[ListEdge {
         name: "messages",

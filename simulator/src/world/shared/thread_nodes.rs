@@ -1,6 +1,7 @@
 //! The Graph views Messenger and Instagram conversations share: a
 //! conversation (`UnifiedThread`: participants, message count, unread
-//! count, snippet, updated time, whether the account can reply) and its
+//! count, snippet, updated time, whether the account can reply, its folder
+//! and thread key) and its
 //! messages (`Message`: created time, from, to, text, attachments,
 //! reactions), newest first. Each product says how a side is shown
 //! (`{"name", "email", "id"}` on Messenger, `{"username", "id"}` on
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::conversations::{Conversation, Conversations, Message};
 use crate::world::clock::graph_time;
+use crate::world::ids::derived_digits;
 use crate::world::nodes::{EdgeItem, FieldList, Fields};
 
 /// How long a snippet may be.
@@ -37,14 +39,24 @@ fn shown_id<'a>(conversation: &'a Conversation, side: &'a str) -> &'a str {
 pub const CONVERSATION_FIELDS: &[&str] = &[
     "id",
     "can_reply",
+    "folder",
+    "former_participants",
+    "is_owner",
     "is_subscribed",
     "message_count",
     "participants",
+    "scoped_thread_key",
     "senders",
     "snippet",
     "unread_count",
     "updated_time",
 ];
+
+/// The fields of a conversation Meta leaves out of a one-to-one thread
+/// with a person, in both products: a group thread's title, the Facebook
+/// group it is linked to, a wallpaper someone chose, and the thread's link
+/// in the account's inbox, which metasim does not model.
+pub const CONVERSATION_UNSET_FIELDS: &[&str] = &["link", "linked_group", "name", "wallpaper"];
 
 /// A conversation's fields.
 pub fn conversation_fields(
@@ -89,6 +101,17 @@ pub fn conversation_fields(
                 .is_some_and(|closes| now_ms < closes)
         })
         .put("is_subscribed", || true)
+        // Nobody leaves a one-to-one thread, nor owns it as a group's
+        // creator does; the business never files it away from the inbox.
+        .put("folder", || "inbox")
+        .put("former_participants", || json!({ "data": [] }))
+        .put("is_owner", || false)
+        .put("scoped_thread_key", || {
+            format!(
+                "t_{}",
+                derived_digits(&["scoped_thread_key", &conversation.id], 16)
+            )
+        })
         .done()
 }
 
