@@ -70,7 +70,7 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// can set one: a media upload, a Flow with an endpoint, a template with a
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
-/// group with a description, a pre-verified number, a Multi-Partner
+/// group with a description, a business username, a pre-verified number, a Multi-Partner
 /// Solution the WABA joined, a mobility intent onto it in progress, a
 /// credit line shared with the WABA, a template group (without a
 /// description: Meta leaves it out until set), an Instagram post with
@@ -92,6 +92,13 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         sandbox,
         &format!("/{}/groups", phone(sandbox)),
         json!({ "messaging_product": "whatsapp", "subject": "Fields", "description": "Every field" }),
+    )
+    .await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/username", phone(sandbox)),
+        json!({ "username": "luckyshrub" }),
     )
     .await;
     post(

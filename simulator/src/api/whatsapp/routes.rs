@@ -7,7 +7,8 @@ use super::{
     analytics, automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
     encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
     parent_bsuids, phone_number, preverified, profile, qr_codes, registration, settings,
-    smb_app_data, solutions, subscriptions, template_groups, templates, waba, waba_admin,
+    smb_app_data, solutions, subscriptions, template_groups, templates, usernames, waba,
+    waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -265,6 +266,9 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("official_business_account"), Get, oba::read),
     Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(PHONE, Some("username"), Get, usernames::read),
+    Route::new(PHONE, Some("username"), Post, usernames::set),
+    Route::new(PHONE, Some("username"), Delete, usernames::delete),
     Route::new(
         NodeKind::App,
         Some("whatsapp_business_solution"),

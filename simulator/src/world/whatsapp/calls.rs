@@ -477,12 +477,7 @@ impl Sandbox {
     /// The number is registered with calling on, and the user may be called
     /// (on WhatsApp, and neither blocked the other).
     fn callable(&self, phone_number_id: &str, consumer: &str) -> Result<(), CallRefusal> {
-        let registered = self
-            .whatsapp
-            .phone_numbers
-            .get(phone_number_id)
-            .is_some_and(|p| p.is_registered());
-        if !registered {
+        if !self.phone_is_registered(phone_number_id) {
             return Err(CallRefusal::NotRegistered);
         }
         if !self.calling_enabled(phone_number_id) {

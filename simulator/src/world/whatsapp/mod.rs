@@ -13,6 +13,7 @@ pub mod automation;
 pub mod billing;
 pub mod block_list;
 pub mod business_app;
+pub mod business_usernames;
 pub mod call_codecs;
 pub mod call_hours;
 pub mod call_icons;
@@ -156,6 +157,9 @@ pub struct WhatsappState {
     /// Phone number id -> its Official Business Account application.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub oba: oba::ObaApplications,
+    /// Phone number id -> its business username.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub business_usernames: business_usernames::BusinessUsernames,
     /// Schedules of every WABA.
     #[serde(default)]
     pub schedules: schedules::Schedules,
