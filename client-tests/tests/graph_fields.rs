@@ -320,7 +320,7 @@ fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
         .iter()
         .map(|field| match *field {
             "analytics" => format!("analytics{day}.granularity(DAY)"),
-            "pricing_analytics" | "conversation_analytics" => {
+            "pricing_analytics" | "conversation_analytics" | "call_analytics" => {
                 format!("{field}{day}.granularity(DAILY)")
             }
             "template_analytics" => {

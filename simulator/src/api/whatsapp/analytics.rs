@@ -1,6 +1,6 @@
 //! The arguments of a WABA's analytics fields (`analytics.start(…).end(…)
 //! .granularity(DAY)`, `pricing_analytics…`, `conversation_analytics…`,
-//! `template_analytics…`, `template_group_analytics…`): read
+//! `template_analytics…`, `template_group_analytics…`, `call_analytics…`): read
 //! from the field's modifiers, checked as Meta checks them (required ones,
 //! enums, start before end, the lookback window, at most 10 templates or
 //! template groups, template analytics switched on), then counted by the
@@ -16,6 +16,8 @@ use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::analytics::{
     self, Breakdown, Dimension, Filter, Granularity, Metrics, TemplateMetric,
 };
+use crate::world::whatsapp::call_analytics::{self, CallDimension, CallQuery};
+use crate::world::whatsapp::calls::CallDirection;
 
 /// Messaging and pricing analytics look back at most a year.
 const LOOKBACK: i64 = 365 * 86_400;
@@ -39,6 +41,7 @@ pub fn field(
         "conversation_analytics" => conversations,
         "template_analytics" => templates,
         "template_group_analytics" => template_groups,
+        "call_analytics" => calls,
         _ => return None,
     };
     Some(reader(sandbox, waba_id, &Arguments(field)))
@@ -47,7 +50,19 @@ pub fn field(
 /// `GET /{waba-id}/template_analytics?start=…&end=…&granularity=DAILY
 /// &metric_types=[…]&template_ids=[…]`: the field's arguments as parameters.
 pub fn template_edge(op: Operation<'_>) -> Result<Value, GraphError> {
-    edge(op, "template_analytics", "template_ids", templates)
+    edge(op, "template_analytics", &["template_ids"], templates)
+}
+
+/// `GET /{waba-id}/call_analytics?start=…&end=…&granularity=DAILY…`, likewise.
+pub fn call_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    let optional = [
+        "phone_numbers",
+        "country_codes",
+        "directions",
+        "dimensions",
+        "tiers",
+    ];
+    edge(op, "call_analytics", &optional, calls)
 }
 
 /// `GET /{waba-id}/template_group_analytics?start=…&end=…&granularity=DAILY
@@ -56,16 +71,24 @@ pub fn template_group_edge(op: Operation<'_>) -> Result<Value, GraphError> {
     edge(
         op,
         "template_group_analytics",
-        "template_group_ids",
+        &["template_group_ids"],
         template_groups,
     )
 }
 
-fn edge(op: Operation<'_>, field: &str, ids: &str, reader: Reader) -> Result<Value, GraphError> {
+/// The analytics field `field` read with the request's parameters as its
+/// arguments: the span, granularity and metrics, and `more`.
+fn edge(
+    op: Operation<'_>,
+    field: &str,
+    more: &[&str],
+    reader: Reader,
+) -> Result<Value, GraphError> {
     let mut selection = FieldSelection::plain(field);
-    for name in ["start", "end", "granularity", "metric_types", ids] {
+    let common = ["start", "end", "granularity", "metric_types"];
+    for name in common.iter().chain(more) {
         if let Some(value) = op.request.param_str(name) {
-            selection.arguments.push((name.to_owned(), value));
+            selection.arguments.push(((*name).to_owned(), value));
         }
     }
     reader(op.sandbox, op.id, &Arguments(&selection))
@@ -228,6 +251,18 @@ const CATEGORIES: [&str; 6] = [
     "UTILITY",
 ];
 
+/// The span (within a year) and granularity (`HALF_HOUR`, `DAILY`,
+/// `MONTHLY`) of pricing, conversation and call analytics.
+fn span(sandbox: &Sandbox, args: &Arguments) -> Result<(Filter, Granularity), GraphError> {
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
+    let granularity = args.granularity(&[
+        ("HALF_HOUR", Granularity::HalfHour),
+        ("DAILY", Granularity::Day),
+        ("MONTHLY", Granularity::Month),
+    ])?;
+    Ok((filter, granularity))
+}
+
 /// A pricing or conversation analytics query: the span, the granularity,
 /// the metric types (`COST` and `count`; both when left out), the filters
 /// `keep`, then `dimensions` (those Meta lists without a counterpart here
@@ -239,12 +274,7 @@ fn breakdown(
     keep: Vec<(Dimension, Vec<String>)>,
     dimensions: &[(&str, Option<Dimension>)],
 ) -> Result<Breakdown, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
-    let granularity = args.granularity(&[
-        ("HALF_HOUR", Granularity::HalfHour),
-        ("DAILY", Granularity::Day),
-        ("MONTHLY", Granularity::Month),
-    ])?;
+    let (filter, granularity) = span(sandbox, args)?;
     let asked = args.enums("metric_types", &[("COST", true), (count, false)])?;
     let metrics = Metrics {
         count: asked.is_empty() || asked.contains(&false),
@@ -323,6 +353,49 @@ fn conversations(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<V
     ];
     let breakdown = breakdown(sandbox, args, "CONVERSATION", filters, &dimensions)?;
     Ok(analytics::conversations(sandbox, waba_id, &breakdown))
+}
+
+/// `call_analytics`: the span and granularity of pricing analytics,
+/// `metric_types` (`COUNT`, `COST`, `AVERAGE_DURATION`; all when none is
+/// named — metasim has no calling rates, so `COST` adds nothing),
+/// `directions` to keep, `dimensions` to split by (`TIER` splits nothing:
+/// there are no calling tiers), and `tiers` taken and ignored.
+fn calls(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let (filter, granularity) = span(sandbox, args)?;
+    let metrics = args.enums(
+        "metric_types",
+        &[
+            ("COUNT", "COUNT"),
+            ("COST", "COST"),
+            ("AVERAGE_DURATION", "AVERAGE_DURATION"),
+        ],
+    )?;
+    let asks = |metric: &str| metrics.is_empty() || metrics.contains(&metric);
+    let directions = args.enums(
+        "directions",
+        &[
+            ("BUSINESS_INITIATED", CallDirection::BusinessInitiated),
+            ("USER_INITIATED", CallDirection::UserInitiated),
+        ],
+    )?;
+    let dimensions = args.enums(
+        "dimensions",
+        &[
+            ("COUNTRY", Some(CallDimension::Country)),
+            ("DIRECTION", Some(CallDimension::Direction)),
+            ("PHONE", Some(CallDimension::Phone)),
+            ("TIER", None),
+        ],
+    )?;
+    let query = CallQuery {
+        filter,
+        granularity,
+        count: asks("COUNT"),
+        average_duration: asks("AVERAGE_DURATION"),
+        directions,
+        dimensions: dimensions.into_iter().flatten().collect(),
+    };
+    Ok(call_analytics::calls(sandbox, waba_id, &query))
 }
 
 fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {

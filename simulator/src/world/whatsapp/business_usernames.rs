@@ -36,7 +36,8 @@ pub enum UsernameRefusal {
     HeldInPortfolio,
 }
 
-/// Meta's format rules, or the first one `name` breaks.
+/// Meta's format rules for a username (a business's, and a consumer's
+/// too), or the first one `name` breaks.
 pub fn check_format(name: &str) -> Result<(), &'static str> {
     let length = name.chars().count();
     let lower = name.to_ascii_lowercase();

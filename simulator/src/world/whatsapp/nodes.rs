@@ -92,6 +92,7 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             "conversation_analytics",
             "template_analytics",
             "template_group_analytics",
+            "call_analytics",
         ],
         WABA_UNSET_FIELDS,
     ),
