@@ -312,7 +312,8 @@ fn transcript_line(reply: &Reply) -> String {
 /// Every field of `kind` as a `fields` parameter; the WABA's analytics
 /// fields, which need arguments, with a day of the sandbox's clock (and the
 /// demo's `spring_sale` template for `template_analytics`, the furnished
-/// template group for `template_group_analytics`), and a Flow's `metric`
+/// template group for `template_group_analytics` and, as an id without
+/// activity, `group_analytics`), and a Flow's `metric`
 /// with a name and a granularity.
 fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
     let day = ".start(1767225600).end(1767312000)";
@@ -329,6 +330,10 @@ fn every_field(kind: NodeKind, template: &str, group: &str) -> String {
             "template_group_analytics" => format!(
                 "template_group_analytics{day}.granularity(DAILY).template_group_ids([{group}])"
             ),
+            // Any id will do: a group without activity answers no point.
+            "group_analytics" => {
+                format!("group_analytics{day}.granularity(DAILY).group_ids([{group}])")
+            }
             "metric" => "metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY)".to_owned(),
             other => other.to_owned(),
         })

@@ -76,6 +76,15 @@ pub fn over_limit(len: usize, limit: usize) -> bool {
     len > limit.saturating_add((limit / 16).max(1))
 }
 
+/// Append `item` to `log`, dropping its oldest items past `max`.
+pub fn push_keeping_newest<T>(log: &mut Vec<T>, item: T, max: usize) {
+    log.push(item);
+    if log.len() > max {
+        let excess = log.len() - max;
+        log.drain(..excess);
+    }
+}
+
 impl Sandbox {
     /// Drop what is past the sandbox's retention (after events are routed).
     pub fn apply_retention(&mut self) {

@@ -128,6 +128,7 @@ pub const ROUTES: &[Route] = &[
         analytics::template_group_edge,
     ),
     Route::new(WABA, Some("call_analytics"), Get, analytics::call_edge),
+    Route::new(WABA, Some("group_analytics"), Get, analytics::group_edge),
     Route::new(WABA, Some("template_groups"), Post, template_groups::create),
     Route::new(TEMPLATE_GROUP, None, Post, template_groups::update),
     Route::new(TEMPLATE_GROUP, None, Delete, template_groups::delete),

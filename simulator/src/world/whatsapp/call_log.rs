@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calls::{Call, CallDirection};
+use crate::world::retention::push_keeping_newest;
 use crate::world::sandbox::Sandbox;
 
 /// How many ended calls the log keeps (the oldest go first).
@@ -34,19 +35,15 @@ impl EndedCall {
 impl Sandbox {
     /// Log `call`, which ended at `at`.
     pub(super) fn log_ended_call(&mut self, call: &Call, at: i64) {
-        let log = &mut self.whatsapp.calls.ended;
-        log.push(EndedCall {
+        let ended = EndedCall {
             phone_number_id: call.phone_number_id.clone(),
             consumer: call.consumer.clone(),
             direction: call.direction,
             created_at: call.created_at,
             connected_at: call.connected_at,
             ended_at: at,
-        });
-        if log.len() > CALL_LOG_MAX {
-            let excess = log.len() - CALL_LOG_MAX;
-            log.drain(..excess);
-        }
+        };
+        push_keeping_newest(&mut self.whatsapp.calls.ended, ended, CALL_LOG_MAX);
     }
 }
 

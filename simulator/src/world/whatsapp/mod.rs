@@ -39,6 +39,7 @@ pub mod flow_exchange;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod group_analytics;
 pub mod group_members;
 pub mod group_messages;
 pub mod group_photos;
@@ -177,6 +178,9 @@ pub struct WhatsappState {
     /// The groups of every number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: groups::Groups,
+    /// Participants joining and leaving groups, oldest first (`group_analytics`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_membership: Vec<group_analytics::MembershipChange>,
     /// Numbers Meta admitted to the Groups API without an Official Business
     /// Account (its early-access allowlist).
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]

@@ -93,6 +93,7 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             "template_analytics",
             "template_group_analytics",
             "call_analytics",
+            "group_analytics",
         ],
         WABA_UNSET_FIELDS,
     ),
