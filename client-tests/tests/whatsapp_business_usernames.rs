@@ -4,9 +4,12 @@
 //! `username` field, and drops it (`DELETE`). Meta's format rules give 100
 //! `Param Invalid`; a name held by another portfolio is 147001, by another
 //! number of the same portfolio 147005 unless `force_transfer`; an
-//! unregistered number is 133010. Same seed, same answers.
+//! unregistered number is 133010. Each change reaches the
+//! `business_username_update` webhook. Same seed, same answers.
 
 use client_tests::business::{call_as, get as read, post as write};
+use client_tests::calling::field_webhooks;
+use client_tests::receiver::{Receiver, subscribe, subscribe_waba_as};
 use client_tests::whatsapp::{assert_param_error, assert_whatsapp_error, phone};
 use client_tests::{Sandbox, Sim, Value, json, waba_fixture};
 use reqwest::Method;
@@ -246,4 +249,46 @@ async fn a_username_belongs_to_one_number() {
 
     // Same seed, same answers (and the state survives a snapshot).
     sim.assert_snapshot_round_trip(&sandbox).await;
+}
+
+#[tokio::test]
+async fn each_change_reaches_the_business_username_update_webhook() {
+    let sim = Sim::start().await;
+    let sandbox: Sandbox = sim
+        .create_sandbox(json!({ "seed": 1304, "fixture": two_portfolios() }))
+        .await;
+    let receiver = Receiver::start(sandbox.secret("app")).await;
+    let hook = receiver.url("/hook");
+    let field = ["business_username_update"];
+    subscribe(&sim, &sandbox, "whatsapp_business_account", &field, &hook).await;
+    let t = sandbox.token("t");
+    subscribe_waba_as(&sim, &sandbox, "waba", t, None)
+        .await
+        .ok();
+    let [p1, p2] = ["p1", "p2"].map(|h| sandbox.id_of(h).to_owned());
+    let name = json!({ "username": "corner_shop" });
+    username(&sim, t, Method::POST, &p1, Some(name.clone()))
+        .await
+        .ok();
+    // The same name again changes nothing.
+    username(&sim, t, Method::POST, &p1, Some(name)).await.ok();
+    let moved = json!({ "username": "corner_shop", "transfer_action": "force_transfer" });
+    username(&sim, t, Method::POST, &p2, Some(moved)).await.ok();
+    username(&sim, t, Method::DELETE, &p2, None).await.ok();
+    username(&sim, t, Method::DELETE, &p2, None).await.ok();
+
+    let values = field_webhooks(&sim, &sandbox, &receiver, "business_username_update").await;
+    assert_eq!(
+        values,
+        vec![
+            json!({ "display_phone_number": "15550200001", "username": "corner_shop", "status": "approved" }),
+            json!({ "display_phone_number": "15550200001", "status": "deleted" }),
+            json!({ "display_phone_number": "15550200002", "username": "corner_shop", "status": "approved" }),
+            json!({ "display_phone_number": "15550200002", "status": "deleted" }),
+        ]
+    );
+    let bodies = receiver.bodies();
+    let entry = &bodies[0]["entry"][0];
+    assert_eq!(entry["id"], sandbox.id_of("waba"));
+    assert!(entry["time"].is_i64(), "{entry}");
 }

@@ -5,12 +5,18 @@
 //! field and edge, removed with `DELETE`. Names follow Meta's format, compare
 //! case-insensitively, and belong to one number at a time: another number
 //! of the same business portfolio takes one over only with
-//! `transfer_action=force_transfer`. Not the consumers' usernames (those are
-//! in `identity`).
+//! `transfer_action=force_transfer`. Each change reaches the WABA's
+//! `business_username_update` webhook (`approved`, or `deleted` for the
+//! number that lost its name). Not the consumers' usernames (those are in
+//! `consumers.rs`).
 
 use std::collections::BTreeMap;
 
+use serde_json::json;
+
+use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
+use crate::world::webhooks::subscriptions::WebhookObject;
 
 /// Phone number id -> its username, as the business wrote it.
 pub type BusinessUsernames = BTreeMap<String, String>;
@@ -92,20 +98,53 @@ impl Sandbox {
             if !force_transfer {
                 return Err(UsernameRefusal::HeldInPortfolio);
             }
-            self.whatsapp.business_usernames.remove(&holder);
+            self.remove_business_username(&holder);
         }
-        self.whatsapp
+        let previous = self
+            .whatsapp
             .business_usernames
             .insert(phone_number_id.to_owned(), name.to_owned());
+        if previous.as_deref() != Some(name) {
+            self.username_update(phone_number_id, Some(name));
+        }
         Ok(())
     }
 
     /// Drop the number's username; whether it had one.
     pub fn remove_business_username(&mut self, phone_number_id: &str) -> bool {
-        self.whatsapp
+        let had = self
+            .whatsapp
             .business_usernames
             .remove(phone_number_id)
-            .is_some()
+            .is_some();
+        if had {
+            self.username_update(phone_number_id, None);
+        }
+        had
+    }
+
+    /// The `business_username_update` webhook of the number's WABA:
+    /// `approved` with the name, or `deleted` without one.
+    fn username_update(&mut self, phone_number_id: &str, name: Option<&str>) {
+        let Some(phone) = self.whatsapp.phone_numbers.get(phone_number_id) else {
+            return;
+        };
+        let mut value = json!({ "display_phone_number": phone.digits });
+        match name {
+            Some(name) => {
+                value["username"] = json!(name);
+                value["status"] = json!("approved");
+            }
+            None => value["status"] = json!("deleted"),
+        }
+        let payload = EventPayload::AccountChange {
+            object: WebhookObject::WhatsappBusinessAccount,
+            account_id: phone.waba_id.clone(),
+            field: "business_username_update".to_owned(),
+            value,
+        };
+        let now = self.clock.now();
+        self.events.emit(now, payload);
     }
 }
 
