@@ -1,7 +1,8 @@
 //! Business usernames: a registered number adopts one
 //! (`POST /{phone-number-id}/username`, or `username` on
 //! `POST /{phone-number-id}`), reads it on the edge and on the number's
-//! `username` field, and drops it (`DELETE`). Meta's format rules give 100
+//! `username` field, and drops it (`DELETE`); `username_suggestions` come
+//! from the verified name. Meta's format rules give 100
 //! `Param Invalid`; a name held by another portfolio is 147001, by another
 //! number of the same portfolio 147005 unless `force_transfer`; an
 //! unregistered number is 133010. Each change reaches the
@@ -237,6 +238,31 @@ async fn a_username_belongs_to_one_number() {
     assert_eq!(
         username(&sim, t, Method::GET, &p2, None).await.ok()["username"],
         "corner_shop"
+    );
+    // Suggestions come from the verified name, leaving out names held.
+    let suggested = |number: String| {
+        let sim = &sim;
+        async move {
+            call_as(
+                sim,
+                t,
+                Method::GET,
+                &format!("/{number}/username_suggestions"),
+                None,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        suggested(p2.clone()).await.ok(),
+        &json!({ "data": [{ "username_suggestions": ["number2", "number.2", "number_2"] }] })
+    );
+    username(&sim, t, Method::POST, &p1, name("Number.2"))
+        .await
+        .ok();
+    assert_eq!(
+        suggested(p2.clone()).await.ok()["data"][0]["username_suggestions"],
+        json!(["number2", "number_2"])
     );
     // Released, a name is free for any portfolio.
     username(&sim, t, Method::DELETE, &p2, None).await.ok();

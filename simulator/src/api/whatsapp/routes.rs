@@ -272,6 +272,12 @@ pub const ROUTES: &[Route] = &[
     Route::new(PHONE, Some("username"), Post, usernames::set),
     Route::new(PHONE, Some("username"), Delete, usernames::delete),
     Route::new(
+        PHONE,
+        Some("username_suggestions"),
+        Get,
+        usernames::suggestions,
+    ),
+    Route::new(
         NodeKind::App,
         Some("whatsapp_business_solution"),
         Post,

@@ -1,5 +1,6 @@
 //! `GET/POST/DELETE /{phone-number-id}/username`: a number's business
-//! username (`{"username","status"}`), adopted as `approved` at once;
+//! username (`{"username","status"}`), adopted as `approved` at once, and
+//! `GET /{phone-number-id}/username_suggestions`;
 //! `transfer_action=force_transfer` takes it from another number of the
 //! same portfolio. The rules are in `world::whatsapp::business_usernames`.
 
@@ -27,6 +28,11 @@ pub fn set(op: Operation<'_>) -> Result<Value, GraphError> {
     let name = required(op.request, "username")?;
     adopt(op.sandbox, op.request, op.id, &name)?;
     Ok(json!({ "status": STATUS }))
+}
+
+pub fn suggestions(op: Operation<'_>) -> Result<Value, GraphError> {
+    let names = op.sandbox.username_suggestions(op.id);
+    Ok(json!({ "data": [{ "username_suggestions": names }] }))
 }
 
 pub fn delete(op: Operation<'_>) -> Result<Value, GraphError> {

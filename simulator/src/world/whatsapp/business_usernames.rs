@@ -123,6 +123,34 @@ impl Sandbox {
         had
     }
 
+    /// Names the number could adopt, from its verified name's words
+    /// (joined, by a period, by an underscore): those in Meta's format that
+    /// no other number holds.
+    pub fn username_suggestions(&self, phone_number_id: &str) -> Vec<String> {
+        let Some(phone) = self.whatsapp.phone_numbers.get(phone_number_id) else {
+            return Vec::new();
+        };
+        let words: Vec<String> = phone
+            .verified_name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut suggestions: Vec<String> = Vec::new();
+        for joint in ["", ".", "_"] {
+            let name = words.join(joint);
+            let taken = self
+                .whatsapp
+                .business_usernames
+                .iter()
+                .any(|(id, held)| id != phone_number_id && held.eq_ignore_ascii_case(&name));
+            if check_format(&name).is_ok() && !taken && !suggestions.contains(&name) {
+                suggestions.push(name);
+            }
+        }
+        suggestions
+    }
+
     /// The `business_username_update` webhook of the number's WABA:
     /// `approved` with the name, or `deleted` without one.
     fn username_update(&mut self, phone_number_id: &str, name: Option<&str>) {
