@@ -423,3 +423,31 @@ impl Sim {
         self.all(&sandbox.sim(&path)).await
     }
 }
+
+/// A group of the demo number that `members` joined; its id.
+pub async fn group_with(sim: &Sim, sandbox: &Sandbox, subject: &str, members: &[&str]) -> String {
+    let path = format!("/{}/groups", phone(sandbox));
+    let body = json!({ "messaging_product": "whatsapp", "subject": subject });
+    crate::business::call_manager(sim, sandbox, Method::POST, &path, body)
+        .await
+        .ok();
+    let listed = crate::business::get(sim, sandbox, &path).await;
+    let group = listed.ok()["data"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["subject"] == subject)
+        .expect("the new group")["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let link = crate::business::get(sim, sandbox, &format!("/{group}/invite_link")).await;
+    let link = link.ok()["invite_link"].clone();
+    for digits in members {
+        let join = sandbox.sim(&format!("/whatsapp/consumers/{digits}/groups/join"));
+        sim.post_json(&join, &json!({ "invite_link": link }))
+            .await
+            .ok();
+    }
+    group
+}

@@ -153,6 +153,22 @@ async fn answers(sim: &Sim, sandbox: &Sandbox) -> Vec<(&'static str, &'static st
         sim.get_as(token, &format!("/{V}/{waba}/phone_numbers"))
             .await,
     );
+    // A business username set through the number's update, then the list
+    // read with every field of the spec's item (`username` among them).
+    record(
+        "/{Version}/{Phone-Number-ID}",
+        "post",
+        sim.send(
+            send(Method::POST, format!("/{V}/{phone}")).json(&json!({"username": "mybusiness"})),
+        )
+        .await,
+    );
+    record(
+        "/{Version}/{WABA-ID}/phone_numbers",
+        "get",
+        sim.get_as(token, &format!("/{V}/{waba}/phone_numbers?fields=id,display_phone_number,verified_name,status,quality_rating,country_code,country_dial_code,code_verification_status,unified_cert_status,account_mode,host_platform,messaging_limit_tier,is_official_business_account,username"))
+            .await,
+    );
     record(
         "/{Version}/{WABA-ID}",
         "get",

@@ -70,7 +70,7 @@ async fn post(sim: &Sim, sandbox: &Sandbox, path: &str, body: Value) -> Value {
 /// can set one: a media upload, a Flow with an endpoint, a template with a
 /// time-to-live and creative optimisations whose category then changed, a
 /// WABA with a purchase order number, the number linked to the Page, a
-/// group with a description, a pre-verified number, a Multi-Partner
+/// group with a description, a business username, a pre-verified number, a Multi-Partner
 /// Solution the WABA joined, a mobility intent onto it in progress, a
 /// credit line shared with the WABA, a template group (without a
 /// description: Meta leaves it out until set), an Instagram post with
@@ -92,6 +92,13 @@ async fn furnish(sim: &Sim, sandbox: &Sandbox) {
         sandbox,
         &format!("/{}/groups", phone(sandbox)),
         json!({ "messaging_product": "whatsapp", "subject": "Fields", "description": "Every field" }),
+    )
+    .await;
+    post(
+        sim,
+        sandbox,
+        &format!("/{}/username", phone(sandbox)),
+        json!({ "username": "luckyshrub" }),
     )
     .await;
     post(
@@ -329,7 +336,8 @@ struct Arguments {
 /// Every field of `kind` as a `fields` parameter; the WABA's analytics
 /// fields, which need arguments, with a day of the sandbox's clock (and the
 /// template for `template_analytics`, the template group for
-/// `template_group_analytics`), a Flow's `metric` with a name and a
+/// `template_group_analytics` and, as an id without activity,
+/// `group_analytics`), a Flow's `metric` with a name and a
 /// granularity, and an IG User's lookups: the business itself by username,
 /// the post and comment that mention it.
 fn every_field(kind: NodeKind, arguments: &Arguments) -> String {
@@ -344,7 +352,7 @@ fn every_field(kind: NodeKind, arguments: &Arguments) -> String {
         .iter()
         .map(|field| match *field {
             "analytics" => format!("analytics{day}.granularity(DAY)"),
-            "pricing_analytics" | "conversation_analytics" => {
+            "pricing_analytics" | "conversation_analytics" | "call_analytics" => {
                 format!("{field}{day}.granularity(DAILY)")
             }
             "template_analytics" => {
@@ -353,6 +361,10 @@ fn every_field(kind: NodeKind, arguments: &Arguments) -> String {
             "template_group_analytics" => format!(
                 "template_group_analytics{day}.granularity(DAILY).template_group_ids([{group}])"
             ),
+            // Any id will do: a group without activity answers no point.
+            "group_analytics" => {
+                format!("group_analytics{day}.granularity(DAILY).group_ids([{group}])")
+            }
             "metric" => "metric.name(ENDPOINT_REQUEST_COUNT).granularity(DAY)".to_owned(),
             "business_discovery" => "business_discovery.username(luckyshrub)".to_owned(),
             "mentioned_media" => format!("mentioned_media.media_id({mentioning_media})"),

@@ -10,32 +10,6 @@ use client_tests::whatsapp::*;
 use client_tests::{Reply, Sandbox, Sim, Value, json};
 use reqwest::Method;
 
-/// A group of the demo number that `members` joined; its id.
-async fn group_with(sim: &Sim, sandbox: &Sandbox, subject: &str, members: &[&str]) -> String {
-    let path = format!("/{}/groups", phone(sandbox));
-    let body = json!({ "messaging_product": "whatsapp", "subject": subject });
-    call(sim, sandbox, Method::POST, &path, body).await.ok();
-    let listed = read(sim, sandbox, &path).await;
-    let group = listed.ok()["data"]["groups"]
-        .as_array()
-        .expect("groups")
-        .iter()
-        .find(|g| g["subject"] == subject)
-        .expect("the new group")["id"]
-        .as_str()
-        .expect("an id")
-        .to_owned();
-    let link = read(sim, sandbox, &format!("/{group}/invite_link")).await;
-    let link = link.ok()["invite_link"].clone();
-    for digits in members {
-        let join = sandbox.sim(&format!("/whatsapp/consumers/{digits}/groups/join"));
-        sim.post_json(&join, &json!({ "invite_link": link }))
-            .await
-            .ok();
-    }
-    group
-}
-
 fn to_group(group: &str, kind: &str, content: Value) -> Value {
     let mut body = message(group, kind, content);
     body["recipient_type"] = json!("group");

@@ -76,6 +76,16 @@ pub fn over_limit(len: usize, limit: usize) -> bool {
     len > limit.saturating_add((limit / 16).max(1))
 }
 
+/// Append `item` to `log`; once the log runs [`over_limit`], drop its
+/// oldest items down to `max`.
+pub fn push_keeping_newest<T>(log: &mut Vec<T>, item: T, max: usize) {
+    log.push(item);
+    if over_limit(log.len(), max) {
+        let excess = log.len() - max;
+        log.drain(..excess);
+    }
+}
+
 impl Sandbox {
     /// Drop what is past the sandbox's retention (after events are routed).
     pub fn apply_retention(&mut self) {

@@ -1,6 +1,7 @@
 //! The arguments of a WABA's analytics fields (`analytics.start(…).end(…)
 //! .granularity(DAY)`, `pricing_analytics…`, `conversation_analytics…`,
-//! `template_analytics…`, `template_group_analytics…`): read
+//! `template_analytics…`, `template_group_analytics…`, `call_analytics…`,
+//! `group_analytics…`): read
 //! from the field's modifiers, checked as Meta checks them (required ones,
 //! enums, start before end, the lookback window, at most 10 templates or
 //! template groups, template analytics switched on), then counted by the
@@ -16,6 +17,9 @@ use crate::world::sandbox::Sandbox;
 use crate::world::whatsapp::analytics::{
     self, Breakdown, Dimension, Filter, Granularity, Metrics, TemplateMetric,
 };
+use crate::world::whatsapp::call_analytics::{self, CallDimension, CallQuery};
+use crate::world::whatsapp::calls::CallDirection;
+use crate::world::whatsapp::group_analytics::{self, GroupMetric};
 
 /// Messaging and pricing analytics look back at most a year.
 const LOOKBACK: i64 = 365 * 86_400;
@@ -39,6 +43,8 @@ pub fn field(
         "conversation_analytics" => conversations,
         "template_analytics" => templates,
         "template_group_analytics" => template_groups,
+        "call_analytics" => calls,
+        "group_analytics" => groups,
         _ => return None,
     };
     Some(reader(sandbox, waba_id, &Arguments(field)))
@@ -47,7 +53,25 @@ pub fn field(
 /// `GET /{waba-id}/template_analytics?start=…&end=…&granularity=DAILY
 /// &metric_types=[…]&template_ids=[…]`: the field's arguments as parameters.
 pub fn template_edge(op: Operation<'_>) -> Result<Value, GraphError> {
-    edge(op, "template_analytics", "template_ids", templates)
+    edge(op, "template_analytics", &["template_ids"], templates)
+}
+
+/// `GET /{waba-id}/group_analytics?start=…&end=…&granularity=DAILY
+/// &metric_types=[…]&group_ids=[…]`, likewise.
+pub fn group_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    edge(op, "group_analytics", &["group_ids"], groups)
+}
+
+/// `GET /{waba-id}/call_analytics?start=…&end=…&granularity=DAILY…`, likewise.
+pub fn call_edge(op: Operation<'_>) -> Result<Value, GraphError> {
+    let optional = [
+        "phone_numbers",
+        "country_codes",
+        "directions",
+        "dimensions",
+        "tiers",
+    ];
+    edge(op, "call_analytics", &optional, calls)
 }
 
 /// `GET /{waba-id}/template_group_analytics?start=…&end=…&granularity=DAILY
@@ -56,16 +80,24 @@ pub fn template_group_edge(op: Operation<'_>) -> Result<Value, GraphError> {
     edge(
         op,
         "template_group_analytics",
-        "template_group_ids",
+        &["template_group_ids"],
         template_groups,
     )
 }
 
-fn edge(op: Operation<'_>, field: &str, ids: &str, reader: Reader) -> Result<Value, GraphError> {
+/// The analytics field `field` read with the request's parameters as its
+/// arguments: the span, granularity and metrics, and `more`.
+fn edge(
+    op: Operation<'_>,
+    field: &str,
+    more: &[&str],
+    reader: Reader,
+) -> Result<Value, GraphError> {
     let mut selection = FieldSelection::plain(field);
-    for name in ["start", "end", "granularity", "metric_types", ids] {
+    let common = ["start", "end", "granularity", "metric_types"];
+    for name in common.iter().chain(more) {
         if let Some(value) = op.request.param_str(name) {
-            selection.arguments.push((name.to_owned(), value));
+            selection.arguments.push(((*name).to_owned(), value));
         }
     }
     reader(op.sandbox, op.id, &Arguments(&selection))
@@ -226,6 +258,18 @@ const CATEGORIES: [&str; 6] = [
     "UTILITY",
 ];
 
+/// The span (within a year) and granularity (`HALF_HOUR`, `DAILY`,
+/// `MONTHLY`) of pricing, conversation and call analytics.
+fn span(sandbox: &Sandbox, args: &Arguments) -> Result<(Filter, Granularity), GraphError> {
+    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
+    let granularity = args.granularity(&[
+        ("HALF_HOUR", Granularity::HalfHour),
+        ("DAILY", Granularity::Day),
+        ("MONTHLY", Granularity::Month),
+    ])?;
+    Ok((filter, granularity))
+}
+
 /// A pricing or conversation analytics query: the span, the granularity,
 /// the metric types (`COST` and `count`; both when left out), the filters
 /// `keep`, then `dimensions` (those Meta lists without a counterpart here
@@ -237,12 +281,7 @@ fn breakdown(
     keep: Vec<(Dimension, Vec<String>)>,
     dimensions: &[(&str, Option<Dimension>)],
 ) -> Result<Breakdown, GraphError> {
-    let filter = args.filter(sandbox, LOOKBACK, Times::Unix)?;
-    let granularity = args.granularity(&[
-        ("HALF_HOUR", Granularity::HalfHour),
-        ("DAILY", Granularity::Day),
-        ("MONTHLY", Granularity::Month),
-    ])?;
+    let (filter, granularity) = span(sandbox, args)?;
     let asked = args.enums("metric_types", &[("COST", true), (count, false)])?;
     let metrics = Metrics {
         count: asked.is_empty() || asked.contains(&false),
@@ -323,8 +362,88 @@ fn conversations(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<V
     Ok(analytics::conversations(sandbox, waba_id, &breakdown))
 }
 
+/// `call_analytics`: the span and granularity of pricing analytics,
+/// `metric_types` (`COUNT`, `COST`, `AVERAGE_DURATION`; all when none is
+/// named — metasim has no calling rates, so `COST` adds nothing),
+/// `directions` to keep, `dimensions` to split by (`TIER` splits nothing:
+/// there are no calling tiers), and `tiers` taken and ignored.
+fn calls(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let (filter, granularity) = span(sandbox, args)?;
+    let metrics = args.enums(
+        "metric_types",
+        &[
+            ("COUNT", "COUNT"),
+            ("COST", "COST"),
+            ("AVERAGE_DURATION", "AVERAGE_DURATION"),
+        ],
+    )?;
+    let asks = |metric: &str| metrics.is_empty() || metrics.contains(&metric);
+    let directions = args.enums(
+        "directions",
+        &[
+            ("BUSINESS_INITIATED", CallDirection::BusinessInitiated),
+            ("USER_INITIATED", CallDirection::UserInitiated),
+        ],
+    )?;
+    let dimensions = args.enums(
+        "dimensions",
+        &[
+            ("COUNTRY", Some(CallDimension::Country)),
+            ("DIRECTION", Some(CallDimension::Direction)),
+            ("PHONE", Some(CallDimension::Phone)),
+            ("TIER", None),
+        ],
+    )?;
+    let query = CallQuery {
+        filter,
+        granularity,
+        count: asks("COUNT"),
+        average_duration: asks("AVERAGE_DURATION"),
+        directions,
+        dimensions: dimensions.into_iter().flatten().collect(),
+    };
+    Ok(call_analytics::calls(sandbox, waba_id, &query))
+}
+
+/// `group_analytics`: as template analytics (without the insights
+/// switch), with `group_ids` and the Business SDK's metrics; `CLICKS` and
+/// `COST` are taken and add nothing (group messages carry no buttons metasim
+/// counts, and a group has no market to price it in).
+fn groups(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
+    let all = [
+        ("SENT", Some(GroupMetric::Sent)),
+        ("DELIVERED", Some(GroupMetric::Delivered)),
+        ("READ", Some(GroupMetric::Read)),
+        ("REPLIES", Some(GroupMetric::Replies)),
+        ("PARTICIPANTS_JOINED", Some(GroupMetric::ParticipantsJoined)),
+        ("PARTICIPANTS_LEFT", Some(GroupMetric::ParticipantsLeft)),
+        ("CLICKS", None),
+        ("COST", None),
+    ];
+    let (filter, metrics, ids) = daily_query(sandbox, args, ("group_ids", "group"), &all)?;
+    let metrics: Vec<GroupMetric> = metrics.into_iter().flatten().collect();
+    Ok(group_analytics::groups(
+        sandbox, waba_id, &filter, &ids, &metrics,
+    ))
+}
+
+/// Every metric of template and template group analytics.
+const TEMPLATE_METRICS: [(&str, TemplateMetric); 5] = [
+    ("SENT", TemplateMetric::Sent),
+    ("DELIVERED", TemplateMetric::Delivered),
+    ("READ", TemplateMetric::Read),
+    ("CLICKED", TemplateMetric::Clicked),
+    ("COST", TemplateMetric::Cost),
+];
+
 fn templates(sandbox: &Sandbox, waba_id: &str, args: &Arguments) -> Result<Value, GraphError> {
-    let (filter, metrics, ids) = daily_query(sandbox, waba_id, args, ("template_ids", "template"))?;
+    check_insights(sandbox, waba_id)?;
+    let (filter, metrics, ids) = daily_query(
+        sandbox,
+        args,
+        ("template_ids", "template"),
+        &TEMPLATE_METRICS,
+    )?;
     Ok(analytics::templates(
         sandbox, waba_id, &filter, &ids, &metrics,
     ))
@@ -335,27 +454,21 @@ fn template_groups(
     waba_id: &str,
     args: &Arguments,
 ) -> Result<Value, GraphError> {
+    check_insights(sandbox, waba_id)?;
     let (filter, metrics, ids) = daily_query(
         sandbox,
-        waba_id,
         args,
         ("template_group_ids", "template group"),
+        &TEMPLATE_METRICS,
     )?;
     Ok(analytics::template_groups(
         sandbox, waba_id, &filter, &ids, &metrics,
     ))
 }
 
-/// What template and template group analytics take alike: insights
-/// switched on, a span within the lookback, `DAILY`, the metrics (all when
-/// none is named), and 1 to 10 ids in the parameter `ids.0` (of `ids.1`s).
-fn daily_query(
-    sandbox: &Sandbox,
-    waba_id: &str,
-    args: &Arguments,
-    ids: (&str, &str),
-) -> Result<(Filter, Vec<TemplateMetric>, Vec<String>), GraphError> {
-    let (param, noun) = ids;
+/// Template (and template group) analytics answer once the WABA switched
+/// insights on.
+fn check_insights(sandbox: &Sandbox, waba_id: &str) -> Result<(), GraphError> {
     let enabled = sandbox
         .whatsapp
         .wabas
@@ -366,6 +479,19 @@ fn daily_query(
             "Template analytics are not enabled for this WhatsApp Business Account: confirm them with POST /{waba-id}?is_enabled_for_insights=true",
         ));
     }
+    Ok(())
+}
+
+/// What template, template group and group analytics take alike: a span
+/// within 90 days, `DAILY`, the metrics of `all` (all when none is named),
+/// and 1 to 10 ids in the parameter `ids.0` (of `ids.1`s).
+fn daily_query<T: Copy>(
+    sandbox: &Sandbox,
+    args: &Arguments,
+    ids: (&str, &str),
+    all: &[(&str, T)],
+) -> Result<(Filter, Vec<T>, Vec<String>), GraphError> {
+    let (param, noun) = ids;
     let mut filter = args.filter(sandbox, TEMPLATE_LOOKBACK, Times::UnixOrDate)?;
     // A point per day: the span is bounded as the lookback is.
     if filter.end.saturating_sub(filter.start) > TEMPLATE_LOOKBACK {
@@ -381,14 +507,7 @@ fn daily_query(
     filter.start = Granularity::Day.bucket(filter.start).0;
     filter.end = Granularity::Day.bucket(filter.end - 1).1;
     args.granularity(&[("DAILY", ())])?;
-    let all = [
-        ("SENT", TemplateMetric::Sent),
-        ("DELIVERED", TemplateMetric::Delivered),
-        ("READ", TemplateMetric::Read),
-        ("CLICKED", TemplateMetric::Clicked),
-        ("COST", TemplateMetric::Cost),
-    ];
-    let mut metrics = args.enums("metric_types", &all)?;
+    let mut metrics = args.enums("metric_types", all)?;
     if metrics.is_empty() {
         metrics = all.iter().map(|(_, metric)| *metric).collect();
     }

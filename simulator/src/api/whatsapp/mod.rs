@@ -38,6 +38,7 @@ pub mod subscriptions;
 pub mod template_groups;
 pub mod templates;
 pub mod user_refs;
+pub mod usernames;
 pub mod waba;
 pub mod waba_admin;
 

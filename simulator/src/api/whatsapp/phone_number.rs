@@ -1,4 +1,5 @@
 //! `POST /{phone-number-id}`: set or replace the two-step verification `pin`,
+//! the number's business `username` (as `POST …/username` does),
 //! and/or the calling app's callback override for the number
 //! (`webhook_configuration: {"override_callback_uri", "verify_token"}`; an
 //! empty `override_callback_uri` removes it). A new override answers only
@@ -7,6 +8,7 @@
 use serde_json::Value;
 
 use super::registration::refusal;
+use super::usernames;
 use crate::api::error::GraphError;
 use crate::api::routes::{Operation, success};
 use crate::world::whatsapp::callbacks::{OVERRIDE_URI_MAX, PhoneOverride};
@@ -15,7 +17,8 @@ pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
     let (sandbox, request, id) = (op.sandbox, op.request, op.id);
     let pin = request.param_str("pin").filter(|p| !p.trim().is_empty());
     let configuration = request.param_json("webhook_configuration").transpose()?;
-    if pin.is_none() && configuration.is_none() {
+    let username = request.param_str("username");
+    if pin.is_none() && configuration.is_none() && username.is_none() {
         // Meta names the PIN, the usual reason for this call.
         return Err(GraphError::invalid_parameter(
             "The parameter pin is required",
@@ -25,6 +28,9 @@ pub fn update(op: Operation<'_>) -> Result<Value, GraphError> {
         .as_ref()
         .map(|value| read_override(value, &op.token.app_id))
         .transpose()?;
+    if let Some(name) = &username {
+        usernames::adopt(sandbox, request, id, name)?;
+    }
     if let Some(pin) = pin {
         sandbox.set_two_step_pin(id, &pin).map_err(refusal)?;
     }

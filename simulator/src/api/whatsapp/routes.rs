@@ -7,7 +7,8 @@ use super::{
     analytics, automation, block_users, calls, commerce, compliance, contact_book, credit_sharing,
     encrypted_messages, encryption, flow_lifecycle, flows, groups, history, media, messages, oba,
     parent_bsuids, phone_number, preverified, profile, qr_codes, registration, settings,
-    smb_app_data, solutions, subscriptions, template_groups, templates, waba, waba_admin,
+    smb_app_data, solutions, subscriptions, template_groups, templates, usernames, waba,
+    waba_admin,
 };
 use crate::api::routes::{Access, Method, Route};
 use crate::world::nodes::NodeKind;
@@ -126,6 +127,8 @@ pub const ROUTES: &[Route] = &[
         Get,
         analytics::template_group_edge,
     ),
+    Route::new(WABA, Some("call_analytics"), Get, analytics::call_edge),
+    Route::new(WABA, Some("group_analytics"), Get, analytics::group_edge),
     Route::new(WABA, Some("template_groups"), Post, template_groups::create),
     Route::new(TEMPLATE_GROUP, None, Post, template_groups::update),
     Route::new(TEMPLATE_GROUP, None, Delete, template_groups::delete),
@@ -265,6 +268,15 @@ pub const ROUTES: &[Route] = &[
     ),
     Route::new(PHONE, Some("official_business_account"), Get, oba::read),
     Route::new(PHONE, Some("official_business_account"), Post, oba::update),
+    Route::new(PHONE, Some("username"), Get, usernames::read),
+    Route::new(PHONE, Some("username"), Post, usernames::set),
+    Route::new(PHONE, Some("username"), Delete, usernames::delete),
+    Route::new(
+        PHONE,
+        Some("username_suggestions"),
+        Get,
+        usernames::suggestions,
+    ),
     Route::new(
         NodeKind::App,
         Some("whatsapp_business_solution"),

@@ -198,6 +198,11 @@ impl Sandbox {
                 "message_template_name": name,
                 "message_template_language": language,
             }),
+            "business_username_update" => json!({
+                "display_phone_number": digits,
+                "username": "luckyshrub",
+                "status": "approved",
+            }),
             "template_category_update" => json!({
                 "message_template_id": template_id,
                 "message_template_name": name,

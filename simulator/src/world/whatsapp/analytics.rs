@@ -72,6 +72,17 @@ pub struct Filter {
     pub country_codes: Vec<String>,
 }
 
+impl Filter {
+    /// The country of the user `digits` (`None` inside: unknown), or
+    /// `None` when `country_codes` leaves that country out.
+    pub(super) fn country_of(&self, digits: &str) -> Option<Option<&'static str>> {
+        let country = calling_code(digits).map(|(_, iso)| iso);
+        let wanted = self.country_codes.is_empty()
+            || country.is_some_and(|c| self.country_codes.iter().any(|w| w == c));
+        wanted.then_some(country)
+    }
+}
+
 /// An outbound message of the WABA that left, with what analytics group by.
 struct Counted<'a> {
     message: &'a WaMessage,
@@ -93,7 +104,11 @@ impl Counted<'_> {
 }
 
 /// The WABA's numbers the filter keeps, in the order of their ids.
-fn numbers<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<&'a PhoneNumber> {
+pub(super) fn numbers<'a>(
+    sandbox: &'a Sandbox,
+    waba_id: &str,
+    filter: &Filter,
+) -> Vec<&'a PhoneNumber> {
     sandbox
         .whatsapp
         .phone_numbers
@@ -116,10 +131,8 @@ fn counted<'a>(sandbox: &'a Sandbox, waba_id: &str, filter: &Filter) -> Vec<Coun
         .filter(|m| (filter.start..filter.end).contains(&m.time))
         .filter_map(|message| {
             let phone = numbers.iter().find(|p| p.id == message.phone_number_id)?;
-            let country = calling_code(&message.consumer).map(|(_, iso)| iso);
-            let wanted = filter.country_codes.is_empty()
-                || country.is_some_and(|c| filter.country_codes.iter().any(|w| w == c));
-            wanted.then_some(Counted {
+            let country = filter.country_of(&message.consumer)?;
+            Some(Counted {
                 message,
                 phone,
                 country,

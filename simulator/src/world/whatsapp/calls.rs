@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::call_codecs::AudioCodec;
+use super::call_log::EndedCall;
 use super::call_media::SessionMedia;
 use super::call_restrictions::{CallRestriction, RestrictionKind};
 use crate::world::events::EventPayload;
@@ -141,11 +142,17 @@ pub struct CallsState {
     /// Phone number id -> its calling restrictions (`call_restrictions.rs`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub restrictions: BTreeMap<String, Vec<CallRestriction>>,
+    /// The calls that ended, oldest first (`call_log.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ended: Vec<EndedCall>,
 }
 
 impl CallsState {
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty() && self.calls.is_empty() && self.restrictions.is_empty()
+        self.pairs.is_empty()
+            && self.calls.is_empty()
+            && self.restrictions.is_empty()
+            && self.ended.is_empty()
     }
 }
 
@@ -477,12 +484,7 @@ impl Sandbox {
     /// The number is registered with calling on, and the user may be called
     /// (on WhatsApp, and neither blocked the other).
     fn callable(&self, phone_number_id: &str, consumer: &str) -> Result<(), CallRefusal> {
-        let registered = self
-            .whatsapp
-            .phone_numbers
-            .get(phone_number_id)
-            .is_some_and(|p| p.is_registered());
-        if !registered {
+        if !self.phone_is_registered(phone_number_id) {
             return Err(CallRefusal::NotRegistered);
         }
         if !self.calling_enabled(phone_number_id) {
@@ -744,6 +746,7 @@ impl Sandbox {
 
     fn end_call_at(&mut self, call: Call, at: i64) {
         self.whatsapp.calls.calls.remove(&call.id);
+        self.log_ended_call(&call, at);
         self.call_event(&call, "terminate", None, at);
         self.apply_call_rules(&call);
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::business_usernames::check_format;
 use crate::world::events::EventPayload;
 use crate::world::ids::derived_u64;
 use crate::world::sandbox::Sandbox;
@@ -55,18 +56,12 @@ pub enum ConsumerError {
     InvalidUsername(String),
 }
 
-/// Meta's username rule: 3–35 of `a-z 0-9 . _`, at least one letter, no
-/// leading/trailing or double period. A leading `@` is accepted and kept.
+/// Meta's username rule (`business_usernames::check_format`, which
+/// consumers' usernames share), in lower case. A leading `@` is accepted
+/// and kept.
 pub fn valid_username(name: &str) -> bool {
     let bare = name.strip_prefix('@').unwrap_or(name);
-    (3..=35).contains(&bare.len())
-        && bare
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
-        && bare.bytes().any(|b| b.is_ascii_lowercase())
-        && !bare.starts_with('.')
-        && !bare.ends_with('.')
-        && !bare.contains("..")
+    !bare.bytes().any(|b| b.is_ascii_uppercase()) && check_format(bare).is_ok()
 }
 
 impl Sandbox {

@@ -169,6 +169,9 @@ impl Sandbox {
         let mut item = item;
         item["timestamp"] = json!(now.to_string());
         item["group_id"] = json!(group.id);
+        if field == "group_participants_update" {
+            self.log_membership(&group.id, &item, now);
+        }
         self.events.emit(
             now,
             EventPayload::WhatsappGroup {

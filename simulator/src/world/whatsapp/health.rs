@@ -57,11 +57,7 @@ impl Entity {
 }
 
 fn phone_entity(sandbox: &Sandbox, id: &str) -> Entity {
-    let registered = sandbox
-        .whatsapp
-        .phone_numbers
-        .get(id)
-        .is_some_and(|phone| phone.is_registered());
+    let registered = sandbox.phone_is_registered(id);
     Entity {
         blocked_by: (!registered).then_some((
             133010,

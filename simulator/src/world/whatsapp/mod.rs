@@ -13,9 +13,12 @@ pub mod automation;
 pub mod billing;
 pub mod block_list;
 pub mod business_app;
+pub mod business_usernames;
+pub mod call_analytics;
 pub mod call_codecs;
 pub mod call_hours;
 pub mod call_icons;
+pub mod call_log;
 pub mod call_media;
 pub mod call_restrictions;
 pub mod call_rules;
@@ -36,6 +39,7 @@ pub mod flow_exchange;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;
+pub mod group_analytics;
 pub mod group_members;
 pub mod group_messages;
 pub mod group_photos;
@@ -156,6 +160,9 @@ pub struct WhatsappState {
     /// Phone number id -> its Official Business Account application.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub oba: oba::ObaApplications,
+    /// Phone number id -> its business username.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub business_usernames: business_usernames::BusinessUsernames,
     /// Schedules of every WABA.
     #[serde(default)]
     pub schedules: schedules::Schedules,
@@ -171,6 +178,9 @@ pub struct WhatsappState {
     /// The groups of every number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: groups::Groups,
+    /// Participants joining and leaving groups, oldest first (`group_analytics`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_membership: Vec<group_analytics::MembershipChange>,
     /// Numbers Meta admitted to the Groups API without an Official Business
     /// Account (its early-access allowlist).
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]

@@ -92,6 +92,8 @@ pub static WABA: NodeDescriptor = NodeDescriptor {
             "conversation_analytics",
             "template_analytics",
             "template_group_analytics",
+            "call_analytics",
+            "group_analytics",
         ],
         WABA_UNSET_FIELDS,
     ),
@@ -286,8 +288,10 @@ fn template_matches(template: &Template, params: &[(&str, &str)]) -> bool {
     })
 }
 
-/// Meta answers these only while a new display name is in review.
-const PHONE_NUMBER_UNSET_FIELDS: &[&str] = &["new_display_name", "new_certificate"];
+/// Meta answers this only while a new display name is in review
+/// (`new_display_name` itself is a parameter of `POST /{phone-number-id}`,
+/// not a field).
+const PHONE_NUMBER_UNSET_FIELDS: &[&str] = &["new_certificate"];
 
 pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
     type_name: "WhatsAppBusinessPhoneNumber",
@@ -323,6 +327,10 @@ pub static PHONE_NUMBER: NodeDescriptor = NodeDescriptor {
             "eligibility_for_api_business_global_search",
             "certificate",
             "whatsapp_business_manager_messaging_limit",
+            "unified_cert_status",
+            "host_platform",
+            // Omitted while the number has no business username.
+            "username",
         ],
         PHONE_NUMBER_UNSET_FIELDS,
     ),
@@ -401,7 +409,23 @@ fn phone_number_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<Fie
             let business = sandbox.business_of_phone(id).unwrap_or_default();
             sandbox.portfolio_messaging_limit(&business)
         })
+        .put("unified_cert_status", || {
+            unified_cert_status(&phone.name_status)
+        })
+        .put("host_platform", || phone.platform_type.clone())
+        .put_opt("username", || sandbox.business_username(id).cloned())
         .done()
+}
+
+/// The spec's `WhatsAppBusinessUnifiedCertStatus` of a display name's
+/// review (`name_status`): a name that needs no review counts as approved.
+fn unified_cert_status(name_status: &str) -> &'static str {
+    match name_status {
+        "PENDING_REVIEW" => "NAME_PENDING_REVIEW",
+        "DECLINED" | "EXPIRED" => "NAME_NOT_APPROVED",
+        "NONE" => "ACCOUNT_REVIEW_NOT_STARTED",
+        _ => "APPROVED",
+    }
 }
 
 /// The base64 certificate of an approved display name: derived from the
@@ -782,9 +806,14 @@ fn group_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList>
 /// Pre-verified numbers belong to a business portfolio, not to a WABA.
 const BUSINESS_MANAGEMENT: &str = "business_management";
 
-/// Only once a code verified the number.
-const PREVERIFIED_NUMBER_UNSET_FIELDS: &[&str] =
-    &["code_verification_time", "verification_expiry_time"];
+/// Only once a code verified the number; `error_msg` only beside
+/// `is_input_id_valid: false`, and metasim answers no node for an id that
+/// is not one (Meta's #100/33 instead).
+const PREVERIFIED_NUMBER_UNSET_FIELDS: &[&str] = &[
+    "code_verification_time",
+    "verification_expiry_time",
+    "error_msg",
+];
 
 /// A pre-verified phone number of a business portfolio
 /// (`GET /{pre-verified-id}`), with the businesses it is shared with
@@ -1004,12 +1033,16 @@ fn in_progress_onbehalf(sandbox: &Sandbox, waba_id: &str, _: &EdgeQuery<'_>) -> 
         .collect()
 }
 
-/// Only after a payment, for a line partitioned from another, and for a
-/// line shared by another business.
+/// Only for a line partitioned from another and for a line shared by
+/// another business; the billing addresses (the SDK's `CreditPartition`
+/// address shape) only when the business portfolio has an address, and
+/// metasim keeps none. `last_payment_time` left the node in v9.0.
 const EXTENDED_CREDIT_UNSET_FIELDS: &[&str] = &[
-    "last_payment_time",
     "partition_from",
     "receiving_credit_allocation_config",
+    "liable_address",
+    "send_bill_to_address",
+    "sold_to_address",
 ];
 
 /// A business portfolio's credit line (Meta's `ExtendedCredit`), read with

@@ -118,6 +118,14 @@ impl PhoneNumber {
 }
 
 impl Sandbox {
+    /// Whether the number exists and is registered with the Cloud API.
+    pub fn phone_is_registered(&self, phone_number_id: &str) -> bool {
+        self.whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .is_some_and(|phone| phone.is_registered())
+    }
+
     /// The app's subscription to a WABA's webhooks, if any.
     pub fn waba_subscription(&self, waba_id: &str, app_id: &str) -> Option<&WabaSubscription> {
         self.whatsapp
