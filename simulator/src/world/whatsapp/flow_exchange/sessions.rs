@@ -135,6 +135,8 @@ pub enum FlowExchangeError {
     UnknownFlow,
     /// The step needs the Flow's endpoint, and it has none.
     NoEndpoint,
+    /// The Flow is blocked: consumers cannot open it.
+    Blocked,
     /// The number uploaded no business public key to encrypt to.
     NoPublicKey,
     UnusablePublicKey,
@@ -370,6 +372,9 @@ impl Sandbox {
         }
         .filter(|f| f.waba_id == waba_id)
         .ok_or(FlowExchangeError::UnknownFlow)?;
+        if !self.flow_opens(&flow.id) {
+            return Err(FlowExchangeError::Blocked);
+        }
         if let Some(earlier) = self.whatsapp.flow_sessions.get(message_id)
             && earlier.state != SessionState::Open
         {
