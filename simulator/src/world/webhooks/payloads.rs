@@ -470,9 +470,8 @@ impl Sandbox {
                 }
                 Some((Value::Object(item), Some(*time_ms)))
             }
-            EventPayload::AccountChange { value, .. } | EventPayload::WhatsappFlow { value, .. } => {
-                Some((value.clone(), Some(event.time)))
-            }
+            EventPayload::AccountChange { value, .. }
+            | EventPayload::WhatsappFlow { value, .. } => Some((value.clone(), Some(event.time))),
             EventPayload::WhatsappPhoneSettings { settings, .. } => Some((
                 json!({
                     "messaging_product": "whatsapp",

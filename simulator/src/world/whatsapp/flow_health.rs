@@ -8,8 +8,10 @@
 
 use serde_json::{Value, json};
 
+use crate::world::bounds::in_range;
 use crate::world::events::EventPayload;
 use crate::world::sandbox::Sandbox;
+use crate::world::shared::Invalid;
 
 /// How many messages a throttled Flow may be sent in an hour.
 pub const THROTTLED_PER_HOUR: usize = 10;
@@ -136,6 +138,27 @@ impl Sandbox {
         }
     }
 
+    /// Refuse a snapshot whose Flows remember more sends, or more alerts,
+    /// than a sandbox keeps.
+    pub fn check_flow_health(&self) -> Result<(), Invalid> {
+        for flow in self.whatsapp.flows.values() {
+            let at = format!("whatsapp.flows.{}", flow.id);
+            in_range(
+                &format!("{at}.recent_sends"),
+                flow.recent_sends.len(),
+                0,
+                THROTTLED_PER_HOUR,
+            )?;
+            in_range(
+                &format!("{at}.active_alerts"),
+                flow.active_alerts.len(),
+                0,
+                3,
+            )?;
+        }
+        Ok(())
+    }
+
     /// A consumer may open a Flow message unless the Flow is blocked.
     pub fn flow_opens(&self, id: &str) -> bool {
         self.whatsapp
@@ -218,9 +241,7 @@ mod tests {
         ];
         assert_eq!(
             changes,
-            pairs
-                .map(|(a, b)| (a.to_owned(), b.to_owned()))
-                .to_vec()
+            pairs.map(|(a, b)| (a.to_owned(), b.to_owned())).to_vec()
         );
         sandbox.deprecate_flow(&id).unwrap();
         assert_eq!(

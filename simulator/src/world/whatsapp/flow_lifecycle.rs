@@ -335,6 +335,7 @@ impl Sandbox {
                 created_at: now,
                 updated_at: now,
                 recent_sends: Vec::new(),
+                active_alerts: Default::default(),
                 ..flow.clone()
             };
             self.whatsapp.flows.insert(id.clone(), Box::new(copy));

@@ -4,6 +4,8 @@
 //! publishing, deprecation, deletion, migration) is `flow_lifecycle.rs`;
 //! its health (throttled, blocked) and `flows` webhooks are `flow_health.rs`.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::flow_lifecycle::FlowJson;
@@ -50,6 +52,10 @@ pub struct Flow {
     /// (see `flow_health.rs`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_sends: Vec<i64>,
+    /// The endpoint alerts now ACTIVATED (`ENDPOINT_ERROR_RATE`, …; see
+    /// `flow_exchange/alerts.rs`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub active_alerts: BTreeSet<String>,
 }
 
 /// What creating a Flow takes.
@@ -133,6 +139,7 @@ impl Sandbox {
             json: source.as_ref().and_then(|flow| flow.json.clone()),
             updated_at: self.clock.now(),
             recent_sends: Vec::new(),
+            active_alerts: BTreeSet::new(),
         };
         self.whatsapp.flows.insert(id.clone(), Box::new(flow));
         Ok(id)
