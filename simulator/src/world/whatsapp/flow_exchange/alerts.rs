@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn readings_cross_their_thresholds() {
         let calm = hour(&[(1, 10)], 1);
-        assert_eq!(reading("ENDPOINT_ERROR_RATE", &calm).unwrap().0, false);
+        assert!(!reading("ENDPOINT_ERROR_RATE", &calm).unwrap().0);
         let failing = hour(&[(1, 8), (10, 2)], 2);
         let (breached, fields) = reading("ENDPOINT_ERROR_RATE", &failing).unwrap();
         assert!(breached);
@@ -178,7 +178,7 @@ mod tests {
             pings_failed: 1,
             ..Counters::default()
         };
-        assert_eq!(reading("ENDPOINT_AVAILABILITY", &pings).unwrap().0, false);
+        assert!(!reading("ENDPOINT_AVAILABILITY", &pings).unwrap().0);
         assert!(reading("ENDPOINT_AVAILABILITY", &calm).is_none());
     }
 }
