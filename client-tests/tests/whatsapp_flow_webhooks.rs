@@ -26,6 +26,13 @@ async fn move_health(sim: &Sim, sandbox: &Sandbox, flow: &str, status: &str) -> 
     sim.post_json(&path, &json!({ "status": status })).await
 }
 
+/// The Flow's `health_status`.
+async fn health(sim: &Sim, sandbox: &Sandbox, flow: &str) -> Value {
+    let path = format!("/{flow}?fields=health_status");
+    let reply = client_tests::business::get(sim, sandbox, &path).await;
+    reply.ok()["health_status"].clone()
+}
+
 fn status_change(flow: &str, old: &str, new: &str) -> Value {
     json!({
         "event": "FLOW_STATUS_CHANGE",
@@ -95,6 +102,10 @@ async fn a_throttled_flow_is_limited_and_a_blocked_one_refused() {
     let endpoint = Endpoint::start().await;
     let (sandbox, flow, first) = ready(&sim, 72, &endpoint, "navigate").await;
     move_health(&sim, &sandbox, &flow, "THROTTLED").await.ok();
+    assert_eq!(
+        health(&sim, &sandbox, &flow).await["entities"][0]["can_send_message"],
+        "LIMITED"
+    );
     let body = flow_message(&flow, "navigate");
     // One was sent before the throttling: nine more this hour.
     for _ in 0..9 {
@@ -120,6 +131,9 @@ async fn a_throttled_flow_is_limited_and_a_blocked_one_refused() {
         "Flow is blocked",
         "The Flow is in blocked state: fix its endpoint before sending it.",
     );
+    let blocked = health(&sim, &sandbox, &flow).await;
+    assert_eq!(blocked["can_send_message"], "BLOCKED");
+    assert_eq!(blocked["entities"][0]["errors"][0]["error_code"], 132068);
     let refused = open(&sim, &sandbox, &first).await;
     assert!(refused.assert_sim_error(409, None).contains("BLOCKED"));
     // Back to throttled: it opens again.

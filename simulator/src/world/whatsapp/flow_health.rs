@@ -40,6 +40,39 @@ pub enum FlowSendRefusal {
     Throttled,
 }
 
+/// A Flow's `health_status`: `AVAILABLE`, `LIMITED` while throttled,
+/// `BLOCKED` (with Meta's 132068) while blocked.
+pub fn flow_health_status(id: &str, status: &str) -> Value {
+    let (can_send, detail) = match status {
+        "THROTTLED" => (
+            "LIMITED",
+            Some((
+                "additional_info",
+                json!([
+                    "The Flow is throttled: it may be sent 10 times an hour until its endpoint recovers."
+                ]),
+            )),
+        ),
+        "BLOCKED" => (
+            "BLOCKED",
+            Some((
+                "errors",
+                json!([{
+                    "error_code": 132068,
+                    "error_description": "The Flow is blocked: its endpoint's metrics deteriorated.",
+                    "possible_solution": "Fix the endpoint's errors, latency or availability; the Flow recovers step by step.",
+                }]),
+            )),
+        ),
+        _ => ("AVAILABLE", None),
+    };
+    let mut entity = json!({ "entity_type": "FLOW", "id": id, "can_send_message": can_send });
+    if let Some((key, value)) = detail {
+        entity[key] = value;
+    }
+    json!({ "can_send_message": can_send, "entities": [entity] })
+}
+
 fn position(state: &str) -> Option<usize> {
     STATES.iter().position(|s| *s == state)
 }
