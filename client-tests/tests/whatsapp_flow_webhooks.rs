@@ -1,6 +1,7 @@
 //! The WABA's `flows` webhook field and a Flow's health: `FLOW_STATUS_CHANGE`
 //! when a Flow is published, throttled, blocked, recovers or is deprecated;
-//! the endpoint alerts (`ENDPOINT_ERROR_RATE`, `ENDPOINT_AVAILABILITY`)
+//! the endpoint alerts (`ENDPOINT_ERROR_RATE`, `ENDPOINT_LATENCY`,
+//! `ENDPOINT_AVAILABILITY`)
 //! activated by a failing endpoint in the test and deactivated when it
 //! recovers, over an hour of the virtual clock; a throttled Flow sent at
 //! most 10 times an hour (132069), a blocked one refused (132068) and not
@@ -200,6 +201,48 @@ async fn a_failing_endpoint_activates_the_error_rate_alert_and_recovery_deactiva
         })
     );
     sim.assert_snapshot_round_trip(&sandbox).await;
+}
+
+#[tokio::test]
+async fn timed_out_requests_activate_the_latency_alert() {
+    let sim = Sim::start().await;
+    let endpoint = Endpoint::start().await;
+    let (sandbox, flow, message) = ready(&sim, 76, &endpoint, "data_exchange").await;
+    // A request that times out counts its timeout, rounded up: 2 s.
+    sim.webhook_settings(&sandbox, &json!({ "timeout_ms": 1100 }))
+        .await;
+    let receiver = flows_receiver(&sim, &sandbox).await;
+    open(&sim, &sandbox, &message).await.ok();
+    endpoint.script(&[Behaviour::Sleep(1400), Behaviour::Sleep(1400)]);
+    let submit = json!({ "action": "data_exchange", "data": { "slot": "9:00" } });
+    for _ in 0..2 {
+        act(&sim, &sandbox, &message, submit.clone()).await.ok();
+    }
+    // INIT and two timeouts, then a submit that is answered: too few to judge.
+    act(&sim, &sandbox, &message, submit).await.ok();
+    assert_eq!(alerts(&sim, &sandbox, &receiver).await, Vec::<Value>::new());
+    // The fifth request (BACK) makes an hour to judge: p90 is a timeout's 2 s.
+    act(&sim, &sandbox, &message, json!({ "action": "back" }))
+        .await
+        .ok();
+    let latency: Vec<Value> = alerts(&sim, &sandbox, &receiver)
+        .await
+        .into_iter()
+        .filter(|v| v["event"] == "ENDPOINT_LATENCY")
+        .collect();
+    assert_eq!(
+        latency,
+        [json!({
+            "event": "ENDPOINT_LATENCY",
+            "message": "Flow Booking endpoint latency alert activated",
+            "flow_id": flow,
+            "alert_state": "ACTIVATED",
+            "p50_latency": 1000,
+            "p90_latency": 2000,
+            "requests_count": 5,
+            "threshold": 1000,
+        })]
+    );
 }
 
 #[tokio::test]
