@@ -82,7 +82,17 @@ async fn every_status_change_reaches_apps_subscribed_to_flows() {
         .await
         .assert_sim_error(409, None);
 
-    let changes = field_webhooks(&sim, &sandbox, &receiver, "flows").await;
+    // The trigger's sample is the first Flow's publishing.
+    let trigger = json!({ "object": "whatsapp_business_account", "field": "flows" });
+    let queued = sim
+        .post_json(&sandbox.sim("/webhooks/trigger"), &trigger)
+        .await;
+    assert_eq!(queued.status, 201, "{}", queued.text());
+    let mut changes = field_webhooks(&sim, &sandbox, &receiver, "flows").await;
+    assert_eq!(
+        changes.pop(),
+        Some(status_change(&flow, "DRAFT", "PUBLISHED"))
+    );
     assert_eq!(
         changes,
         [
