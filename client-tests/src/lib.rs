@@ -18,6 +18,7 @@ pub mod business;
 pub mod calling;
 pub mod coexistence;
 pub mod devices;
+pub mod flow_endpoint;
 pub mod instagram;
 pub mod messenger;
 pub mod payload_encryption;

@@ -39,6 +39,7 @@ impl Sandbox {
         self.whatsapp.rate_card.check()?;
         self.whatsapp.template_clicks.check()?;
         self.whatsapp.flow_metrics.check()?;
+        self.check_flow_health()?;
         in_range(
             "whatsapp.flow_sessions",
             self.whatsapp.flow_sessions.len(),

@@ -259,6 +259,9 @@ pub enum EventPayload {
         phone_number_id: String,
         settings: Value,
     },
+    /// A change of one of the WABA's Flows (`flows`): `value` is Meta's
+    /// (`{"event", "message", "flow_id", …}`).
+    WhatsappFlow { waba_id: String, value: Value },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

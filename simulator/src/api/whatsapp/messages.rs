@@ -15,6 +15,7 @@ use crate::api::request::GraphRequest;
 use crate::api::routes::{Operation, success};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::phone_digits;
+use crate::world::whatsapp::flow_health::FlowSendRefusal;
 use crate::world::whatsapp::group_messages::GroupOutbound;
 use crate::world::whatsapp::messaging::{Outbound, SendChannel, SendRefusal, TemplateSend};
 use crate::world::whatsapp::templates::TemplateRefusal;
@@ -105,6 +106,22 @@ pub(super) fn refusal(error: SendRefusal) -> GraphError {
             132016,
             "Template is Disabled",
             "The template has been disabled because of low quality.",
+        ),
+    }
+}
+
+/// A Flow message refused for the Flow's health (Meta's 132068 and 132069).
+fn flow_refusal(error: FlowSendRefusal) -> GraphError {
+    match error {
+        FlowSendRefusal::Blocked => GraphError::whatsapp(
+            132068,
+            "Flow is blocked",
+            "The Flow is in blocked state: fix its endpoint before sending it.",
+        ),
+        FlowSendRefusal::Throttled => GraphError::whatsapp(
+            132069,
+            "Flow is throttled",
+            "The Flow is in throttled state and was already sent 10 times in the last hour.",
         ),
     }
 }
@@ -228,6 +245,13 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
             .may_request_call_permission(phone_number_id, &digits)
             .map_err(calls::refusal)?;
     }
+    let flow = if kind == "interactive" {
+        sandbox
+            .flow_send_check(phone_number_id, &checked)
+            .map_err(flow_refusal)?
+    } else {
+        None
+    };
     let outbound = Outbound {
         to: digits.clone(),
         message: message_object(&kind, checked, context),
@@ -242,6 +266,9 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
         .map_err(refusal)?;
     if asks_to_call {
         sandbox.call_permission_requested(phone_number_id, &digits, &id);
+    }
+    if let Some(flow) = flow {
+        sandbox.flow_sent(&flow);
     }
     let contact = match &to {
         Some(to) => SentContact {

@@ -4,7 +4,7 @@
 //! ids, phone numbers only where they may be shown, failed statuses without
 //! `contacts`), `message_template_status_update`, Messenger/Instagram
 //! messaging events (`entry[].messaging[]`, millisecond times) and account
-//! changes (`entry[].changes[]`); the coexistence fields are built in
+//! changes (`entry[].changes[]`), a Flow's `flows` changes; the coexistence fields are built in
 //! `coexistence.rs`, `user_preferences` in `preferences.rs`.
 
 use serde::Serialize;
@@ -146,6 +146,7 @@ impl EventPayload {
             EventPayload::WhatsappAccountUpdate { waba_id, .. } => {
                 whatsapp(waba_id, "account_update", None)
             }
+            EventPayload::WhatsappFlow { waba_id, .. } => whatsapp(waba_id, "flows", None),
             EventPayload::WhatsappPhoneSettings {
                 waba_id,
                 phone_number_id,
@@ -469,7 +470,8 @@ impl Sandbox {
                 }
                 Some((Value::Object(item), Some(*time_ms)))
             }
-            EventPayload::AccountChange { value, .. } => Some((value.clone(), Some(event.time))),
+            EventPayload::AccountChange { value, .. }
+            | EventPayload::WhatsappFlow { value, .. } => Some((value.clone(), Some(event.time))),
             EventPayload::WhatsappPhoneSettings { settings, .. } => Some((
                 json!({
                     "messaging_product": "whatsapp",

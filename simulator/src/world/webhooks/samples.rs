@@ -158,6 +158,24 @@ impl Sandbox {
                 "solution_status": "INITIATED",
             }),
             "account_review_update" => json!({ "decision": "APPROVED" }),
+            "flows" => {
+                let flow = self
+                    .whatsapp
+                    .flows
+                    .values()
+                    .filter(|f| f.waba_id == waba_id)
+                    .min_by_key(|f| (f.created_at, f.id.clone()));
+                json!({
+                    "event": "FLOW_STATUS_CHANGE",
+                    "message": format!(
+                        "Flow {} changed status from DRAFT to PUBLISHED",
+                        flow.map_or("", |f| f.name.as_str())
+                    ),
+                    "flow_id": flow.map(|f| f.id.clone()),
+                    "old_status": "DRAFT",
+                    "new_status": "PUBLISHED",
+                })
+            }
             "account_settings_update" => json!({
                 "messaging_product": "whatsapp",
                 "timestamp": self.clock.now().to_string(),

@@ -247,7 +247,7 @@ impl Sandbox {
     /// `POST /{flow-id}/deprecate`.
     pub fn deprecate_flow(&mut self, id: &str) -> Result<(), FlowStepError> {
         match self.whatsapp.flows[id].status.as_str() {
-            "PUBLISHED" => {
+            "PUBLISHED" | "THROTTLED" | "BLOCKED" => {
                 self.set_flow_status(id, "DEPRECATED");
                 Ok(())
             }
@@ -284,11 +284,13 @@ impl Sandbox {
         self.whatsapp.flows.get(id)?.json.as_ref()
     }
 
-    fn set_flow_status(&mut self, id: &str, status: &str) {
+    /// Move the Flow to `status`, telling apps subscribed to `flows`.
+    pub(super) fn set_flow_status(&mut self, id: &str, status: &str) {
         let now = self.clock.now();
         let flow = self.flow_mut(id);
-        flow.status = status.to_owned();
+        let old = std::mem::replace(&mut flow.status, status.to_owned());
         flow.updated_at = now;
+        self.flow_status_changed(id, &old);
     }
 
     /// `POST /{waba-id}/migrate_flows`: copy the source WABA's Flows named in
@@ -332,6 +334,8 @@ impl Sandbox {
                 waba_id: waba_id.to_owned(),
                 created_at: now,
                 updated_at: now,
+                recent_sends: Vec::new(),
+                active_alerts: Default::default(),
                 ..flow.clone()
             };
             self.whatsapp.flows.insert(id.clone(), Box::new(copy));

@@ -2,7 +2,9 @@
 //! WABA), categories and an optional data endpoint, or cloned from another
 //! Flow of the same WABA. What happens to them later (metadata, Flow JSON,
 //! publishing, deprecation, deletion, migration) is `flow_lifecycle.rs`;
-//! metrics are not modelled.
+//! its health (throttled, blocked) and `flows` webhooks are `flow_health.rs`.
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +48,14 @@ pub struct Flow {
     /// When it last changed (creation, metadata, Flow JSON, status).
     #[serde(default)]
     pub updated_at: i64,
+    /// When it was sent in the last hour, at most the throttled allowance
+    /// (see `flow_health.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_sends: Vec<i64>,
+    /// The endpoint alerts now ACTIVATED (`ENDPOINT_ERROR_RATE`, …; see
+    /// `flow_exchange/alerts.rs`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub active_alerts: BTreeSet<String>,
 }
 
 /// What creating a Flow takes.
@@ -128,6 +138,8 @@ impl Sandbox {
             created_at: self.clock.now(),
             json: source.as_ref().and_then(|flow| flow.json.clone()),
             updated_at: self.clock.now(),
+            recent_sends: Vec::new(),
+            active_alerts: BTreeSet::new(),
         };
         self.whatsapp.flows.insert(id.clone(), Box::new(flow));
         Ok(id)

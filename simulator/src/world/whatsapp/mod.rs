@@ -36,6 +36,7 @@ pub mod encrypted_messages;
 pub mod encryption;
 pub mod fixture;
 pub mod flow_exchange;
+pub mod flow_health;
 pub mod flow_lifecycle;
 pub mod flows;
 pub mod frequency_cap;

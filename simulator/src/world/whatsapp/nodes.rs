@@ -15,6 +15,7 @@ use crate::world::nodes::{
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::phone::{calling_code, numbering_zone};
 use crate::world::whatsapp::billing::funding_id;
+use crate::world::whatsapp::flow_health::flow_health_status;
 use crate::world::whatsapp::flows::{DATA_API_VERSION, JSON_VERSION};
 use crate::world::whatsapp::health::HealthTarget;
 use crate::world::whatsapp::solutions::MobilityStatus;
@@ -635,12 +636,7 @@ fn flow_view(sandbox: &Sandbox, id: &str, wanted: &[&str]) -> Option<FieldList> 
         })
         .node("whatsapp_business_account", Some(&flow.waba_id))
         .node("application", Some(&flow.app_id))
-        .put("health_status", || {
-            json!({
-                "can_send_message": "AVAILABLE",
-                "entities": [{ "entity_type": "FLOW", "id": id, "can_send_message": "AVAILABLE" }],
-            })
-        })
+        .put("health_status", || flow_health_status(id, &flow.status))
         .done()
 }
 

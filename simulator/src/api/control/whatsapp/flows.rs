@@ -57,6 +57,9 @@ fn refusal(error: FlowExchangeError, digits: &str, message_id: &str) -> GraphErr
         FlowExchangeError::NoPublicKey => GraphError::sim_conflict(
             "The business number uploaded no business public key (POST /{phone-number-id}/whatsapp_business_encryption): WhatsApp cannot encrypt the request",
         ),
+        FlowExchangeError::Blocked => GraphError::sim_conflict(
+            "The Flow is BLOCKED: consumers cannot open its messages until it recovers",
+        ),
         FlowExchangeError::UnusablePublicKey => GraphError::sim_conflict(
             "The business number's public key is no RSA key of 2048 to 4096 bits: WhatsApp cannot encrypt the request",
         ),

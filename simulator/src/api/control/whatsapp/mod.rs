@@ -19,6 +19,7 @@ mod calls;
 mod chats;
 mod consumers;
 mod devices;
+mod flow_health;
 mod flows;
 mod group_policy;
 mod groups;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(group_policy::routes())
         .merge(calls::routes())
         .merge(flows::routes())
+        .merge(flow_health::routes())
         .merge(call_restrictions::routes())
         .merge(payload_encryption::routes())
         .merge(solutions::routes())

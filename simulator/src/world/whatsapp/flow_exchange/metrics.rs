@@ -49,7 +49,7 @@ impl Counters {
         self.pings_failed = self.pings_failed.saturating_add(other.pings_failed);
     }
 
-    fn errors(&self) -> u64 {
+    pub fn errors(&self) -> u64 {
         self.errors
             .values()
             .fold(0, |sum, n| sum.saturating_add(*n))
@@ -182,6 +182,11 @@ impl FlowMetrics {
         while hours.len() > KEPT_HOURS {
             hours.pop_first();
         }
+    }
+
+    /// The counters of the hour `time` falls in, if anything was counted.
+    pub fn hour(&self, flow_id: &str, time: i64) -> Option<&Counters> {
+        self.0.get(flow_id)?.get(&(time.div_euclid(3600) * 3600))
     }
 
     /// A Flow that is gone keeps no counters.

@@ -6,7 +6,7 @@
 //! (the business then receives the `nfm_reply` message). A request to the
 //! endpoint is prepared here ([`Call`]), sent by the API layer without the
 //! sandbox lock, and its answer applied here ([`Sandbox::finish_call`]),
-//! which also counts it in the Flow's metrics.
+//! which also counts it in the Flow's metrics (and its alerts).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -135,6 +135,8 @@ pub enum FlowExchangeError {
     UnknownFlow,
     /// The step needs the Flow's endpoint, and it has none.
     NoEndpoint,
+    /// The Flow is blocked: consumers cannot open it.
+    Blocked,
     /// The number uploaded no business public key to encrypt to.
     NoPublicKey,
     UnusablePublicKey,
@@ -370,6 +372,9 @@ impl Sandbox {
         }
         .filter(|f| f.waba_id == waba_id)
         .ok_or(FlowExchangeError::UnknownFlow)?;
+        if !self.flow_opens(&flow.id) {
+            return Err(FlowExchangeError::Blocked);
+        }
         if let Some(earlier) = self.whatsapp.flow_sessions.get(message_id)
             && earlier.state != SessionState::Open
         {
@@ -605,7 +610,6 @@ impl Sandbox {
         call: Call,
         answer: Answer,
     ) -> Result<Progress, FlowExchangeError> {
-        let now = self.clock.now();
         let latency_seconds = match &answer {
             Answer::Timeout { after_ms } => {
                 u32::try_from(after_ms.div_ceil(1000)).unwrap_or(u32::MAX)
@@ -613,7 +617,7 @@ impl Sandbox {
             _ => 1,
         };
         let Some(message_id) = call.message_id.clone() else {
-            return Ok(Progress::Shown(self.finish_ping(&call, &answer, now)));
+            return Ok(Progress::Shown(self.finish_ping(&call, &answer)));
         };
         if call.notifies {
             // The endpoint acknowledges; whatever it says, the phone shows its error.
@@ -622,9 +626,7 @@ impl Sandbox {
                 latency_seconds,
                 error,
             };
-            self.whatsapp
-                .flow_metrics
-                .record(&call.flow_id, now, &observed);
+            self.record_flow_request(&call.flow_id, &observed);
             return self
                 .whatsapp
                 .flow_sessions
@@ -645,9 +647,8 @@ impl Sandbox {
             Reading::Failed(error) => metric_kind(error),
             _ => None,
         };
-        self.whatsapp.flow_metrics.record(
+        self.record_flow_request(
             &call.flow_id,
-            now,
             &Observed::Request {
                 latency_seconds,
                 error: metric_error,
@@ -723,7 +724,7 @@ impl Sandbox {
         ))
     }
 
-    fn finish_ping(&mut self, call: &Call, answer: &Answer, now: i64) -> Value {
+    fn finish_ping(&mut self, call: &Call, answer: &Answer) -> Value {
         let (status, healthy) = match answer {
             Answer::Http { status, body } => {
                 let healthy = *status == 200
@@ -734,9 +735,7 @@ impl Sandbox {
             }
             _ => (None, false),
         };
-        self.whatsapp
-            .flow_metrics
-            .record(&call.flow_id, now, &Observed::Ping { healthy });
+        self.record_flow_request(&call.flow_id, &Observed::Ping { healthy });
         json!({ "flow_id": call.flow_id, "healthy": healthy, "http_status": status })
     }
 
