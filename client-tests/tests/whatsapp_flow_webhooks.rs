@@ -5,7 +5,8 @@
 //! activated by a failing endpoint in the test and deactivated when it
 //! recovers, over an hour of the virtual clock; a throttled Flow sent at
 //! most 10 times an hour (132069), a blocked one refused (132068) and not
-//! opened; the same seed giving the same webhooks; snapshots keeping it all.
+//! opened, and so is a template whose `FLOW` button opens it; the same seed
+//! giving the same webhooks; snapshots keeping it all.
 
 use client_tests::business::assert_whatsapp_error;
 use client_tests::calling::field_webhooks;
@@ -13,7 +14,7 @@ use client_tests::flow_endpoint::{
     Behaviour, Endpoint, act, flow_message, open, published_flow, ready, set_business_key,
 };
 use client_tests::receiver::{Receiver, subscribe_whatsapp};
-use client_tests::whatsapp::{ALICE, assert_sent, post};
+use client_tests::whatsapp::{ALICE, assert_sent, assert_template_sent, message, post, template};
 use client_tests::{Reply, Sandbox, Sim, Value, json};
 
 async fn flows_receiver(sim: &Sim, sandbox: &Sandbox) -> Receiver {
@@ -151,6 +152,66 @@ async fn a_throttled_flow_is_limited_and_a_blocked_one_refused() {
     move_health(&sim, &sandbox, &flow, "THROTTLED").await.ok();
     open(&sim, &sandbox, &first).await.ok();
     sim.assert_snapshot_round_trip(&sandbox).await;
+}
+
+/// `book_now`, an approved marketing template whose `FLOW` button opens `flow`.
+async fn flow_template(sim: &Sim, sandbox: &Sandbox, flow: &str) {
+    let created = client_tests::business::post(
+        sim,
+        sandbox,
+        &format!("/{}/message_templates", sandbox.id_of("waba")),
+        &json!({
+            "name": "book_now", "language": "en_US", "category": "MARKETING",
+            "components": [
+                { "type": "BODY", "text": "Book your next visit, {{1}}." },
+                { "type": "BUTTONS", "buttons": [
+                    { "type": "FLOW", "text": "Book", "flow_id": flow, "flow_action": "navigate" },
+                ] },
+            ],
+        }),
+    )
+    .await;
+    let id = created.ok()["id"]
+        .as_str()
+        .expect("a template id")
+        .to_owned();
+    let path = sandbox.sim(&format!("/whatsapp/templates/{id}/review"));
+    sim.post_json(&path, &json!({ "status": "APPROVED" }))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn a_template_with_the_flows_button_is_held_back_with_it() {
+    let sim = Sim::start().await;
+    let endpoint = Endpoint::start().await;
+    let (sandbox, flow, _) = ready(&sim, 78, &endpoint, "navigate").await;
+    flow_template(&sim, &sandbox, &flow).await;
+    let body = message(ALICE, "template", template("book_now", &["Alice"]));
+    assert_template_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
+    // The interactive send of `ready` and this template: 2 of a throttled
+    // Flow's 10 an hour; eight more, then the template is refused too.
+    move_health(&sim, &sandbox, &flow, "THROTTLED").await.ok();
+    for _ in 0..8 {
+        assert_template_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
+    }
+    let throttled = post(&sim, &sandbox, &body).await;
+    assert_whatsapp_error(
+        &throttled,
+        400,
+        132069,
+        "Flow is throttled",
+        "The Flow is in throttled state and was already sent 10 times in the last hour.",
+    );
+    sim.advance(&sandbox, 3600).await;
+    move_health(&sim, &sandbox, &flow, "BLOCKED").await.ok();
+    assert_whatsapp_error(
+        &post(&sim, &sandbox, &body).await,
+        400,
+        132068,
+        "Flow is blocked",
+        "The Flow is in blocked state: fix its endpoint before sending it.",
+    );
 }
 
 /// The Flow's alert webhooks (every `flows` change but status changes).

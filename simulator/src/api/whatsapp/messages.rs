@@ -245,13 +245,12 @@ fn send(op: Operation<'_>, channel: SendChannel) -> Result<Answer, GraphError> {
             .may_request_call_permission(phone_number_id, &digits)
             .map_err(calls::refusal)?;
     }
-    let flow = if kind == "interactive" {
-        sandbox
-            .flow_send_check(phone_number_id, &checked)
-            .map_err(flow_refusal)?
-    } else {
-        None
-    };
+    let flow = match &template {
+        Some(send) => sandbox.template_flow_send_check(phone_number_id, &send.name, &send.language),
+        None if kind == "interactive" => sandbox.flow_send_check(phone_number_id, &checked),
+        None => Ok(None),
+    }
+    .map_err(flow_refusal)?;
     let outbound = Outbound {
         to: digits.clone(),
         message: message_object(&kind, checked, context),

@@ -124,17 +124,63 @@ impl Sandbox {
         if interactive["type"] != "flow" {
             return Ok(None);
         }
-        let parameters = &interactive["action"]["parameters"];
+        self.flow_sendable(phone_number_id, &interactive["action"]["parameters"])
+    }
+
+    /// The same for a template message: the Flow its template's `FLOW`
+    /// button opens (a template message with a Flow button is a Flow
+    /// message, throttled and blocked with its Flow).
+    pub fn template_flow_send_check(
+        &self,
+        phone_number_id: &str,
+        name: &str,
+        language: &str,
+    ) -> Result<Option<String>, FlowSendRefusal> {
+        let Some(template) = self
+            .whatsapp
+            .phone_numbers
+            .get(phone_number_id)
+            .and_then(|phone| self.find_template(&phone.waba_id, name, language))
+        else {
+            return Ok(None);
+        };
+        let flow_button = template
+            .components
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c["type"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("BUTTONS"))
+            })
+            .filter_map(|c| c["buttons"].as_array())
+            .flatten()
+            .find(|b| {
+                b["type"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("FLOW"))
+            });
+        match flow_button {
+            Some(button) => self.flow_sendable(phone_number_id, button),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the Flow that `names` (its `flow_id` or `flow_name`) in
+    /// `phone_number_id`'s WABA may be sent now; its id when metasim knows it.
+    fn flow_sendable(
+        &self,
+        phone_number_id: &str,
+        names: &Value,
+    ) -> Result<Option<String>, FlowSendRefusal> {
         let waba_id = self
             .whatsapp
             .phone_numbers
             .get(phone_number_id)
             .map(|p| p.waba_id.as_str())
             .unwrap_or_default();
-        let flow = match (
-            parameters["flow_id"].as_str(),
-            parameters["flow_name"].as_str(),
-        ) {
+        let flow = match (names["flow_id"].as_str(), names["flow_name"].as_str()) {
             (Some(id), _) => self.whatsapp.flows.get(id).map(AsRef::as_ref),
             (None, Some(name)) => self.flow_named(waba_id, name),
             (None, None) => None,
