@@ -35,6 +35,28 @@ async fn health(sim: &Sim, sandbox: &Sandbox, flow: &str) -> Value {
     reply.ok()["health_status"].clone()
 }
 
+/// Meta's 132069: the throttled Flow was sent 10 times this hour.
+fn assert_throttled(reply: &Reply) {
+    assert_whatsapp_error(
+        reply,
+        400,
+        132069,
+        "Flow is throttled",
+        "The Flow is in throttled state and was already sent 10 times in the last hour.",
+    );
+}
+
+/// Meta's 132068: the Flow is blocked.
+fn assert_blocked(reply: &Reply) {
+    assert_whatsapp_error(
+        reply,
+        400,
+        132068,
+        "Flow is blocked",
+        "The Flow is in blocked state: fix its endpoint before sending it.",
+    );
+}
+
 fn status_change(flow: &str, old: &str, new: &str) -> Value {
     json!({
         "event": "FLOW_STATUS_CHANGE",
@@ -123,26 +145,14 @@ async fn a_throttled_flow_is_limited_and_a_blocked_one_refused() {
     for _ in 0..9 {
         assert_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
     }
-    assert_whatsapp_error(
-        &post(&sim, &sandbox, &body).await,
-        400,
-        132069,
-        "Flow is throttled",
-        "The Flow is in throttled state and was already sent 10 times in the last hour.",
-    );
+    assert_throttled(&post(&sim, &sandbox, &body).await);
     // A throttled Flow still opens.
     open(&sim, &sandbox, &first).await.ok();
     sim.advance(&sandbox, 3600).await;
     assert_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
 
     move_health(&sim, &sandbox, &flow, "BLOCKED").await.ok();
-    assert_whatsapp_error(
-        &post(&sim, &sandbox, &body).await,
-        400,
-        132068,
-        "Flow is blocked",
-        "The Flow is in blocked state: fix its endpoint before sending it.",
-    );
+    assert_blocked(&post(&sim, &sandbox, &body).await);
     let blocked = health(&sim, &sandbox, &flow).await;
     assert_eq!(blocked["can_send_message"], "BLOCKED");
     assert_eq!(blocked["entities"][0]["errors"][0]["error_code"], 132068);
@@ -195,23 +205,10 @@ async fn a_template_with_the_flows_button_is_held_back_with_it() {
     for _ in 0..8 {
         assert_template_sent(&post(&sim, &sandbox, &body).await, ALICE, ALICE);
     }
-    let throttled = post(&sim, &sandbox, &body).await;
-    assert_whatsapp_error(
-        &throttled,
-        400,
-        132069,
-        "Flow is throttled",
-        "The Flow is in throttled state and was already sent 10 times in the last hour.",
-    );
+    assert_throttled(&post(&sim, &sandbox, &body).await);
     sim.advance(&sandbox, 3600).await;
     move_health(&sim, &sandbox, &flow, "BLOCKED").await.ok();
-    assert_whatsapp_error(
-        &post(&sim, &sandbox, &body).await,
-        400,
-        132068,
-        "Flow is blocked",
-        "The Flow is in blocked state: fix its endpoint before sending it.",
-    );
+    assert_blocked(&post(&sim, &sandbox, &body).await);
 }
 
 /// The Flow's alert webhooks (every `flows` change but status changes).

@@ -144,23 +144,7 @@ impl Sandbox {
         else {
             return Ok(None);
         };
-        let flow_button = template
-            .components
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| {
-                c["type"]
-                    .as_str()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("BUTTONS"))
-            })
-            .filter_map(|c| c["buttons"].as_array())
-            .flatten()
-            .find(|b| {
-                b["type"]
-                    .as_str()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("FLOW"))
-            });
+        let flow_button = template.button_of_kind("FLOW");
         match flow_button {
             Some(button) => self.flow_sendable(phone_number_id, button),
             None => Ok(None),

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::analytics::Granularity;
 use super::messaging::{Direction, MessageStatus};
-use super::templates::Template;
+use super::templates::{Template, is_button_kind};
 use crate::world::bounds::{counter, in_range};
 use crate::world::sandbox::Sandbox;
 use crate::world::shared::Invalid;
@@ -175,29 +175,6 @@ pub enum TapRefusal {
     NoUrlButton,
 }
 
-/// The buttons of a template, in order.
-fn buttons(template: &Template) -> Vec<&Value> {
-    template
-        .components
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| {
-            c["type"]
-                .as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case("BUTTONS"))
-        })
-        .filter_map(|c| c["buttons"].as_array())
-        .flatten()
-        .collect()
-}
-
-fn is_kind(button: &Value, kind: &str) -> bool {
-    button["type"]
-        .as_str()
-        .is_some_and(|t| t.eq_ignore_ascii_case(kind))
-}
-
 /// Clicks count for marketing and utility templates only.
 fn counts_clicks(template: &Template) -> bool {
     matches!(
@@ -266,9 +243,10 @@ impl Sandbox {
         let Some((_, template)) = self.received_template(consumer, replied_to) else {
             return;
         };
-        let known = buttons(template)
+        let known = template
+            .buttons()
             .iter()
-            .any(|b| is_kind(b, "QUICK_REPLY") && b["text"].as_str() == Some(text));
+            .any(|b| is_button_kind(b, "QUICK_REPLY") && b["text"].as_str() == Some(text));
         if known && counts_clicks(template) {
             let id = template.id.clone();
             let now = self.clock.now();
@@ -294,17 +272,17 @@ impl Sandbox {
         let (send, template) = self
             .received_template(consumer, message_id)
             .ok_or(TapRefusal::NoMessage)?;
-        let all = buttons(template);
+        let all = template.buttons();
         let index = match index {
             Some(index) => index,
             None => all
                 .iter()
-                .position(|b| is_kind(b, "URL"))
+                .position(|b| is_button_kind(b, "URL"))
                 .ok_or(TapRefusal::NoUrlButton)?,
         };
         let button = all
             .get(index)
-            .filter(|b| is_kind(b, "URL"))
+            .filter(|b| is_button_kind(b, "URL"))
             .ok_or(TapRefusal::NoUrlButton)?;
         let text = button["text"].as_str().unwrap_or_default().to_owned();
         let url = url_of(button, &send, index);

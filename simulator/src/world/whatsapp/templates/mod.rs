@@ -156,7 +156,35 @@ fn fill(text: &str, parameters: &[Value]) -> String {
     out
 }
 
+/// Whether `button` is of `kind` (`URL`, `QUICK_REPLY`, …, in any case).
+pub fn is_button_kind(button: &Value, kind: &str) -> bool {
+    button["type"]
+        .as_str()
+        .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+}
+
 impl Template {
+    /// The buttons of its BUTTONS components, in order.
+    pub fn buttons(&self) -> Vec<&Value> {
+        self.components
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c["type"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("BUTTONS"))
+            })
+            .filter_map(|c| c["buttons"].as_array())
+            .flatten()
+            .collect()
+    }
+
+    /// Its first button of `kind` (`URL`, `FLOW`, …, in any case).
+    pub fn button_of_kind(&self, kind: &str) -> Option<&Value> {
+        self.buttons().into_iter().find(|b| is_button_kind(b, kind))
+    }
+
     /// The text of the BODY component.
     pub fn body_text(&self) -> Option<&str> {
         component_text(&self.components, "body")
